@@ -1,0 +1,239 @@
+// Package config reads tickler's YAML configuration: strictly (an unknown key is
+// an error naming the key and its line), with defaults filled in, secrets taken
+// from ${ENV} or *_file keys, and every value validated at load, so a mistake
+// is reported when the file is read, not when a job first runs.
+package config
+
+import "time"
+
+// Config is the whole configuration file.
+type Config struct {
+	// Timezone is the agency's IANA zone; jobs run and dates are read in it.
+	Timezone string `yaml:"timezone"`
+	// Language of the messages: vi or en.
+	Language   string              `yaml:"language"`
+	Database   Database            `yaml:"database"`
+	Mail       Mail                `yaml:"mail"`
+	Recipients map[string][]string `yaml:"recipients"`
+	HTTP       HTTP                `yaml:"http"`
+	Rules      Rules               `yaml:"rules"`
+	Jobs       Jobs                `yaml:"jobs"`
+	Sample     Sample              `yaml:"sample"`
+
+	// Location is Timezone loaded; set by Load.
+	Location *time.Location `yaml:"-"`
+	// Path is the file the config was read from; set by Load.
+	Path string `yaml:"-"`
+}
+
+// Database says where the records live.
+type Database struct {
+	Driver string `yaml:"driver"` // sqlite | postgres
+	DSN    Secret `yaml:"dsn"`    // file path for sqlite; URL or key=value for postgres (may hold a password)
+}
+
+// Mail says how messages leave: .eml files in a folder, or SMTP.
+type Mail struct {
+	Transport string `yaml:"transport"` // outbox | smtp
+	OutboxDir string `yaml:"outbox_dir"`
+	From      string `yaml:"from"`
+	ReplyTo   string `yaml:"reply_to"`
+	SMTP      SMTP   `yaml:"smtp"`
+	Delivery  Delivery `yaml:"delivery"`
+}
+
+// SMTP is the relay tickler sends through when mail.transport is smtp.
+type SMTP struct {
+	Host         string `yaml:"host"`
+	Port         int    `yaml:"port"`
+	TLS          string `yaml:"tls"`  // mandatory | implicit | opportunistic | none
+	Auth         string `yaml:"auth"` // "" (plain/login when a username is set) | plain | login | cram-md5 | scram-sha-256 ...
+	Username     string `yaml:"username"`
+	Password     Secret `yaml:"password"`
+	PasswordFile string `yaml:"password_file"`
+	// CAFile adds a CA bundle to trust for the server's certificate (a private CA).
+	CAFile string `yaml:"ca_file"`
+	// HeloName is the name tickler gives in EHLO; default the host name.
+	HeloName string `yaml:"helo_name"`
+}
+
+// Delivery sets how the outbox is worked off.
+type Delivery struct {
+	Workers        int      `yaml:"workers"`         // concurrent senders (SMTP connections)
+	BatchSize      int      `yaml:"batch_size"`      // rows claimed at once
+	Lease          Duration `yaml:"lease"`           // how long a claim holds before another worker may take the row
+	Timeout        Duration `yaml:"timeout"`         // per message
+	MaxAttempts    int      `yaml:"max_attempts"`    // then failed
+	MaxAge         Duration `yaml:"max_age"`         // a row older than this is failed instead of retried
+	BackoffInitial Duration `yaml:"backoff_initial"` // first retry delay; doubles, with jitter
+	BackoffMax     Duration `yaml:"backoff_max"`
+	RatePerSecond  float64  `yaml:"rate_per_second"` // 0 = unlimited
+	MaxPerHour     int      `yaml:"max_per_hour"`    // 0 = unlimited
+	Poll           Duration `yaml:"poll"`            // how often idle workers look for due rows
+}
+
+// HTTP is the status server.
+type HTTP struct {
+	Listen string `yaml:"listen"` // host:port; "" or "off" disables it
+}
+
+// Rules are the regulations' numbers (DOMAIN.md "Rules that become defaults").
+type Rules struct {
+	// TermYears is the length of an appointment term (Decree 138/2020 art. 41.1).
+	TermYears int `yaml:"term_years"`
+	// ReviewLeadDays: the re-appointment review opens this many days before the
+	// term ends (Decree 170/2025 art. 39.1).
+	ReviewLeadDays int        `yaml:"review_lead_days"`
+	Retirement     Retirement `yaml:"retirement"`
+	// NoReappointYears: less than this left to retirement at term end means no
+	// re-appointment, extension until retirement (Decree 138/2020 art. 49.2).
+	NoReappointYears int `yaml:"no_reappoint_years"`
+	// ShortTermYears: less than this left at term end means the new term runs only
+	// to retirement.
+	ShortTermYears int `yaml:"short_term_years"`
+	// RefresherMinHours is the yearly minimum of refresher training (Circular 01/2018; L).
+	RefresherMinHours float64 `yaml:"refresher_min_hours"`
+}
+
+// Retirement is the statutory retirement-age roadmap (Labour Code 2019 art. 169,
+// Decree 135/2020 art. 4).
+type Retirement struct {
+	Male   AgeRoadmap `yaml:"male"`
+	Female AgeRoadmap `yaml:"female"`
+}
+
+// AgeRoadmap: the age is Start in FromYear, rising by StepMonths each year until Final.
+type AgeRoadmap struct {
+	FromYear   int `yaml:"from_year"`
+	Start      Age `yaml:"start"` // e.g. "60y3m"
+	StepMonths int `yaml:"step_months"`
+	Final      Age `yaml:"final"` // e.g. "62y"
+}
+
+// Sample fills an empty database with a generated agency at start (demo only).
+type Sample struct {
+	Staff int   `yaml:"staff"` // 0 = off
+	Seed  int64 `yaml:"seed"`
+}
+
+// Schedule is what every job has: when it runs and how missed runs are handled.
+type Schedule struct {
+	Enabled *bool  `yaml:"enabled"` // default true
+	Cron    string `yaml:"schedule"`
+	// Timezone overrides the agency's zone for this job's schedule.
+	Timezone string `yaml:"timezone"`
+	// CatchupWindow: after downtime, the latest slot missed within it runs once.
+	CatchupWindow Duration `yaml:"catchup_window"`
+	// Overlap: what to do with a slot that falls while the previous run is still
+	// running: skip, or run once after (queue).
+	Overlap string `yaml:"overlap"`
+
+	Location *time.Location `yaml:"-"`
+}
+
+// IsEnabled reports whether the job runs.
+func (s Schedule) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// Recipients names who gets a job's messages. Each entry is a role (person,
+// manager, unit_head), a named list from `recipients`, or an address.
+type Recipients struct {
+	To []string `yaml:"to"`
+	Cc []string `yaml:"cc"`
+}
+
+// Jobs holds each job's settings; a job missing from the file gets its defaults.
+type Jobs struct {
+	CourseReminders  CourseReminders  `yaml:"course-reminders"`
+	RefresherHours   RefresherHours   `yaml:"refresher-hours"`
+	Reappointments   Reappointments   `yaml:"reappointments"`
+	PlanningReview   PlanningReview   `yaml:"planning-review"`
+	EvaluationSeason EvaluationSeason `yaml:"evaluation-season"`
+	MonthlyDigest    MonthlyDigest    `yaml:"monthly-digest"`
+	DeliveryFailures DeliveryFailures `yaml:"delivery-failures"`
+}
+
+// CourseReminders: trainings due and overdue, expiring certificates.
+type CourseReminders struct {
+	Schedule `yaml:",inline"`
+	Recipients `yaml:",inline"`
+	// StepsDays: remind this many days before the due date (and before a certificate expires).
+	StepsDays []int `yaml:"steps_days"`
+	// OverdueEveryDays: repeat an overdue reminder this often, with the manager in copy.
+	OverdueEveryDays int `yaml:"overdue_every_days"`
+	// OverdueCc: who is copied on overdue reminders (default the manager).
+	OverdueCc []string `yaml:"overdue_cc"`
+	// Certificates: remind before certificates (courses with valid_months) expire.
+	Certificates *bool `yaml:"certificates"`
+	// DataTo: who gets the "data to fix" list (default hr).
+	DataTo []string `yaml:"data_to"`
+}
+
+// RefresherHours: people short of the yearly refresher minimum.
+type RefresherHours struct {
+	Schedule   `yaml:",inline"`
+	Recipients `yaml:",inline"`
+	// From is the month-day (MM-DD) from which reminders go out each year.
+	From string `yaml:"from"`
+	// ListTo gets the list of everyone short (default hr).
+	ListTo []string `yaml:"list_to"`
+	// Categories count as refresher training (default refresher, state_management, leadership, defense_security, it, language).
+	Categories []string `yaml:"categories"`
+	DataTo     []string `yaml:"data_to"`
+}
+
+// Reappointments: appointment terms ending, with the retirement case.
+type Reappointments struct {
+	Schedule   `yaml:",inline"`
+	Recipients `yaml:",inline"`
+	StepsDays  []int `yaml:"steps_days"`
+	// OverdueEveryDays: repeat the "review not opened" flag this often.
+	OverdueEveryDays int      `yaml:"overdue_every_days"`
+	DataTo           []string `yaml:"data_to"`
+}
+
+// PlanningReview: the yearly review of the cadre-planning list.
+type PlanningReview struct {
+	Schedule   `yaml:",inline"`
+	Recipients `yaml:",inline"`
+	// PoorRatingYears: flag a not_completed rating within this many past years.
+	PoorRatingYears int `yaml:"poor_rating_years"`
+	// MaxPerPost and MaxPostsPerPerson (QĐ 50/2021).
+	MaxPerPost        int `yaml:"max_per_post"`
+	MaxPostsPerPerson int `yaml:"max_posts_per_person"`
+	// YoungMaxAge: a "young cadre" is at most this old; YoungShare and WomenShare are the targets (percent).
+	YoungMaxAge int     `yaml:"young_max_age"`
+	YoungShare  float64 `yaml:"young_share"`
+	WomenShare  float64 `yaml:"women_share"`
+	// PostTheory maps a keyword of the post's name to the political theory it needs.
+	PostTheory []PostRequirement `yaml:"post_theory"`
+	DataTo     []string          `yaml:"data_to"`
+}
+
+// PostRequirement: posts whose name contains Keyword need Theory or higher.
+type PostRequirement struct {
+	Keyword string `yaml:"keyword"`
+	Theory  string `yaml:"theory"`
+}
+
+// EvaluationSeason: the yearly rating, due before a deadline.
+type EvaluationSeason struct {
+	Schedule   `yaml:",inline"`
+	Recipients `yaml:",inline"`
+	// Deadline is the month-day (MM-DD) by which ratings must be in (Decree 90/2020 art. 20).
+	Deadline string   `yaml:"deadline"`
+	DataTo   []string `yaml:"data_to"`
+}
+
+// MonthlyDigest: the progress digest to leadership and each unit head.
+type MonthlyDigest struct {
+	Schedule   `yaml:",inline"`
+	Recipients `yaml:",inline"`
+	// UnitHeads: also send each unit head the digest of their unit.
+	UnitHeads *bool `yaml:"unit_heads"`
+}
+
+// DeliveryFailures: a short daily notice to HR when deliveries failed.
+type DeliveryFailures struct {
+	Schedule   `yaml:",inline"`
+	Recipients `yaml:",inline"`
+}

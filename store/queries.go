@@ -1,0 +1,127 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Queries holds named SQL loaded from .sql files, listmonk-style: each query
+// starts with a line "-- name: some-name". Files directly in the folder are
+// shared by both dialects; files in its "sqlite" or "postgres" subfolder hold the
+// queries whose SQL must differ and override shared ones of the same name.
+// Placeholders are written "?" and rebound to "$1" for PostgreSQL.
+type Queries map[string]string
+
+// LoadQueries reads the .sql files of dir in fsys for dialect d.
+func LoadQueries(fsys fs.FS, dir string, d Dialect) (Queries, error) {
+	q := Queries{}
+	shared, err := readQueryDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	own, err := readQueryDir(fsys, path.Join(dir, string(d)))
+	if err != nil {
+		return nil, err
+	}
+	bind := sqlx.QUESTION
+	if d == Postgres {
+		bind = sqlx.DOLLAR
+	}
+	for _, set := range []map[string]string{shared, own} {
+		for name, sql := range set {
+			q[name] = sqlx.Rebind(bind, sql)
+		}
+	}
+	return q, nil
+}
+
+func readQueryDir(fsys fs.FS, dir string) (map[string]string, error) {
+	out := map[string]string{}
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		if strings.Contains(err.Error(), "not exist") {
+			return out, nil
+		}
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		if err := parseQueries(string(b), path.Join(dir, e.Name()), out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func parseQueries(text, file string, out map[string]string) error {
+	var name string
+	var body strings.Builder
+	flush := func() error {
+		if name == "" {
+			return nil
+		}
+		if _, dup := out[name]; dup {
+			return fmt.Errorf("%s: query %q defined twice", file, name)
+		}
+		out[name] = strings.TrimSpace(body.String())
+		body.Reset()
+		return nil
+	}
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
+			if err := flush(); err != nil {
+				return err
+			}
+			name = strings.TrimSpace(n)
+			continue
+		}
+		if name != "" {
+			body.WriteString(line)
+			body.WriteByte('\n')
+		}
+	}
+	return flush()
+}
+
+// Get returns the named query; an unknown name is a programming error.
+func (q Queries) Get(name string) string {
+	s, ok := q[name]
+	if !ok {
+		panic(fmt.Sprintf("store: no query named %q", name))
+	}
+	return s
+}
+
+// Check prepares every query once, so a broken one stops tickler at start, not
+// at 07:00 on the first of the month.
+func (q Queries) Check(ctx context.Context, db *sqlx.DB) error {
+	names := make([]string, 0, len(q))
+	for n := range q {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		st, err := db.PrepareContext(ctx, q[n])
+		if err != nil {
+			return fmt.Errorf("query %s: %w", n, err)
+		}
+		st.Close()
+	}
+	return nil
+}

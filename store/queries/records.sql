@@ -1,0 +1,2 @@
+-- name: count-staff
+SELECT count(*) FROM staff;
