@@ -4,51 +4,75 @@
 // is reported when the file is read, not when a job first runs.
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
 
 // Config is the whole configuration file.
 type Config struct {
 	// Timezone is the agency's IANA zone; jobs run and dates are read in it.
 	Timezone string `yaml:"timezone"`
 	// Language of the messages: vi or en.
-	Language   string              `yaml:"language"`
-	Database   Database            `yaml:"database"`
-	Mail       Mail                `yaml:"mail"`
+	Language string   `yaml:"language"`
+	Database Database `yaml:"database"`
+	Mail     Mail     `yaml:"mail"`
+	// Recipients are named lists of addresses that jobs refer to by name
+	// ("hr", "leadership"). The two lists the default jobs use are always
+	// defined, empty unless the file fills them.
 	Recipients map[string][]string `yaml:"recipients"`
 	HTTP       HTTP                `yaml:"http"`
 	Rules      Rules               `yaml:"rules"`
 	Jobs       Jobs                `yaml:"jobs"`
 	Sample     Sample              `yaml:"sample"`
 
-	// Location is Timezone loaded; set by Load.
+	// Location is Timezone loaded; set by Load and Parse.
 	Location *time.Location `yaml:"-"`
 	// Path is the file the config was read from; set by Load.
 	Path string `yaml:"-"`
+
+	// warnings are problems that do not stop tickler (see Warnings).
+	warnings []string
 }
 
 // Database says where the records live.
 type Database struct {
 	Driver string `yaml:"driver"` // sqlite | postgres
-	DSN    Secret `yaml:"dsn"`    // file path for sqlite; URL or key=value for postgres (may hold a password)
+	// DSN is a file path for sqlite; a URL or key=value string for postgres
+	// (it may hold a password, hence a Secret).
+	DSN Secret `yaml:"dsn"`
+	// DSNFile is a file holding the DSN (a Docker or Kubernetes secret); read at
+	// load into DSN. At most one of dsn and dsn_file.
+	DSNFile string `yaml:"dsn_file"`
 }
 
 // Mail says how messages leave: .eml files in a folder, or SMTP.
 type Mail struct {
 	Transport string `yaml:"transport"` // outbox | smtp
+	// OutboxDir is the folder .eml files are written to when Transport is outbox.
 	OutboxDir string `yaml:"outbox_dir"`
-	From      string `yaml:"from"`
-	ReplyTo   string `yaml:"reply_to"`
-	SMTP      SMTP   `yaml:"smtp"`
-	Delivery  Delivery `yaml:"delivery"`
+	// From is the sender address; required for smtp, "tickler <tickler@localhost>"
+	// for the outbox when not given.
+	From string `yaml:"from"`
+	// ReplyTo, when set, is where replies go (the personnel office's mailbox).
+	ReplyTo  string   `yaml:"reply_to"`
+	SMTP     SMTP     `yaml:"smtp"`
+	Delivery Delivery `yaml:"delivery"`
 }
 
 // SMTP is the relay tickler sends through when mail.transport is smtp.
 type SMTP struct {
-	Host         string `yaml:"host"`
-	Port         int    `yaml:"port"`
-	TLS          string `yaml:"tls"`  // mandatory | implicit | opportunistic | none
-	Auth         string `yaml:"auth"` // "" (plain/login when a username is set) | plain | login | cram-md5 | scram-sha-256 ...
-	Username     string `yaml:"username"`
+	Host string `yaml:"host"`
+	Port int    `yaml:"port"`
+	TLS  string `yaml:"tls"` // mandatory | implicit | opportunistic | none
+	// Auth is the SASL mechanism, lower case: "" (the best the server offers
+	// when a username is set), auto, plain, login, cram-md5, scram-sha-1,
+	// scram-sha-1-plus, scram-sha-256, scram-sha-256-plus, xoauth2 or none.
+	Auth     string `yaml:"auth"`
+	Username string `yaml:"username"`
+	// Password is the SMTP password; when PasswordFile is set, Load reads it
+	// from there. At most one of password and password_file.
 	Password     Secret `yaml:"password"`
 	PasswordFile string `yaml:"password_file"`
 	// CAFile adds a CA bundle to trust for the server's certificate (a private CA).
@@ -77,6 +101,9 @@ type HTTP struct {
 	Listen string `yaml:"listen"` // host:port; "" or "off" disables it
 }
 
+// Enabled reports whether the status server runs.
+func (h HTTP) Enabled() bool { return h.Listen != "" && h.Listen != "off" }
+
 // Rules are the regulations' numbers (DOMAIN.md "Rules that become defaults").
 type Rules struct {
 	// TermYears is the length of an appointment term (Decree 138/2020 art. 41.1).
@@ -102,7 +129,8 @@ type Retirement struct {
 	Female AgeRoadmap `yaml:"female"`
 }
 
-// AgeRoadmap: the age is Start in FromYear, rising by StepMonths each year until Final.
+// AgeRoadmap is a retirement-age roadmap: the age is Start in FromYear, rising
+// by StepMonths each year until Final.
 type AgeRoadmap struct {
 	FromYear   int `yaml:"from_year"`
 	Start      Age `yaml:"start"` // e.g. "60y3m"
@@ -118,9 +146,11 @@ type Sample struct {
 
 // Schedule is what every job has: when it runs and how missed runs are handled.
 type Schedule struct {
-	Enabled *bool  `yaml:"enabled"` // default true
-	Cron    string `yaml:"schedule"`
-	// Timezone overrides the agency's zone for this job's schedule.
+	Enabled *bool `yaml:"enabled"` // default true
+	// Cron is a 5-field cron expression ("0 7 * * *") or a descriptor (@daily).
+	Cron string `yaml:"schedule"`
+	// Timezone overrides the agency's zone for this job's schedule; after
+	// loading it holds the effective zone.
 	Timezone string `yaml:"timezone"`
 	// CatchupWindow: after downtime, the latest slot missed within it runs once.
 	CatchupWindow Duration `yaml:"catchup_window"`
@@ -128,7 +158,10 @@ type Schedule struct {
 	// running: skip, or run once after (queue).
 	Overlap string `yaml:"overlap"`
 
+	// Location is Timezone loaded; set by Load and Parse.
 	Location *time.Location `yaml:"-"`
+
+	spec cron.Schedule // Cron parsed; set by Load and Parse
 }
 
 // IsEnabled reports whether the job runs.
@@ -152,9 +185,10 @@ type Jobs struct {
 	DeliveryFailures DeliveryFailures `yaml:"delivery-failures"`
 }
 
-// CourseReminders: trainings due and overdue, expiring certificates.
+// CourseReminders configures the course-reminders job: trainings due and
+// overdue, expiring certificates.
 type CourseReminders struct {
-	Schedule `yaml:",inline"`
+	Schedule   `yaml:",inline"`
 	Recipients `yaml:",inline"`
 	// StepsDays: remind this many days before the due date (and before a certificate expires).
 	StepsDays []int `yaml:"steps_days"`
@@ -168,7 +202,8 @@ type CourseReminders struct {
 	DataTo []string `yaml:"data_to"`
 }
 
-// RefresherHours: people short of the yearly refresher minimum.
+// RefresherHours configures the refresher-hours job: people short of the
+// yearly refresher minimum.
 type RefresherHours struct {
 	Schedule   `yaml:",inline"`
 	Recipients `yaml:",inline"`
@@ -178,20 +213,25 @@ type RefresherHours struct {
 	ListTo []string `yaml:"list_to"`
 	// Categories count as refresher training (default refresher, state_management, leadership, defense_security, it, language).
 	Categories []string `yaml:"categories"`
-	DataTo     []string `yaml:"data_to"`
+	// DataTo: who gets the "data to fix" list (default hr).
+	DataTo []string `yaml:"data_to"`
 }
 
-// Reappointments: appointment terms ending, with the retirement case.
+// Reappointments configures the reappointments job: appointment terms ending,
+// with the retirement case.
 type Reappointments struct {
 	Schedule   `yaml:",inline"`
 	Recipients `yaml:",inline"`
-	StepsDays  []int `yaml:"steps_days"`
+	// StepsDays: remind this many days before the term ends.
+	StepsDays []int `yaml:"steps_days"`
 	// OverdueEveryDays: repeat the "review not opened" flag this often.
-	OverdueEveryDays int      `yaml:"overdue_every_days"`
-	DataTo           []string `yaml:"data_to"`
+	OverdueEveryDays int `yaml:"overdue_every_days"`
+	// DataTo: who gets the "data to fix" list (default hr).
+	DataTo []string `yaml:"data_to"`
 }
 
-// PlanningReview: the yearly review of the cadre-planning list.
+// PlanningReview configures the planning-review job: the yearly review of the
+// cadre-planning list.
 type PlanningReview struct {
 	Schedule   `yaml:",inline"`
 	Recipients `yaml:",inline"`
@@ -204,27 +244,35 @@ type PlanningReview struct {
 	YoungMaxAge int     `yaml:"young_max_age"`
 	YoungShare  float64 `yaml:"young_share"`
 	WomenShare  float64 `yaml:"women_share"`
-	// PostTheory maps a keyword of the post's name to the political theory it needs.
+	// PostTheory maps a keyword of the post's name to the political theory it
+	// needs. The longest keyword found in a post's name wins, so "Phó Giám đốc"
+	// (deputy director: intermediate) beats "Giám đốc" (director: advanced) in
+	// "Phó Giám đốc Sở"; see TheoryFor.
 	PostTheory []PostRequirement `yaml:"post_theory"`
-	DataTo     []string          `yaml:"data_to"`
+	// DataTo: who gets the "data to fix" list (default hr).
+	DataTo []string `yaml:"data_to"`
 }
 
-// PostRequirement: posts whose name contains Keyword need Theory or higher.
+// PostRequirement says that posts whose name contains Keyword need Theory (a
+// codes.PoliticalTheory code; the file may give the Vietnamese label) or higher.
 type PostRequirement struct {
 	Keyword string `yaml:"keyword"`
 	Theory  string `yaml:"theory"`
 }
 
-// EvaluationSeason: the yearly rating, due before a deadline.
+// EvaluationSeason configures the evaluation-season job: the yearly rating,
+// due before a deadline.
 type EvaluationSeason struct {
 	Schedule   `yaml:",inline"`
 	Recipients `yaml:",inline"`
 	// Deadline is the month-day (MM-DD) by which ratings must be in (Decree 90/2020 art. 20).
-	Deadline string   `yaml:"deadline"`
-	DataTo   []string `yaml:"data_to"`
+	Deadline string `yaml:"deadline"`
+	// DataTo: who gets the "data to fix" list (default hr).
+	DataTo []string `yaml:"data_to"`
 }
 
-// MonthlyDigest: the progress digest to leadership and each unit head.
+// MonthlyDigest configures the monthly-digest job: the progress digest to
+// leadership and each unit head.
 type MonthlyDigest struct {
 	Schedule   `yaml:",inline"`
 	Recipients `yaml:",inline"`
@@ -232,7 +280,8 @@ type MonthlyDigest struct {
 	UnitHeads *bool `yaml:"unit_heads"`
 }
 
-// DeliveryFailures: a short daily notice to HR when deliveries failed.
+// DeliveryFailures configures the delivery-failures job: a short daily notice
+// to HR when deliveries failed.
 type DeliveryFailures struct {
 	Schedule   `yaml:",inline"`
 	Recipients `yaml:",inline"`
