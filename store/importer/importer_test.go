@@ -1,0 +1,326 @@
+package importer_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/store"
+	"github.com/tickler-dev/tickler/store/importer"
+	"github.com/tickler-dev/tickler/store/storetest"
+)
+
+// tables are the tables an import writes.
+var tables = []string{"units", "staff", "courses", "training", "appointments", "planning", "targets", "evaluations"}
+
+// counts returns the number of rows of each table.
+func counts(t *testing.T, st *store.Store) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, tb := range tables {
+		var n int
+		if err := st.DB.Get(&n, "SELECT count(*) FROM "+tb); err != nil {
+			t.Fatal(err)
+		}
+		out[tb] = n
+	}
+	return out
+}
+
+// run imports paths and fails the test on an error.
+func run(t *testing.T, st *store.Store, paths ...string) importer.Report {
+	t.Helper()
+	rep, err := importer.Import(context.Background(), st, paths, importer.Options{})
+	if err != nil {
+		t.Fatalf("import %v: %v", paths, err)
+	}
+	return rep
+}
+
+// writeFiles writes files (name → content) into dir and returns their paths in
+// the order of names.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func staffRow(t *testing.T, st *store.Store, code string) store.Staff {
+	t.Helper()
+	var s store.Staff
+	if err := st.DB.Get(&s, st.DB.Rebind("SELECT * FROM staff WHERE code = ?"), code); err != nil {
+		t.Fatalf("staff %s: %v", code, err)
+	}
+	return s
+}
+
+func ns(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// Every kind imports from a folder of CSV files, with defaults applied, and the
+// report counts the rows and names the file it did not read.
+func TestImportAgency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rep := run(t, st, "testdata/agency")
+		want := []importer.KindCount{
+			{Kind: "units", Inserted: 3}, {Kind: "staff", Inserted: 3}, {Kind: "courses", Inserted: 4},
+			{Kind: "training", Inserted: 3}, {Kind: "appointments", Inserted: 2}, {Kind: "planning", Inserted: 2},
+			{Kind: "targets", Inserted: 2}, {Kind: "evaluations", Inserted: 3},
+		}
+		if !reflect.DeepEqual(rep.Kinds, want) {
+			t.Errorf("kinds = %+v, want %+v", rep.Kinds, want)
+		}
+		if len(rep.Files) != 8 {
+			t.Errorf("files = %v, want the 8 CSV files", rep.Files)
+		}
+		if want := []string{filepath.Join("testdata/agency", "README.txt") + " (not a CSV or XLSX file)"}; !reflect.DeepEqual(rep.Ignored, want) {
+			t.Errorf("ignored = %q, want %q", rep.Ignored, want)
+		}
+		if want := []importer.Raise{{StaffCode: "S002", Field: "education", From: "bachelor", To: "master"}}; !reflect.DeepEqual(rep.Raised, want) {
+			t.Errorf("raised = %+v, want %+v", rep.Raised, want)
+		}
+
+		// A birth year alone is 1 January; DD/MM/YYYY reads day first.
+		if got := staffRow(t, st, "S001"); got.BirthDate != civil.MustParse("1965-01-01") || got.Rank != ns("senior_specialist") {
+			t.Errorf("S001 = %+v", got)
+		}
+		got := staffRow(t, st, "S003")
+		if got.BirthDate != civil.MustParse("1990-07-15") || got.Email.Valid || got.ManagerCode != ns("S002") {
+			t.Errorf("S003 = %+v", got)
+		}
+		// The completed master's course raised S002's education.
+		if got := staffRow(t, st, "S002"); got.Education != ns("master") || got.PoliticalTheory != ns("intermediate") {
+			t.Errorf("S002 qualifications = %v, %v", got.Education, got.PoliticalTheory)
+		}
+
+		var a store.Appointment
+		if err := st.DB.Get(&a, st.DB.Rebind("SELECT * FROM appointments WHERE staff_code = ?"), "S001"); err != nil {
+			t.Fatal(err)
+		}
+		if a.EndOn != civil.MustParse("2026-04-01") {
+			t.Errorf("appointment without end_on ends %s, want start + 5 years 2026-04-01", a.EndOn)
+		}
+		var c store.Course
+		if err := st.DB.Get(&c, st.DB.Rebind("SELECT * FROM courses WHERE code = ?"), "BD-2026"); err != nil {
+			t.Fatal(err)
+		}
+		if c.Hours.Float64 != 40.5 || c.ValidMonths.Int64 != 24 || c.Level.Valid {
+			t.Errorf("course BD-2026 = %+v", c)
+		}
+		var p []store.Planning
+		if err := st.DB.Select(&p, "SELECT * FROM planning ORDER BY staff_code"); err != nil {
+			t.Fatal(err)
+		}
+		if len(p) != 2 || p[0].Period != "2026-2031" || p[1].Period != "2026-2031" || p[1].Status != "active" {
+			t.Errorf("planning = %+v, want periods written 2026-2031 and status active by default", p)
+		}
+		var tg store.Target
+		if err := st.DB.Get(&tg, st.DB.Rebind("SELECT * FROM targets WHERE category = ?"), "refresher"); err != nil {
+			t.Fatal(err)
+		}
+		if tg.Level != "" || tg.Target != 200 {
+			t.Errorf("target = %+v", tg)
+		}
+		var score float64
+		if err := st.DB.Get(&score, st.DB.Rebind("SELECT score FROM evaluations WHERE staff_code = ?"), "S002"); err != nil || score != 82.5 {
+			t.Errorf("score = %v, %v; want 82.5 from \"82,5\"", score, err)
+		}
+	})
+}
+
+// A Vietnamese Excel export: BOM, ";" separators, CRLF, Vietnamese file names,
+// headers and labels, DD/MM/YYYY dates and a decimal comma.
+func TestImportVietnamese(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		rep := run(t, st, "testdata/vi")
+		if rep.Rows() != 9 {
+			t.Errorf("rows = %d, want 9: %+v", rep.Rows(), rep.Kinds)
+		}
+		got := staffRow(t, st, "CB01")
+		want := store.Staff{Code: "CB01", FullName: "Phạm Thị Dung", UnitCode: "VP", BirthDate: civil.MustParse("1972-11-05"),
+			Gender: ns("female"), Rank: ns("principal_specialist"), Education: ns("bachelor"), PoliticalTheory: ns("intermediate"),
+			HiredOn: civil.MustParse("1995-08-01")}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("CB01 = %+v\nwant %+v", got, want)
+		}
+		// CB02 finished advanced political theory: raised from elementary.
+		got = staffRow(t, st, "CB02")
+		if got.Gender != ns("male") || got.Education != ns("master") || got.PoliticalTheory != ns("advanced") || got.BirthDate != civil.MustParse("1980-01-01") {
+			t.Errorf("CB02 = %+v", got)
+		}
+		var c store.Course
+		if err := st.DB.Get(&c, st.DB.Rebind("SELECT * FROM courses WHERE code = ?"), "BD"); err != nil {
+			t.Fatal(err)
+		}
+		if c.Category != "defense_security" || c.Hours.Float64 != 40.5 {
+			t.Errorf("course BD = %+v", c)
+		}
+		var rating string
+		if err := st.DB.Get(&rating, st.DB.Rebind("SELECT rating FROM evaluations WHERE staff_code = ?"), "CB02"); err != nil || rating != "good" {
+			t.Errorf("rating = %q, %v; want good", rating, err)
+		}
+	})
+}
+
+// The error of an import that found problems, or a failure.
+func importError(t *testing.T, st *store.Store, paths ...string) string {
+	t.Helper()
+	_, err := importer.Import(context.Background(), st, paths, importer.Options{})
+	if err == nil {
+		t.Fatalf("import %v: no error", paths)
+	}
+	var ie *importer.Error
+	if !errors.As(err, &ie) {
+		t.Fatalf("import %v: %v is not an *importer.Error", paths, err)
+	}
+	return err.Error()
+}
+
+// A bad row fails the import with a message naming file, row and column; the
+// database, seeded with the agency, makes references to it resolve.
+func TestImportProblems(t *testing.T) {
+	const staffCols = "code, full_name, email, unit_code, manager_code, birth_date, gender, rank, education, political_theory, hired_on, left_on"
+	cases := []struct {
+		name  string
+		files map[string]string
+		paths []string // default: the folder
+		want  string
+	}{
+		// A month 13 in YYYY-MM-DD.
+		{"bad date", map[string]string{"staff.csv": "code,full_name,unit_code,hired_on\nS9,Võ Văn Chín,P1,2020-13-01\n"}, nil,
+			`staff.csv:2: hired_on: "2020-13-01" is not a real date`},
+		// 31 February in DD/MM/YYYY.
+		{"bad day", map[string]string{"training.csv": "staff_code,course_code,start_on,status\nS001,BD-2026,31/02/2026,planned\n"}, nil,
+			`training.csv:2: start_on: "31/02/2026" is not a real date`},
+		// A two-digit year is neither a date nor a birth year.
+		{"bad birth date", map[string]string{"staff.csv": "code,full_name,unit_code,birth_date\nS9,Võ Văn Chín,P1,65\n"}, nil,
+			`staff.csv:2: birth_date: "65" is not a date (want YYYY-MM-DD, DD/MM/YYYY or a year YYYY)`},
+		// A rank that is not in the glossary.
+		{"unknown code", map[string]string{"staff.csv": "code,full_name,unit_code,rank\nS9,Võ Văn Chín,P1,chief\n"}, nil,
+			`staff.csv:2: rank: unknown value "chief" (want staff, officer, specialist, principal_specialist, senior_specialist, or the Vietnamese label)`},
+		// A course in neither the import nor the database.
+		{"unknown course", map[string]string{"training.csv": "staff_code,course_code,start_on,status\nS001,NOPE,2026-02-01,planned\n"}, nil,
+			`training.csv:2: course_code: unknown course "NOPE" (not in this import or the database)`},
+		// A unit head who is nobody.
+		{"unknown head", map[string]string{"units.csv": "code,name,head_code\nP3,Phòng mới,S404\n"}, nil,
+			`units.csv:2: head_code: unknown staff "S404" (not in this import or the database)`},
+		// An appointment in an unknown unit.
+		{"unknown unit", map[string]string{"appointments.csv": "staff_code,position,start_on,unit_code\nS003,Phó trưởng phòng,2026-01-01,P9\n"}, nil,
+			`appointments.csv:2: unit_code: unknown unit "P9" (not in this import or the database)`},
+		// A required value left empty.
+		{"missing value", map[string]string{"staff.csv": "code,full_name,unit_code\nS9,,P1\n"}, nil,
+			`staff.csv:2: full_name: required, but empty`},
+		// An evaluation without its rating.
+		{"missing rating", map[string]string{"evaluations.csv": "staff_code,year,rating,score\nS001,2024,,90\n"}, nil,
+			`evaluations.csv:2: rating: required, but empty`},
+		// A required column missing from the header.
+		{"missing column", map[string]string{"staff.csv": "code,full_name\nS9,Võ Văn Chín\n"}, nil,
+			`staff.csv:1: unit_code: missing required column`},
+		// A column no kind has.
+		{"unknown column", map[string]string{"staff.csv": "code,full_name,unit_code,nickname\nS9,Võ Văn Chín,P1,Chín\n"}, nil,
+			`staff.csv:1: nickname: unknown column (staff has ` + staffCols + `)`},
+		// The same key twice in one file.
+		{"duplicate key", map[string]string{"staff.csv": "code,full_name,unit_code\nS9,Võ Văn Chín,P1\nS9,Võ Văn Mười,P2\n"}, nil,
+			`staff.csv:3: code: duplicate key "S9", first at staff.csv:2`},
+		// The same training in two files, its date written two ways.
+		{"duplicate across files", map[string]string{
+			"a-training.csv": "staff_code,course_code,start_on,status\nS001,BD-2026,2026-02-01,planned\n",
+			"b-training.csv": "staff_code,course_code,start_on,status\nS001,BD-2026,01/02/2026,enrolled\n"}, nil,
+			`b-training.csv:2: staff_code, course_code, start_on: duplicate key (S001, BD-2026, 2026-02-01), first at a-training.csv:2`},
+		// A file saved in a legacy code page (here a lone Latin-1 byte on line 3).
+		{"not UTF-8", map[string]string{"staff.csv": "code,full_name,unit_code\nS9,Võ Văn Chín,P1\nS10,Nguy\xe1n,P1\n"}, nil,
+			`staff.csv:3: not UTF-8: in Excel use Save As → CSV UTF-8 (Comma delimited) (*.csv); in LibreOffice pick the character set Unicode (UTF-8)`},
+		// Excel's "Unicode text".
+		{"UTF-16", map[string]string{"staff.csv": "\xff\xfec\x00o\x00d\x00e\x00"}, nil,
+			`staff.csv: UTF-16 text, not UTF-8: in Excel use Save As → CSV UTF-8 (Comma delimited) (*.csv); in LibreOffice pick the character set Unicode (UTF-8)`},
+		// A file name that names no kind.
+		{"unknown kind", map[string]string{"people.csv": "code\n"}, nil,
+			`people.csv: unknown kind "people": name a file after what it holds: units, staff, courses, training, appointments, planning, targets or evaluations (e.g. staff.csv or 02-staff.csv)`},
+		// Two new units, each the other's parent.
+		{"cycle", map[string]string{"units.csv": "code,name,parent_code\nA,Phòng A,B\nB,Phòng B,A\n"}, nil,
+			`units.csv:2: parent_code: units form a cycle: A → B → A`},
+		// A stored unit made the parent of its own parent.
+		{"cycle through the database", map[string]string{"units.csv": "code,name,parent_code\nBTC,Ban Tổ chức,P1\n"}, nil,
+			`units.csv:2: parent_code: units form a cycle: BTC → P1 → BTC`},
+		// Completed, but when?
+		{"completed without date", map[string]string{"training.csv": "staff_code,course_code,start_on,status\nS003,CCLL,2025-02-01,completed\n"}, nil,
+			`training.csv:2: completed_on: required when status is completed`},
+		// Finished before it started.
+		{"completed before start", map[string]string{"training.csv": "staff_code,course_code,start_on,status,completed_on\nS003,CCLL,2025-02-01,completed,2025-01-01\n"}, nil,
+			`training.csv:2: completed_on: 2025-01-01 is before start_on 2025-02-01`},
+		// Due before it started.
+		{"due before start", map[string]string{"training.csv": "staff_code,course_code,start_on,status,due_on\nS003,CCLL,2025-02-01,planned,2024-12-31\n"}, nil,
+			`training.csv:2: due_on: 2024-12-31 is before start_on 2025-02-01`},
+		// A refresher course grants no level.
+		{"level on refresher", map[string]string{"courses.csv": "code,name,category,level\nBD2,Bồi dưỡng,refresher,master\n"}, nil,
+			`courses.csv:2: level: must be empty for category refresher (a level is for degree, political_theory and state_management)`},
+		// A degree level that is not an education code.
+		{"unknown level", map[string]string{"courses.csv": "code,name,category,level\nTS,Tiến sĩ,degree,phd\n"}, nil,
+			`courses.csv:2: level: unknown degree level "phd" (want secondary, vocational, college, bachelor, master, doctorate, or the Vietnamese label)`},
+		// Hours in words.
+		{"bad number", map[string]string{"courses.csv": "code,name,category,hours\nBD2,Bồi dưỡng,refresher,forty\n"}, nil,
+			`courses.csv:2: hours: "forty" is not a number`},
+		// An address without "@".
+		{"bad email", map[string]string{"units.csv": "code,name,email\nP3,Phòng mới,tochuc(at)example.vn\n"}, nil,
+			`units.csv:2: email: "tochuc(at)example.vn" is not an email address`},
+		// A score on 100 points.
+		{"score over 100", map[string]string{"evaluations.csv": "staff_code,year,rating,score\nS001,2024,good,120\n"}, nil,
+			`evaluations.csv:2: score: 120 is over 100`},
+		// A period that is one year.
+		{"bad period", map[string]string{"planning.csv": "staff_code,position,period\nS003,Trưởng phòng,2026\n"}, nil,
+			`planning.csv:2: period: "2026" is not a period (want YYYY-YYYY, e.g. 2026-2031)`},
+		// Managing oneself.
+		{"own manager", map[string]string{"staff.csv": "code,full_name,unit_code,manager_code\nS9,Võ Văn Chín,P1,S9\n"}, nil,
+			`staff.csv:2: manager_code: a person cannot be their own manager`},
+		// More values than header columns.
+		{"extra value", map[string]string{"staff.csv": "code,full_name,unit_code\nS9,Võ Văn Chín,P1,x\n"}, nil,
+			`staff.csv:2: value "x" in column 4, but the header has 3 columns`},
+		// A stray quote.
+		{"bad CSV", map[string]string{"staff.csv": "code,full_name,unit_code\nS9,Võ \"Chín\",P1\n"}, nil,
+			`staff.csv:2: not valid CSV: bare " in non-quoted-field (a quote inside a value must be doubled)`},
+		// A file given by name that is not CSV or XLSX.
+		{"not CSV", map[string]string{"notes.txt": "hello"}, []string{"notes.txt"},
+			`notes.txt: not a CSV or XLSX file`},
+		// An old Excel workbook.
+		{"xls", map[string]string{"staff.xls": "x"}, nil,
+			`staff.xls: an old .xls workbook: in Excel use Save As → Excel Workbook (*.xlsx)`},
+		// A path that does not exist.
+		{"missing path", nil, []string{"nowhere"},
+			`nowhere: no such file or folder`},
+		// Every problem of every file, file by file, row by row, column by column.
+		{"many", map[string]string{
+			"staff.csv":    "code,full_name,unit_code,birth_date\nS9,Võ Văn Chín,P9,1970\nS10,Võ Văn Mười,P1,1970-02-30\n",
+			"training.csv": "staff_code,course_code,start_on,status\nS9,THS,2026-01-01,dropped\nS11,THS,2026-01-01,sick\n"}, nil,
+			"staff.csv:2: unit_code: unknown unit \"P9\" (not in this import or the database)\n" +
+				"staff.csv:3: birth_date: \"1970-02-30\" is not a date (want YYYY-MM-DD, DD/MM/YYYY or a year YYYY)\n" +
+				"training.csv:3: staff_code: unknown staff \"S11\" (not in this import or the database)\n" +
+				"training.csv:3: status: unknown value \"sick\" (want planned, enrolled, completed, dropped, or the Vietnamese label)"},
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		run(t, st, "testdata/agency")
+		before := counts(t, st)
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Chdir(t.TempDir())
+				writeFiles(t, ".", tc.files)
+				paths := tc.paths
+				if paths == nil {
+					paths = []string{"."}
+				}
+				if got := importError(t, st, paths...); got != tc.want {
+					t.Errorf("error:\n%s\nwant:\n%s", got, tc.want)
+				}
+			})
+		}
+		if after := counts(t, st); !reflect.DeepEqual(after, before) {
+			t.Errorf("failed imports changed the database: %v, was %v", after, before)
+		}
+	})
+}

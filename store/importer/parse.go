@@ -1,0 +1,320 @@
+package importer
+
+import (
+	"fmt"
+	"math"
+	"net/mail"
+	"strconv"
+	"strings"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/codes"
+)
+
+// source is one CSV file or XLSX sheet being read.
+type source struct {
+	name    string // "dir/staff.csv" or "book.xlsx[staff]"
+	order   int
+	kind    *kind
+	present []bool // per column of kind: the file has it
+}
+
+// record is one parsed row. vals holds, per column of its kind, nil (empty) or
+// a string, civil.Date, float64 or int64.
+type record struct {
+	src  *source
+	row  int
+	vals []any
+}
+
+func (r *record) at() string { return fmt.Sprintf("%s:%d", r.src.name, r.row) }
+
+func (r *record) str(i int) string {
+	s, _ := r.vals[i].(string)
+	return s
+}
+
+func (r *record) date(i int) civil.Date {
+	d, _ := r.vals[i].(civil.Date)
+	return d
+}
+
+// header maps the cells of a header row to the columns of the source's kind:
+// colmap[i] is the kind column of cell i, or -1 for an empty header cell. It
+// reports unknown, repeated and missing required columns; ok is false if rows
+// cannot be read.
+func (imp *importer) header(src *source, row int, cells []string) (colmap []int, ok bool) {
+	k := src.kind
+	ok = true
+	colmap = make([]int, len(cells))
+	seen := make([]int, len(k.cols)) // cell index + 1
+	src.present = make([]bool, len(k.cols))
+	for i, cell := range cells {
+		colmap[i] = -1
+		if strings.TrimSpace(cell) == "" {
+			continue
+		}
+		c, known := k.byName[fold(cell)]
+		if !known {
+			imp.problem(src, row, -1, strings.TrimSpace(cell), fmt.Sprintf("unknown column (%s has %s)", k.name, k.colNames()))
+			ok = false
+			continue
+		}
+		if seen[c] > 0 {
+			imp.problem(src, row, c, k.cols[c].name, fmt.Sprintf("column given twice (columns %d and %d)", seen[c], i+1))
+			ok = false
+			continue
+		}
+		seen[c] = i + 1
+		colmap[i] = c
+		src.present[c] = true
+	}
+	for c, col := range k.cols {
+		if col.required && seen[c] == 0 {
+			imp.problem(src, row, c, col.name, "missing required column")
+			ok = false
+		}
+	}
+	return colmap, ok
+}
+
+// row parses one data row of src into a record and adds it to the import.
+func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
+	empty := true
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			empty = false
+			break
+		}
+	}
+	if empty {
+		return
+	}
+	k := src.kind
+	for i := len(colmap); i < len(cells); i++ {
+		if strings.TrimSpace(cells[i]) != "" {
+			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, but the header has %d columns", strings.TrimSpace(cells[i]), i+1, len(colmap)))
+			return
+		}
+	}
+	r := &record{src: src, row: row, vals: make([]any, len(k.cols))}
+	for i, c := range colmap {
+		if c < 0 || i >= len(cells) {
+			continue
+		}
+		v, err := parseValue(k.cols[c], cells[i])
+		if err != nil {
+			imp.problem(src, row, c, k.cols[c].name, err.Error())
+			continue
+		}
+		r.vals[c] = v
+	}
+	for c, col := range k.cols {
+		if col.required && r.vals[c] == nil && src.present[c] && !imp.hasProblem(src, row, c) {
+			imp.problem(src, row, c, col.name, "required, but empty")
+		}
+	}
+	if k.check != nil {
+		k.check(imp, r)
+	}
+	imp.add(r)
+}
+
+// parseValue reads one cell as the column's type; empty is nil.
+func parseValue(c column, cell string) (any, error) {
+	s := strings.TrimSpace(cell)
+	if s == "" {
+		return nil, nil
+	}
+	switch c.typ {
+	case tText, tLevel:
+		return s, nil
+	case tCode:
+		code, ok := c.set.Parse(s)
+		if !ok {
+			return nil, fmt.Errorf("unknown value %q (want %s, or the Vietnamese label)", s, c.set.Allowed())
+		}
+		return code, nil
+	case tDate:
+		return civil.Parse(s)
+	case tBirthDate:
+		if len(s) == 4 {
+			if y, err := strconv.Atoi(s); err == nil && y > 1800 {
+				return civil.New(y, 1, 1), nil // only the year known: DOMAIN.md takes 1 January
+			}
+		}
+		d, err := civil.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a date (want YYYY-MM-DD, DD/MM/YYYY or a year YYYY)", s)
+		}
+		return d, nil
+	case tNumber:
+		f, err := parseNumber(s)
+		if err != nil {
+			return nil, err
+		}
+		if f < 0 {
+			return nil, fmt.Errorf("%s is negative", s)
+		}
+		return f, nil
+	case tInt:
+		f, err := parseNumber(s)
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1e15 {
+			return nil, fmt.Errorf("%q is not a whole number", s)
+		}
+		if f < 0 {
+			return nil, fmt.Errorf("%s is negative", s)
+		}
+		return int64(f), nil
+	case tEmail:
+		a, err := mail.ParseAddress(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an email address", s)
+		}
+		return a.Address, nil
+	case tPeriod:
+		return parsePeriod(s)
+	}
+	panic("importer: unknown value type")
+}
+
+// parseNumber reads "1.5" or "1,5" (a Vietnamese or French Excel writes a
+// decimal comma).
+func parseNumber(s string) (float64, error) {
+	t := s
+	if strings.Count(t, ",") == 1 && !strings.Contains(t, ".") {
+		t = strings.Replace(t, ",", ".", 1)
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%q is not a number", s)
+	}
+	return f, nil
+}
+
+// parsePeriod reads a planning period "2026-2031" (also with an en dash or
+// spaces) and writes it as "2026-2031", so the key compares equal.
+func parsePeriod(s string) (string, error) {
+	bad := fmt.Errorf("%q is not a period (want YYYY-YYYY, e.g. 2026-2031)", s)
+	a, b, ok := strings.Cut(strings.NewReplacer("–", "-", "—", "-").Replace(s), "-")
+	if !ok {
+		return "", bad
+	}
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	y1, err1 := strconv.Atoi(a)
+	y2, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || len(a) != 4 || len(b) != 4 || y2 <= y1 {
+		return "", bad
+	}
+	return a + "-" + b, nil
+}
+
+// Rules across the columns of one row, and defaults. A rule is skipped when a
+// value it needs is missing or bad (that is reported already).
+
+func checkStaff(imp *importer, r *record) {
+	k := r.src.kind
+	code, mgr := k.col("code"), k.col("manager_code")
+	if r.str(mgr) != "" && r.str(mgr) == r.str(code) {
+		imp.problemAt(r, mgr, "a person cannot be their own manager")
+	}
+	hired, left := k.col("hired_on"), k.col("left_on")
+	if h, l := r.date(hired), r.date(left); !h.IsZero() && !l.IsZero() && l.Before(h) {
+		imp.problemAt(r, left, fmt.Sprintf("%s is before hired_on %s", l, h))
+	}
+}
+
+// checkLevel reads a course's or target's level against its category: the
+// education it grants (degree), the political-theory level (political_theory)
+// or the rank of the programme (state_management); other categories have none.
+func checkLevel(imp *importer, r *record) {
+	k := r.src.kind
+	cat, lvl := k.col("category"), k.col("level")
+	text := r.str(lvl)
+	category := r.str(cat)
+	if text == "" || category == "" {
+		return
+	}
+	var set *codes.Set
+	switch category {
+	case "degree":
+		set = &codes.Education
+	case "political_theory":
+		set = &codes.PoliticalTheory
+	case "state_management":
+		set = &codes.Rank
+	default:
+		imp.problemAt(r, lvl, fmt.Sprintf("must be empty for category %s (a level is for degree, political_theory and state_management)", category))
+		r.vals[lvl] = nil
+		return
+	}
+	code, ok := set.Parse(text)
+	if !ok {
+		imp.problemAt(r, lvl, fmt.Sprintf("unknown %s level %q (want %s, or the Vietnamese label)", category, text, set.Allowed()))
+		r.vals[lvl] = nil
+		return
+	}
+	r.vals[lvl] = code
+}
+
+func checkTraining(imp *importer, r *record) {
+	k := r.src.kind
+	start, due, done := k.col("start_on"), k.col("due_on"), k.col("completed_on")
+	s := r.date(start)
+	if r.str(k.col("status")) == "completed" && r.vals[done] == nil && !imp.hasProblem(r.src, r.row, done) {
+		imp.problemAt(r, done, "required when status is completed")
+	}
+	if d := r.date(done); !s.IsZero() && !d.IsZero() && d.Before(s) {
+		imp.problemAt(r, done, fmt.Sprintf("%s is before start_on %s", d, s))
+	}
+	if d := r.date(due); !s.IsZero() && !d.IsZero() && d.Before(s) {
+		imp.problemAt(r, due, fmt.Sprintf("%s is before start_on %s", d, s))
+	}
+}
+
+func checkAppointment(imp *importer, r *record) {
+	k := r.src.kind
+	start, end, ended := k.col("start_on"), k.col("end_on"), k.col("ended_on")
+	s := r.date(start)
+	if s.IsZero() {
+		return
+	}
+	if r.vals[end] == nil && !imp.hasProblem(r.src, r.row, end) {
+		r.vals[end] = s.AddYears(imp.opt.TermYears) // DOMAIN.md: end = start + term_years
+	}
+	if e := r.date(end); !e.IsZero() && !e.After(s) {
+		imp.problemAt(r, end, fmt.Sprintf("%s is not after start_on %s", e, s))
+	}
+	if e := r.date(ended); !e.IsZero() && e.Before(s) {
+		imp.problemAt(r, ended, fmt.Sprintf("%s is before start_on %s", e, s))
+	}
+}
+
+func checkPlanning(imp *importer, r *record) {
+	st := r.src.kind.col("status")
+	if r.vals[st] == nil && !imp.hasProblem(r.src, r.row, st) {
+		r.vals[st] = "active"
+	}
+}
+
+func checkTarget(imp *importer, r *record) {
+	k := r.src.kind
+	checkLevel(imp, r)
+	if lvl := k.col("level"); r.vals[lvl] == nil && !imp.hasProblem(r.src, r.row, lvl) {
+		r.vals[lvl] = "" // the key column is NOT NULL DEFAULT ''
+	}
+	starts, ends := k.col("starts_on"), k.col("ends_on")
+	if s, e := r.date(starts), r.date(ends); !s.IsZero() && !e.IsZero() && !e.After(s) {
+		imp.problemAt(r, ends, fmt.Sprintf("%s is not after starts_on %s", e, s))
+	}
+}
+
+func checkEvaluation(imp *importer, r *record) {
+	k := r.src.kind
+	if y, ok := r.vals[k.col("year")].(int64); ok && (y < 1900 || y > 2200) {
+		imp.problemAt(r, k.col("year"), fmt.Sprintf("%d is not a plausible year", y))
+	}
+	if s, ok := r.vals[k.col("score")].(float64); ok && s > 100 {
+		imp.problemAt(r, k.col("score"), fmt.Sprintf("%s is over 100", strconv.FormatFloat(s, 'f', -1, 64)))
+	}
+}

@@ -1,0 +1,294 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/xuri/excelize/v2"
+)
+
+// saveAsUTF8 tells a user how to fix a CSV file in another encoding.
+const saveAsUTF8 = "in Excel use Save As → CSV UTF-8 (Comma delimited) (*.csv); in LibreOffice pick the character set Unicode (UTF-8)"
+
+// expand turns the paths given into the CSV and XLSX files to read: a folder
+// stands for the CSV and XLSX files directly in it, in name order. Other files
+// in a folder are listed in the report; a path that is missing or not a CSV or
+// XLSX file is a problem.
+func (imp *importer) expand(paths []string) []string {
+	var files []string
+	seen := map[string]bool{}
+	addFile := func(p string) {
+		if c := filepath.Clean(p); !seen[c] {
+			seen[c] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			msg := err.Error()
+			if errors.Is(err, os.ErrNotExist) {
+				msg = "no such file or folder"
+			}
+			imp.fileProblem(p, msg)
+			continue
+		}
+		if !fi.IsDir() {
+			switch fileType(p) {
+			case ".csv", ".xlsx":
+				addFile(p)
+			case ".xls":
+				imp.fileProblem(p, "an old .xls workbook: in Excel use Save As → Excel Workbook (*.xlsx)")
+			default:
+				imp.fileProblem(p, "not a CSV or XLSX file")
+			}
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			imp.fileProblem(p, err.Error())
+			continue
+		}
+		sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+		for _, e := range entries {
+			path := filepath.Join(p, e.Name())
+			switch {
+			case e.IsDir():
+				imp.report.Ignored = append(imp.report.Ignored, path+" (a folder: folders are not read recursively)")
+			case strings.HasPrefix(e.Name(), "~$") || strings.HasPrefix(e.Name(), "."):
+				imp.report.Ignored = append(imp.report.Ignored, path+" (a hidden or lock file)")
+			case fileType(path) == ".csv" || fileType(path) == ".xlsx":
+				addFile(path)
+			case fileType(path) == ".xls":
+				imp.fileProblem(path, "an old .xls workbook: in Excel use Save As → Excel Workbook (*.xlsx)")
+			default:
+				imp.report.Ignored = append(imp.report.Ignored, path+" (not a CSV or XLSX file)")
+			}
+		}
+	}
+	return files
+}
+
+func fileType(path string) string { return strings.ToLower(filepath.Ext(path)) }
+
+// readCSV reads one CSV file: UTF-8 with or without a BOM, fields separated by
+// ",", ";" (Excel in a Vietnamese locale) or a tab, whichever the header uses.
+func (imp *importer) readCSV(path string) {
+	order := imp.newOrder()
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	k := kindOf(base)
+	if k == nil {
+		imp.problemIn(path, order, 0, fmt.Sprintf("unknown kind %q: name a file after what it holds: %s (e.g. staff.csv or 02-staff.csv)", base, kindNames()))
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		imp.problemIn(path, order, 0, err.Error())
+		return
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	start, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(start, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+	case bytes.HasPrefix(start, []byte{0xFF, 0xFE}), bytes.HasPrefix(start, []byte{0xFE, 0xFF}):
+		imp.problemIn(path, order, 0, "UTF-16 text, not UTF-8: "+saveAsUTF8)
+		return
+	}
+	first := firstLine(br)
+	if !utf8.Valid(first) {
+		imp.problemIn(path, order, 1, "not UTF-8: "+saveAsUTF8)
+		return
+	}
+	src := &source{name: path, order: order, kind: k}
+	imp.report.Files = append(imp.report.Files, path)
+	cr := csv.NewReader(br)
+	cr.Comma = separator(first)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		imp.problemIn(path, order, 0, "empty file: want a header row naming the columns")
+		return
+	}
+	if err != nil {
+		imp.csvError(src, err)
+		return
+	}
+	line, _ := cr.FieldPos(0)
+	colmap, ok := imp.header(src, line, header)
+	if !ok {
+		return
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			imp.csvError(src, err)
+			return
+		}
+		line, _ := cr.FieldPos(0)
+		for _, field := range rec {
+			if !utf8.ValidString(field) {
+				imp.problemIn(path, order, line, "not UTF-8: "+saveAsUTF8)
+				return
+			}
+		}
+		imp.row(src, colmap, line, rec)
+	}
+}
+
+func (imp *importer) csvError(src *source, err error) {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		imp.problemIn(src.name, src.order, pe.Line, fmt.Sprintf("not valid CSV: %v (a quote inside a value must be doubled)", pe.Err))
+		return
+	}
+	imp.problemIn(src.name, src.order, 0, err.Error())
+}
+
+// firstLine returns the first line of br without consuming it (up to the
+// buffer's size, plenty for a header).
+func firstLine(br *bufio.Reader) []byte {
+	for n := 512; ; n *= 2 {
+		b, err := br.Peek(n)
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			return b[:i]
+		}
+		if err != nil {
+			return b
+		}
+	}
+}
+
+// separator picks the field separator the header line uses most, outside quotes.
+func separator(line []byte) rune {
+	var comma, semi, tab int
+	quoted := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == ',':
+			comma++
+		case c == ';':
+			semi++
+		case c == '\t':
+			tab++
+		}
+	}
+	switch {
+	case semi > comma && semi >= tab:
+		return ';'
+	case tab > comma && tab > semi:
+		return '\t'
+	}
+	return ','
+}
+
+// readXLSX reads every sheet of a workbook; the sheet name gives the kind.
+// Text cells are read as shown; numbers raw (not rounded by their format); a
+// number shown as a date is an Excel date serial and read as that date.
+func (imp *importer) readXLSX(path string) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		imp.fileProblem(path, fmt.Sprintf("cannot read as an XLSX workbook: %v", err))
+		return
+	}
+	defer f.Close()
+	props, err := f.GetWorkbookProps()
+	if err != nil {
+		imp.fileProblem(path, fmt.Sprintf("cannot read as an XLSX workbook: %v", err))
+		return
+	}
+	date1904 := props.Date1904 != nil && *props.Date1904
+	for _, sheet := range f.GetSheetList() {
+		name := fmt.Sprintf("%s[%s]", path, sheet)
+		order := imp.newOrder()
+		shown, err := f.GetRows(sheet)
+		if err != nil {
+			imp.problemIn(name, order, 0, err.Error())
+			continue
+		}
+		h := 0
+		for h < len(shown) && blank(shown[h]) {
+			h++
+		}
+		if h == len(shown) {
+			imp.report.Ignored = append(imp.report.Ignored, name+" (an empty sheet)")
+			continue
+		}
+		k := kindOf(sheet)
+		if k == nil {
+			imp.problemIn(name, order, 0, fmt.Sprintf("unknown sheet %q: name each sheet after what it holds: %s", sheet, kindNames()))
+			continue
+		}
+		raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			imp.problemIn(name, order, 0, err.Error())
+			continue
+		}
+		src := &source{name: name, order: order, kind: k}
+		imp.report.Files = append(imp.report.Files, name)
+		colmap, ok := imp.header(src, h+1, shown[h])
+		if !ok {
+			continue
+		}
+		for i := h + 1; i < len(shown); i++ {
+			cells := shown[i]
+			for j, c := range colmap {
+				if c < 0 || j >= len(cells) || i >= len(raw) || j >= len(raw[i]) {
+					continue
+				}
+				switch k.cols[c].typ {
+				case tNumber, tInt:
+					cells[j] = raw[i][j]
+				case tDate, tBirthDate:
+					if raw[i][j] != cells[j] {
+						if d, ok := excelDate(raw[i][j], date1904); ok {
+							cells[j] = d.String()
+						}
+					}
+				}
+			}
+			imp.row(src, colmap, i+1, cells)
+		}
+	}
+}
+
+// excelDate reads a date cell's raw value, a serial day number.
+func excelDate(raw string, date1904 bool) (civil.Date, bool) {
+	n, err := strconv.ParseFloat(raw, 64)
+	if err != nil || n < 1 {
+		return civil.Date{}, false
+	}
+	t, err := excelize.ExcelDateToTime(n, date1904)
+	if err != nil {
+		return civil.Date{}, false
+	}
+	return civil.Of(t), true
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
