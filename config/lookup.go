@@ -68,10 +68,10 @@ func (s *Schedule) Next(t time.Time) time.Time {
 // matches "Phó Giám đốc", not "Giám đốc"; on equal lengths the first listed
 // wins). Matching ignores case and Unicode normalisation. ok is false when no
 // keyword matches.
-func (p *PlanningReview) TheoryFor(post string) (theory string, ok bool) {
+func (j *PlanningReview) TheoryFor(post string) (theory string, ok bool) {
 	name := fold(post)
 	best := -1
-	for _, r := range p.PostTheory {
+	for _, r := range j.PostTheory {
 		kw := fold(r.Keyword)
 		if kw != "" && len(kw) > best && strings.Contains(name, kw) {
 			theory, ok, best = r.Theory, true, len(kw)

@@ -65,6 +65,16 @@ func (v *validator) errorf(path, format string, args ...any) {
 	v.errorAt(v.line(path), path, format, args...)
 }
 
+// requiredBy reports a missing key at the line of the key that requires it
+// (mail.smtp.host at mail.transport: smtp) when the file does not have it.
+func (v *validator) requiredBy(path, by, format string, args ...any) {
+	line := v.line(path)
+	if !v.set(path) && v.set(by) {
+		line = v.line(by)
+	}
+	v.errorAt(line, path, format, args...)
+}
+
 func (v *validator) warnf(path, format string, args ...any) {
 	e := &Error{File: v.file, Line: v.line(path), Key: path, Msg: fmt.Sprintf(format, args...)}
 	v.warnings = append(v.warnings, e.Error())
@@ -153,11 +163,11 @@ func (v *validator) database(d *Database) {
 	dsn := d.DSN.Reveal()
 	switch {
 	case d.Driver == "postgres" && !v.set("database.dsn"):
-		v.errorf("database.dsn", "required when database.driver is postgres (or database.dsn_file)")
+		v.requiredBy("database.dsn", "database.driver", "required when database.driver is postgres (or database.dsn_file)")
 	case dsn == "":
 		v.errorf("database.dsn", "must not be empty")
 	case d.Driver == "sqlite" && (strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")):
-		v.errorf("database.dsn", "is a PostgreSQL URL but database.driver is sqlite")
+		v.errorf("database.dsn", "a PostgreSQL URL, but database.driver is sqlite (set it to postgres)")
 	case d.Driver == "postgres" && strings.Contains(dsn, "://"):
 		if u, err := url.Parse(dsn); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			// Not the URL itself: it may hold a password.
@@ -173,7 +183,7 @@ func (v *validator) mail(m *Mail) {
 	case m.From != "":
 		v.address("mail.from", m.From)
 	case smtp:
-		v.errorf("mail.from", "required when mail.transport is smtp")
+		v.requiredBy("mail.from", "mail.transport", "required when mail.transport is smtp")
 	default:
 		m.From = defaultOutboxFrom
 	}
@@ -194,7 +204,7 @@ func (v *validator) smtp(s *SMTP, used bool) {
 	const p = "mail.smtp."
 	switch {
 	case s.Host == "" && used:
-		v.errorf(p+"host", "required when mail.transport is smtp")
+		v.requiredBy(p+"host", "mail.transport", "required when mail.transport is smtp")
 	case s.Host != "":
 		if _, _, err := net.SplitHostPort(s.Host); err == nil {
 			v.errorf(p+"host", "%s: give the port in mail.smtp.port, not in the host", v.show(p+"host", s.Host))
@@ -217,9 +227,9 @@ func (v *validator) smtp(s *SMTP, used bool) {
 	}
 	switch {
 	case s.Password != "" && s.Username == "":
-		v.errorf(p+"username", "required when a password is set")
+		v.requiredBy(p+"username", p+"password", "required when a password is set")
 	case used && s.Username != "" && s.Password == "" && s.PasswordFile == "" && s.Auth != "none":
-		v.errorf(p+"password", "required when mail.smtp.username is set (or mail.smtp.password_file)")
+		v.requiredBy(p+"password", p+"username", "required when mail.smtp.username is set (or mail.smtp.password_file)")
 	}
 	if s.CAFile != "" {
 		if pem, err := v.readFile(s.CAFile); err != nil {
