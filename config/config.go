@@ -66,7 +66,7 @@ type SMTP struct {
 	Host string `yaml:"host"`
 	Port int    `yaml:"port"`
 	TLS  string `yaml:"tls"` // mandatory | implicit | opportunistic | none
-	// Auth is the SASL mechanism, lower case: "" (the best the server offers
+	// Auth is the SASL mechanism, lower case after loading: "" (plain or login
 	// when a username is set), auto, plain, login, cram-md5, scram-sha-1,
 	// scram-sha-1-plus, scram-sha-256, scram-sha-256-plus, xoauth2 or none.
 	Auth     string `yaml:"auth"`

@@ -152,26 +152,31 @@ func (v *validator) config(c *Config) {
 
 func (v *validator) database(d *Database) {
 	v.oneOf("database.driver", d.Driver, "sqlite", "postgres")
+	key := "database.dsn"
 	if d.DSNFile != "" {
+		key = "database.dsn_file"
 		if v.set("database.dsn") {
-			v.errorf("database.dsn_file", "at most one of database.dsn & database.dsn_file must be configured")
-		} else if s, ok := v.secretFile("database.dsn_file", d.DSNFile); ok {
-			d.DSN = Secret(s)
+			v.errorf(key, "at most one of database.dsn & database.dsn_file must be configured")
+			return
 		}
-		return
+		s, ok := v.secretFile(key, d.DSNFile)
+		if !ok {
+			return
+		}
+		d.DSN = Secret(s)
 	}
+	// The messages never quote the DSN: it may hold a password.
 	dsn := d.DSN.Reveal()
 	switch {
-	case d.Driver == "postgres" && !v.set("database.dsn"):
-		v.requiredBy("database.dsn", "database.driver", "required when database.driver is postgres (or database.dsn_file)")
+	case d.Driver == "postgres" && !v.set("database.dsn") && d.DSNFile == "":
+		v.requiredBy(key, "database.driver", "required when database.driver is postgres (or database.dsn_file)")
 	case dsn == "":
-		v.errorf("database.dsn", "must not be empty")
+		v.errorf(key, "must not be empty")
 	case d.Driver == "sqlite" && (strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")):
-		v.errorf("database.dsn", "a PostgreSQL URL, but database.driver is sqlite (set it to postgres)")
+		v.errorf(key, "a PostgreSQL URL, but database.driver is sqlite (set it to postgres)")
 	case d.Driver == "postgres" && strings.Contains(dsn, "://"):
 		if u, err := url.Parse(dsn); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			// Not the URL itself: it may hold a password.
-			v.errorf("database.dsn", "not a postgres:// URL or a key=value connection string")
+			v.errorf(key, "not a postgres:// URL or a key=value connection string")
 		}
 	}
 }
