@@ -52,6 +52,9 @@ type Mail struct {
 	Transport string `yaml:"transport"` // outbox | smtp
 	// OutboxDir is the folder .eml files are written to when Transport is outbox.
 	OutboxDir string `yaml:"outbox_dir"`
+	// TemplatesDir, when set, holds message templates ("vi/course-reminders.tmpl")
+	// that replace the embedded ones of the same name.
+	TemplatesDir string `yaml:"templates_dir"`
 	// From is the sender address; required for smtp, "tickler <tickler@localhost>"
 	// for the outbox when not given.
 	From string `yaml:"from"`

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -197,6 +198,11 @@ func (v *validator) mail(m *Mail) {
 	}
 	if m.Transport == "outbox" && m.OutboxDir == "" {
 		v.errorf("mail.outbox_dir", "required when mail.transport is outbox")
+	}
+	if m.TemplatesDir != "" {
+		if fi, err := os.Stat(m.TemplatesDir); err != nil || !fi.IsDir() {
+			v.errorf("mail.templates_dir", "%q is not a readable folder", m.TemplatesDir)
+		}
 	}
 	v.smtp(&m.SMTP, smtp)
 	v.delivery(&m.Delivery)

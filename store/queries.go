@@ -17,26 +17,32 @@ import (
 // shared by both dialects; files in its "sqlite" or "postgres" subfolder hold the
 // queries whose SQL must differ and override shared ones of the same name.
 // Placeholders are written "?" and rebound to "$1" for PostgreSQL.
-type Queries map[string]string
+type Queries struct {
+	sql map[string]string // rebound for the dialect
+	raw map[string]string // as written, with "?" (for sqlx.In)
+	bind int
+}
 
 // LoadQueries reads the .sql files of dir in fsys for dialect d.
 func LoadQueries(fsys fs.FS, dir string, d Dialect) (Queries, error) {
-	q := Queries{}
+	q := Queries{sql: map[string]string{}, raw: map[string]string{}}
 	shared, err := readQueryDir(fsys, dir)
 	if err != nil {
-		return nil, err
+		return q, err
 	}
 	own, err := readQueryDir(fsys, path.Join(dir, string(d)))
 	if err != nil {
-		return nil, err
+		return q, err
 	}
 	bind := sqlx.QUESTION
 	if d == Postgres {
 		bind = sqlx.DOLLAR
 	}
+	q.bind = bind
 	for _, set := range []map[string]string{shared, own} {
 		for name, sql := range set {
-			q[name] = sqlx.Rebind(bind, sql)
+			q.raw[name] = sql
+			q.sql[name] = sqlx.Rebind(bind, sql)
 		}
 	}
 	return q, nil
@@ -101,7 +107,7 @@ func parseQueries(text, file string, out map[string]string) error {
 
 // Get returns the named query; an unknown name is a programming error.
 func (q Queries) Get(name string) string {
-	s, ok := q[name]
+	s, ok := q.sql[name]
 	if !ok {
 		panic(fmt.Sprintf("store: no query named %q", name))
 	}
@@ -111,17 +117,34 @@ func (q Queries) Get(name string) string {
 // Check prepares every query once, so a broken one stops tickler at start, not
 // at 07:00 on the first of the month.
 func (q Queries) Check(ctx context.Context, db *sqlx.DB) error {
-	names := make([]string, 0, len(q))
-	for n := range q {
+	names := make([]string, 0, len(q.sql))
+	for n := range q.sql {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		st, err := db.PrepareContext(ctx, q[n])
+		if strings.Contains(q.raw[n], "(?)") {
+			continue // an IN list, expanded by In at run time
+		}
+		st, err := db.PrepareContext(ctx, q.sql[n])
 		if err != nil {
 			return fmt.Errorf("query %s: %w", n, err)
 		}
 		st.Close()
 	}
 	return nil
+}
+
+// In expands the slice arguments of the named query (an "IN (?)" list) with
+// sqlx.In and rebinds the result for the dialect.
+func (q Queries) In(name string, args ...any) (string, []any, error) {
+	raw, ok := q.raw[name]
+	if !ok {
+		panic(fmt.Sprintf("store: no query named %q", name))
+	}
+	query, out, err := sqlx.In(raw, args...)
+	if err != nil {
+		return "", nil, err
+	}
+	return sqlx.Rebind(q.bind, query), out, nil
 }

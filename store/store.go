@@ -144,6 +144,11 @@ func (s *Store) Close() error { return s.DB.Close() }
 // panics on an unknown name: names are constants checked by the tests.
 func (s *Store) Q(name string) string { return s.queries.Get(name) }
 
+// In returns the named query with its "IN (?)" slice arguments expanded.
+func (s *Store) In(name string, args ...any) (string, []any, error) {
+	return s.queries.In(name, args...)
+}
+
 // Ping checks that the database answers within the context's deadline.
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
 

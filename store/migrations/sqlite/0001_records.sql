@@ -106,6 +106,7 @@ CREATE TABLE job_runs (
     items       INTEGER NOT NULL DEFAULT 0,
     messages    INTEGER NOT NULL DEFAULT 0,
     error       TEXT NOT NULL DEFAULT '',
+    attempts    INTEGER NOT NULL DEFAULT 1,
     UNIQUE (job, slot)
 );
 
@@ -117,6 +118,7 @@ CREATE TABLE deliveries (
     job             TEXT NOT NULL,
     slot            TIMESTAMP NOT NULL,
     recipient       TEXT NOT NULL,
+    recipient_name  TEXT NOT NULL DEFAULT '',
     cc              TEXT NOT NULL DEFAULT '',
     subject         TEXT NOT NULL,
     text_body       TEXT NOT NULL,

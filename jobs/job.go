@@ -1,0 +1,63 @@
+// Package jobs holds the rules, one file each: a job reads records as of a
+// slot's date and returns notices; it sends nothing. The scheduler decides
+// which slots run, claims them in the database, and hands the notices to
+// notify.Planner.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/store"
+)
+
+// Job is one rule. Notices is a pure function of the records, the
+// configuration and the slot: run twice for one slot, it returns the same.
+type Job interface {
+	Name() string
+	Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error)
+}
+
+// Env is what a job reads: the records and the configuration.
+type Env struct {
+	Store  *store.Store
+	Config *config.Config
+}
+
+// AsOf is the slot's calendar date in the agency's zone: the date every rule
+// counts days from.
+func (e *Env) AsOf(slot time.Time) civil.Date { return civil.In(slot, e.Config.Location) }
+
+// registry lists every job by name.
+var registry = map[string]func() Job{}
+
+func register(name string, f func() Job) { registry[name] = f }
+
+// Lookup returns the job of that name.
+func Lookup(name string) (Job, error) {
+	f, ok := registry[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown job %q (known: %s)", name, knownNames())
+	}
+	return f(), nil
+}
+
+func knownNames() string {
+	s := ""
+	for _, n := range config.JobNames {
+		if _, ok := registry[n]; ok {
+			if s != "" {
+				s += ", "
+			}
+			s += n
+		}
+	}
+	return s
+}
+
+// Implemented reports whether a job of that name exists in this build.
+func Implemented(name string) bool { _, ok := registry[name]; return ok }

@@ -1,0 +1,150 @@
+package jobs
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/notify"
+)
+
+// Contact is a person a rule may write to.
+type Contact struct {
+	Code  string
+	Name  string
+	Email string
+}
+
+// Who are the people around an item that roles refer to.
+type Who struct {
+	Person   Contact // the person the item is about
+	Manager  Contact // their manager (staff.manager_code)
+	UnitHead Contact // the head of their unit
+}
+
+// Roles a job's to/cc entries may name, besides lists from `recipients` and addresses.
+const (
+	RolePerson   = "person"
+	RoleManager  = "manager"
+	RoleUnitHead = "unit_head"
+)
+
+// Problem is a reason a reminder could not be addressed: it goes to the
+// "data to fix" list instead of being dropped.
+type Problem struct {
+	Who    Contact
+	Reason string // stable code: no_email, no_manager, no_unit_head ...
+	Note   string // what to fix, in the message's language
+}
+
+// resolve turns a job's to/cc entries into recipients for one item. A role
+// that cannot be filled (no manager, a manager with no address) is returned as
+// a problem.
+func resolve(cfg *config.Config, entries []string, w Who) ([]notify.Recipient, []Problem) {
+	var out []notify.Recipient
+	var problems []Problem
+	for _, e := range entries {
+		switch e {
+		case RolePerson:
+			if w.Person.Email == "" {
+				problems = append(problems, Problem{Who: w.Person, Reason: "no_email", Note: msg(cfg, "no_email")})
+				continue
+			}
+			out = append(out, notify.Recipient{Name: w.Person.Name, Email: w.Person.Email, StaffCode: w.Person.Code})
+		case RoleManager:
+			switch {
+			case w.Manager.Code == "":
+				problems = append(problems, Problem{Who: w.Person, Reason: "no_manager", Note: msg(cfg, "no_manager")})
+			case w.Manager.Email == "":
+				problems = append(problems, Problem{Who: w.Person, Reason: "manager_no_email", Note: fmt.Sprintf(msg(cfg, "manager_no_email"), w.Manager.Name, w.Manager.Code)})
+			default:
+				out = append(out, notify.Recipient{Name: w.Manager.Name, Email: w.Manager.Email, StaffCode: w.Manager.Code})
+			}
+		case RoleUnitHead:
+			switch {
+			case w.UnitHead.Code == "":
+				problems = append(problems, Problem{Who: w.Person, Reason: "no_unit_head", Note: msg(cfg, "no_unit_head")})
+			case w.UnitHead.Email == "":
+				problems = append(problems, Problem{Who: w.Person, Reason: "unit_head_no_email", Note: fmt.Sprintf(msg(cfg, "unit_head_no_email"), w.UnitHead.Name, w.UnitHead.Code)})
+			default:
+				out = append(out, notify.Recipient{Name: w.UnitHead.Name, Email: w.UnitHead.Email, StaffCode: w.UnitHead.Code})
+			}
+		default:
+			out = append(out, listRecipients(cfg, e)...)
+		}
+	}
+	return out, problems
+}
+
+// listRecipients expands a named list, or takes the entry as an address.
+func listRecipients(cfg *config.Config, entry string) []notify.Recipient {
+	if addrs, ok := cfg.Recipients[entry]; ok {
+		out := make([]notify.Recipient, 0, len(addrs))
+		for _, a := range addrs {
+			out = append(out, notify.Recipient{Email: strings.TrimSpace(a)})
+		}
+		return out
+	}
+	return []notify.Recipient{{Email: strings.TrimSpace(entry)}}
+}
+
+// problemNotices addresses each problem, as a data_problem item, to the job's
+// data_to lists. The problem keeps the key and step of the reminder it blocked
+// (about), so it is reported once per reminder, as the reminder would have been.
+func problemNotices(cfg *config.Config, dataTo []string, problems []Problem, about notify.Item) []notify.Notice {
+	var out []notify.Notice
+	for _, p := range problems {
+		item := notify.Item{
+			Kind: "data_problem", Key: "problem|" + p.Reason + "|" + about.Key, Step: about.Step,
+			StaffCode: p.Who.Code, StaffName: p.Who.Name, Unit: about.Unit,
+			Ref: about.Ref, RefName: about.RefName, Date: about.Date, Days: about.Days,
+			Note: p.Note, Fields: map[string]any{"reason": p.Reason, "about_kind": about.Kind},
+		}
+		for _, r := range listsOnly(cfg, dataTo) {
+			out = append(out, notify.Notice{To: r, Item: item})
+		}
+	}
+	return out
+}
+
+// listsOnly resolves entries that are lists or addresses (roles make no sense
+// for the data-to-fix list).
+func listsOnly(cfg *config.Config, entries []string) []notify.Recipient {
+	var out []notify.Recipient
+	for _, e := range entries {
+		if e == RolePerson || e == RoleManager || e == RoleUnitHead {
+			continue
+		}
+		out = append(out, listRecipients(cfg, e)...)
+	}
+	return out
+}
+
+var messages = map[string]map[string]string{
+	"vi": {
+		"no_email":           "chưa có địa chỉ thư điện tử",
+		"no_manager":         "chưa có người quản lý trực tiếp (manager_code) để đồng gửi khi quá hạn",
+		"manager_no_email":   "người quản lý trực tiếp %s (%s) chưa có địa chỉ thư điện tử",
+		"no_unit_head":       "đơn vị chưa có lãnh đạo (head_code)",
+		"unit_head_no_email": "lãnh đạo đơn vị %s (%s) chưa có địa chỉ thư điện tử",
+		"no_birth_date":      "chưa có ngày sinh, không tính được thời điểm nghỉ hưu",
+		"no_gender":          "chưa có giới tính, không tính được thời điểm nghỉ hưu",
+	},
+	"en": {
+		"no_email":           "has no e-mail address",
+		"no_manager":         "has no manager (manager_code) to copy when overdue",
+		"manager_no_email":   "manager %s (%s) has no e-mail address",
+		"no_unit_head":       "their unit has no head (head_code)",
+		"unit_head_no_email": "unit head %s (%s) has no e-mail address",
+		"no_birth_date":      "has no birth date: the retirement date cannot be computed",
+		"no_gender":          "has no gender: the retirement date cannot be computed",
+	},
+}
+
+// msg returns a short text in the configured language.
+func msg(cfg *config.Config, key string) string {
+	if m, ok := messages[cfg.Language][key]; ok {
+		return m
+	}
+	return messages["en"][key]
+}

@@ -1,0 +1,69 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/store"
+)
+
+// Runner runs one job for one slot: records → notices → outbox.
+type Runner struct {
+	Store     *store.Store
+	Templates *notify.Templates
+	Now       func() time.Time
+}
+
+// Result is what a run did.
+type Result struct {
+	Job     string
+	Slot    time.Time
+	Items   int // notices the job returned
+	Planned []notify.Planned
+}
+
+// Execute runs job for slot with cfg. With dryRun nothing is written.
+func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot time.Time, dryRun bool) (Result, error) {
+	env := &Env{Store: r.Store, Config: cfg}
+	res := Result{Job: job.Name(), Slot: slot}
+	notices, err := job.Notices(ctx, env, slot)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", job.Name(), err)
+	}
+	res.Items = len(notices)
+	res.Planned, err = NewPlanner(r.Store, r.Templates, cfg, r.Now).Plan(ctx, job.Name(), slot, notices, dryRun)
+	if err != nil {
+		return res, fmt.Errorf("%s: plan: %w", job.Name(), err)
+	}
+	return res, nil
+}
+
+// NewPlanner returns the outbox planner for cfg.
+func NewPlanner(st *store.Store, t *notify.Templates, cfg *config.Config, now func() time.Time) *notify.Planner {
+	office, domain := "tickler", ""
+	if a, err := mail.ParseAddress(cfg.Mail.From); err == nil {
+		if a.Name != "" {
+			office = a.Name
+		}
+		domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
+	}
+	return &notify.Planner{Store: st, Templates: t, Lang: cfg.Language, Loc: cfg.Location, Office: office, IDDomain: domain, Now: now}
+}
+
+// RecordManualRun keeps a run started by hand (tickler run) in job_runs with
+// state "manual", for status; the scheduler ignores such rows.
+func RecordManualRun(ctx context.Context, st *store.Store, res Result, owner string, runErr error) error {
+	errText := ""
+	if runErr != nil {
+		errText = runErr.Error()
+	}
+	now := time.Now()
+	_, err := st.DB.ExecContext(ctx, st.Q("record-manual-run"), res.Job, store.T(res.Slot), owner,
+		store.T(now), store.T(now), res.Items, len(res.Planned), errText)
+	return err
+}

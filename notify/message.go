@@ -1,0 +1,95 @@
+// Package notify turns the notices that jobs return into messages in the outbox
+// (Plan), and works the outbox off through a Sender (Deliverer). A job never
+// sends; a sender never reads records: the deliveries table is the only thing
+// between them.
+package notify
+
+import (
+	"strings"
+	"time"
+
+	"github.com/tickler-dev/tickler/civil"
+)
+
+// Recipient is a person or mailbox a message goes to.
+type Recipient struct {
+	Name      string `json:"name,omitempty"`
+	Email     string `json:"email"`
+	StaffCode string `json:"staff_code,omitempty"`
+}
+
+// Item is one thing a message tells its recipient: a training due, a term
+// ending, a person with no e-mail address. Key identifies the thing across runs
+// and Step the reminder stage, so that (job, Key, Step, recipient) is sent once.
+type Item struct {
+	Kind      string     `json:"kind"`
+	Key       string     `json:"-"`
+	Step      string     `json:"step"`
+	StaffCode string     `json:"staff_code"`
+	StaffName string     `json:"staff_name,omitempty"`
+	Unit      string     `json:"unit,omitempty"`
+	Ref       string     `json:"ref"`
+	RefName   string     `json:"ref_name,omitempty"`
+	Date      civil.Date `json:"date"`
+	// Days is the number of days from the run's date to Date (negative: past).
+	Days int    `json:"days"`
+	Note string `json:"note"`
+	// Fields carries what a particular kind needs in its template (review
+	// deadline, retirement date, case, hours ...).
+	Fields map[string]any `json:"fields,omitempty"`
+}
+
+// Notice is what a job returns: one item for one recipient, with whom to copy.
+// Plan groups a run's notices per recipient into one message.
+type Notice struct {
+	To   Recipient
+	Cc   []Recipient
+	Item Item
+	// Data, when set, is handed to the message's renderer as is (the digest's
+	// figures); all notices of one recipient in a run share it.
+	Data any
+}
+
+// Attachment is a file carried by a message: a calendar invitation, or an image
+// shown inline by Content-ID.
+type Attachment struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	ContentID   string `json:"content_id,omitempty"` // set: inline, referenced as cid:ContentID
+	Data        []byte `json:"data"`
+}
+
+// Content is a rendered message.
+type Content struct {
+	Subject     string
+	Text        string
+	HTML        string
+	Attachments []Attachment
+}
+
+// Message is one outbox row as a sender sees it.
+type Message struct {
+	ID          int64
+	Key         string
+	MessageID   string
+	Job         string
+	To          Recipient
+	Cc          []Recipient
+	Subject     string
+	Text        string
+	HTML        string
+	Attachments []Attachment
+	Created     time.Time
+	Attempts    int
+}
+
+// sanitizeHeader removes what could break out of a header line: CR, LF and
+// other control characters become spaces.
+func sanitizeHeader(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}

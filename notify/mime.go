@@ -1,0 +1,81 @@
+package notify
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Envelope is what every message of an agency shares: who sends it and where replies go.
+type Envelope struct {
+	From    string // "Ban Tổ chức <tochuc@example.vn>"
+	ReplyTo string
+	Loc     *time.Location // the Date header's zone
+}
+
+// Build turns an outbox message into a go-mail message: text and HTML
+// alternatives, inline images by Content-ID, attachments, and the headers every
+// tickler message carries (Message-ID from the row's key, Auto-Submitted,
+// Reply-To, Date in the agency's zone). Values from records only ever reach
+// headers through go-mail's encoders, after CR/LF were removed at planning.
+func Build(m *Message, env Envelope) (*gomail.Msg, error) {
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	if err := msg.From(env.From); err != nil {
+		return nil, fmt.Errorf("mail.from: %w", err)
+	}
+	if env.ReplyTo != "" {
+		if err := msg.ReplyTo(env.ReplyTo); err != nil {
+			return nil, fmt.Errorf("mail.reply_to: %w", err)
+		}
+	}
+	if err := msg.AddToFormat(sanitizeHeader(m.To.Name), m.To.Email); err != nil {
+		return nil, fmt.Errorf("to %q: %w", m.To.Email, err)
+	}
+	for _, c := range m.Cc {
+		if err := msg.AddCcFormat(sanitizeHeader(c.Name), c.Email); err != nil {
+			return nil, fmt.Errorf("cc %q: %w", c.Email, err)
+		}
+	}
+	msg.Subject(sanitizeHeader(m.Subject))
+	msg.SetMessageIDWithValue(trimAngles(m.MessageID))
+	loc := env.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	created := m.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	msg.SetDateWithValue(created.In(loc))
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	msg.SetGenHeader("X-Auto-Response-Suppress", "All")
+	msg.SetGenHeader("X-Tickler-Job", m.Job)
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		a := a
+		opts := []gomail.FileOption{gomail.WithFileContentType(gomail.ContentType(a.ContentType))}
+		if a.ContentID != "" {
+			opts = append(opts, gomail.WithFileContentID(a.ContentID))
+			if err := msg.EmbedReader(a.Filename, bytes.NewReader(a.Data), opts...); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := msg.AttachReader(a.Filename, bytes.NewReader(a.Data), opts...); err != nil {
+			return nil, err
+		}
+	}
+	return msg, nil
+}
+
+func trimAngles(id string) string {
+	if len(id) > 1 && id[0] == '<' && id[len(id)-1] == '>' {
+		return id[1 : len(id)-1]
+	}
+	return id
+}

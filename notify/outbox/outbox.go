@@ -1,0 +1,73 @@
+// Package outbox is the embedded default transport: each message becomes an
+// RFC 5322 .eml file in a folder, as go-mail writes it, readable by any mail
+// client and by a person with a text editor.
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/tickler-dev/tickler/notify"
+)
+
+// Folder writes messages as .eml files into Dir.
+type Folder struct {
+	Dir      string
+	Envelope notify.Envelope
+}
+
+// New returns a Folder transport, creating dir (mode 0700) if needed.
+func New(dir string, env notify.Envelope) (*Folder, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("outbox_dir: %w", err)
+	}
+	return &Folder{Dir: dir, Envelope: env}, nil
+}
+
+var unsafeName = regexp.MustCompile(`[^a-z0-9._-]+`)
+
+// FileName is the message's file name: its creation time in UTC, the row id
+// and the recipient, so names sort by time and a resend of the same row
+// overwrites the same file instead of adding a second one.
+func FileName(m *notify.Message) string {
+	who := unsafeName.ReplaceAllString(strings.ToLower(m.To.Email), "_")
+	return fmt.Sprintf("%s-%08d-%s-%s.eml", m.Created.UTC().Format("20060102T150405Z"), m.ID, m.Job, who)
+}
+
+// Send writes m to a temporary file (mode 0600) and renames it into place, so a
+// reader never sees half a message.
+func (f *Folder) Send(ctx context.Context, m *notify.Message) (reply string, retry bool, err error) {
+	msg, err := notify.Build(m, f.Envelope)
+	if err != nil {
+		return "", false, err
+	}
+	name := FileName(m)
+	tmp, err := os.CreateTemp(f.Dir, ".tmp-*.eml")
+	if err != nil {
+		return "", true, err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return "", true, err
+	}
+	if _, err := msg.WriteTo(tmp); err != nil {
+		tmp.Close()
+		return "", true, err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", true, err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", true, err
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(f.Dir, name)); err != nil {
+		return "", true, err
+	}
+	return "written " + name, false, nil
+}

@@ -1,0 +1,239 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/codes"
+)
+
+//go:embed all:templates
+var embedded embed.FS
+
+// View is what a message template sees.
+type View struct {
+	Lang  string
+	Job   string
+	Date  civil.Date // the run's date, in the agency's zone
+	To    Recipient
+	Items []Item
+	Data  any
+	// Office signs the message: the display name of mail.from.
+	Office string
+}
+
+// Of returns the items of the given kinds, in order.
+func (v *View) Of(kinds ...string) []Item {
+	var out []Item
+	for _, it := range v.Items {
+		for _, k := range kinds {
+			if it.Kind == k {
+				out = append(out, it)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Has reports whether any item is of one of the kinds.
+func (v *View) Has(kinds ...string) bool { return len(v.Of(kinds...)) > 0 }
+
+// Renderer renders one recipient's message of a run.
+type Renderer interface {
+	Render(v *View) (Content, error)
+}
+
+// RendererFunc adapts a function to Renderer.
+type RendererFunc func(v *View) (Content, error)
+
+// Render calls f.
+func (f RendererFunc) Render(v *View) (Content, error) { return f(v) }
+
+// Templates renders messages from template files, one per job and language
+// ("vi/course-reminders.tmpl"), each defining "subject", "text" and "html".
+// The same file is parsed by text/template (subject, text) and by html/template
+// (html), so every value in the HTML part is escaped. Files starting with "_"
+// are shared partials. Jobs that draw their own messages (the digest) register
+// a Renderer instead.
+type Templates struct {
+	text   map[string]*texttemplate.Template // "vi/course-reminders"
+	html   map[string]*htmltemplate.Template
+	custom map[string]Renderer
+}
+
+// LoadTemplates parses the embedded templates, then the files of dir (if not
+// empty) on top: a file there replaces the embedded one of the same name.
+func LoadTemplates(dir string) (*Templates, error) {
+	files := map[string][]byte{} // "vi/x.tmpl" -> content
+	err := fs.WalkDir(embedded, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
+			return err
+		}
+		b, err := embedded.ReadFile(p)
+		files[strings.TrimPrefix(p, "templates/")] = b
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if dir != "" {
+		err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
+				return err
+			}
+			b, err := os.ReadFile(path.Join(dir, p))
+			files[p] = b
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("templates_dir: %w", err)
+		}
+	}
+	t := &Templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, custom: map[string]Renderer{}}
+	for name, body := range files {
+		lang, base := path.Split(name)
+		if strings.HasPrefix(base, "_") {
+			continue
+		}
+		key := lang + strings.TrimSuffix(base, ".tmpl")
+		lang = strings.TrimSuffix(lang, "/")
+		tt := texttemplate.New(key).Funcs(textFuncs(lang))
+		ht := htmltemplate.New(key).Funcs(htmlFuncs(lang))
+		for pname, pbody := range files { // shared partials of the language
+			if strings.HasPrefix(pname, lang+"/_") {
+				if _, err := tt.New(pname).Parse(string(pbody)); err != nil {
+					return nil, fmt.Errorf("template %s: %w", pname, err)
+				}
+				if _, err := ht.New(pname).Parse(string(pbody)); err != nil {
+					return nil, fmt.Errorf("template %s: %w", pname, err)
+				}
+			}
+		}
+		if _, err := tt.New(name).Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		if _, err := ht.New(name).Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		for _, part := range []string{"subject", "text", "html"} {
+			if tt.Lookup(part) == nil {
+				return nil, fmt.Errorf("template %s: no {{define %q}}", name, part)
+			}
+		}
+		t.text[key], t.html[key] = tt, ht
+	}
+	return t, nil
+}
+
+// Register makes r draw the messages of job, instead of a template file.
+func (t *Templates) Register(job string, r Renderer) { t.custom[job] = r }
+
+// Has reports whether job's messages can be rendered in lang.
+func (t *Templates) Has(job, lang string) bool {
+	if _, ok := t.custom[job]; ok {
+		return true
+	}
+	_, ok := t.text[lang+"/"+job]
+	return ok
+}
+
+// Render draws the message of v.Job in v.Lang.
+func (t *Templates) Render(v *View) (Content, error) {
+	if r, ok := t.custom[v.Job]; ok {
+		return r.Render(v)
+	}
+	key := v.Lang + "/" + v.Job
+	tt, ok := t.text[key]
+	if !ok {
+		return Content{}, fmt.Errorf("no template for job %s in language %s", v.Job, v.Lang)
+	}
+	var subject, text, html bytes.Buffer
+	if err := tt.ExecuteTemplate(&subject, "subject", v); err != nil {
+		return Content{}, fmt.Errorf("render %s subject: %w", key, err)
+	}
+	if err := tt.ExecuteTemplate(&text, "text", v); err != nil {
+		return Content{}, fmt.Errorf("render %s text: %w", key, err)
+	}
+	if err := t.html[key].ExecuteTemplate(&html, "html", v); err != nil {
+		return Content{}, fmt.Errorf("render %s html: %w", key, err)
+	}
+	return Content{
+		Subject: strings.Join(strings.Fields(subject.String()), " "),
+		Text:    tidyText(text.String()),
+		HTML:    html.String(),
+	}, nil
+}
+
+// tidyText drops the blank lines that template actions leave, keeping single
+// empty lines between paragraphs.
+func tidyText(s string) string {
+	var b strings.Builder
+	blank := 0
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimRight(line, " \t")
+		if line == "" {
+			blank++
+			continue
+		}
+		if b.Len() > 0 {
+			if blank > 0 {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteString("\n")
+			}
+		}
+		blank = 0
+		b.WriteString(line)
+	}
+	return b.String() + "\n"
+}
+
+func commonFuncs(lang string) map[string]any {
+	return map[string]any{
+		"date": func(d civil.Date) string { return d.Format(lang) },
+		"label": func(set, code string) string {
+			s, ok := codeSets[set]
+			if !ok {
+				return code
+			}
+			return s.Label(code, lang)
+		},
+		"abs": func(n int) int {
+			if n < 0 {
+				return -n
+			}
+			return n
+		},
+		"num":   func(f float64) string { return FormatNumber(f, lang) },
+		"field": func(it Item, k string) any { return it.Fields[k] },
+	}
+}
+
+func textFuncs(lang string) texttemplate.FuncMap { return commonFuncs(lang) }
+func htmlFuncs(lang string) htmltemplate.FuncMap { return commonFuncs(lang) }
+
+var codeSets = map[string]codes.Set{
+	"gender": codes.Gender, "rank": codes.Rank, "education": codes.Education,
+	"political_theory": codes.PoliticalTheory, "rating": codes.Rating,
+	"training_status": codes.TrainingStatus, "category": codes.Category,
+}
+
+// FormatNumber prints f with at most two decimals, with a decimal comma in
+// Vietnamese (12,5) and a point in English (12.5).
+func FormatNumber(f float64, lang string) string {
+	s := fmt.Sprintf("%.2f", f)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if lang == "vi" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
