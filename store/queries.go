@@ -18,8 +18,8 @@ import (
 // queries whose SQL must differ and override shared ones of the same name.
 // Placeholders are written "?" and rebound to "$1" for PostgreSQL.
 type Queries struct {
-	sql map[string]string // rebound for the dialect
-	raw map[string]string // as written, with "?" (for sqlx.In)
+	sql  map[string]string // rebound for the dialect
+	raw  map[string]string // as written, with "?" (for sqlx.In)
 	bind int
 }
 
