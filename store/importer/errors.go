@@ -14,8 +14,9 @@ type Problem struct {
 	Column string // the column, if the problem is in one
 	Msg    string
 
-	order int // of the file, so problems list file by file
-	col   int // of the column in its kind, so a row's problems list in column order
+	first bool // a file or header problem, listed before row problems (it may cause them)
+	order int  // of the file, so problems list file by file
+	col   int  // of the column in its kind, so a row's problems list in column order
 }
 
 // String formats p as "file:row: column: problem".
@@ -57,11 +58,14 @@ func (e *Error) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// sortProblems orders problems by file, row and column, keeping the order
-// they were found in otherwise.
+// sortProblems orders problems: those of whole files and headers first, then
+// by file, row and column, keeping the order they were found in otherwise.
 func sortProblems(ps []Problem) {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
+		if a.first != b.first {
+			return a.first
+		}
 		if a.order != b.order {
 			return a.order < b.order
 		}

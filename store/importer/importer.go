@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/tickler-dev/tickler/codes"
 	"github.com/tickler-dev/tickler/store"
 )
 
@@ -89,11 +90,13 @@ func Import(ctx context.Context, st *store.Store, paths []string, opt Options) (
 		opt.MaxProblems = 50
 	}
 	imp := &importer{
-		st:      st,
-		opt:     opt,
-		flagged: map[cellKey]bool{},
-		recs:    map[*kind][]*record{},
-		keys:    map[*kind]map[string]*record{},
+		st:        st,
+		opt:       opt,
+		flagged:   map[cellKey]bool{},
+		recs:      map[*kind][]*record{},
+		keys:      map[*kind]map[string]*record{},
+		unread:    map[*kind]bool{},
+		codeCache: map[*codes.Set]map[string]string{},
 	}
 	for _, k := range kinds {
 		imp.keys[k] = map[string]*record{}
@@ -131,13 +134,16 @@ func Import(ctx context.Context, st *store.Store, paths []string, opt Options) (
 // importer is the state of one import: the rows read, by kind, and the
 // problems found.
 type importer struct {
-	st       *store.Store
-	opt      Options
-	orders   int
-	problems []Problem
-	flagged  map[cellKey]bool
-	recs     map[*kind][]*record
-	keys     map[*kind]map[string]*record // key text → first row with it
+	st        *store.Store
+	opt       Options
+	orders    int
+	problems  []Problem
+	flagged   map[cellKey]bool
+	recs      map[*kind][]*record
+	keys      map[*kind]map[string]*record // key text → first row with it
+	unread    map[*kind]bool               // a file of the kind could not be read
+	unreadAny bool                         // a file of unknown kind could not be read
+	codeCache map[*codes.Set]map[string]string
 
 	// what resolve found in the database
 	dbUnits   map[string]string // code → parent_code
@@ -173,14 +179,27 @@ func (imp *importer) hasProblem(src *source, row, col int) bool {
 	return imp.flagged[cellKey{src, row, col}]
 }
 
-// problemIn records a problem of a file (row 0) or of one of its lines.
-func (imp *importer) problemIn(file string, order, row int, msg string) {
-	imp.problems = append(imp.problems, Problem{File: file, Row: row, Msg: msg, order: order, col: -1})
+// headerProblem records a problem in the header row of src.
+func (imp *importer) headerProblem(src *source, row, col int, column, msg string) {
+	imp.problem(src, row, col, column, msg)
+	imp.problems[len(imp.problems)-1].first = true
+}
+
+// problemIn records a problem that stops a file of kind k (nil: unknown) from
+// being read, at its line row (0: the whole file). References to rows of that
+// kind cannot be checked then, and are not reported as unknown.
+func (imp *importer) problemIn(k *kind, file string, order, row int, msg string) {
+	imp.problems = append(imp.problems, Problem{File: file, Row: row, Msg: msg, order: order, col: -1, first: true})
+	if k == nil {
+		imp.unreadAny = true
+	} else {
+		imp.unread[k] = true
+	}
 }
 
 // fileProblem records a problem of a path that is not read at all.
 func (imp *importer) fileProblem(file, msg string) {
-	imp.problemIn(file, imp.newOrder(), 0, msg)
+	imp.problemIn(nil, file, imp.newOrder(), 0, msg)
 }
 
 // add keeps a parsed row, reporting a key seen before in this import.

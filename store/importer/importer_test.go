@@ -4,10 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/store"
@@ -294,6 +299,18 @@ func TestImportProblems(t *testing.T) {
 		// A path that does not exist.
 		{"missing path", nil, []string{"nowhere"},
 			`nowhere: no such file or folder`},
+		// The rows of a file with an unknown column are read: its units exist.
+		{"unknown column keeps rows", map[string]string{
+			"staff.csv": "code,full_name,unit_code\nS9,Võ Văn Chín,P7\n",
+			"units.csv": "code,name,colour\nP7,Phòng 7,red\n"}, nil,
+			`units.csv:1: colour: unknown column (units has code, name, parent_code, head_code, email)`},
+		// A units file that cannot be read: unit references are not checked,
+		// and file problems come before row problems.
+		{"unreadable file first", map[string]string{
+			"staff.csv": "code,full_name,unit_code,birth_date\nS9,Võ Văn Chín,P7,1970-13-01\n",
+			"units.csv": "code,name\nP7,Ph\xf2ng 7\n"}, nil,
+			"units.csv:2: not UTF-8: in Excel use Save As → CSV UTF-8 (Comma delimited) (*.csv); in LibreOffice pick the character set Unicode (UTF-8)\n" +
+				`staff.csv:2: birth_date: "1970-13-01" is not a date (want YYYY-MM-DD, DD/MM/YYYY or a year YYYY)`},
 		// Every problem of every file, file by file, row by row, column by column.
 		{"many", map[string]string{
 			"staff.csv":    "code,full_name,unit_code,birth_date\nS9,Võ Văn Chín,P9,1970\nS10,Võ Văn Mười,P1,1970-02-30\n",
@@ -323,4 +340,280 @@ func TestImportProblems(t *testing.T) {
 			t.Errorf("failed imports changed the database: %v, was %v", after, before)
 		}
 	})
+}
+
+// sheet is a worksheet to build: its rows of cell values (time.Time is written
+// as an Excel date cell, styled numFmt if given).
+type sheet struct {
+	name   string
+	rows   [][]any
+	numFmt string
+}
+
+// writeBook writes an XLSX workbook of sheets to path.
+func writeBook(t *testing.T, path string, sheets ...sheet) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, sh := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", sh.name); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(sh.name); err != nil {
+			t.Fatal(err)
+		}
+		style := 0
+		if sh.numFmt != "" {
+			var err error
+			if style, err = f.NewStyle(&excelize.Style{CustomNumFmt: &sh.numFmt}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for r, row := range sh.rows {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if err := f.SetCellValue(sh.name, cell, v); err != nil {
+					t.Fatal(err)
+				}
+				if _, isDate := v.(time.Time); isDate && style != 0 {
+					f.SetCellStyle(sh.name, cell, cell, style)
+				}
+			}
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func day(s string) time.Time { return civil.MustParse(s).Time(time.UTC) }
+
+// A workbook with one sheet per kind: date cells read as dates, numbers raw
+// (not as their format rounds them), a year alone as a birth year, and an
+// empty sheet ignored.
+func TestImportXLSX(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		book := filepath.Join(t.TempDir(), "agency.xlsx")
+		writeBook(t, book,
+			sheet{name: "Đơn vị", rows: [][]any{{"Mã", "Tên đơn vị"}, {"VP", "Văn phòng"}}},
+			sheet{name: "staff", numFmt: "dd/mm/yyyy", rows: [][]any{
+				{"code", "full_name", "unit_code", "birth_date", "hired_on", "education"},
+				{"CB01", "Phạm Thị Dung", "VP", day("1972-11-05"), "01/08/1995", "bachelor"},
+				{"CB02", "Hoàng Văn Em", "VP", 1980, day("2005-01-15"), "Đại học"},
+				{1003, "Đỗ Văn Ba", "VP", "", "", ""},
+			}},
+			sheet{name: "courses", rows: [][]any{
+				{"code", "name", "category", "level", "hours"},
+				{"THS", "Thạc sĩ", "degree", "master", 40.5},
+			}},
+			sheet{name: "Notes"},
+			sheet{name: "training", rows: [][]any{
+				{"staff_code", "course_code", "start_on", "status", "completed_on"},
+				{"CB02", "THS", day("2023-09-01"), "completed", day("2025-06-30")},
+			}},
+		)
+		// Format the hours to no decimals: it must still read 40.5.
+		f, err := excelize.OpenFile(book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		noDecimals, _ := f.NewStyle(&excelize.Style{NumFmt: 1})
+		f.SetCellStyle("courses", "E2", "E2", noDecimals)
+		if v, _ := f.GetCellValue("courses", "E2"); v != "41" {
+			t.Fatalf("test setup: hours shown as %q, want 41", v)
+		}
+		if err := f.Save(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+
+		rep := run(t, st, book)
+		wantFiles := []string{book + "[Đơn vị]", book + "[staff]", book + "[courses]", book + "[training]"}
+		if !reflect.DeepEqual(rep.Files, wantFiles) {
+			t.Errorf("files = %q, want %q", rep.Files, wantFiles)
+		}
+		if want := []string{book + "[Notes] (an empty sheet)"}; !reflect.DeepEqual(rep.Ignored, want) {
+			t.Errorf("ignored = %q, want %q", rep.Ignored, want)
+		}
+		if got := staffRow(t, st, "CB01"); got.BirthDate != civil.MustParse("1972-11-05") || got.HiredOn != civil.MustParse("1995-08-01") {
+			t.Errorf("CB01 dates = %s, %s", got.BirthDate, got.HiredOn)
+		}
+		if got := staffRow(t, st, "CB02"); got.BirthDate != civil.MustParse("1980-01-01") || got.HiredOn != civil.MustParse("2005-01-15") || got.Education != ns("master") {
+			t.Errorf("CB02 = %+v", got)
+		}
+		if got := staffRow(t, st, "1003"); got.FullName != "Đỗ Văn Ba" {
+			t.Errorf("numeric code 1003 = %+v", got)
+		}
+		var hours float64
+		if err := st.DB.Get(&hours, "SELECT hours FROM courses"); err != nil || hours != 40.5 {
+			t.Errorf("hours = %v, %v; want 40.5", hours, err)
+		}
+		var completed civil.Date
+		if err := st.DB.Get(&completed, "SELECT completed_on FROM training"); err != nil || completed != civil.MustParse("2025-06-30") {
+			t.Errorf("completed_on = %v, %v", completed, err)
+		}
+	})
+}
+
+// Problems in a workbook name the workbook, the sheet and the row.
+func TestImportXLSXProblems(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		t.Chdir(t.TempDir())
+		writeBook(t, "book.xlsx",
+			sheet{name: "staff", rows: [][]any{
+				{"code", "full_name", "unit_code", "birth_date"},
+				{"CB01", "Phạm Thị Dung", "VP", "1972-11-31"},
+			}},
+			sheet{name: "Sheet2", rows: [][]any{{"code"}, {"x"}}},
+		)
+		// The unknown sheet is listed first; it may be the units, so the unit
+		// VP is not reported unknown.
+		want := `book.xlsx[Sheet2]: unknown sheet "Sheet2": name each sheet after what it holds: units, staff, courses, training, appointments, planning, targets or evaluations` + "\n" +
+			`book.xlsx[staff]:2: birth_date: "1972-11-31" is not a date (want YYYY-MM-DD, DD/MM/YYYY or a year YYYY)`
+		if got := importError(t, st, "book.xlsx"); got != want {
+			t.Errorf("error:\n%s\nwant:\n%s", got, want)
+		}
+	})
+}
+
+// copyDir copies the files of dir into a new temporary folder.
+func copyDir(t *testing.T, dir string) string {
+	t.Helper()
+	out := t.TempDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// A bad row in the last file read leaves the database as it was: none of the
+// good rows of the files before it are written.
+func TestImportAllOrNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		run(t, st, "testdata/vi")
+		before := counts(t, st)
+		dir := copyDir(t, "testdata/agency")
+		// units.csv is read last (files are read in name order).
+		writeFiles(t, dir, map[string]string{"units.csv": "code,name,parent_code\nBTC,Ban Tổ chức,\nP1,Phòng 1,BTC\nP2,Phòng 2,BTC,extra\n"})
+		want := filepath.Join(dir, "units.csv") + `:4: value "extra" in column 4, but the header has 3 columns`
+		if got := importError(t, st, dir); got != want {
+			t.Errorf("error = %s, want %s", got, want)
+		}
+		if after := counts(t, st); !reflect.DeepEqual(after, before) {
+			t.Errorf("rows after a failed import: %v, before: %v", after, before)
+		}
+	})
+}
+
+// Re-importing a corrected file updates the rows by key; a column the file
+// does not have keeps its stored value.
+func TestImportUpdates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		run(t, st, "testdata/agency")
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{
+			"staff.csv": "code,full_name,unit_code,rank\nS003,Lê Văn Cương,P1,principal_specialist\nS004,Mai Thị Tư,P2,\n",
+		})
+		rep := run(t, st, dir)
+		if want := []importer.KindCount{{Kind: "staff", Inserted: 1, Updated: 1}}; !reflect.DeepEqual(rep.Kinds, want) {
+			t.Errorf("kinds = %+v, want %+v", rep.Kinds, want)
+		}
+		got := staffRow(t, st, "S003")
+		want := store.Staff{Code: "S003", FullName: "Lê Văn Cương", UnitCode: "P1", ManagerCode: ns("S002"),
+			BirthDate: civil.MustParse("1990-07-15"), Gender: ns("male"), Rank: ns("principal_specialist"),
+			Education: ns("bachelor"), PoliticalTheory: ns("elementary"), HiredOn: civil.MustParse("2015-03-01")}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("S003 = %+v\nwant %+v", got, want)
+		}
+		// An empty cell in a column the file has clears the value.
+		if got := staffRow(t, st, "S004"); got.Rank.Valid {
+			t.Errorf("S004 rank = %v, want none", got.Rank)
+		}
+		writeFiles(t, dir, map[string]string{"staff.csv": "code,full_name,unit_code,rank\nS003,Lê Văn Cương,P1,\n"})
+		run(t, st, dir)
+		if got := staffRow(t, st, "S003"); got.Rank.Valid {
+			t.Errorf("S003 rank = %v after re-import with it empty, want none", got.Rank)
+		}
+	})
+}
+
+// A completed training on a course that grants a level raises the person's
+// education or political theory when it is higher, never lowers it.
+func TestImportRaises(t *testing.T) {
+	const courses = "code,name,category,level\nDH,Đại học Luật,degree,bachelor\nTC,Trung cấp lý luận,political_theory,intermediate\n"
+	cases := []struct {
+		name       string
+		files      map[string]string
+		staff      string
+		edu, pt    string
+		wantRaised []importer.Raise
+	}{
+		// A stored training completed now, for a stored person.
+		{"stored person", map[string]string{
+			"training.csv": "staff_code,course_code,start_on,status,completed_on\nS002,CCLL,2024-03-01,completed,2026-01-15\n"},
+			"S002", "master", "advanced", []importer.Raise{{StaffCode: "S002", Field: "political_theory", From: "intermediate", To: "advanced"}}},
+		// A bachelor's degree does not lower a master.
+		{"lower level", map[string]string{"courses.csv": courses,
+			"training.csv": "staff_code,course_code,start_on,status,completed_on\nS001,DH,2020-09-01,completed,2024-06-30\nS001,TC,2019-01-01,completed,2019-12-01\n"},
+			"S001", "master", "advanced", nil},
+		// Still enrolled: nothing yet.
+		{"enrolled", map[string]string{
+			"training.csv": "staff_code,course_code,start_on,status\nS003,THS,2025-09-01,enrolled\n"},
+			"S003", "bachelor", "elementary", nil},
+		// The person arrives in the same import, with no education recorded;
+		// of two completed degrees the higher counts.
+		{"new person", map[string]string{"courses.csv": courses,
+			"staff.csv":    "code,full_name,unit_code,political_theory\nS20,Trịnh Văn Hai Mươi,P2,none\n",
+			"training.csv": "staff_code,course_code,start_on,status,completed_on\nS20,DH,2015-09-01,completed,2019-06-30\nS20,THS,2020-09-01,completed,2022-06-30\nS20,TC,2023-01-01,completed,2023-12-01\n"},
+			"S20", "master", "intermediate", []importer.Raise{
+				{StaffCode: "S20", Field: "education", From: "", To: "master"},
+				{StaffCode: "S20", Field: "political_theory", From: "none", To: "intermediate"}}},
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		run(t, st, "testdata/agency")
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				dir := t.TempDir()
+				writeFiles(t, dir, tc.files)
+				rep := run(t, st, dir)
+				if !reflect.DeepEqual(rep.Raised, tc.wantRaised) {
+					t.Errorf("raised = %+v, want %+v", rep.Raised, tc.wantRaised)
+				}
+				got := staffRow(t, st, tc.staff)
+				if got.Education != ns(tc.edu) || got.PoliticalTheory != ns(tc.pt) {
+					t.Errorf("%s: education %q, political theory %q; want %q, %q", tc.staff, got.Education.String, got.PoliticalTheory.String, tc.edu, tc.pt)
+				}
+			})
+		}
+	})
+}
+
+// The error lists 50 problems, then says how many more there are.
+func TestImportProblemLimit(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("code,full_name,unit_code\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "S%d,Người %d,NOWHERE\n", i, i)
+	}
+	writeFiles(t, dir, map[string]string{"staff.csv": b.String()})
+	lines := strings.Split(importError(t, st, dir), "\n")
+	if len(lines) != 51 || lines[50] != "… and 10 more problems" {
+		t.Errorf("%d lines, the last %q; want 50 problems and \"… and 10 more problems\"", len(lines), lines[len(lines)-1])
+	}
+	if want := filepath.Join(dir, "staff.csv") + `:51: unit_code: unknown unit "NOWHERE" (not in this import or the database)`; lines[49] != want {
+		t.Errorf("line 50 = %q, want %q", lines[49], want)
+	}
 }

@@ -40,12 +40,11 @@ func (r *record) date(i int) civil.Date {
 }
 
 // header maps the cells of a header row to the columns of the source's kind:
-// colmap[i] is the kind column of cell i, or -1 for an empty header cell. It
-// reports unknown, repeated and missing required columns; ok is false if rows
-// cannot be read.
-func (imp *importer) header(src *source, row int, cells []string) (colmap []int, ok bool) {
+// colmap[i] is the kind column of cell i, or -1 for a cell that is empty, an
+// unknown column or a repeated one. It reports those, and missing required
+// columns; the rows are read all the same, so their keys still count.
+func (imp *importer) header(src *source, row int, cells []string) (colmap []int) {
 	k := src.kind
-	ok = true
 	colmap = make([]int, len(cells))
 	seen := make([]int, len(k.cols)) // cell index + 1
 	src.present = make([]bool, len(k.cols))
@@ -56,13 +55,11 @@ func (imp *importer) header(src *source, row int, cells []string) (colmap []int,
 		}
 		c, known := k.byName[fold(cell)]
 		if !known {
-			imp.problem(src, row, -1, strings.TrimSpace(cell), fmt.Sprintf("unknown column (%s has %s)", k.name, k.colNames()))
-			ok = false
+			imp.headerProblem(src, row, -1, strings.TrimSpace(cell), fmt.Sprintf("unknown column (%s has %s)", k.name, k.colNames()))
 			continue
 		}
 		if seen[c] > 0 {
-			imp.problem(src, row, c, k.cols[c].name, fmt.Sprintf("column given twice (columns %d and %d)", seen[c], i+1))
-			ok = false
+			imp.headerProblem(src, row, c, k.cols[c].name, fmt.Sprintf("column given twice (columns %d and %d)", seen[c], i+1))
 			continue
 		}
 		seen[c] = i + 1
@@ -71,11 +68,10 @@ func (imp *importer) header(src *source, row int, cells []string) (colmap []int,
 	}
 	for c, col := range k.cols {
 		if col.required && seen[c] == 0 {
-			imp.problem(src, row, c, col.name, "missing required column")
-			ok = false
+			imp.headerProblem(src, row, c, col.name, "missing required column")
 		}
 	}
-	return colmap, ok
+	return colmap
 }
 
 // row parses one data row of src into a record and adds it to the import.
@@ -94,7 +90,7 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 	for i := len(colmap); i < len(cells); i++ {
 		if strings.TrimSpace(cells[i]) != "" {
 			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, but the header has %d columns", strings.TrimSpace(cells[i]), i+1, len(colmap)))
-			return
+			break
 		}
 	}
 	r := &record{src: src, row: row, vals: make([]any, len(k.cols))}
@@ -102,7 +98,7 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 		if c < 0 || i >= len(cells) {
 			continue
 		}
-		v, err := parseValue(k.cols[c], cells[i])
+		v, err := imp.parseValue(k.cols[c], cells[i])
 		if err != nil {
 			imp.problem(src, row, c, k.cols[c].name, err.Error())
 			continue
@@ -121,7 +117,7 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 }
 
 // parseValue reads one cell as the column's type; empty is nil.
-func parseValue(c column, cell string) (any, error) {
+func (imp *importer) parseValue(c column, cell string) (any, error) {
 	s := strings.TrimSpace(cell)
 	if s == "" {
 		return nil, nil
@@ -130,7 +126,19 @@ func parseValue(c column, cell string) (any, error) {
 	case tText, tLevel:
 		return s, nil
 	case tCode:
-		code, ok := c.set.Parse(s)
+		// The same few labels fill a column: parse each once.
+		seen := imp.codeCache[c.set]
+		if seen == nil {
+			seen = map[string]string{}
+			imp.codeCache[c.set] = seen
+		}
+		code, ok := seen[s]
+		if !ok {
+			code, ok = c.set.Parse(s)
+			if ok {
+				seen[s] = code
+			}
+		}
 		if !ok {
 			return nil, fmt.Errorf("unknown value %q (want %s, or the Vietnamese label)", s, c.set.Allowed())
 		}

@@ -89,12 +89,12 @@ func (imp *importer) readCSV(path string) {
 	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	k := kindOf(base)
 	if k == nil {
-		imp.problemIn(path, order, 0, fmt.Sprintf("unknown kind %q: name a file after what it holds: %s (e.g. staff.csv or 02-staff.csv)", base, kindNames()))
+		imp.problemIn(nil, path, order, 0, fmt.Sprintf("unknown kind %q: name a file after what it holds: %s (e.g. staff.csv or 02-staff.csv)", base, kindNames()))
 		return
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		imp.problemIn(path, order, 0, err.Error())
+		imp.problemIn(k, path, order, 0, err.Error())
 		return
 	}
 	defer f.Close()
@@ -104,12 +104,12 @@ func (imp *importer) readCSV(path string) {
 	case bytes.HasPrefix(start, []byte{0xEF, 0xBB, 0xBF}):
 		br.Discard(3)
 	case bytes.HasPrefix(start, []byte{0xFF, 0xFE}), bytes.HasPrefix(start, []byte{0xFE, 0xFF}):
-		imp.problemIn(path, order, 0, "UTF-16 text, not UTF-8: "+saveAsUTF8)
+		imp.problemIn(k, path, order, 0, "UTF-16 text, not UTF-8: "+saveAsUTF8)
 		return
 	}
 	first := firstLine(br)
 	if !utf8.Valid(first) {
-		imp.problemIn(path, order, 1, "not UTF-8: "+saveAsUTF8)
+		imp.problemIn(k, path, order, 1, "not UTF-8: "+saveAsUTF8)
 		return
 	}
 	src := &source{name: path, order: order, kind: k}
@@ -120,7 +120,7 @@ func (imp *importer) readCSV(path string) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		imp.problemIn(path, order, 0, "empty file: want a header row naming the columns")
+		imp.problemIn(k, path, order, 0, "empty file: want a header row naming the columns")
 		return
 	}
 	if err != nil {
@@ -128,10 +128,7 @@ func (imp *importer) readCSV(path string) {
 		return
 	}
 	line, _ := cr.FieldPos(0)
-	colmap, ok := imp.header(src, line, header)
-	if !ok {
-		return
-	}
+	colmap := imp.header(src, line, header)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -144,7 +141,7 @@ func (imp *importer) readCSV(path string) {
 		line, _ := cr.FieldPos(0)
 		for _, field := range rec {
 			if !utf8.ValidString(field) {
-				imp.problemIn(path, order, line, "not UTF-8: "+saveAsUTF8)
+				imp.problemIn(k, path, order, line, "not UTF-8: "+saveAsUTF8)
 				return
 			}
 		}
@@ -155,10 +152,10 @@ func (imp *importer) readCSV(path string) {
 func (imp *importer) csvError(src *source, err error) {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		imp.problemIn(src.name, src.order, pe.Line, fmt.Sprintf("not valid CSV: %v (a quote inside a value must be doubled)", pe.Err))
+		imp.problemIn(src.kind, src.name, src.order, pe.Line, fmt.Sprintf("not valid CSV: %v (a quote inside a value must be doubled)", pe.Err))
 		return
 	}
-	imp.problemIn(src.name, src.order, 0, err.Error())
+	imp.problemIn(src.kind, src.name, src.order, 0, err.Error())
 }
 
 // firstLine returns the first line of br without consuming it (up to the
@@ -222,7 +219,7 @@ func (imp *importer) readXLSX(path string) {
 		order := imp.newOrder()
 		shown, err := f.GetRows(sheet)
 		if err != nil {
-			imp.problemIn(name, order, 0, err.Error())
+			imp.problemIn(nil, name, order, 0, err.Error())
 			continue
 		}
 		h := 0
@@ -235,20 +232,17 @@ func (imp *importer) readXLSX(path string) {
 		}
 		k := kindOf(sheet)
 		if k == nil {
-			imp.problemIn(name, order, 0, fmt.Sprintf("unknown sheet %q: name each sheet after what it holds: %s", sheet, kindNames()))
+			imp.problemIn(nil, name, order, 0, fmt.Sprintf("unknown sheet %q: name each sheet after what it holds: %s", sheet, kindNames()))
 			continue
 		}
 		raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 		if err != nil {
-			imp.problemIn(name, order, 0, err.Error())
+			imp.problemIn(k, name, order, 0, err.Error())
 			continue
 		}
 		src := &source{name: name, order: order, kind: k}
 		imp.report.Files = append(imp.report.Files, name)
-		colmap, ok := imp.header(src, h+1, shown[h])
-		if !ok {
-			continue
-		}
+		colmap := imp.header(src, h+1, shown[h])
 		for i := h + 1; i < len(shown); i++ {
 			cells := shown[i]
 			for j, c := range colmap {

@@ -3,7 +3,6 @@ package importer
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -14,6 +13,9 @@ import (
 var (
 	kUnits, kStaff, kCourses, kTraining = kinds[0], kinds[1], kinds[2], kinds[3]
 )
+
+// refKind is the kind a reference points to.
+var refKind = map[ref]*kind{refUnit: kUnits, refStaff: kStaff, refCourse: kCourses}
 
 // batchSize is the number of rows sent in one statement, as a JSON array.
 const batchSize = 1000
@@ -86,7 +88,7 @@ func (imp *importer) resolve(ctx context.Context, tx *sqlx.Tx) error {
 			}
 			for _, r := range imp.recs[k] {
 				code := r.str(c)
-				if code == "" || imp.inImport(col.ref, code) || imp.inDB(col.ref, code) {
+				if code == "" || imp.inImport(col.ref, code) || imp.inDB(col.ref, code) || imp.unreadAny || imp.unread[refKind[col.ref]] {
 					continue
 				}
 				what := map[ref]string{refUnit: "unit", refStaff: "staff", refCourse: "course"}[col.ref]
@@ -160,12 +162,10 @@ func (imp *importer) checkCycles() {
 
 // batches calls fn with the JSON text of args, at most batchSize at a time.
 func batches(args []any, fn func(js string) error) error {
+	var buf []byte
 	for i := 0; i < len(args); i += batchSize {
-		js, err := json.Marshal(args[i:min(i+batchSize, len(args))])
-		if err != nil {
-			return err
-		}
-		if err := fn(string(js)); err != nil {
+		buf = appendJSON(buf[:0], args[i:min(i+batchSize, len(args))])
+		if err := fn(string(buf)); err != nil {
 			return err
 		}
 	}
