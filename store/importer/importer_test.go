@@ -287,6 +287,15 @@ func TestImportProblems(t *testing.T) {
 		// More values than header columns.
 		{"extra value", map[string]string{"staff.csv": "code,full_name,unit_code\nS9,Võ Văn Chín,P1,x\n"}, nil,
 			`staff.csv:2: value "x" in column 4, but the header has 3 columns`},
+		// A value under an empty header cell.
+		{"value without header", map[string]string{"staff.csv": "code,full_name,,unit_code\nS9,Võ Văn Chín,x,P1\n"}, nil,
+			`staff.csv:2: value "x" in column 3, which has no header`},
+		// A units file without its code column: its rows have no keys, so
+		// references to units are not reported unknown.
+		{"missing key column", map[string]string{
+			"staff.csv": "code,full_name,unit_code\nS9,Võ Văn Chín,P7\n",
+			"units.csv": "name\nPhòng 7\n"}, nil,
+			`units.csv:1: code: missing required column`},
 		// A stray quote.
 		{"bad CSV", map[string]string{"staff.csv": "code,full_name,unit_code\nS9,Võ \"Chín\",P1\n"}, nil,
 			`staff.csv:2: not valid CSV: bare " in non-quoted-field (a quote inside a value must be doubled)`},

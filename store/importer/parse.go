@@ -39,9 +39,12 @@ func (r *record) date(i int) civil.Date {
 	return d
 }
 
+// noHeader marks a column whose header cell is empty.
+const noHeader = -2
+
 // header maps the cells of a header row to the columns of the source's kind:
-// colmap[i] is the kind column of cell i, or -1 for a cell that is empty, an
-// unknown column or a repeated one. It reports those, and missing required
+// colmap[i] is the kind column of cell i, noHeader for an empty header cell,
+// or -1 for an unknown column or a repeated one. It reports those, and missing required
 // columns; the rows are read all the same, so their keys still count.
 func (imp *importer) header(src *source, row int, cells []string) (colmap []int) {
 	k := src.kind
@@ -51,6 +54,7 @@ func (imp *importer) header(src *source, row int, cells []string) (colmap []int)
 	for i, cell := range cells {
 		colmap[i] = -1
 		if strings.TrimSpace(cell) == "" {
+			colmap[i] = noHeader
 			continue
 		}
 		c, known := k.byName[fold(cell)]
@@ -69,6 +73,9 @@ func (imp *importer) header(src *source, row int, cells []string) (colmap []int)
 	for c, col := range k.cols {
 		if col.required && seen[c] == 0 {
 			imp.headerProblem(src, row, c, col.name, "missing required column")
+			if col.key {
+				imp.unread[k] = true // its rows have no keys: references to them cannot be checked
+			}
 		}
 	}
 	return colmap
@@ -95,7 +102,13 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 	}
 	r := &record{src: src, row: row, vals: make([]any, len(k.cols))}
 	for i, c := range colmap {
-		if c < 0 || i >= len(cells) {
+		if i >= len(cells) {
+			break
+		}
+		if c == noHeader && strings.TrimSpace(cells[i]) != "" {
+			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, which has no header", strings.TrimSpace(cells[i]), i+1))
+		}
+		if c < 0 {
 			continue
 		}
 		v, err := imp.parseValue(k.cols[c], cells[i])
