@@ -2,7 +2,8 @@
 // workbooks (DESIGN.md "Import format") and writes them to the store in one
 // transaction: every bad row of every file is reported, and if there is any,
 // nothing is written. Rows are upserted by their key, so re-importing a
-// corrected file updates the stored rows.
+// corrected file updates the stored rows; a column a file does not have keeps
+// its stored values (an empty cell in a column it has clears the value).
 package importer
 
 import (

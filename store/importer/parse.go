@@ -44,8 +44,8 @@ const noHeader = -2
 
 // header maps the cells of a header row to the columns of the source's kind:
 // colmap[i] is the kind column of cell i, noHeader for an empty header cell,
-// or -1 for an unknown column or a repeated one. It reports those, and missing required
-// columns; the rows are read all the same, so their keys still count.
+// or -1 for an unknown or repeated column. It reports those, and missing
+// required columns; the rows are read all the same, so their keys still count.
 func (imp *importer) header(src *source, row int, cells []string) (colmap []int) {
 	k := src.kind
 	colmap = make([]int, len(cells))
