@@ -123,7 +123,7 @@ func (q Queries) Check(ctx context.Context, db *sqlx.DB) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if strings.Contains(q.raw[n], "(?)") {
+		if strings.Contains(strings.ToUpper(q.raw[n]), "IN (?)") {
 			continue // an IN list, expanded by In at run time
 		}
 		st, err := db.PrepareContext(ctx, q.sql[n])
