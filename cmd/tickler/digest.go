@@ -1,0 +1,10 @@
+package main
+
+import (
+	"context"
+	"errors"
+)
+
+func cmdDigest(ctx context.Context, g *globals, args []string) error {
+	return errors.New("the digest is not built yet")
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/notify"
+)
+
+// runMessage is one message of `run -format json` (DESIGN.md, a contract).
+type runMessage struct {
+	Job     string    `json:"job"`
+	To      []string  `json:"to"`
+	Cc      []string  `json:"cc"`
+	Subject string    `json:"subject"`
+	Items   []runItem `json:"items"`
+}
+
+type runItem struct {
+	Kind      string     `json:"kind"`
+	StaffCode string     `json:"staff_code"`
+	Ref       string     `json:"ref"`
+	Date      civil.Date `json:"date"`
+	Step      string     `json:"step"`
+	Note      string     `json:"note"`
+}
+
+func cmdRun(ctx context.Context, g *globals, args []string) error {
+	fs := newFlags(g, "run", "run JOB [-at TIME] [-dry-run] [-format text|json]")
+	at := fs.String("at", "", "the slot's time: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default now)")
+	dry := fs.Bool("dry-run", false, "show who would get what; record and send nothing")
+	format := fs.String("format", "text", "text or json")
+	// Accept flags before or after JOB.
+	var name string
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+	}
+	if name == "" {
+		return usageErr("which job? (tickler run JOB)")
+	}
+	if *format != "text" && *format != "json" {
+		return usageErr("-format must be text or json")
+	}
+	job, err := jobs.Lookup(name)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return err
+	}
+	slot := time.Now().Truncate(time.Second)
+	if *at != "" {
+		if slot, err = parseTime(*at, cfg.Location); err != nil {
+			return usageErr("-at: %v", err)
+		}
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tmpl, err := notify.LoadTemplates(cfg.Mail.TemplatesDir)
+	if err != nil {
+		return configErr(err)
+	}
+	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
+	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
+	if !*dry {
+		if err := jobs.RecordManualRun(ctx, st, res, ownerName(), runErr); err != nil {
+			return err
+		}
+	}
+	if runErr != nil {
+		return runErr
+	}
+	var outcome notify.Outcome
+	if !*dry && len(res.Planned) > 0 {
+		d, closeSender, err := newDeliverer(cfg, st, nil)
+		if err != nil {
+			return err
+		}
+		outcome, err = d.Drain(ctx)
+		closeSender()
+		if err != nil {
+			return err
+		}
+	}
+	if *format == "json" {
+		out := make([]runMessage, 0, len(res.Planned))
+		for _, p := range res.Planned {
+			m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
+			for _, c := range p.Cc {
+				m.Cc = append(m.Cc, c.Email)
+			}
+			for _, it := range p.Items {
+				m.Items = append(m.Items, runItem{Kind: it.Kind, StaffCode: it.StaffCode, Ref: it.Ref, Date: it.Date, Step: it.Step, Note: itemNote(it)})
+			}
+			out = append(out, m)
+		}
+		enc := json.NewEncoder(g.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	verb := "planned"
+	if *dry {
+		verb = "would send"
+	}
+	fmt.Fprintf(g.stdout, "%s for %s: %d items, %d messages %s\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, len(res.Planned), verb)
+	for _, p := range res.Planned {
+		fmt.Fprintf(g.stdout, "\nTo: %s", p.To.Email)
+		for _, c := range p.Cc {
+			fmt.Fprintf(g.stdout, "  Cc: %s", c.Email)
+		}
+		fmt.Fprintf(g.stdout, "\nSubject: %s\n", p.Subject)
+		for _, it := range p.Items {
+			fmt.Fprintf(g.stdout, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, itemNote(it))
+		}
+	}
+	if !*dry {
+		fmt.Fprintf(g.stdout, "\ndelivered: %d sent, %d to retry, %d failed\n", outcome.Sent, outcome.Retry, outcome.Failed)
+	}
+	return nil
+}
+
+// itemNote is the item's note, or a short description from its fields.
+func itemNote(it notify.Item) string {
+	if it.Note != "" {
+		return it.Note
+	}
+	return it.RefName
+}
