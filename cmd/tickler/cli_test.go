@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tickler-dev/tickler/store"
+)
+
+// sqliteConfig writes a config on an SQLite file and an outbox folder in dir.
+func sqliteConfig(t *testing.T, dir string) string {
+	return writeConfig(t, dir, `
+timezone: Asia/Ho_Chi_Minh
+database: {driver: sqlite, dsn: `+filepath.Join(dir, "t.db")+`}
+mail: {transport: outbox, outbox_dir: `+filepath.Join(dir, "outbox")+`, from: "Ban Tổ chức <tochuc@example.vn>"}
+recipients: {hr: [tochuc@example.vn], leadership: [lanhdao@example.vn]}
+http: {listen: off}
+`)
+}
+
+func countRows(t *testing.T, dir, table string) int {
+	t.Helper()
+	st, err := store.Open(context.Background(), "sqlite", filepath.Join(dir, "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.DB.Get(&n, "SELECT count(*) FROM "+table); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	good := sqliteConfig(t, dir)
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("timezone: Asia/Ho_Chi_Minh\njobs:\n  course-reminders:\n    schedule: \"61 7 * * *\"\n"), 0o600)
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // part of what stderr must say
+	}{
+		// No command: usage, 2.
+		{"no command", nil, 2, "Usage"},
+		// An unknown command.
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		// A config error names the file, the line and the key.
+		{"bad cron", []string{"-config", bad, "check"}, 2, "bad.yaml:4: jobs.course-reminders.schedule"},
+		// A missing config file.
+		{"no config", []string{"-config", filepath.Join(dir, "none.yaml"), "check"}, 2, "none.yaml"},
+		// An unknown job.
+		{"unknown job", []string{"-config", good, "run", "no-such-job"}, 2, `unknown job "no-such-job"`},
+		// A bad -at.
+		{"bad -at", []string{"-config", good, "run", "course-reminders", "-at", "tomorrow"}, 2, "-at"},
+		// A bad flag.
+		{"bad flag", []string{"-config", good, "check", "-frm", "2026-01-01"}, 2, "flag provided but not defined"},
+		// A good check.
+		{"check", []string{"-config", good, "check", "-from", "2026-11-26"}, 0, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := tickler(t, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, c.code, stderr)
+			}
+			if !strings.Contains(stderr, c.stderr) {
+				t.Errorf("stderr %q lacks %q", stderr, c.stderr)
+			}
+		})
+	}
+}
+
+// An import with one bad date names the file, row and column, exits 2, and
+// writes nothing — not even the good rows of the other files.
+func TestImportBadDateChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sqliteConfig(t, dir)
+	data := filepath.Join(dir, "data")
+	os.MkdirAll(data, 0o700)
+	os.WriteFile(filepath.Join(data, "units.csv"), []byte("code,name\nU1,Văn phòng\n"), 0o600)
+	os.WriteFile(filepath.Join(data, "staff.csv"), []byte("code,full_name,unit_code,birth_date\nS1,Nguyễn Văn A,U1,1980-01-02\nS2,Trần Thị B,U1,31/02/1985\n"), 0o600)
+	code, _, stderr := tickler(t, "-config", cfg, "import", data)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2: %s", code, stderr)
+	}
+	if want := "staff.csv:3: birth_date:"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q lacks %q", stderr, want)
+	}
+	if n := countRows(t, dir, "units") + countRows(t, dir, "staff"); n != 0 {
+		t.Errorf("%d rows written by a failed import", n)
+	}
+	// Fixed, the same import goes through.
+	os.WriteFile(filepath.Join(data, "staff.csv"), []byte("code,full_name,unit_code,birth_date\nS1,Nguyễn Văn A,U1,1980-01-02\nS2,Trần Thị B,U1,28/02/1985\n"), 0o600)
+	if code, out, stderr := tickler(t, "-config", cfg, "import", data); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	if n := countRows(t, dir, "staff"); n != 2 {
+		t.Errorf("%d staff after the fixed import, want 2", n)
+	}
+}
+
+// run -dry-run -format json prints DESIGN.md's shape and records nothing.
+func TestRunDryRunJSON(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sqliteConfig(t, dir)
+	if code, _, stderr := tickler(t, "-config", cfg, "import", "../../examples/agency"); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	code, out, stderr := tickler(t, "-config", cfg, "run", "course-reminders", "-at", "2026-11-26T07:00", "-dry-run", "-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var msgs []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &msgs); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, out)
+	}
+	if len(msgs) == 0 {
+		t.Fatal("the example agency has reminders due on 2026-11-26, none shown")
+	}
+	for _, m := range msgs {
+		for _, k := range []string{"job", "to", "cc", "subject", "items"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("message lacks %q: %v", k, m)
+			}
+		}
+		var items []map[string]any
+		json.Unmarshal(m["items"], &items)
+		for _, it := range items {
+			for _, k := range []string{"kind", "staff_code", "ref", "date", "step", "note"} {
+				if _, ok := it[k]; !ok {
+					t.Errorf("item lacks %q: %v", k, it)
+				}
+			}
+		}
+	}
+	if n := countRows(t, dir, "deliveries") + countRows(t, dir, "job_runs"); n != 0 {
+		t.Errorf("dry run wrote %d rows", n)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "outbox", "*.eml")); len(files) != 0 {
+		t.Errorf("dry run wrote %d files", len(files))
+	}
+	// The real run sends them, once.
+	code, out, stderr = tickler(t, "-config", cfg, "run", "course-reminders", "-at", "2026-11-26T07:00")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "outbox", "*.eml"))
+	if len(files) != len(msgs) {
+		t.Errorf("%d files, want %d (as the dry run showed)\n%s", len(files), len(msgs), out)
+	}
+	tickler(t, "-config", cfg, "run", "course-reminders", "-at", "2026-11-26T07:00")
+	if again, _ := filepath.Glob(filepath.Join(dir, "outbox", "*.eml")); len(again) != len(files) {
+		t.Errorf("running the slot again wrote %d more files", len(again)-len(files))
+	}
+}
