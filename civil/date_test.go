@@ -17,15 +17,15 @@ func TestParse(t *testing.T) {
 		{" 2026-01-31 ", "2026-01-31"},
 		{"2026-02-29", ""}, // not a leap year
 		{"2024-02-29", "2024-02-29"},
-		{"31/04/2026", ""},    // April has 30 days
-		{"11/26/2026", ""},    // American order is not accepted: month 26
-		{"26-11-2026", ""},    // dashes need the year first
-		{"2026/11/26", ""},    // slashes need the year last
-		{"", ""},              // empty
-		{"hôm nay", ""},       // words
-		{"2026-13-01", ""},    // month 13
-		{"0000-01-01", ""},    // year 0
-		{"26/11/26", ""},      // two-digit year
+		{"31/04/2026", ""}, // April has 30 days
+		{"11/26/2026", ""}, // American order is not accepted: month 26
+		{"26-11-2026", ""}, // dashes need the year first
+		{"2026/11/26", ""}, // slashes need the year last
+		{"", ""},           // empty
+		{"hôm nay", ""},    // words
+		{"2026-13-01", ""}, // month 13
+		{"0000-01-01", ""}, // year 0
+		{"26/11/26", ""},   // two-digit year
 		{"2026-1-5", "2026-01-05"},
 	}
 	for _, c := range cases {
