@@ -174,7 +174,7 @@ func TestDeployDoc(t *testing.T) {
 
 	// Files of the repository the page tells to copy or read.
 	text := readFile(t, doc)
-	for _, m := range regexp.MustCompile("(?:packaging|examples|config|docs)/[A-Za-z0-9_.-]+\\.[a-z]+").FindAllString(text, -1) {
+	for _, m := range regexp.MustCompile(`(?:packaging|examples|config|docs)/[A-Za-z0-9_./-]+\.[a-z]+`).FindAllString(text, -1) {
 		if _, err := os.Stat(filepath.Join(root, m)); err != nil {
 			t.Errorf("%s names %s, which does not exist", doc, m)
 		}
