@@ -269,8 +269,10 @@ func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name strin
 	hasLast := err == nil
 	if hasLast && last.State == "running" {
 		// The previous run is going on (here or elsewhere): no new slot starts.
-		// If its owner stopped renewing the lease, take the run over.
-		if last.LeaseUntil.Before(now) {
+		// If its owner stopped renewing the lease, take the run over; if the
+		// owner is this process (not running it: checked above), its run
+		// ended without being recorded (the database went away), so at once.
+		if last.LeaseUntil.Before(now) || last.Owner == s.Owner {
 			return s.takeOver(ctx, cfg, name, sc, last, now)
 		}
 		return nil
@@ -392,7 +394,7 @@ func (s *Scheduler) recordSlot(ctx context.Context, name string, sc *config.Sche
 // takeOver runs again a slot whose owner stopped renewing its lease.
 func (s *Scheduler) takeOver(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, last lastRun, now time.Time) error {
 	var id int64
-	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("take-over-slot"), s.Owner, store.T(now.Add(s.Lease)), store.T(now), last.ID, store.T(now))
+	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("take-over-slot"), s.Owner, store.T(now.Add(s.Lease)), store.T(now), last.ID, store.T(now), s.Owner)
 	if errors.Is(err, store.ErrNoRows) {
 		return nil // another replica took it
 	}

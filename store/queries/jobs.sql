@@ -13,9 +13,10 @@ RETURNING id;
 
 -- name: take-over-slot
 -- A run whose owner stopped renewing its lease (it died, or lost the database)
--- is taken over by another process: same row, one more attempt.
+-- is taken over by another process: same row, one more attempt. Its owner may
+-- take it up at once when the run ended without being recorded.
 UPDATE job_runs SET owner = ?, lease_until = ?, started_at = ?, attempts = attempts + 1
-WHERE id = ? AND state = 'running' AND lease_until < ?
+WHERE id = ? AND state = 'running' AND (lease_until < ? OR owner = ?)
 RETURNING id;
 
 -- name: retry-slot
