@@ -17,6 +17,7 @@ var page = template.Must(template.New("status.html").Funcs(template.FuncMap{
 		}
 		return t.In(loc).Format("2006-01-02 15:04:05")
 	},
+	"clock": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05") },
 }).ParseFS(pageFiles, "templates/status.html"))
 
 // labels are the page's words in the configured language.
@@ -25,7 +26,7 @@ var labels = map[string]map[string]string{
 		"title": "tickler — tình trạng hoạt động", "updated": "Cập nhật lúc", "zone": "múi giờ",
 		"db":   "Không kết nối được cơ sở dữ liệu; thông tin dưới đây lấy từ tệp cấu hình.",
 		"jobs": "Công việc định kỳ", "job": "Công việc", "schedule": "Lịch chạy", "catchup": "Chạy bù trong",
-		"overlap": "Khi trùng lượt", "last": "Lượt gần nhất", "state": "Kết quả", "started": "Bắt đầu", "finished": "Kết thúc",
+		"overlap": "Khi trùng lượt", "last": "Lượt gần nhất", "state": "Kết quả", "started": "Chạy lúc", "finished": "xong lúc",
 		"items": "Số mục", "messages": "Số thư", "next": "Lượt tiếp theo", "error": "Ghi chú",
 		"outbox": "Thư gửi đi", "pending": "Chờ gửi", "retry": "Đang thử lại", "sent": "Đã gửi", "failed": "Gửi lỗi",
 		"problems": "Thư gửi lỗi hoặc chờ quá lâu", "none": "Không có thư gửi lỗi hoặc chờ quá lâu.",
@@ -39,7 +40,7 @@ var labels = map[string]map[string]string{
 		"title": "tickler — status", "updated": "Updated", "zone": "time zone",
 		"db":   "The database cannot be reached; what follows comes from the configuration file.",
 		"jobs": "Jobs", "job": "Job", "schedule": "Schedule", "catchup": "Catch-up window",
-		"overlap": "Overlap", "last": "Last slot", "state": "Result", "started": "Started", "finished": "Finished",
+		"overlap": "Overlap", "last": "Last slot", "state": "Result", "started": "Ran", "finished": "finished",
 		"items": "Items", "messages": "Messages", "next": "Next run", "error": "Note",
 		"outbox": "Outgoing mail", "pending": "Pending", "retry": "Retrying", "sent": "Sent", "failed": "Failed",
 		"problems": "Failed or stuck deliveries", "none": "No failed or stuck deliveries.",
