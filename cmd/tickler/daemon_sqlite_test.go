@@ -203,3 +203,26 @@ func TestCheckShowsDSTDays(t *testing.T) {
 		}
 	}
 }
+
+// SIGTERM during a run: no new work is taken, the run in flight finishes and
+// is recorded, and the process exits 0 within seconds.
+func TestSIGTERMFinishesTheRunInFlight(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tickler.db")
+	path := writeConfig(t, dir, daemonConfig("sqlite", db, filepath.Join(dir, "outbox"), "0 7 * * *", "1d"))
+	importSample(t, path, 40)
+	d := startDaemon(t, "serve", dir, path, "TICKLER_TEST_JOB_DELAY=2s")
+	d.waitLog(15*time.Second, "job started", "job=course-reminders")
+	d.stop(8 * time.Second)
+	if d.count("job ran", "job=course-reminders") != 1 {
+		t.Error("the run in flight did not finish before exit")
+	}
+	st := openDB(t, "sqlite", db)
+	var state string
+	if err := st.DB.Get(&state, "SELECT state FROM job_runs WHERE job = 'course-reminders'"); err != nil || state != "done" {
+		t.Errorf("job_runs state %q (%v), want done", state, err)
+	}
+	if !strings.Contains(d.log(), "stopped") {
+		t.Error("no 'stopped' line")
+	}
+}
