@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/text/unicode/norm"
+
+	cronzone "github.com/tickler-dev/tickler/schedule" // config has its own func schedule
 )
 
 // JobSchedules returns each job's Schedule by job name (JobNames), for the
@@ -50,8 +52,10 @@ func (c *Config) ListAddresses(name string) []string {
 // mail.transport is outbox. With smtp they are errors.
 func (c *Config) Warnings() []string { return slices.Clone(c.warnings) }
 
-// Next returns the first run of the schedule after t, in the job's time zone.
-// It is the zero time for a Schedule that did not come from Load or Parse.
+// Next returns the first run of the schedule after t, in the job's time zone,
+// with the daylight-saving rules of package schedule (a wall-clock job runs
+// once on each day it matches). It is the zero time for a Schedule that did not
+// come from Load or Parse.
 func (s *Schedule) Next(t time.Time) time.Time {
 	if s.spec == nil {
 		return time.Time{}
@@ -60,7 +64,7 @@ func (s *Schedule) Next(t time.Time) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return s.spec.Next(t.In(loc)).In(loc)
+	return cronzone.Next(s.spec, loc, t).In(loc)
 }
 
 // TheoryFor returns the political theory code that a post needs: that of the

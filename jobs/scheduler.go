@@ -11,144 +11,214 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/schedule"
 	"github.com/tickler-dev/tickler/store"
 )
 
-// Scheduler runs each enabled job at its slots. The slots due are computed
-// from the last slot stored in job_runs, not from "now" alone, so a stop, a
-// suspended machine or a changed clock loses nothing: at each tick, the
-// latest slot missed within the job's catchup_window runs once and older ones
-// are recorded as missed. A slot is claimed in job_runs before it runs (unique
-// job+slot), with a lease renewed while it runs, so among several replicas a
-// slot runs once, and a replica that dies mid-run is taken over.
+// Scheduler runs each enabled job at its slots.
+//
+// The slots due are counted from the job's latest slot stored in job_runs,
+// not from "now" alone, so a stop, a suspended machine, a database outage or a
+// changed clock loses nothing: at each look, the latest slot due within the
+// job's catchup_window runs once and older ones are recorded as missed.
+//
+// A slot is claimed in job_runs before it runs (unique job+slot), with a lease
+// renewed while it runs: among several replicas a slot runs once, and a
+// replica that dies mid-run is taken over when its lease runs out. A slot that
+// falls while the job's previous run is still running (here or on another
+// replica) waits for it, then runs once (overlap: queue) or is skipped
+// (overlap: skip).
 type Scheduler struct {
-	Store  *store.Store
-	Runner *Runner
+	Store *store.Store
 	// Config returns the configuration in force (it changes on reload).
 	Config func() *config.Config
-	Owner  string
-	Now    func() time.Time
-	Log    *slog.Logger
-	// Tick is the longest wait between two looks at the clock (default 30s).
+	// Execute runs one job for one slot. Nil: Runner with the job of that name.
+	Execute func(ctx context.Context, cfg *config.Config, job string, slot time.Time) (Result, error)
+	Runner  *Runner
+	// Owner names this process in leases (host:pid).
+	Owner string
+	Now   func() time.Time
+	Log   *slog.Logger
+	// Observer, when set, is told of runs and missed slots (metrics).
+	Observer Observer
+	// OnRun, when set, is called after each run (to wake delivery).
+	OnRun func(job string)
+	// Tick is the longest wait between two looks at the clock (default 30s):
+	// a changed clock or a resumed machine is noticed within it.
 	Tick time.Duration
 	// Lease is how long a claim holds without renewal (default 1m).
 	Lease time.Duration
-	// RetryFailed is how long to wait before running a failed slot again (default 1m).
+	// RetryFailed is the wait before a failed slot runs again; it doubles with
+	// each attempt, up to an hour (default 1m).
 	RetryFailed time.Duration
-	// Grace is how long running jobs may finish after shutdown begins (default 20s).
+	// Grace is how long running jobs may finish after shutdown begins (default 10s).
 	Grace time.Duration
-	// OnRun, when set, is called after each run (metrics, waking delivery).
-	OnRun func(job string, slot time.Time, res Result, err error, lag time.Duration)
-	// OnMissed, when set, is told of slots recorded as missed.
-	OnMissed func(job string, n int)
 
-	mu      sync.Mutex
-	running map[string]bool
-	wg      sync.WaitGroup
-	dbDown  bool
-	wake    chan struct{}
+	once     sync.Once
+	mu       sync.Mutex
+	running  map[string]bool
+	wg       sync.WaitGroup
+	dbDown   bool
+	wake     chan struct{}
+	seen     map[string]string    // job → schedule and zone last looked at
+	changed  map[string]time.Time // job → when its schedule last changed
+	runCtx   context.Context      // runs: cancelled only when Grace is over
+	stopRuns context.CancelFunc
 }
 
-func (s *Scheduler) defaults() {
-	if s.Tick <= 0 {
-		s.Tick = 30 * time.Second
-	}
-	if s.Lease <= 0 {
-		s.Lease = time.Minute
-	}
-	if s.RetryFailed <= 0 {
-		s.RetryFailed = time.Minute
-	}
-	if s.Grace <= 0 {
-		s.Grace = 20 * time.Second
-	}
-	if s.Now == nil {
-		s.Now = time.Now
-	}
-	if s.Log == nil {
-		s.Log = slog.Default()
-	}
-	s.running = map[string]bool{}
-	s.wake = make(chan struct{}, 1)
+// Observer is told what the scheduler does; package metrics implements it.
+type Observer interface {
+	// JobRun: a run ended (result "done" or "failed"), lag after its slot.
+	JobRun(job, result string, lag time.Duration, finished time.Time)
+	// SlotsMissed: n slots of job did not run, and why ("late",
+	// "superseded", "overlap").
+	SlotsMissed(job, reason string, n int)
+	// DatabaseUp: whether the last look reached the database.
+	DatabaseUp(up bool)
 }
 
-// Wake makes the scheduler look at the clock now (after a reload).
+// Slot reasons recorded in job_runs.error and counted in metrics.
+const (
+	reasonLate       = "late"       // the latest slot was already outside catchup_window
+	reasonSuperseded = "superseded" // an older slot, when a later one ran
+	reasonOverlap    = "overlap"    // fell while the previous run ran (overlap: skip)
+)
+
+func (s *Scheduler) init() {
+	s.once.Do(func() {
+		if s.Tick <= 0 {
+			s.Tick = 30 * time.Second
+		}
+		if s.Lease <= 0 {
+			s.Lease = time.Minute
+		}
+		if s.RetryFailed <= 0 {
+			s.RetryFailed = time.Minute
+		}
+		if s.Grace <= 0 {
+			s.Grace = 10 * time.Second
+		}
+		if s.Now == nil {
+			s.Now = time.Now
+		}
+		if s.Log == nil {
+			s.Log = slog.Default()
+		}
+		if s.Execute == nil {
+			s.Execute = func(ctx context.Context, cfg *config.Config, name string, slot time.Time) (Result, error) {
+				job, err := Lookup(name)
+				if err != nil {
+					return Result{Job: name, Slot: slot}, err
+				}
+				return s.Runner.Execute(ctx, cfg, job, slot, false)
+			}
+		}
+		s.running = map[string]bool{}
+		s.seen = map[string]string{}
+		s.changed = map[string]time.Time{}
+		s.wake = make(chan struct{}, 1)
+		s.runCtx, s.stopRuns = context.WithCancel(context.Background())
+	})
+}
+
+// Wake makes the scheduler look at the clock now (after a reload, or when a
+// run ends).
 func (s *Scheduler) Wake() {
+	s.init()
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
 }
 
-// Run schedules until ctx ends, then waits up to Grace for running jobs.
+// Run schedules until ctx ends (stop taking work), then waits up to Grace for
+// the runs in flight; runs still going then are cancelled, and their slots are
+// taken over after their lease by another replica or the next start.
 func (s *Scheduler) Run(ctx context.Context) {
-	s.defaults()
-	runCtx, cancelRuns := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelRuns()
+	s.init()
 	s.logNext(s.Config(), s.Now())
 	for {
-		now := s.Now()
-		next := s.tick(ctx, runCtx, now)
+		next := s.Look(ctx)
 		wait := s.Tick
 		if d := next.Sub(s.Now()); !next.IsZero() && d < wait {
-			wait = max(d, 0) + 50*time.Millisecond
+			// Wake just after the slot; the Tick bound still catches clock jumps.
+			wait = max(d, 0) + 20*time.Millisecond
 		}
+		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-			done := make(chan struct{})
-			go func() { s.wg.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(s.Grace):
-				s.Log.Warn("scheduler: jobs still running at shutdown; their slots will be taken over after the lease")
-				cancelRuns()
-				<-done
-			}
+			timer.Stop()
+			s.finish()
 			return
-		case <-time.After(wait):
+		case <-timer.C:
 		case <-s.wake:
-			s.logNext(s.Config(), s.Now())
+			timer.Stop()
 		}
 	}
 }
 
-// logNext logs each job's next slot.
+// finish waits for the runs in flight, at most Grace.
+func (s *Scheduler) finish() {
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(s.Grace):
+		s.Log.Warn("scheduler: runs still going at shutdown were stopped; their slots are taken over after the lease")
+		s.stopRuns()
+		<-done
+	}
+}
+
+// Wait blocks until the runs started so far have ended (tests).
+func (s *Scheduler) Wait() { s.init(); s.wg.Wait() }
+
+// logNext logs each enabled job's next slot.
 func (s *Scheduler) logNext(cfg *config.Config, now time.Time) {
 	for _, name := range config.JobNames {
-		sc, ok := cfg.Job(name)
-		if !ok || !sc.IsEnabled() || !Implemented(name) {
-			continue
-		}
-		sched, err := cron.ParseStandard(sc.Cron)
-		if err != nil {
+		sc, spec, ok := s.job(cfg, name)
+		if !ok {
 			continue
 		}
 		s.Log.Info("scheduled", "job", name, "schedule", sc.Cron, "zone", sc.Location.String(),
-			"next", sched.Next(now.In(sc.Location)).Format(time.RFC3339))
+			"catchup_window", sc.CatchupWindow.String(), "overlap", sc.Overlap,
+			"next", schedule.Next(spec, sc.Location, now).Format(time.RFC3339))
 	}
 }
 
-// tick starts what is due at now and returns the earliest next slot of any job.
-func (s *Scheduler) tick(ctx, runCtx context.Context, now time.Time) time.Time {
+// job returns the schedule of an enabled, implemented job.
+func (s *Scheduler) job(cfg *config.Config, name string) (*config.Schedule, cron.Schedule, bool) {
+	sc, ok := cfg.Job(name)
+	if !ok || !sc.IsEnabled() || !Implemented(name) {
+		return nil, nil, false
+	}
+	spec, err := schedule.Parse(sc.Cron)
+	if err != nil {
+		return nil, nil, false // validated at load: cannot happen
+	}
+	return sc, spec, true
+}
+
+// Look reads the clock, starts what is due and returns the earliest next slot
+// of any job. Run calls it on every tick; tests call it with a stubbed clock.
+func (s *Scheduler) Look(ctx context.Context) time.Time {
+	s.init()
 	cfg := s.Config()
+	now := s.Now()
 	var next time.Time
 	var dbErr error
 	for _, name := range config.JobNames {
-		sc, ok := cfg.Job(name)
-		if !ok || !sc.IsEnabled() || !Implemented(name) {
+		sc, spec, ok := s.job(cfg, name)
+		if !ok {
 			continue
 		}
-		sched, err := cron.ParseStandard(sc.Cron)
-		if err != nil {
-			continue // validated at load; cannot happen
-		}
-		if n := sched.Next(now.In(sc.Location)); next.IsZero() || n.Before(next) {
+		if n := schedule.Next(spec, sc.Location, now); !n.IsZero() && (next.IsZero() || n.Before(next)) {
 			next = n
 		}
 		if ctx.Err() != nil {
 			break
 		}
-		if err := s.consider(runCtx, cfg, name, sc, sched, now); err != nil {
+		if err := s.consider(ctx, cfg, name, sc, spec, now); err != nil {
 			dbErr = err
 		}
 	}
@@ -160,10 +230,13 @@ func (s *Scheduler) tick(ctx, runCtx context.Context, now time.Time) time.Time {
 func (s *Scheduler) noteDB(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.Observer != nil {
+		s.Observer.DatabaseUp(err == nil)
+	}
 	switch {
 	case err != nil && !s.dbDown:
 		s.dbDown = true
-		s.Log.Error("scheduler: database unreachable; slots will run when it is back", "err", err)
+		s.Log.Error("scheduler: database unreachable; missed slots will run when it is back (within their catch-up windows)", "err", err)
 	case err == nil && s.dbDown:
 		s.dbDown = false
 		s.Log.Info("scheduler: database reachable again")
@@ -172,61 +245,82 @@ func (s *Scheduler) noteDB(err error) {
 
 type lastRun struct {
 	ID         int64      `db:"id"`
-	Job        string     `db:"job"`
 	Slot       store.Time `db:"slot"`
 	State      string     `db:"state"`
 	Owner      string     `db:"owner"`
 	Attempts   int        `db:"attempts"`
+	StartedAt  store.Time `db:"started_at"`
 	FinishedAt store.Time `db:"finished_at"`
+	LeaseUntil store.Time `db:"lease_until"`
 }
 
-// consider decides what to do for one job at now.
-func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, sched cron.Schedule, now time.Time) error {
+// consider decides what to do for one job at now; an error is the database's.
+func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, spec cron.Schedule, now time.Time) error {
 	if s.isRunning(name) {
-		return nil // its slots are looked at again when it finishes
+		return nil // looked at again when its run ends
 	}
+	// A slot up to two ticks late is on time, whatever catchup_window says.
+	window := max(sc.CatchupWindow.D(), 2*s.Tick)
 	var last lastRun
 	err := s.Store.DB.GetContext(ctx, &last, s.Store.Q("last-run"), name)
 	if err != nil && !errors.Is(err, store.ErrNoRows) {
-		return err
+		return fmt.Errorf("last run of %s: %w", name, err)
 	}
-	window := sc.CatchupWindow.D()
-	from := now.Add(-window)
-	if err == nil {
-		from = last.Slot.Time
-		switch {
-		case last.State == "running":
-			return s.takeOverIfStale(ctx, cfg, name, sc, last.Slot.Time, now)
-		case last.State == "failed" && now.Sub(last.Slot.Time) <= window && now.Sub(last.FinishedAt.Time) >= s.RetryFailed:
-			var id int64
-			err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("retry-slot"), s.Owner, store.T(now.Add(s.Lease)), store.T(now), last.ID)
-			if errors.Is(err, store.ErrNoRows) {
-				return nil // another replica took it
-			}
-			if err != nil {
-				return err
-			}
-			s.Log.Info("retrying failed run", "job", name, "slot", last.Slot.Time.In(sc.Location).Format(time.RFC3339), "attempt", last.Attempts+1)
-			s.start(ctx, cfg, name, id, last.Slot.Time, now)
-			return nil
+	hasLast := err == nil
+	if hasLast && last.State == "running" {
+		// The previous run is going on (here or elsewhere): no new slot starts.
+		// If its owner stopped renewing the lease, take the run over; if the
+		// owner is this process (not running it: checked above), its run
+		// ended without being recorded (the database went away), so at once.
+		if last.LeaseUntil.Before(now) || last.Owner == s.Owner {
+			return s.takeOver(ctx, cfg, name, sc, last, now)
 		}
-	}
-	slots, total := dueSlots(sched, sc.Location, from, now)
-	if total == 0 {
 		return nil
 	}
-	latest := slots[len(slots)-1]
+
+	// Slots are counted after the latest stored one; on a first start, after
+	// the start of the window (nothing before the daemon existed is missed);
+	// after a schedule change, after the change (it applies from the next slot).
+	from := now.Add(-window)
+	if hasLast {
+		from = last.Slot.Time
+	}
+	if c, ok := s.schedChanged(name, sc, now); ok && c.After(from) {
+		from = c
+	}
+	due, total := schedule.Between(spec, sc.Location, from, now, 1, 1_000_000)
+	if !hasLast && total > 1 {
+		total = 1 // the slots before the first start were nobody's to run
+	}
+
+	// overlap: skip — slots that fell before the previous run finished are
+	// skipped, not run after it.
+	overlapped := 0
+	ran := hasLast && (last.State == "done" || last.State == "failed")
+	if ran && sc.Overlap == "skip" && last.FinishedAt.After(from) && total > 0 {
+		var lastOverlapped []time.Time
+		lastOverlapped, overlapped = schedule.Between(spec, sc.Location, from, minTime(last.FinishedAt.Time, now), 1, 1_000_000)
+		if overlapped > 0 {
+			due, total = schedule.Between(spec, sc.Location, lastOverlapped[0], now, 1, 1_000_000)
+			if total == 0 {
+				// Nothing else is due: record the latest skipped slot, so the
+				// next look counts from it.
+				return s.recordSlot(ctx, name, sc, lastOverlapped[0], "skipped", reasonOverlap, overlapped, now)
+			}
+		}
+	}
+
+	if total == 0 {
+		if hasLast && last.State == "failed" {
+			return s.retry(ctx, cfg, name, sc, last, window, now)
+		}
+		return nil
+	}
+	latest := due[0]
 	if now.Sub(latest) > window {
 		// Even the latest is too old to be worth sending: record it as missed,
-		// so the next look starts after it.
-		s.recordMissed(ctx, name, latest, now, total, "outside catchup_window "+sc.CatchupWindow.String())
-		return nil
-	}
-	if total > 1 {
-		s.Log.Warn("missed slots", "job", name, "missed", total-1, "running latest", latest.In(sc.Location).Format(time.RFC3339))
-		if s.OnMissed != nil {
-			s.OnMissed(name, total-1)
-		}
+		// so the next look counts from it.
+		return s.recordSlot(ctx, name, sc, latest, "missed", reasonLate, total+overlapped, now)
 	}
 	var id int64
 	err = s.Store.DB.GetContext(ctx, &id, s.Store.Q("claim-slot"), name, store.T(latest), s.Owner, store.T(now.Add(s.Lease)), store.T(now))
@@ -234,53 +328,106 @@ func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name strin
 		return nil // another replica claimed it
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("claim %s: %w", name, err)
 	}
-	s.start(ctx, cfg, name, id, latest, now)
+	// Only the replica that won the claim counts what the run passes over.
+	if overlapped > 0 {
+		s.missed(name, sc, reasonOverlap, overlapped, latest)
+	}
+	if total > 1 {
+		s.missed(name, sc, reasonSuperseded, total-1, latest)
+	}
+	s.start(cfg, name, id, latest, now, 1)
 	return nil
 }
 
-// dueSlots returns the slots in (from, now] (at most the last 1000, oldest
-// first) and how many there were in all.
-func dueSlots(sched cron.Schedule, loc *time.Location, from, now time.Time) ([]time.Time, int) {
-	var slots []time.Time
-	total := 0
-	for t := sched.Next(from.In(loc)); !t.IsZero() && !t.After(now); t = sched.Next(t) {
-		total++
-		slots = append(slots, t)
-		if len(slots) > 1000 {
-			slots = slots[1:]
-		}
-		if total > 1_000_000 {
-			break
-		}
+// schedChanged notes a job's schedule or zone changing (a reload) and returns
+// when it last did.
+func (s *Scheduler) schedChanged(name string, sc *config.Schedule, now time.Time) (time.Time, bool) {
+	key := sc.Cron + " " + sc.Location.String()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.seen[name]; ok && prev != key {
+		s.changed[name] = now
+		s.Log.Info("schedule changed; it applies from its next slot", "job", name, "schedule", sc.Cron, "zone", sc.Location.String())
 	}
-	return slots, total
+	s.seen[name] = key
+	c, ok := s.changed[name]
+	return c, ok
 }
 
-func (s *Scheduler) recordMissed(ctx context.Context, name string, slot, now time.Time, n int, why string) {
-	_, err := s.Store.DB.ExecContext(ctx, s.Store.Q("record-missed-slot"), name, store.T(slot), s.Owner, store.T(now), store.T(now), why)
-	if err != nil {
-		return
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
 	}
-	s.Log.Warn("missed slots", "job", name, "missed", n, "latest", slot.Format(time.RFC3339), "why", why)
-	if s.OnMissed != nil {
-		s.OnMissed(name, n)
+	return b
+}
+
+// missed logs and counts slots that did not run.
+func (s *Scheduler) missed(name string, sc *config.Schedule, reason string, n int, ref time.Time) {
+	what := map[string]string{
+		reasonLate:       "the latest slot was outside catchup_window " + sc.CatchupWindow.String(),
+		reasonSuperseded: "older slots; only the latest runs",
+		reasonOverlap:    "fell while the previous run was running (overlap: skip)",
+	}[reason]
+	s.Log.Warn("missed slots", "job", name, "missed", n, "why", what, "latest", ref.In(sc.Location).Format(time.RFC3339))
+	if s.Observer != nil {
+		s.Observer.SlotsMissed(name, reason, n)
 	}
 }
 
-// takeOverIfStale runs again a slot whose owner stopped renewing its lease.
-func (s *Scheduler) takeOverIfStale(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, slot, now time.Time) error {
+// recordSlot writes a slot that does not run, and counts n missed slots if
+// this replica wrote it.
+func (s *Scheduler) recordSlot(ctx context.Context, name string, sc *config.Schedule, slot time.Time, state, reason string, n int, now time.Time) error {
 	var id int64
-	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("take-over-slot"), s.Owner, store.T(now.Add(s.Lease)), store.T(now), name, store.T(slot), store.T(now))
+	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("record-slot"), name, store.T(slot), state, s.Owner, store.T(now), store.T(now), reason)
 	if errors.Is(err, store.ErrNoRows) {
-		return nil // its owner is alive (or another replica took it)
+		return nil // another replica recorded or claimed it
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("record %s slot of %s: %w", state, name, err)
 	}
-	s.Log.Warn("taking over a run whose owner stopped", "job", name, "slot", slot.In(sc.Location).Format(time.RFC3339))
-	s.start(ctx, cfg, name, id, slot, now)
+	s.missed(name, sc, reason, n, slot)
+	return nil
+}
+
+// takeOver runs again a slot whose owner stopped renewing its lease.
+func (s *Scheduler) takeOver(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, last lastRun, now time.Time) error {
+	var id int64
+	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("take-over-slot"), s.Owner, store.T(now.Add(s.Lease)), store.T(now), last.ID, store.T(now), s.Owner)
+	if errors.Is(err, store.ErrNoRows) {
+		return nil // another replica took it
+	}
+	if err != nil {
+		return fmt.Errorf("take over %s: %w", name, err)
+	}
+	s.Log.Warn("taking over a run whose owner stopped", "job", name, "slot", last.Slot.In(sc.Location).Format(time.RFC3339),
+		"previous_owner", last.Owner, "attempt", last.Attempts+1)
+	s.start(cfg, name, id, last.Slot.Time, now, last.Attempts+1)
+	return nil
+}
+
+// retry runs a failed slot again, while it is inside the catch-up window,
+// after a wait that doubles with each attempt.
+func (s *Scheduler) retry(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, last lastRun, window time.Duration, now time.Time) error {
+	wait := s.RetryFailed
+	for i := 1; i < last.Attempts && wait < time.Hour; i++ {
+		wait *= 2
+	}
+	wait = min(wait, time.Hour)
+	if now.Sub(last.Slot.Time) > window || now.Sub(last.FinishedAt.Time) < wait {
+		return nil
+	}
+	var id int64
+	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("retry-slot"), s.Owner, store.T(now.Add(s.Lease)), store.T(now), last.ID)
+	if errors.Is(err, store.ErrNoRows) {
+		return nil // another replica took it
+	}
+	if err != nil {
+		return fmt.Errorf("retry %s: %w", name, err)
+	}
+	s.Log.Info("retrying failed run", "job", name, "slot", last.Slot.In(sc.Location).Format(time.RFC3339), "attempt", last.Attempts+1)
+	s.start(cfg, name, id, last.Slot.Time, now, last.Attempts+1)
 	return nil
 }
 
@@ -291,15 +438,12 @@ func (s *Scheduler) isRunning(name string) bool {
 }
 
 // start runs a claimed slot in the background, renewing its lease.
-func (s *Scheduler) start(ctx context.Context, cfg *config.Config, name string, id int64, slot, now time.Time) {
-	job, err := Lookup(name)
-	if err != nil {
-		return
-	}
+func (s *Scheduler) start(cfg *config.Config, name string, id int64, slot, now time.Time, attempt int) {
 	s.mu.Lock()
 	s.running[name] = true
 	s.mu.Unlock()
 	s.wg.Add(1)
+	ctx := s.runCtx
 	go func() {
 		defer s.wg.Done()
 		defer func() {
@@ -309,31 +453,41 @@ func (s *Scheduler) start(ctx context.Context, cfg *config.Config, name string, 
 			s.Wake()
 		}()
 		lag := now.Sub(slot)
+		s.Log.Info("job started", "job", name, "slot", slot.Format(time.RFC3339), "lag", lag.Round(time.Millisecond).String(), "attempt", attempt, "owner", s.Owner)
 		renewCtx, stopRenew := context.WithCancel(ctx)
-		go s.renew(renewCtx, id)
+		renewed := make(chan struct{})
+		go func() { defer close(renewed); s.renew(renewCtx, name, id) }()
 		started := s.Now()
-		res, runErr := s.Runner.Execute(ctx, cfg, job, slot, false)
+		res, runErr := s.Execute(ctx, cfg, name, slot)
 		stopRenew()
+		<-renewed
 		state, errText := "done", ""
 		if runErr != nil {
 			state, errText = "failed", runErr.Error()
 			s.Log.Error("job failed", "job", name, "slot", slot.Format(time.RFC3339), "err", runErr)
 		} else {
 			s.Log.Info("job ran", "job", name, "slot", slot.Format(time.RFC3339), "items", res.Items,
-				"messages", len(res.Planned), "took", s.Now().Sub(started).Round(time.Millisecond))
+				"messages", len(res.Planned), "took", s.Now().Sub(started).Round(time.Millisecond).String())
 		}
+		finished := s.Now()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if _, err := s.Store.DB.ExecContext(fctx, s.Store.Q("finish-slot"), state, store.T(s.Now()), res.Items, len(res.Planned), errText, id, s.Owner); err != nil {
-			s.Log.Error("record job run", "job", name, "err", err)
+		if _, err := s.Store.DB.ExecContext(fctx, s.Store.Q("finish-slot"), state, store.T(finished), res.Items, len(res.Planned), errText, id, s.Owner); err != nil {
+			// The lease runs out and the slot is run again (its messages are
+			// not sent twice: the outbox keys them).
+			s.Log.Error("record job run; the slot will run again after its lease", "job", name, "err", err)
+		}
+		if s.Observer != nil {
+			s.Observer.JobRun(name, state, lag, finished)
 		}
 		if s.OnRun != nil {
-			s.OnRun(name, slot, res, runErr, lag)
+			s.OnRun(name)
 		}
 	}()
 }
 
-func (s *Scheduler) renew(ctx context.Context, id int64) {
+// renew extends the lease of a running slot every third of the lease.
+func (s *Scheduler) renew(ctx context.Context, name string, id int64) {
 	t := time.NewTicker(s.Lease / 3)
 	defer t.Stop()
 	for {
@@ -342,7 +496,7 @@ func (s *Scheduler) renew(ctx context.Context, id int64) {
 			return
 		case <-t.C:
 			if _, err := s.Store.DB.ExecContext(ctx, s.Store.Q("renew-slot"), store.T(s.Now().Add(s.Lease)), id, s.Owner); err != nil && ctx.Err() == nil {
-				s.Log.Warn("renew job lease", "err", fmt.Sprint(err))
+				s.Log.Warn("renew job lease", "job", name, "err", err)
 			}
 		}
 	}

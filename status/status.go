@@ -1,43 +1,57 @@
 // Package status gathers what `tickler status` and the HTTP status page show:
 // each job's schedule, last and next run, and the outbox's pending and failed
-// deliveries. Nothing secret is in it.
+// deliveries. Nothing secret is in it: no DSN, no password, no message body.
 package status
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/metrics"
+	"github.com/tickler-dev/tickler/schedule"
 	"github.com/tickler-dev/tickler/store"
 )
 
-// Report is the state of the daemon as the database knows it.
+// Report is the state of the daemon as the configuration and the database
+// know it.
 type Report struct {
 	At       time.Time
+	Zone     *time.Location
 	Jobs     []Job
 	Outbox   map[string]int // deliveries by state
 	Problems []Delivery     // failed, and retrying for long
+	// DBError is set when the database could not be read; the jobs' schedules
+	// and next runs are still shown.
+	DBError string
 }
 
 // Job is one job's schedule and last run.
 type Job struct {
-	Name       string
-	Schedule   string
-	Zone       string
-	Enabled    bool
-	Next       time.Time
-	LastSlot   time.Time
-	LastState  string
-	LastStart  time.Time
-	LastFinish time.Time
-	Items      int
-	Messages   int
-	Error      string
+	Name     string
+	Schedule string
+	Zone     string
+	Catchup  string
+	Overlap  string
+	Enabled  bool
+	// Implemented is false for a job this build does not have.
+	Implemented bool
+	Next        time.Time
+	// NextShifted: the next run is not at the schedule's wall-clock time
+	// because the zone skips that time that day (daylight saving).
+	NextShifted bool
+	LastSlot    time.Time
+	LastState   string
+	LastOwner   string
+	LastStart   time.Time
+	LastFinish  time.Time
+	Items       int
+	Messages    int
+	Error       string
 }
 
 // Delivery is a delivery someone should look at.
@@ -68,33 +82,65 @@ type lastRun struct {
 	Error      string     `db:"error"`
 }
 
-// Gather reads the report.
-func Gather(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time) (*Report, error) {
-	r := &Report{At: now, Outbox: map[string]int{}}
-	var runs []lastRun
-	if err := st.DB.SelectContext(ctx, &runs, st.Q("last-runs")); err != nil {
-		return nil, fmt.Errorf("job runs: %w", err)
-	}
-	byJob := map[string]lastRun{}
-	for _, lr := range runs {
-		byJob[lr.Job] = lr
-	}
+// Gather reads the report. implemented tells whether this build has a job
+// (nil: all); st nil means the database was not reached yet. A database error is returned and also kept in the report, which
+// still lists the jobs from the configuration.
+func Gather(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time, implemented func(string) bool) (*Report, error) {
+	r := &Report{At: now, Zone: cfg.Location, Outbox: map[string]int{}}
 	for _, name := range config.JobNames {
 		sc, ok := cfg.Job(name)
 		if !ok {
 			continue
 		}
-		j := Job{Name: name, Schedule: sc.Cron, Zone: sc.Location.String(), Enabled: sc.IsEnabled()}
-		if sched, err := cron.ParseStandard(sc.Cron); err == nil && j.Enabled {
-			j.Next = sched.Next(now.In(sc.Location))
-		}
-		if lr, ok := byJob[name]; ok {
-			j.LastSlot, j.LastState = lr.Slot.In(sc.Location), lr.State
-			j.LastStart, j.LastFinish = lr.StartedAt.Time, lr.FinishedAt.Time
-			j.Items, j.Messages, j.Error = lr.Items, lr.Messages, lr.Error
+		j := Job{Name: name, Schedule: sc.Cron, Zone: sc.Location.String(), Enabled: sc.IsEnabled(),
+			Catchup: sc.CatchupWindow.String(), Overlap: sc.Overlap, Implemented: implemented == nil || implemented(name)}
+		if spec, err := schedule.Parse(sc.Cron); err == nil && j.Enabled && j.Implemented {
+			j.Next = schedule.Next(spec, sc.Location, now)
+			j.NextShifted = schedule.Shifted(spec, sc.Location, j.Next)
 		}
 		r.Jobs = append(r.Jobs, j)
 	}
+	if st == nil {
+		r.DBError = "database not reached yet since start"
+		return r, errors.New(r.DBError)
+	}
+	if err := r.readDB(ctx, st, now); err != nil {
+		r.DBError = err.Error()
+		return r, err
+	}
+	return r, nil
+}
+
+func (r *Report) readDB(ctx context.Context, st *store.Store, now time.Time) error {
+	var runs []lastRun
+	if err := st.DB.SelectContext(ctx, &runs, st.Q("last-runs")); err != nil {
+		return fmt.Errorf("job runs: %w", err)
+	}
+	byJob := map[string]lastRun{}
+	for _, lr := range runs {
+		byJob[lr.Job] = lr
+	}
+	for i := range r.Jobs {
+		j := &r.Jobs[i]
+		if lr, ok := byJob[j.Name]; ok {
+			loc, _ := time.LoadLocation(j.Zone)
+			j.LastSlot, j.LastState, j.LastOwner = lr.Slot.In(loc), lr.State, lr.Owner
+			j.LastStart, j.LastFinish = lr.StartedAt.Time, lr.FinishedAt.Time
+			j.Items, j.Messages, j.Error = lr.Items, lr.Messages, lr.Error
+		}
+	}
+	counts, err := outboxCounts(ctx, st)
+	if err != nil {
+		return err
+	}
+	r.Outbox = counts
+	if err := st.DB.SelectContext(ctx, &r.Problems, st.Q("problem-deliveries"), store.T(now.Add(-StuckAfter)), 50); err != nil {
+		return fmt.Errorf("outbox problems: %w", err)
+	}
+	return nil
+}
+
+func outboxCounts(ctx context.Context, st *store.Store) (map[string]int, error) {
 	var counts []struct {
 		State string `db:"state"`
 		N     int    `db:"n"`
@@ -102,38 +148,87 @@ func Gather(ctx context.Context, st *store.Store, cfg *config.Config, now time.T
 	if err := st.DB.SelectContext(ctx, &counts, st.Q("outbox-counts")); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
+	out := map[string]int{}
 	for _, c := range counts {
-		r.Outbox[c.State] = c.N
+		out[c.State] = c.N
 	}
-	if err := st.DB.SelectContext(ctx, &r.Problems, st.Q("problem-deliveries"), store.T(now.Add(-StuckAfter)), 50); err != nil {
-		return nil, fmt.Errorf("outbox problems: %w", err)
+	return out, nil
+}
+
+// Stored reads the figures /metrics takes from the database: the outbox by
+// state and each job's last success, the same for every replica.
+func Stored(ctx context.Context, st *store.Store) (metrics.Stored, error) {
+	var s metrics.Stored
+	var err error
+	if s.Outbox, err = outboxCounts(ctx, st); err != nil {
+		return s, err
 	}
-	return r, nil
+	var rows []struct {
+		Job        string     `db:"job"`
+		FinishedAt store.Time `db:"finished_at"`
+	}
+	if err := st.DB.SelectContext(ctx, &rows, st.Q("last-successes")); err != nil {
+		return s, fmt.Errorf("last successes: %w", err)
+	}
+	s.LastSuccess = map[string]time.Time{}
+	for _, r := range rows {
+		s.LastSuccess[r.Job] = r.FinishedAt.Time
+	}
+	return s, nil
+}
+
+// NextText is how a job's next run reads: its local time and offset, with a
+// note when daylight saving moved it.
+func (j Job) NextText() string {
+	switch {
+	case !j.Enabled:
+		return "disabled"
+	case !j.Implemented:
+		return "not in this build"
+	case j.Next.IsZero():
+		return "never"
+	}
+	s := j.Next.Format("2006-01-02 15:04 -07:00")
+	if j.NextShifted {
+		s += " (moved: the clock skips the scheduled time that day)"
+	}
+	return s
+}
+
+// LastText is the last slot's local time, or "never".
+func (j Job) LastText() string {
+	if j.LastSlot.IsZero() {
+		return "never"
+	}
+	return j.LastSlot.Format("2006-01-02 15:04 -07:00")
+}
+
+// StateText is the last run's state, "-" when there was none.
+func (j Job) StateText() string {
+	if j.LastState == "" {
+		return "-"
+	}
+	return j.LastState
 }
 
 // WriteText prints the report for a terminal.
-func (r *Report) WriteText(w io.Writer, loc *time.Location) {
+func (r *Report) WriteText(w io.Writer) {
+	if r.DBError != "" {
+		fmt.Fprintf(w, "database unreachable: %s\n\n", r.DBError)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "JOB\tSCHEDULE\tLAST SLOT\tSTATE\tITEMS\tMESSAGES\tNEXT RUN")
+	fmt.Fprintln(tw, "JOB\tSCHEDULE\tZONE\tLAST SLOT\tSTATE\tITEMS\tMESSAGES\tNEXT RUN")
 	for _, j := range r.Jobs {
-		last, next := "never", "disabled"
-		if !j.LastSlot.IsZero() {
-			last = j.LastSlot.Format("2006-01-02 15:04")
-		}
-		if j.Enabled && !j.Next.IsZero() {
-			next = j.Next.Format("2006-01-02 15:04 -07:00")
-		}
-		state := j.LastState
-		if state == "" {
-			state = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", j.Name, j.Schedule, last, state, j.Items, j.Messages, next)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", j.Name, j.Schedule, j.Zone, j.LastText(), j.StateText(), j.Items, j.Messages, j.NextText())
 	}
 	tw.Flush()
 	for _, j := range r.Jobs {
 		if j.Error != "" {
-			fmt.Fprintf(w, "  %s last error: %s\n", j.Name, j.Error)
+			fmt.Fprintf(w, "  %s last slot: %s\n", j.Name, j.Error)
 		}
+	}
+	if r.DBError != "" {
+		return
 	}
 	fmt.Fprintf(w, "\noutbox: %d pending, %d retrying, %d sent, %d failed\n",
 		r.Outbox["pending"], r.Outbox["retry"], r.Outbox["sent"], r.Outbox["failed"])
@@ -145,7 +240,7 @@ func (r *Report) WriteText(w io.Writer, loc *time.Location) {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCREATED\tJOB\tTO\tSTATE\tATTEMPTS\tREPLY")
 	for _, d := range r.Problems {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", d.ID, d.Created.In(loc).Format("2006-01-02 15:04"), d.Job, d.Recipient, d.State, d.Attempts, d.Reply)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", d.ID, d.Created.In(r.Zone).Format("2006-01-02 15:04"), d.Job, d.Recipient, d.State, d.Attempts, d.Reply)
 	}
 	tw.Flush()
 }

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/schedule"
 )
 
 func cmdCheck(ctx context.Context, g *globals, args []string) error {
@@ -42,17 +41,29 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 			fmt.Fprintf(g.stdout, "%-18s not in this build\n", name)
 			continue
 		}
-		sched, err := cron.ParseStandard(sc.Cron)
+		spec, err := schedule.Parse(sc.Cron)
 		if err != nil {
 			return configErr(fmt.Errorf("jobs.%s.schedule: %w", name, err))
 		}
-		fmt.Fprintf(g.stdout, "%-18s %-16q catch-up %-5s next:", name, sc.Cron, sc.CatchupWindow)
-		t := start.In(sc.Location)
+		fmt.Fprintf(g.stdout, "%-18s %-16q catch-up %-5s overlap %-5s (%s)\n", name, sc.Cron, sc.CatchupWindow, sc.Overlap, sc.Location)
+		// The runs are computed as the scheduler computes them: a wall-clock
+		// job runs once on each day, daylight-saving days included.
+		t := start
 		for range 3 {
-			t = sched.Next(t)
-			fmt.Fprintf(g.stdout, "  %s", t.Format("2006-01-02 15:04 -07:00"))
+			t = schedule.Next(spec, sc.Location, t)
+			if t.IsZero() {
+				fmt.Fprintf(g.stdout, "    no run within five years\n")
+				break
+			}
+			note := ""
+			if schedule.Shifted(spec, sc.Location, t) {
+				note = "  (the scheduled time does not exist that day: daylight saving skips it)"
+			}
+			fmt.Fprintf(g.stdout, "    %s%s\n", t.Format("Mon 2006-01-02 15:04 -07:00 MST"), note)
 		}
-		fmt.Fprintf(g.stdout, "  (%s)\n", sc.Location)
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(g.stdout, "warning: %s\n", w)
 	}
 	return nil
 }

@@ -18,13 +18,18 @@ import (
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/metrics"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/sample"
+	"github.com/tickler-dev/tickler/status"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/importer"
 	"github.com/tickler-dev/tickler/web"
 )
 
+// cmdServe runs the daemon. Shutdown order on SIGTERM or SIGINT: stop taking
+// work, let runs and sends in flight finish (the scheduler waits at most its
+// Grace), stop HTTP, close the database.
 func cmdServe(ctx context.Context, g *globals, args []string) error {
 	fs := newFlags(g, "serve", "serve")
 	if err := parseFlags(fs, args); err != nil {
@@ -35,17 +40,34 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	owner := ownerName()
+	hooks := readTestHooks()
+	for _, w := range cfg.Warnings() {
+		log.Warn("configuration", "warning", w)
+	}
+
+	// SQLite has one writer and no way to share slots: one serve per file.
+	if store.Dialect(cfg.Database.Driver) == store.SQLite {
+		lock, err := store.LockServe(cfg.Database.DSN.Reveal(), owner, time.Now())
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
+
 	var current atomic.Pointer[config.Config]
 	current.Store(cfg)
 
-	st, err := openStore(ctx, cfg)
+	// Open does not connect: the daemon starts when the database is down, and
+	// is not ready until it answers.
+	st, err := store.Open(ctx, cfg.Database.Driver, cfg.Database.DSN.Reveal())
 	if err != nil {
-		return err
+		return configErr(fmt.Errorf("database: %w", err))
 	}
 	defer st.Close()
-	if err := fillSample(ctx, cfg, st, log); err != nil {
-		return err
-	}
+	var migrated atomic.Bool
+	errNotYet := errors.New("database not reached yet since start")
+
 	tmpl, err := notify.LoadTemplates(cfg.Mail.TemplatesDir)
 	if err != nil {
 		return configErr(err)
@@ -56,19 +78,61 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	}
 	defer closeSender()
 
+	m := metrics.New(func(ctx context.Context) (metrics.Stored, error) {
+		if !migrated.Load() {
+			return metrics.Stored{}, errNotYet
+		}
+		return status.Stored(ctx, st)
+	}, log)
+	m.JobsKnown(config.JobNames)
+	m.ConfigLoaded(true, time.Now())
+	deliverer.Observe = m.Delivered
+
+	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
+	execute := func(ctx context.Context, cfg *config.Config, name string, slot time.Time) (jobs.Result, error) {
+		job, err := jobs.Lookup(name)
+		if err != nil {
+			return jobs.Result{Job: name, Slot: slot}, err
+		}
+		if hooks.jobDelay > 0 {
+			select {
+			case <-time.After(hooks.jobDelay):
+			case <-ctx.Done():
+				return jobs.Result{Job: name, Slot: slot}, ctx.Err()
+			}
+		}
+		return runner.Execute(ctx, cfg, job, slot, false)
+	}
 	sched := &jobs.Scheduler{
-		Store: st, Runner: &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now},
-		Config: current.Load, Owner: ownerName(), Now: time.Now, Log: log,
-		OnRun: func(string, time.Time, jobs.Result, error, time.Duration) { deliverer.Wake() },
+		Store: st, Runner: runner, Execute: execute, Config: current.Load, Owner: owner,
+		Now: time.Now, Log: log, Observer: m, OnRun: func(string) { deliverer.Wake() },
+		Tick: hooks.tick, Lease: hooks.lease,
 	}
 
+	ready := func(ctx context.Context) error {
+		if !migrated.Load() {
+			return errNotYet
+		}
+		return st.Ping(ctx)
+	}
 	var srv *http.Server
-	if l := cfg.HTTP.Listen; l != "" && l != "off" {
-		ln, err := net.Listen("tcp", l)
+	if cfg.HTTP.Enabled() {
+		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 		if err != nil {
 			return fmt.Errorf("http.listen: %w", err)
 		}
-		srv = &http.Server{Handler: (&web.Server{Ping: st.Ping}).Handler(), ReadHeaderTimeout: 5 * time.Second}
+		page := web.StatusPage(func(ctx context.Context) *status.Report {
+			if !migrated.Load() {
+				r, _ := status.Gather(ctx, nil, current.Load(), time.Now(), jobs.Implemented)
+				return r
+			}
+			r, _ := status.Gather(ctx, st, current.Load(), time.Now(), jobs.Implemented)
+			return r
+		}, func() string { return current.Load().Language }, log)
+		srv = &http.Server{
+			Handler:           (&web.Server{Ready: ready, Metrics: m.Handler(), Status: page}).Handler(),
+			ReadHeaderTimeout: 5 * time.Second,
+		}
 		go srv.Serve(ln)
 		log.Info("http listening", "addr", ln.Addr().String())
 	}
@@ -82,25 +146,29 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				next, err := config.Load(g.configPath)
-				if err != nil {
-					log.Error("reload rejected; keeping the last good configuration", "err", err)
-					continue
-				}
-				current.Store(next)
-				log.Info("configuration reloaded")
+				reload(g.configPath, &current, m, log)
 				sched.Wake()
 			}
 		}
 	}()
 
-	log.Info("tickler started", "config", g.configPath, "database", cfg.Database.Driver, "transport", cfg.Mail.Transport, "owner", ownerName())
+	log.Info("tickler started", "config", g.configPath, "database", cfg.Database.Driver, "transport", cfg.Mail.Transport, "owner", owner)
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); deliverer.Run(ctx) }()
-	go func() { defer wg.Done(); sched.Run(ctx) }()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if !waitForDatabase(ctx, cfg, st, log) {
+			return
+		}
+		migrated.Store(true)
+		var work sync.WaitGroup
+		work.Add(2)
+		go func() { defer work.Done(); deliverer.Run(ctx) }()
+		go func() { defer work.Done(); sched.Run(ctx) }()
+		work.Wait()
+	}()
 	<-ctx.Done()
-	log.Info("stopping: finishing work in flight")
+	log.Info("stopping: no new work; finishing what is in flight")
 	wg.Wait()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -109,8 +177,89 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 			log.Warn("http shutdown", "err", err)
 		}
 	}
+	if err := st.Close(); err != nil {
+		log.Warn("close database", "err", err)
+	}
 	log.Info("stopped")
 	return nil
+}
+
+// waitForDatabase migrates (and fills the demo sample) until it works or ctx
+// ends, logging the outage once. It reports whether the database is ready.
+func waitForDatabase(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger) bool {
+	wait := 500 * time.Millisecond
+	logged := false
+	for {
+		err := st.Migrate(ctx)
+		if err == nil {
+			err = fillSample(ctx, cfg, st, log)
+		}
+		if err == nil {
+			if logged {
+				log.Info("database reachable; starting the scheduler and delivery")
+			}
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		if !logged {
+			log.Error("database unreachable at start; tickler keeps trying and reports not ready until it answers", "err", err)
+			logged = true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+// reload re-reads the configuration on SIGHUP. An invalid file is rejected
+// with its errors and the last good configuration stays in force. Schedules,
+// rules and recipients apply from the next slot; the database, the mail
+// transport, templates and the HTTP address are read at start only.
+func reload(path string, current *atomic.Pointer[config.Config], m *metrics.Metrics, log *slog.Logger) {
+	next, err := config.Load(path)
+	if err != nil {
+		m.ConfigLoaded(false, time.Now())
+		log.Error("reload rejected; keeping the last good configuration", "config", path, "err", err)
+		return
+	}
+	prev := current.Load()
+	for _, c := range []struct {
+		key     string
+		changed bool
+	}{
+		{"database", prev.Database.Driver != next.Database.Driver || prev.Database.DSN != next.Database.DSN},
+		{"http.listen", prev.HTTP.Listen != next.HTTP.Listen},
+		{"mail.transport", prev.Mail.Transport != next.Mail.Transport || prev.Mail.OutboxDir != next.Mail.OutboxDir || prev.Mail.SMTP != next.Mail.SMTP},
+		{"mail.templates_dir", prev.Mail.TemplatesDir != next.Mail.TemplatesDir},
+		{"mail.delivery", prev.Mail.Delivery != next.Mail.Delivery},
+	} {
+		if c.changed {
+			log.Warn("reload: this change takes effect at the next restart", "key", c.key)
+		}
+	}
+	current.Store(next)
+	m.ConfigLoaded(true, time.Now())
+	log.Info("configuration reloaded", "config", path)
+}
+
+// testHooks are settings only the binary's tests use, to make a run slow
+// enough to kill mid-way and leases short enough to expire within a test.
+// They are read from TICKLER_TEST_* variables and unset in production.
+type testHooks struct {
+	tick, lease, jobDelay time.Duration
+}
+
+func readTestHooks() testHooks {
+	d := func(name string) time.Duration {
+		v, _ := time.ParseDuration(os.Getenv(name))
+		return v
+	}
+	return testHooks{tick: d("TICKLER_TEST_TICK"), lease: d("TICKLER_TEST_JOB_LEASE"), jobDelay: d("TICKLER_TEST_JOB_DELAY")}
 }
 
 // fillSample generates and imports a sample agency when the config asks for

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/status"
 )
 
@@ -21,10 +22,10 @@ func cmdStatus(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	r, err := status.Gather(ctx, st, cfg, time.Now())
+	r, err := status.Gather(ctx, st, cfg, time.Now(), jobs.Implemented)
 	if err != nil {
 		return err
 	}
-	r.WriteText(g.stdout, cfg.Location)
+	r.WriteText(g.stdout)
 	return nil
 }

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tickler-dev/tickler/store"
+)
+
+// pgBin is where Debian installs the PostgreSQL 15 server programs.
+const pgBin = "/usr/lib/postgresql/15/bin"
+
+// cluster is a throwaway PostgreSQL server of the test's own, so that
+// stopping it disturbs nobody.
+type cluster struct {
+	t       *testing.T
+	dir     string
+	port    int
+	asUser  string // run pg_ctl as this user ("" = the test's)
+	running bool
+}
+
+// newCluster initialises a cluster in a temporary folder on a free port, not
+// started. It skips the test when the server programs are not installed.
+func newCluster(t *testing.T) *cluster {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(pgBin, "initdb")); err != nil {
+		t.Skipf("PostgreSQL outage test skipped: %s/initdb not found (install postgresql-15)", pgBin)
+	}
+	c := &cluster{t: t}
+	dir, err := os.MkdirTemp("", "tickler-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.dir = dir
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if os.Geteuid() == 0 { // initdb refuses root
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			t.Skip("PostgreSQL outage test skipped: running as root and there is no postgres user")
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			t.Fatal(err)
+		}
+		c.asUser = "postgres"
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.port = ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	c.run(filepath.Join(pgBin, "initdb"), "-D", filepath.Join(dir, "data"), "-A", "trust", "-U", "tickler", "--no-sync", "-E", "UTF8")
+	t.Cleanup(func() {
+		if c.running {
+			c.run(filepath.Join(pgBin, "pg_ctl"), "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+		}
+	})
+	return c
+}
+
+func (c *cluster) run(prog string, args ...string) {
+	c.t.Helper()
+	var cmd *exec.Cmd
+	if c.asUser != "" {
+		cmd = exec.Command("runuser", append([]string{"-u", c.asUser, "--", prog}, args...)...)
+	} else {
+		cmd = exec.Command(prog, args...)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		c.t.Fatalf("%s %s: %v\n%s", filepath.Base(prog), strings.Join(args, " "), err, out)
+	}
+}
+
+func (c *cluster) dsn() string {
+	return fmt.Sprintf("postgres://tickler@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=2", c.port)
+}
+
+func (c *cluster) start() {
+	c.t.Helper()
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", c.port, c.dir)
+	c.run(filepath.Join(pgBin, "pg_ctl"), "-D", filepath.Join(c.dir, "data"), "-o", opts, "-l", filepath.Join(c.dir, "log"), "-w", "start")
+	c.running = true
+}
+
+func (c *cluster) stop() {
+	c.t.Helper()
+	c.run(filepath.Join(pgBin, "pg_ctl"), "-D", filepath.Join(c.dir, "data"), "-m", "fast", "-w", "stop")
+	c.running = false
+}
+
+// A daemon started while PostgreSQL is down keeps trying and is not ready;
+// when the server comes up it becomes ready and runs its slot. When the
+// server stops under it, it stays up, logs the outage once, answers 503 on
+// /readyz, and when the server is back it is ready again and runs the latest
+// slot it missed.
+func TestPostgresOutage(t *testing.T) {
+	pg := newCluster(t)
+	dir := t.TempDir()
+	outbox := filepath.Join(dir, "outbox")
+	// A slot every 4 seconds, each inside a 1-minute window.
+	path := writeConfig(t, dir, daemonConfig("postgres", pg.dsn(), outbox, "@every 4s", "1m"))
+	d := startDaemon(t, "serve", dir, path, "TICKLER_TEST_TICK=300ms")
+
+	// Down at start.
+	d.waitLog(15*time.Second, "database unreachable at start")
+	if code, _ := d.get("/healthz"); code != 200 {
+		t.Errorf("/healthz while the database is down: %d", code)
+	}
+	if code, body := d.get("/readyz"); code != 503 {
+		t.Errorf("/readyz while the database is down: %d %s", code, body)
+	}
+	if code, body := d.get("/"); code != 200 || !strings.Contains(body, "course-reminders") {
+		t.Errorf("status page while the database is down: %d", code)
+	}
+
+	pg.start()
+	d.waitStatus("/readyz", 200, 30*time.Second)
+	st := openDB(t, "postgres", pg.dsn())
+	waitFor(t, "a first run", 30*time.Second, func() bool { return doneRuns(st) >= 1 })
+
+	// Down under the running daemon, for about three slots.
+	pg.stop()
+	down := time.Now()
+	d.waitStatus("/readyz", 503, 15*time.Second)
+	d.waitLog(15*time.Second, "scheduler: database unreachable")
+	time.Sleep(12 * time.Second) // slots pass while the server is down: the point of the test
+	if !d.running() {
+		t.Fatal("the daemon stopped when the database went away")
+	}
+	if n := d.count("scheduler: database unreachable"); n != 1 {
+		t.Errorf("the outage was logged %d times by the scheduler, want once", n)
+	}
+
+	pg.start()
+	up := time.Now()
+	d.waitStatus("/readyz", 200, 30*time.Second)
+	d.waitLog(15*time.Second, "scheduler: database reachable again")
+	// The latest slot missed during the outage runs; the older ones are counted.
+	var slot store.Time
+	waitFor(t, "a run of a slot that fell during the outage", 30*time.Second, func() bool {
+		return st.DB.Get(&slot, `SELECT slot FROM job_runs WHERE job = 'course-reminders' AND state = 'done'
+			AND slot > $1 AND slot < $2 ORDER BY slot DESC LIMIT 1`, store.T(down), store.T(up)) == nil
+	})
+	_, metrics := d.get("/metrics")
+	if !strings.Contains(metrics, `tickler_job_missed_slots_total{job="course-reminders",reason="superseded"}`) {
+		t.Error("/metrics counts no superseded slot after the outage")
+	}
+	t.Logf("outage %s → %s; slot %s ran after it", down.Format("15:04:05"), up.Format("15:04:05"), slot.Local().Format("15:04:05"))
+	d.stop(10 * time.Second)
+}
+
+func doneRuns(st *store.Store) int {
+	var n int
+	st.DB.Get(&n, "SELECT count(*) FROM job_runs WHERE job = 'course-reminders' AND state = 'done'")
+	return n
+}

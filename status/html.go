@@ -1,0 +1,66 @@
+package status
+
+import (
+	"embed"
+	"html/template"
+	"io"
+	"time"
+)
+
+//go:embed templates/status.html
+var pageFiles embed.FS
+
+var page = template.Must(template.New("status.html").Funcs(template.FuncMap{
+	"when": func(t time.Time, loc *time.Location) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format("2006-01-02 15:04:05")
+	},
+	"clock": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05") },
+}).ParseFS(pageFiles, "templates/status.html"))
+
+// labels are the page's words in the configured language.
+var labels = map[string]map[string]string{
+	"vi": {
+		"title": "tickler — tình trạng hoạt động", "updated": "Cập nhật lúc", "zone": "múi giờ",
+		"db":   "Không kết nối được cơ sở dữ liệu; thông tin dưới đây lấy từ tệp cấu hình.",
+		"jobs": "Công việc định kỳ", "job": "Công việc", "schedule": "Lịch chạy", "catchup": "Chạy bù trong",
+		"overlap": "Khi trùng lượt", "last": "Lượt gần nhất", "state": "Kết quả", "started": "Chạy lúc", "finished": "xong lúc",
+		"items": "Số mục", "messages": "Số thư", "next": "Lượt tiếp theo", "error": "Ghi chú",
+		"outbox": "Thư gửi đi", "pending": "Chờ gửi", "retry": "Đang thử lại", "sent": "Đã gửi", "failed": "Gửi lỗi",
+		"problems": "Thư gửi lỗi hoặc chờ quá lâu", "none": "Không có thư gửi lỗi hoặc chờ quá lâu.",
+		"id": "Mã", "created": "Tạo lúc", "to": "Người nhận", "attempts": "Số lần gửi", "reply": "Phản hồi của máy chủ",
+		"skip": "bỏ qua", "queue": "chạy sau",
+		"s:done": "hoàn thành", "s:failed": "lỗi", "s:running": "đang chạy", "s:missed": "bỏ lỡ", "s:skipped": "bỏ qua",
+		"s:manual": "chạy thủ công", "s:-": "chưa chạy",
+		"disabled": "đã tắt", "absent": "chưa có trong bản này", "never": "không có", "moved": "dời do đổi giờ mùa hè",
+	},
+	"en": {
+		"title": "tickler — status", "updated": "Updated", "zone": "time zone",
+		"db":   "The database cannot be reached; what follows comes from the configuration file.",
+		"jobs": "Jobs", "job": "Job", "schedule": "Schedule", "catchup": "Catch-up window",
+		"overlap": "Overlap", "last": "Last slot", "state": "Result", "started": "Ran", "finished": "finished",
+		"items": "Items", "messages": "Messages", "next": "Next run", "error": "Note",
+		"outbox": "Outgoing mail", "pending": "Pending", "retry": "Retrying", "sent": "Sent", "failed": "Failed",
+		"problems": "Failed or stuck deliveries", "none": "No failed or stuck deliveries.",
+		"id": "ID", "created": "Created", "to": "To", "attempts": "Attempts", "reply": "Server reply",
+		"skip": "skip", "queue": "queue",
+		"s:done": "done", "s:failed": "failed", "s:running": "running", "s:missed": "missed", "s:skipped": "skipped",
+		"s:manual": "run by hand", "s:-": "never run",
+		"disabled": "disabled", "absent": "not in this build", "never": "none", "moved": "moved by daylight saving",
+	},
+}
+
+// WriteHTML writes the report as a plain HTML page in lang (vi or en).
+func (r *Report) WriteHTML(w io.Writer, lang string) error {
+	l, ok := labels[lang]
+	if !ok {
+		l = labels["en"]
+	}
+	return page.Execute(w, struct {
+		*Report
+		L    map[string]string
+		Lang string
+	}{r, l, lang})
+}

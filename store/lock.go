@@ -1,0 +1,89 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ErrServed is returned by LockServe when another process serves the database.
+var ErrServed = errors.New("database already served")
+
+// ServeLock is held by the one `tickler serve` of an SQLite database: SQLite
+// has one writer and no way to share slots between processes, so a second
+// daemon on the same file is refused instead of running every job twice.
+// Several replicas need PostgreSQL.
+type ServeLock struct {
+	f    *os.File
+	path string
+}
+
+// SQLitePath returns the database file of an SQLite DSN ("" for :memory:).
+func SQLitePath(dsn string) string {
+	path := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == ":memory:" {
+		return ""
+	}
+	return path
+}
+
+// LockServe takes the serve lock of the SQLite database dsn: an exclusive
+// flock on "<file>.lock", which the kernel drops when the process dies, so a
+// crash leaves no stale lock. The file says who holds it.
+func LockServe(dsn, owner string, now time.Time) (*ServeLock, error) {
+	db := SQLitePath(dsn)
+	if db == "" {
+		return &ServeLock{}, nil
+	}
+	path := db + ".lock"
+	// The database's folder may not exist yet: Open would create it too.
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create database folder: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("serve lock: %w", err)
+	}
+	held, err := tryLock(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("serve lock %s: %w", path, err)
+	}
+	if !held {
+		b, _ := os.ReadFile(path)
+		f.Close()
+		who := strings.TrimSpace(string(b))
+		if who == "" {
+			who = "another process"
+		}
+		return nil, fmt.Errorf("%w: %s is already served by %s (lock %s); stop that tickler first, or use PostgreSQL to run several replicas", ErrServed, db, who, path)
+	}
+	if err := f.Truncate(0); err == nil {
+		fmt.Fprintf(f, "tickler serve %s since %s\n", ownerText(owner), now.Format(time.RFC3339))
+	}
+	return &ServeLock{f: f, path: path}, nil
+}
+
+// ownerText turns "host:pid" into "pid 123 on host h".
+func ownerText(owner string) string {
+	if i := strings.LastIndexByte(owner, ':'); i > 0 {
+		return fmt.Sprintf("pid %s on host %s", owner[i+1:], owner[:i])
+	}
+	return owner
+}
+
+// Release drops the lock.
+func (l *ServeLock) Release() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	l.f.Truncate(0)
+	unlock(l.f)
+	return l.f.Close()
+}
