@@ -57,12 +57,11 @@ func NewPlanner(st *store.Store, t *notify.Templates, cfg *config.Config, now fu
 
 // RecordManualRun keeps a run started by hand (tickler run) in job_runs with
 // state "manual", for status; the scheduler ignores such rows.
-func RecordManualRun(ctx context.Context, st *store.Store, res Result, owner string, runErr error) error {
+func RecordManualRun(ctx context.Context, st *store.Store, res Result, owner string, now time.Time, runErr error) error {
 	errText := ""
 	if runErr != nil {
 		errText = runErr.Error()
 	}
-	now := time.Now()
 	_, err := st.DB.ExecContext(ctx, st.Q("record-manual-run"), res.Job, store.T(res.Slot), owner,
 		store.T(now), store.T(now), res.Items, len(res.Planned), errText)
 	return err

@@ -77,7 +77,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
 	if !*dry {
-		if err := jobs.RecordManualRun(ctx, st, res, ownerName(), runErr); err != nil {
+		if err := jobs.RecordManualRun(ctx, st, res, ownerName(), time.Now(), runErr); err != nil {
 			return err
 		}
 	}

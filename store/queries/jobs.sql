@@ -63,7 +63,9 @@ GROUP BY job;
 
 -- name: record-manual-run
 -- A run started by hand (tickler run): kept for status, ignored by the scheduler.
+-- A scheduled run of the same slot keeps its own row and counts.
 INSERT INTO job_runs (job, slot, state, owner, started_at, finished_at, items, messages, error)
 VALUES (?, ?, 'manual', ?, ?, ?, ?, ?, ?)
 ON CONFLICT (job, slot) DO UPDATE SET finished_at = excluded.finished_at, items = excluded.items,
-    messages = excluded.messages, error = excluded.error;
+    messages = excluded.messages, error = excluded.error
+WHERE job_runs.state = 'manual';
