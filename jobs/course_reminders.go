@@ -12,8 +12,9 @@ import (
 )
 
 // CourseReminders reminds each person of their trainings due in 30 / 7 / 1
-// days (config steps_days), and of trainings overdue every overdue_every_days
-// with the manager in copy.
+// days (config steps_days), of trainings overdue every overdue_every_days
+// with the manager in copy, and of certificates (courses with valid_months)
+// expiring within the same steps, unless they completed the course again.
 type CourseReminders struct{}
 
 func init() { register("course-reminders", func() Job { return CourseReminders{} }) }
@@ -81,8 +82,68 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time) ([
 				continue
 			}
 			item.Kind, item.Step = "training_due", step
+			item.Fields = map[string]any{notify.FieldDeadlines: []notify.Deadline{{
+				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "ev_training_due", r.CourseName),
+			}}}
 		}
 		out = append(out, address(env, item, to, cc, cfg.DataTo, r.who())...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if cfg.Certificates == nil || *cfg.Certificates {
+		certs, err := expiringCertificates(ctx, env, asOf)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, certs...)
+	}
+	return unique(out), nil
+}
+
+// expiringCertificate is one row of the expiring-certificates query.
+type expiringCertificate struct {
+	personRow
+	ID          int64      `db:"id"`
+	CourseCode  string     `db:"course_code"`
+	CourseName  string     `db:"course_name"`
+	CompletedOn civil.Date `db:"completed_on"`
+	ValidMonths int        `db:"valid_months"`
+}
+
+// expiringCertificates reminds people of certificates that expire within the
+// steps: completed_on + valid_months, the tightest step reached. An expired
+// certificate is no longer reminded of: the training it needs is then a
+// matter for the training plan.
+func expiringCertificates(ctx context.Context, env *Env, asOf civil.Date) ([]notify.Notice, error) {
+	cfg := env.Config.Jobs.CourseReminders
+	horizon := asOf.AddDays(slices.Max(append([]int{0}, cfg.StepsDays...)))
+	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("expiring-certificates"), asOf, horizon, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("expiring certificates: %w", err)
+	}
+	defer rows.Close()
+	var out []notify.Notice
+	for rows.Next() {
+		var c expiringCertificate
+		if err := rows.StructScan(&c); err != nil {
+			return nil, fmt.Errorf("expiring certificates: %w", err)
+		}
+		expires := c.CompletedOn.AddMonths(c.ValidMonths)
+		days := asOf.DaysUntil(expires)
+		step, ok := dueStep(days, cfg.StepsDays)
+		if !ok {
+			continue
+		}
+		item := c.item("certificate_expiry", "certificate/"+strconv.FormatInt(c.ID, 10), step)
+		item.Ref, item.RefName, item.Date, item.Days = c.CourseCode, c.CourseName, expires, days
+		item.Note = say(env.Config, "certificate_note", day(env.Config, expires), day(env.Config, c.CompletedOn), c.ValidMonths)
+		item.Fields["completed_on"] = c.CompletedOn
+		item.Fields["valid_months"] = c.ValidMonths
+		item.Fields[notify.FieldDeadlines] = []notify.Deadline{{
+			Key: item.Key + "/expiry", Date: expires, Title: say(env.Config, "ev_certificate", c.CourseName), Note: item.Note,
+		}}
+		out = append(out, address(env, item, c.entries(cfg.To), c.entries(cfg.Cc), cfg.DataTo, c.who())...)
 	}
 	return out, rows.Err()
 }
