@@ -111,14 +111,43 @@ type expiringCertificate struct {
 	ValidMonths int        `db:"valid_months"`
 }
 
+// certificateCourse is one row of the certificate-courses query.
+type certificateCourse struct {
+	Code        string `db:"code"`
+	ValidMonths int    `db:"valid_months"`
+}
+
 // expiringCertificates reminds people of certificates that expire within the
 // steps: completed_on + valid_months, the tightest step reached. An expired
 // certificate is no longer reminded of: the training it needs is then a
-// matter for the training plan.
+// matter for the training plan. Courses with a validity are few; each gets one
+// range scan over the completions whose certificate can expire in the window.
 func expiringCertificates(ctx context.Context, env *Env, asOf civil.Date) ([]notify.Notice, error) {
+	var courses []certificateCourse
+	if err := env.Store.DB.SelectContext(ctx, &courses, env.Store.Q("certificate-courses")); err != nil {
+		return nil, fmt.Errorf("certificate courses: %w", err)
+	}
+	var out []notify.Notice
+	for _, c := range courses {
+		n, err := courseCertificates(ctx, env, asOf, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n...)
+	}
+	return out, nil
+}
+
+// courseCertificates reminds of one course's certificates expiring.
+func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course certificateCourse) ([]notify.Notice, error) {
 	cfg := env.Config.Jobs.CourseReminders
 	horizon := asOf.AddDays(slices.Max(append([]int{0}, cfg.StepsDays...)))
-	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("expiring-certificates"), asOf, horizon, asOf)
+	// Adding months clamps to the month's end (31/01 + 1 month = 28/02), so a
+	// completion up to 3 days off the plain subtraction can still expire in
+	// the window; the exact expiry is checked below.
+	from := asOf.AddMonths(-course.ValidMonths).AddDays(-3)
+	to := horizon.AddMonths(-course.ValidMonths).AddDays(3)
+	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("expiring-certificates"), course.Code, from, to, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("expiring certificates: %w", err)
 	}

@@ -29,6 +29,25 @@ type View struct {
 	Data  any
 	// Office signs the message: the display name of mail.from.
 	Office string
+
+	// calendar caches the .ics attachment: the text, the HTML and the
+	// message itself all ask for it.
+	calendar *Attachment
+	calDone  bool
+}
+
+// calendarAttachment returns the message's .ics attachment, made once.
+func (v *View) calendarAttachment() (Attachment, bool) {
+	if !v.calDone {
+		if a, ok := calendarFor(v); ok {
+			v.calendar = &a
+		}
+		v.calDone = true
+	}
+	if v.calendar == nil {
+		return Attachment{}, false
+	}
+	return *v.calendar, true
 }
 
 // Of returns the items of the given kinds, in order.
@@ -59,7 +78,7 @@ func (v *View) First(kinds ...string) Item {
 // Calendar reports whether the message carries a calendar attachment (some
 // item has a deadline still ahead), so the text can point to it.
 func (v *View) Calendar() bool {
-	_, ok := calendarFor(v)
+	_, ok := v.calendarAttachment()
 	return ok
 }
 
@@ -211,7 +230,7 @@ func (t *Templates) Render(v *View) (Content, error) {
 		Text:    tidyText(text.String()),
 		HTML:    html.String(),
 	}
-	if cal, ok := calendarFor(v); ok {
+	if cal, ok := v.calendarAttachment(); ok {
 		c.Attachments = append(c.Attachments, cal)
 	}
 	return c, nil

@@ -3,9 +3,11 @@
 -- counted categories, completed between two dates) are under the minimum,
 -- each with the refresher trainings they have planned or are enrolled in for
 -- the year (one row per training; one row with no training when none). The
--- hours done are summed from range scans on training_completed per counted
--- course; a training's own hours win over its course's.
-WITH done AS (
+-- hours done are this year's completions of counted courses (an index range
+-- per course on training_completed, or one pass over training when the year
+-- holds a large part of it); a training's own hours win over its course's.
+-- MATERIALIZED: the sum is computed once, not once per parallel worker.
+WITH done AS MATERIALIZED (
     SELECT t.staff_code, SUM(COALESCE(t.hours, c.hours, 0)) AS hours
     FROM courses c
     JOIN training t ON t.course_code = c.code
