@@ -89,7 +89,7 @@ func (a *endingTerm) termItem(env *Env, asOf civil.Date, step string, overdue bo
 	it.Ref, it.RefName, it.Date, it.Days = a.Position, a.Position, a.EndOn, days
 	retirement := say(cfg, "case_unknown")
 	if !t.Retirement.IsZero() {
-		retirement = say(cfg, "retires_on", day(cfg, t.Retirement)) + ": " + caseText(cfg, t)
+		retirement = say(cfg, "retires_on", day(cfg, t.Retirement)) + "; " + caseText(cfg, t)
 	}
 	switch {
 	case days < 0:

@@ -131,7 +131,7 @@ func TestReappointmentsWhoAndWhat(t *testing.T) {
 		// office writes.
 		it := find(t, res.Planned, "tochuc@example.vn", "term_ending", "SHORT")
 		want0 := "Hết thời hạn bổ nhiệm ngày 30/04/2027; hạn bắt đầu quy trình xem xét bổ nhiệm lại: 30/01/2027; " +
-			"thời điểm nghỉ hưu: 31/03/2032: còn dưới 05 năm công tác: nếu bổ nhiệm lại, thời hạn bổ nhiệm được tính đến thời điểm nghỉ hưu (31/03/2032)"
+			"thời điểm nghỉ hưu: 31/03/2032; còn dưới 05 năm công tác: nếu bổ nhiệm lại, thời hạn bổ nhiệm được tính đến thời điểm nghỉ hưu (31/03/2032)"
 		if it.Note != want0 {
 			t.Errorf("note:\n got %s\nwant %s", it.Note, want0)
 		}
