@@ -12,8 +12,9 @@ import (
 )
 
 // CourseReminders reminds each person of their trainings due in 30 / 7 / 1
-// days (config steps_days), and of trainings overdue every overdue_every_days
-// with the manager in copy.
+// days (config steps_days), of trainings overdue every overdue_every_days
+// with the manager in copy, and of certificates (courses with valid_months)
+// expiring within the same steps, unless they completed the course again.
 type CourseReminders struct{}
 
 func init() { register("course-reminders", func() Job { return CourseReminders{} }) }
@@ -81,8 +82,97 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time) ([
 				continue
 			}
 			item.Kind, item.Step = "training_due", step
+			item.Fields = map[string]any{notify.FieldDeadlines: []notify.Deadline{{
+				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "ev_training_due", r.CourseName),
+			}}}
 		}
 		out = append(out, address(env, item, to, cc, cfg.DataTo, r.who())...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if cfg.Certificates == nil || *cfg.Certificates {
+		certs, err := expiringCertificates(ctx, env, asOf)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, certs...)
+	}
+	return unique(out), nil
+}
+
+// expiringCertificate is one row of the expiring-certificates query.
+type expiringCertificate struct {
+	personRow
+	ID          int64      `db:"id"`
+	CourseCode  string     `db:"course_code"`
+	CourseName  string     `db:"course_name"`
+	CompletedOn civil.Date `db:"completed_on"`
+	ValidMonths int        `db:"valid_months"`
+}
+
+// certificateCourse is one row of the certificate-courses query.
+type certificateCourse struct {
+	Code        string `db:"code"`
+	ValidMonths int    `db:"valid_months"`
+}
+
+// expiringCertificates reminds people of certificates that expire within the
+// steps: completed_on + valid_months, the tightest step reached. An expired
+// certificate is no longer reminded of: the training it needs is then a
+// matter for the training plan. Courses with a validity are few; each gets one
+// range scan over the completions whose certificate can expire in the window.
+func expiringCertificates(ctx context.Context, env *Env, asOf civil.Date) ([]notify.Notice, error) {
+	var courses []certificateCourse
+	if err := env.Store.DB.SelectContext(ctx, &courses, env.Store.Q("certificate-courses")); err != nil {
+		return nil, fmt.Errorf("certificate courses: %w", err)
+	}
+	var out []notify.Notice
+	for _, c := range courses {
+		n, err := courseCertificates(ctx, env, asOf, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n...)
+	}
+	return out, nil
+}
+
+// courseCertificates reminds of one course's certificates expiring.
+func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course certificateCourse) ([]notify.Notice, error) {
+	cfg := env.Config.Jobs.CourseReminders
+	horizon := asOf.AddDays(slices.Max(append([]int{0}, cfg.StepsDays...)))
+	// Adding months clamps to the month's end (31/01 + 1 month = 28/02), so a
+	// completion up to 3 days off the plain subtraction can still expire in
+	// the window; the exact expiry is checked below.
+	from := asOf.AddMonths(-course.ValidMonths).AddDays(-3)
+	to := horizon.AddMonths(-course.ValidMonths).AddDays(3)
+	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("expiring-certificates"), course.Code, from, to, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("expiring certificates: %w", err)
+	}
+	defer rows.Close()
+	var out []notify.Notice
+	for rows.Next() {
+		var c expiringCertificate
+		if err := rows.StructScan(&c); err != nil {
+			return nil, fmt.Errorf("expiring certificates: %w", err)
+		}
+		expires := c.CompletedOn.AddMonths(c.ValidMonths)
+		days := asOf.DaysUntil(expires)
+		step, ok := dueStep(days, cfg.StepsDays)
+		if !ok {
+			continue
+		}
+		item := c.item("certificate_expiry", "certificate/"+strconv.FormatInt(c.ID, 10), step)
+		item.Ref, item.RefName, item.Date, item.Days = c.CourseCode, c.CourseName, expires, days
+		item.Note = say(env.Config, "certificate_note", day(env.Config, expires), day(env.Config, c.CompletedOn), c.ValidMonths)
+		item.Fields["completed_on"] = c.CompletedOn
+		item.Fields["valid_months"] = c.ValidMonths
+		item.Fields[notify.FieldDeadlines] = []notify.Deadline{{
+			Key: item.Key + "/expiry", Date: expires, Title: say(env.Config, "ev_certificate", c.CourseName), Note: item.Note,
+		}}
+		out = append(out, address(env, item, c.entries(cfg.To), c.entries(cfg.Cc), cfg.DataTo, c.who())...)
 	}
 	return out, rows.Err()
 }

@@ -35,3 +35,32 @@ func overdueStep(days, every int) string {
 	}
 	return fmt.Sprintf("overdue/%d", (-days-1)/every)
 }
+
+// termStep returns the step of an appointment term days days before its end
+// (negative: past it) whose re-appointment review had to open lead days before
+// the end. A term goes through stages: the due steps (120, 90, 60, 30 days
+// before the end) and, from the day after the review deadline, an overdue/N
+// stage every `every` days for as long as the term stays open. The step is the
+// latest stage the date has reached, so after downtime only that one is sent,
+// and a stage is never sent twice. overdue reports that the review deadline
+// has passed; ok is false before the first stage.
+func termStep(days, lead int, steps []int, every int) (step string, overdue, ok bool) {
+	at := -days // the date, in days after the term's end
+	start, found := 0, false
+	for _, s := range steps {
+		if -s <= at && (!found || -s > start) {
+			start, step, found = -s, fmt.Sprintf("%dd", s), true
+		}
+	}
+	if past := at + lead; past > 0 {
+		n := 0
+		if every > 0 {
+			n = (past - 1) / every
+		}
+		if from := -lead + 1 + n*every; !found || from >= start {
+			step, found = fmt.Sprintf("overdue/%d", n), true
+		}
+		overdue = true
+	}
+	return step, overdue, found
+}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
 	"strings"
 	texttemplate "text/template"
 
@@ -28,6 +29,25 @@ type View struct {
 	Data  any
 	// Office signs the message: the display name of mail.from.
 	Office string
+
+	// calendar caches the .ics attachment: the text, the HTML and the
+	// message itself all ask for it.
+	calendar *Attachment
+	calDone  bool
+}
+
+// calendarAttachment returns the message's .ics attachment, made once.
+func (v *View) calendarAttachment() (Attachment, bool) {
+	if !v.calDone {
+		if a, ok := calendarFor(v); ok {
+			v.calendar = &a
+		}
+		v.calDone = true
+	}
+	if v.calendar == nil {
+		return Attachment{}, false
+	}
+	return *v.calendar, true
 }
 
 // Of returns the items of the given kinds, in order.
@@ -46,6 +66,45 @@ func (v *View) Of(kinds ...string) []Item {
 
 // Has reports whether any item is of one of the kinds.
 func (v *View) Has(kinds ...string) bool { return len(v.Of(kinds...)) > 0 }
+
+// First returns the first item of the given kinds, or a zero Item.
+func (v *View) First(kinds ...string) Item {
+	if items := v.Of(kinds...); len(items) > 0 {
+		return items[0]
+	}
+	return Item{}
+}
+
+// Calendar reports whether the message carries a calendar attachment (some
+// item has a deadline still ahead), so the text can point to it.
+func (v *View) Calendar() bool {
+	_, ok := v.calendarAttachment()
+	return ok
+}
+
+// Mine returns the items of the given kinds that are about the recipient
+// themself (a person told of their own refresher hours), in order.
+func (v *View) Mine(kinds ...string) []Item {
+	var out []Item
+	for _, it := range v.Of(kinds...) {
+		if v.To.StaffCode != "" && it.StaffCode == v.To.StaffCode {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// Others returns the items of the given kinds about other people than the
+// recipient (the list that HR or a unit head gets), in order.
+func (v *View) Others(kinds ...string) []Item {
+	var out []Item
+	for _, it := range v.Of(kinds...) {
+		if v.To.StaffCode == "" || it.StaffCode != v.To.StaffCode {
+			out = append(out, it)
+		}
+	}
+	return out
+}
 
 // Renderer renders one recipient's message of a run.
 type Renderer interface {
@@ -166,11 +225,15 @@ func (t *Templates) Render(v *View) (Content, error) {
 	if err := t.html[key].ExecuteTemplate(&html, "html", v); err != nil {
 		return Content{}, fmt.Errorf("render %s html: %w", key, err)
 	}
-	return Content{
+	c := Content{
 		Subject: strings.Join(strings.Fields(subject.String()), " "),
 		Text:    tidyText(text.String()),
 		HTML:    html.String(),
-	}, nil
+	}
+	if cal, ok := v.calendarAttachment(); ok {
+		c.Attachments = append(c.Attachments, cal)
+	}
+	return c, nil
 }
 
 // tidyText drops the blank lines that template actions leave, keeping single
@@ -215,7 +278,39 @@ func commonFuncs(lang string) map[string]any {
 		},
 		"num":   func(f float64) string { return FormatNumber(f, lang) },
 		"field": func(it Item, k string) any { return it.Fields[k] },
+		// fdate formats a date field, "" when the item has none.
+		"fdate": func(it Item, k string) string {
+			if d, ok := it.Fields[k].(civil.Date); ok {
+				return d.Format(lang)
+			}
+			return ""
+		},
+		// having keeps the items whose field k is set: true, a non-zero
+		// number, a non-empty string or list.
+		"having": func(items []Item, k string) []Item {
+			var out []Item
+			for _, it := range items {
+				if isSet(it.Fields[k]) {
+					out = append(out, it)
+				}
+			}
+			return out
+		},
+		"lower": strings.ToLower,
 	}
+}
+
+// isSet reports whether a field value is set: not nil, false, zero or empty.
+func isSet(v any) bool {
+	if v == nil {
+		return false
+	}
+	r := reflect.ValueOf(v)
+	switch r.Kind() {
+	case reflect.Slice, reflect.Map, reflect.String:
+		return r.Len() > 0
+	}
+	return !r.IsZero()
 }
 
 func textFuncs(lang string) texttemplate.FuncMap { return commonFuncs(lang) }

@@ -1,0 +1,103 @@
+package jobs_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/internal/testkit"
+	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/rules"
+	"github.com/tickler-dev/tickler/sample"
+	"github.com/tickler-dev/tickler/store"
+	"github.com/tickler-dev/tickler/store/importer"
+	"github.com/tickler-dev/tickler/store/storetest"
+)
+
+// sampleAgency imports the generated sample agency of 200 people placed
+// around 26/11/2026 (`tickler sample -staff 200 -at 2026-11-26`).
+func sampleAgency(t *testing.T, st *store.Store, extra string) *bundle {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := sample.Generate(dir, sample.Options{Staff: 200, At: civil.MustParse("2026-11-26"), Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := notify.LoadTemplates("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}}
+}
+
+func TestSampleAgency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		b := sampleAgency(t, st, "")
+
+		// The sample places four terms to end 28, 59, 88 and 118 days after
+		// 26/11/2026: on Monday 30/11 each is listed to HR with its review
+		// deadline (end − 90 days), retirement date and case.
+		res := b.run(t, jobs.Reappointments{}, "2026-11-30", true)
+		hr := message(t, res.Planned, "tochuc@example.vn")
+		ends := map[string]bool{}
+		for _, it := range hr.Items {
+			if it.Kind != "term_ending" && it.Kind != "review_overdue" {
+				continue
+			}
+			ends[it.Date.String()] = true
+			review, _ := it.Fields["review_deadline"].(civil.Date)
+			retire, _ := it.Fields["retirement"].(civil.Date)
+			c, _ := it.Fields["case"].(string)
+			if review != it.Date.AddDays(-90) || retire.IsZero() || c == "" || c == string(rules.CaseUnknown) {
+				t.Errorf("%s: review %s, retirement %s, case %q", it.StaffCode, review, retire, c)
+			}
+			if !strings.Contains(it.Note, "hạn bắt đầu quy trình xem xét bổ nhiệm lại") || !strings.Contains(it.Note, "nghỉ hưu") {
+				t.Errorf("%s: note %q", it.StaffCode, it.Note)
+			}
+		}
+		for _, d := range []string{"2026-12-24", "2027-01-24", "2027-02-22", "2027-03-24"} {
+			if !ends[d] {
+				t.Errorf("no term ending %s in HR's message (%q)", d, items(res.Planned))
+			}
+		}
+
+		// Every job runs on the sample and renders in Vietnamese, and in
+		// English on a second copy; a second run of the same slot adds nothing.
+		allJobs(t, b, "[Nhắc việc]", "Trân trọng,")
+		allJobs(t, sampleAgency(t, storetest.New(t, st.Dialect), "language: en\n"), "[Reminder]", "Kind regards,")
+	})
+}
+
+// allJobs runs every reminder job on the sample agency and checks that each
+// sends something, renders completely, and sends nothing more the second time.
+func allJobs(t *testing.T, b *bundle, subject, closing string) {
+	t.Helper()
+	for _, c := range []struct {
+		job  jobs.Job
+		date string
+	}{
+		{jobs.CourseReminders{}, "2026-11-26"},
+		{jobs.Reappointments{}, "2026-11-30"},
+		{jobs.RefresherHours{}, "2026-11-01"},
+		{jobs.PlanningReview{}, "2026-11-30"},
+		{jobs.EvaluationSeason{}, "2026-12-01"},
+	} {
+		first := b.run(t, c.job, c.date, false)
+		if len(first.Planned) == 0 {
+			t.Errorf("%s on %s: no message", c.job.Name(), c.date)
+		}
+		for _, p := range first.Planned {
+			if !strings.HasPrefix(p.Subject, subject) || !strings.Contains(p.Content.Text, closing) || !strings.Contains(p.Content.HTML, "</html>") {
+				t.Errorf("%s to %s: subject %q, text or HTML incomplete", c.job.Name(), p.To.Email, p.Subject)
+			}
+		}
+		if again := b.run(t, c.job, c.date, false); len(again.Planned) != 0 {
+			t.Errorf("%s: a second run of %s planned %d messages", c.job.Name(), c.date, len(again.Planned))
+		}
+	}
+}

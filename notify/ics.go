@@ -1,0 +1,157 @@
+package notify
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tickler-dev/tickler/civil"
+)
+
+// FieldDeadlines is the Item.Fields key under which a job lists an item's
+// deadlines ([]Deadline). The renderer puts each deadline still ahead into the
+// message's calendar attachment.
+const FieldDeadlines = "deadlines"
+
+// Deadline is a date by which the recipient must act: a training's due date,
+// the day a re-appointment review must open, the rating deadline.
+type Deadline struct {
+	// Key identifies the deadline across runs; its calendar event's UID is
+	// derived from it, so a later reminder updates the event a recipient
+	// already added instead of adding a second one. Items that share a
+	// deadline (every rating due on 15 December) share the key, and the
+	// message carries one event for it.
+	Key   string
+	Date  civil.Date
+	Title string // the event's summary, in the message's language
+	Note  string // its description
+}
+
+// Deadlines returns the deadlines an item carries.
+func Deadlines(it Item) []Deadline {
+	d, _ := it.Fields[FieldDeadlines].([]Deadline)
+	return d
+}
+
+// calendarFor returns the message's .ics attachment: one event per deadline
+// of the items on or after the run's date (a past deadline is no use in a
+// calendar), or ok false when there is none.
+func calendarFor(v *View) (Attachment, bool) {
+	var events []Deadline
+	seen := map[string]bool{}
+	for _, it := range v.Items {
+		for _, d := range Deadlines(it) {
+			if d.Date.IsZero() || d.Date.Before(v.Date) || seen[d.Key] {
+				continue
+			}
+			seen[d.Key] = true
+			events = append(events, d)
+		}
+	}
+	if len(events) == 0 {
+		return Attachment{}, false
+	}
+	name := "reminders.ics"
+	if v.Lang == "vi" {
+		name = "lich-nhac-viec.ics"
+	}
+	return Attachment{
+		Filename:    name,
+		ContentType: "text/calendar; charset=utf-8; method=PUBLISH",
+		Data:        Calendar(v.Job, v.Date, events),
+	}, true
+}
+
+// Calendar writes an iCalendar object (RFC 5545) with one all-day event per
+// deadline. The output is a pure function of its arguments, so a message
+// rendered again is the same message: DTSTAMP is the run's date, and SEQUENCE
+// grows with it, so a calendar that already holds the event takes the newer
+// copy (a moved due date) as an update.
+func Calendar(job string, runDate civil.Date, deadlines []Deadline) []byte {
+	var b strings.Builder
+	line := func(name, value string) { writeFolded(&b, name+":"+value) }
+	line("BEGIN", "VCALENDAR")
+	line("VERSION", "2.0")
+	line("PRODID", "-//tickler//"+escapeText(job)+"//EN")
+	line("CALSCALE", "GREGORIAN")
+	line("METHOD", "PUBLISH")
+	stamp := icsDate(runDate) + "T000000Z"
+	seq := strconv.Itoa(civil.Date{Year: 2000, Month: 1, Day: 1}.DaysUntil(runDate))
+	for _, d := range deadlines {
+		line("BEGIN", "VEVENT")
+		line("UID", eventUID(job, d.Key))
+		line("DTSTAMP", stamp)
+		line("SEQUENCE", seq)
+		writeFolded(&b, "DTSTART;VALUE=DATE:"+icsDate(d.Date))
+		writeFolded(&b, "DTEND;VALUE=DATE:"+icsDate(d.Date.AddDays(1)))
+		line("SUMMARY", escapeText(d.Title))
+		if d.Note != "" {
+			line("DESCRIPTION", escapeText(d.Note))
+		}
+		line("TRANSP", "TRANSPARENT")
+		line("END", "VEVENT")
+	}
+	line("END", "VCALENDAR")
+	return []byte(b.String())
+}
+
+// eventUID is a deadline's stable, globally unique event identifier: the job
+// and key where they are plain ASCII, else a hash of them.
+func eventUID(job, key string) string {
+	id := job + "." + strings.ReplaceAll(key, "/", ".")
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			sum := sha256.Sum256([]byte(job + "|" + key))
+			id = job + "." + hex.EncodeToString(sum[:12])
+			break
+		}
+	}
+	return id + "@tickler"
+}
+
+func icsDate(d civil.Date) string {
+	return strings.ReplaceAll(d.String(), "-", "")
+}
+
+// escapeText escapes a TEXT value (RFC 5545 3.3.11): backslash, semicolon,
+// comma, and line breaks as \n.
+func escapeText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', ';', ',':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n', '\r':
+			b.WriteString(`\n`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				continue // control characters are not allowed in TEXT
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// writeFolded writes one content line ending in CRLF, folded so that no line
+// is longer than 75 octets (RFC 5545 3.1): a continuation starts with a space,
+// and a fold never splits a UTF-8 sequence.
+func writeFolded(b *strings.Builder, s string) {
+	const limit = 75
+	n := 0 // octets on the current line
+	for len(s) > 0 {
+		_, size := utf8.DecodeRuneInString(s)
+		if n+size > limit {
+			b.WriteString("\r\n ")
+			n = 1
+		}
+		b.WriteString(s[:size])
+		n += size
+		s = s[size:]
+	}
+	b.WriteString("\r\n")
+}
