@@ -129,7 +129,7 @@ func newScheduler(t *testing.T, st *store.Store, b *schedBundle, owner, jobYAML 
 	return s
 }
 
-func bundle(st *store.Store, start time.Time) *schedBundle {
+func schedSetup(st *store.Store, start time.Time) *schedBundle {
 	return &schedBundle{st: st, clock: &clock{t: start}, miss: map[string]int{}, runs: map[string]int{},
 		extra: map[string][]time.Time{}, logs: &strings.Builder{}}
 }
@@ -217,7 +217,7 @@ func TestCatchUp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
-				b := bundle(st, hanoi("01 00:00"))
+				b := schedSetup(st, hanoi("01 00:00"))
 				s := newScheduler(t, st, b, "a:1", "    schedule: \"0 7 * * *\"\n    catchup_window: 12h\n")
 				if tt.lastRan != "" {
 					b.clock.Set(hanoi(tt.lastRan).Add(time.Second))
@@ -276,7 +276,7 @@ func TestOverlap(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.overlap, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
-				b := bundle(st, hanoi("10 07:00"))
+				b := schedSetup(st, hanoi("10 07:00"))
 				b.gate = make(chan struct{})
 				b.begun = make(chan time.Time, 10)
 				job := "    schedule: \"*/10 * * * *\"\n    catchup_window: 1h\n    overlap: " + tt.overlap + "\n"
@@ -328,7 +328,7 @@ func TestOverlap(t *testing.T) {
 // a slot twice.
 func TestClockJumps(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		b := bundle(st, hanoi("10 07:00").Add(time.Second))
+		b := schedSetup(st, hanoi("10 07:00").Add(time.Second))
 		s := newScheduler(t, st, b, "a:1", "    schedule: \"0 7 * * *\"\n    catchup_window: 12h\n")
 		look(t, s) // 10th 07:00 runs on time
 
@@ -372,7 +372,7 @@ func TestClockJumps(t *testing.T) {
 // over; a failed run is tried again after RetryFailed, on the same row.
 func TestTakeOverAndRetry(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		b := bundle(st, hanoi("10 07:00"))
+		b := schedSetup(st, hanoi("10 07:00"))
 		// A replica claimed 07:00 and died: its lease ended at 07:01.
 		if _, err := st.DB.Exec(st.Q("claim-slot"), "course-reminders", store.T(hanoi("10 07:00")), "dead:1",
 			store.T(hanoi("10 07:01")), store.T(hanoi("10 07:00"))); err != nil {
@@ -410,7 +410,7 @@ func TestTakeOverAndRetry(t *testing.T) {
 // run; tomorrow's does.
 func TestScheduleChangeAppliesFromTheNextSlot(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		b := bundle(st, hanoi("09 07:00").Add(time.Second))
+		b := schedSetup(st, hanoi("09 07:00").Add(time.Second))
 		s := newScheduler(t, st, b, "a:1", "    schedule: \"0 7 * * *\"\n    catchup_window: 12h\n")
 		look(t, s)
 		b.clock.Set(hanoi("10 06:30"))
