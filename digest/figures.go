@@ -417,28 +417,25 @@ func (c *Computer) refresher(ctx context.Context, p period) (*Refresher, bool, e
 	minimum := c.Config.Rules.RefresherMinHours
 	cats := c.Config.Jobs.RefresherHours.Categories
 	yearStart := civil.Date{Year: p.end.Year, Month: time.January, Day: 1}
-	var sum []struct {
-		People  int64   `db:"people"`
-		Meeting int64   `db:"meeting"`
-		Hours   float64 `db:"hours"`
+	var rows []struct {
+		PersonHours
+		People     int64   `db:"people"`
+		Meeting    int64   `db:"meeting"`
+		TotalHours float64 `db:"total_hours"`
 	}
-	if err := c.selIn(ctx, &sum, "digest-refresher", yearStart, p.end, cats, p.root, p.root, p.end, p.end, minimum); err != nil {
+	if err := c.selIn(ctx, &rows, "digest-refresher", yearStart, p.end, cats, p.root, p.root, p.end, p.end, minimum, listBehind); err != nil {
 		return nil, false, err
 	}
 	r := &Refresher{Year: p.end.Year, MinimumHours: minimum, FurthestBehind: []PersonHours{}}
-	if len(sum) == 1 {
-		r.People, r.Meeting = sum[0].People, sum[0].Meeting
-		r.Short = r.People - r.Meeting
-		r.MeetingShare = Ratio(r.Meeting, r.People)
-		if r.People > 0 {
-			r.AverageHours = math.Round(sum[0].Hours/float64(r.People)*10) / 10
-		}
-	}
-	if r.People == 0 {
+	if len(rows) == 0 {
 		return r, true, nil
 	}
-	if err := c.selIn(ctx, &r.FurthestBehind, "digest-refresher-behind", yearStart, p.end, cats, p.root, p.root, p.end, p.end, listBehind); err != nil {
-		return nil, false, err
+	r.People, r.Meeting = rows[0].People, rows[0].Meeting
+	r.Short = r.People - r.Meeting
+	r.MeetingShare = Ratio(r.Meeting, r.People)
+	r.AverageHours = math.Round(rows[0].TotalHours/float64(r.People)*10) / 10
+	for _, row := range rows {
+		r.FurthestBehind = append(r.FurthestBehind, row.PersonHours)
 	}
 	return r, false, nil
 }

@@ -124,10 +124,12 @@ GROUP BY g.id, g.plan, g.category, g.level, g.starts_on, g.ends_on, g.target
 ORDER BY g.plan, g.id;
 
 -- name: digest-refresher
--- Refresher hours this year per person on staff, summed up: how many meet the
--- minimum. A training's own hours count, else its course's.
+-- Refresher hours this year per person on staff: the people with the fewest
+-- (ties by code), each row carrying the totals over everyone (window
+-- aggregates, computed before the limit): one pass for both. A training's own
+-- hours count, else its course's.
 -- Parameters: year start, month end, categories (IN list); scope root ×2;
--- as of ×2; minimum hours.
+-- as of ×2; minimum hours; limit.
 WITH RECURSIVE done AS (
     SELECT t.staff_code, SUM(COALESCE(t.hours, c.hours, 0)) AS hours
     FROM training t
@@ -141,41 +143,20 @@ scope (code) AS (
     SELECT u.code FROM units u JOIN scope ON u.parent_code = scope.code
 ),
 people AS (
-    SELECT s.code, COALESCE(d.hours, 0) AS hours
+    SELECT s.code, s.full_name, s.unit_code, COALESCE(d.hours, 0) AS hours
     FROM staff s
     LEFT JOIN done d ON d.staff_code = s.code
     WHERE s.unit_code IN (SELECT code FROM scope)
       AND (s.hired_on IS NULL OR s.hired_on <= ?)
       AND (s.left_on IS NULL OR s.left_on > ?)
 )
-SELECT count(*) AS people,
-       COALESCE(SUM(CASE WHEN hours >= ? THEN 1 ELSE 0 END), 0) AS meeting,
-       COALESCE(SUM(hours), 0) AS hours
-FROM people;
-
--- name: digest-refresher-behind
--- The people with the fewest refresher hours this year (ties by code).
--- Parameters: as digest-refresher without the minimum; then the limit.
-WITH RECURSIVE done AS (
-    SELECT t.staff_code, SUM(COALESCE(t.hours, c.hours, 0)) AS hours
-    FROM training t
-    JOIN courses c ON c.code = t.course_code
-    WHERE t.status = 'completed' AND t.completed_on BETWEEN ? AND ? AND c.category IN (?)
-    GROUP BY t.staff_code
-),
-scope (code) AS (
-    SELECT code FROM units WHERE (? = '' AND parent_code IS NULL) OR code = ?
-    UNION ALL
-    SELECT u.code FROM units u JOIN scope ON u.parent_code = scope.code
-)
-SELECT s.code AS staff_code, s.full_name, u.name AS unit, COALESCE(d.hours, 0) AS hours
-FROM staff s
-JOIN units u ON u.code = s.unit_code
-LEFT JOIN done d ON d.staff_code = s.code
-WHERE s.unit_code IN (SELECT code FROM scope)
-  AND (s.hired_on IS NULL OR s.hired_on <= ?)
-  AND (s.left_on IS NULL OR s.left_on > ?)
-ORDER BY COALESCE(d.hours, 0), s.code
+SELECT p.code AS staff_code, p.full_name, u.name AS unit, p.hours,
+       count(*) OVER () AS people,
+       SUM(CASE WHEN p.hours >= ? THEN 1 ELSE 0 END) OVER () AS meeting,
+       SUM(p.hours) OVER () AS total_hours
+FROM people p
+JOIN units u ON u.code = p.unit_code
+ORDER BY p.hours, p.code
 LIMIT ?;
 
 -- name: digest-due
