@@ -293,7 +293,9 @@ func targetChart(r *Report, lang string) (*Chart, error) {
 		} else {
 			okV[k] = v
 		}
-		xs[k], ys[k] = v, float64(k)
+		// The label stands past the bar and past the time-elapsed line, so
+		// the two never cross.
+		xs[k], ys[k] = math.Max(v, g.Elapsed.Float()+1), float64(k)
 		texts[k] = fmt.Sprintf("%d/%d", g.Done, g.Target)
 		maxX = math.Max(maxX, v)
 	}
