@@ -539,7 +539,7 @@ func (c *Computer) terms(ctx context.Context, p period) (*Terms, bool, error) {
 	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("digest-terms: %w", err)
 	}
-	for _, cs := range []string{CaseRetiresBefore, CaseExtend, CaseToRetirement, CaseFullTerm, CaseUnknown} {
+	for _, cs := range []string{CaseRetiresFirst, CaseExtension, CaseUntilRetirement, CaseFullTerm, CaseUnknown} {
 		if byCase[cs] > 0 {
 			t.ByCase = append(t.ByCase, CaseCount{cs, byCase[cs]})
 		}

@@ -210,14 +210,14 @@ func TestAgencyFigures(t *testing.T) {
 		// old term was ended.
 		same(t, "terms", ok(t, "terms", r.Terms), &digest.Terms{
 			Until: d("2027-04-30"), Ending: 5, Lapsed: 1,
-			ByCase: []digest.CaseCount{{Case: "retires_before_end", Count: 1}, {Case: "extend_to_retirement", Count: 1},
-				{Case: "term_to_retirement", Count: 1}, {Case: "full_term", Count: 1}, {Case: "unknown", Count: 1}},
+			ByCase: []digest.CaseCount{{Case: "retires_first", Count: 1}, {Case: "extension", Count: 1},
+				{Case: "until_retirement", Count: 1}, {Case: "full_term", Count: 1}, {Case: "unknown", Count: 1}},
 			List: []digest.TermEnding{
 				{StaffCode: "P15", FullName: "Trịnh Văn Khải", Position: "Trưởng phòng", Unit: "Phòng Đào tạo", EndOn: d("2026-11-20"), RetirementOn: d("2047-05-31"), Case: "full_term"},
-				{StaffCode: "P04", FullName: "Phạm Thị Lan", Position: "Trưởng phòng", Unit: "Phòng Tổ chức cán bộ", EndOn: d("2026-12-01"), RetirementOn: d("2027-05-31"), Case: "extend_to_retirement"},
-				{StaffCode: "P01", FullName: "Nguyễn Văn Quyết", Position: "Trưởng ban", Unit: "Ban Tổ chức Tỉnh ủy", EndOn: d("2027-01-15"), RetirementOn: d("2030-03-31"), Case: "term_to_retirement"},
+				{StaffCode: "P04", FullName: "Phạm Thị Lan", Position: "Trưởng phòng", Unit: "Phòng Tổ chức cán bộ", EndOn: d("2026-12-01"), RetirementOn: d("2027-05-31"), Case: "extension"},
+				{StaffCode: "P01", FullName: "Nguyễn Văn Quyết", Position: "Trưởng ban", Unit: "Ban Tổ chức Tỉnh ủy", EndOn: d("2027-01-15"), RetirementOn: d("2030-03-31"), Case: "until_retirement"},
 				{StaffCode: "P22", FullName: "Chu Thị Loan", Position: "Tổ trưởng", Unit: "Phòng Đào tạo", EndOn: d("2027-03-01"), Case: "unknown"},
-				{StaffCode: "P03", FullName: "Lê Văn Đức", Position: "Phó Trưởng ban", Unit: "Ban Tổ chức Tỉnh ủy", EndOn: d("2027-04-01"), RetirementOn: d("2026-12-31"), Case: "retires_before_end"},
+				{StaffCode: "P03", FullName: "Lê Văn Đức", Position: "Phó Trưởng ban", Unit: "Ban Tổ chức Tỉnh ủy", EndOn: d("2027-04-01"), RetirementOn: d("2026-12-31"), Case: "retires_first"},
 			},
 		})
 

@@ -8,17 +8,19 @@ import (
 )
 
 // The retirement rule lives here only until the rules package (issue 3) is
-// merged: these two functions should then call it, so that the digest and the
-// reappointments job can never disagree on a person's retirement date or case.
+// merged: retirementDate and reappointmentCase have the semantics and the case
+// codes of rules.RetirementDate and rules.CaseFor, and should then call them,
+// so that the digest and the reappointments job never disagree on a person's
+// retirement date or case.
 
 // Reappointment cases of a term ending (DOMAIN.md "Retirement age and
 // re-appointment"), as codes in the JSON and keys of the labels.
 const (
-	CaseFullTerm      = "full_term"            // 5 years or more left at term end: a normal re-appointment
-	CaseToRetirement  = "term_to_retirement"   // less than 5 years left: the new term runs to retirement
-	CaseExtend        = "extend_to_retirement" // less than 2 years left: no re-appointment, extension to retirement
-	CaseRetiresBefore = "retires_before_end"   // retirement falls before the term ends
-	CaseUnknown       = "unknown"              // no birth date or gender: the case cannot be told
+	CaseFullTerm        = "full_term"        // 5 years or more left at term end: a normal re-appointment
+	CaseUntilRetirement = "until_retirement" // less than 5 years left: the new term runs to retirement
+	CaseExtension       = "extension"        // less than 2 years left: no re-appointment, extension to retirement
+	CaseRetiresFirst    = "retires_first"    // retirement falls before the term ends
+	CaseUnknown         = "unknown"          // no birth date or gender: the case cannot be told
 )
 
 // retirementDate returns the last day of the month in which a person born on
@@ -72,11 +74,11 @@ func reappointmentCase(rules config.Rules, end, retire civil.Date, known bool) s
 	case !known:
 		return CaseUnknown
 	case !retire.After(end):
-		return CaseRetiresBefore
+		return CaseRetiresFirst
 	case retire.Before(end.AddYears(rules.NoReappointYears)):
-		return CaseExtend
+		return CaseExtension
 	case retire.Before(end.AddYears(rules.ShortTermYears)):
-		return CaseToRetirement
+		return CaseUntilRetirement
 	}
 	return CaseFullTerm
 }

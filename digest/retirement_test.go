@@ -59,11 +59,11 @@ func TestReappointmentCase(t *testing.T) {
 		retire string
 		want   string
 	}{
-		{"2027-01-15", CaseRetiresBefore}, // on the day the term ends
-		{"2029-01-14", CaseExtend},        // a day short of 2 years
-		{"2029-01-15", CaseToRetirement},  // exactly 2 years: a short term
-		{"2032-01-14", CaseToRetirement},  // a day short of 5 years
-		{"2032-01-15", CaseFullTerm},      // 5 years: a full term
+		{"2027-01-15", CaseRetiresFirst},    // on the day the term ends
+		{"2029-01-14", CaseExtension},       // a day short of 2 years
+		{"2029-01-15", CaseUntilRetirement}, // exactly 2 years: a short term
+		{"2032-01-14", CaseUntilRetirement}, // a day short of 5 years
+		{"2032-01-15", CaseFullTerm},        // 5 years: a full term
 	}
 	for _, c := range cases {
 		if got := reappointmentCase(rules, end, civil.MustParse(c.retire), true); got != c.want {
