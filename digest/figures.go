@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -44,10 +45,15 @@ type Computer struct {
 	Store  *store.Store
 	Config *config.Config
 	// Trace, when set, is told every statement run, with its arguments (for
-	// `tickler digest -sql`, which the benchmark replays with psql).
+	// `tickler digest -sql`, which the benchmark replays with psql). Calls
+	// come one at a time.
 	Trace func(query string, args []any)
+	// Parallel is how many sections are computed at once (default 2: the
+	// queries are scans and aggregates, each busy on one database core).
+	Parallel int
 
 	queries store.Queries
+	traceMu sync.Mutex
 }
 
 // NewComputer loads the digest's SQL for the store's dialect and prepares it
@@ -60,7 +66,7 @@ func NewComputer(ctx context.Context, st *store.Store, cfg *config.Config) (*Com
 	if err := q.Check(ctx, st.DB); err != nil {
 		return nil, fmt.Errorf("digest queries: %w", err)
 	}
-	return &Computer{Store: st, Config: cfg, queries: q}, nil
+	return &Computer{Store: st, Config: cfg, Parallel: 2, queries: q}, nil
 }
 
 // period is what every section's SQL is given.
@@ -81,18 +87,34 @@ func (c *Computer) Compute(ctx context.Context, month Month, unit string) (*Repo
 	if err := c.scope(ctx, p, &r.Scope); err != nil {
 		return nil, err
 	}
-	fill(&r.Workforce, func() (*Workforce, bool, error) { return c.workforce(ctx, p) })
-	fill(&r.Training, func() (*Training, bool, error) { return c.training(ctx, p) })
-	fill(&r.InTraining, func() (*InTraining, bool, error) { return c.inTraining(ctx, p) })
+	// The sections read independently, so a few run at once, each on its own
+	// connection; each writes only its own field of r. The trend comes last:
+	// it compares the month's own figures.
+	sections := []func(){
+		func() { fill(&r.Training, func() (*Training, bool, error) { return c.training(ctx, p) }) },
+		func() { fill(&r.Refresher, func() (*Refresher, bool, error) { return c.refresher(ctx, p) }) },
+		func() { fill(&r.Due, func() (*Due, bool, error) { return c.due(ctx, p) }) },
+		func() { fill(&r.Targets, func() (*Targets, bool, error) { return c.targets(ctx, p) }) },
+		func() { fill(&r.InTraining, func() (*InTraining, bool, error) { return c.inTraining(ctx, p) }) },
+		func() { fill(&r.DataQuality, func() (*DataQuality, bool, error) { return c.dataQuality(ctx, p) }) },
+		func() { fill(&r.Workforce, func() (*Workforce, bool, error) { return c.workforce(ctx, p) }) },
+		func() { fill(&r.Evaluation, func() (*Evaluation, bool, error) { return c.evaluation(ctx, p) }) },
+		func() { fill(&r.Planning, func() (*Planning, bool, error) { return c.planning(ctx, p) }) },
+		func() { fill(&r.Terms, func() (*Terms, bool, error) { return c.terms(ctx, p) }) },
+		func() { fill(&r.Deliveries, func() (*Deliveries, bool, error) { return c.deliveries(ctx, p) }) },
+	}
+	slots := make(chan struct{}, max(c.Parallel, 1))
+	var wg sync.WaitGroup
+	for _, f := range sections {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			f()
+		}()
+	}
+	wg.Wait()
 	fill(&r.Trend, func() (*Trend, bool, error) { return c.trend(ctx, p, r) })
-	fill(&r.Targets, func() (*Targets, bool, error) { return c.targets(ctx, p) })
-	fill(&r.Refresher, func() (*Refresher, bool, error) { return c.refresher(ctx, p) })
-	fill(&r.Due, func() (*Due, bool, error) { return c.due(ctx, p) })
-	fill(&r.Terms, func() (*Terms, bool, error) { return c.terms(ctx, p) })
-	fill(&r.Planning, func() (*Planning, bool, error) { return c.planning(ctx, p) })
-	fill(&r.Evaluation, func() (*Evaluation, bool, error) { return c.evaluation(ctx, p) })
-	fill(&r.Deliveries, func() (*Deliveries, bool, error) { return c.deliveries(ctx, p) })
-	fill(&r.DataQuality, func() (*DataQuality, bool, error) { return c.dataQuality(ctx, p) })
 	return r, nil
 }
 
@@ -119,6 +141,8 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func (c *Computer) trace(q string, args []any) {
 	if c.Trace != nil {
+		c.traceMu.Lock()
+		defer c.traceMu.Unlock()
 		c.Trace(q, args)
 	}
 }
