@@ -25,10 +25,11 @@ PGHOST=${PGHOST:-/var/run/postgresql}
 AT=${AT:-2026-11-15}         # the sample is built around this day
 MONTH=${MONTH:-2026-10}      # the digest's month: the last full one before AT
 KEEP=${KEEP:-}               # set: keep the database and the work folder
+REUSE=${REUSE:-}             # set: use the database $DB as it is (loaded by a run with KEEP)
 
 work=$(mktemp -d /tmp/tickler-bench-digest.XXXXXX)
 cleanup() {
-  if [ -z "$KEEP" ]; then
+  if [ -z "$KEEP$REUSE" ]; then
     rm -rf "$work"
     dropdb -h "$PGHOST" --if-exists "$DB" || true
   else
@@ -49,6 +50,9 @@ YAML
 tickler() { "$work/tickler" -config "$work/bench.yaml" "$@"; }
 psql_db() { psql -h "$PGHOST" -d "$DB" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+if [ -n "$REUSE" ]; then
+  tickler migrate
+else
 dropdb -h "$PGHOST" --if-exists "$DB"
 createdb -h "$PGHOST" "$DB"
 tickler migrate
@@ -71,6 +75,7 @@ VACUUM ANALYZE;
 SQL
 t2=$(date +%s.%N)
 printf 'generated in %.1f s, loaded with \\copy in %.1f s\n' "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)"
+fi
 psql_db -At -c "SELECT 'rows: ' || (SELECT count(*) FROM staff) || ' staff, ' || (SELECT count(*) FROM training) || ' training, ' || (SELECT count(*) FROM appointments) || ' appointments, ' || (SELECT count(*) FROM units) || ' units'"
 
 # A first run warms the caches and writes the SQL the digest runs.
