@@ -270,6 +270,22 @@ func (t percentTicks) Ticks(min, max float64) []plot.Tick {
 	return out
 }
 
+// localTicks are gonum's default ticks, labelled in the language's way (a
+// decimal comma in Vietnamese), with a suffix ("%").
+type localTicks struct {
+	lang, suffix string
+}
+
+func (t localTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = formatFloat(ticks[i].Value, t.lang) + t.suffix
+		}
+	}
+	return ticks
+}
+
 // targetChart draws each plan target's progress as a bar (done / target,
 // green when reached or on track, red when behind) against a line at the share
 // of the plan's time gone by.
@@ -366,7 +382,7 @@ func trendChart(r *Report, lang string) (*Chart, error) {
 	for i := range 12 {
 		names[i] = month.Add(i - 11).Short(lang)
 	}
-	panel := func(title string, value func(Figures) float64, bars bool, format func(float64) string) (*plot.Plot, error) {
+	panel := func(title string, value func(Figures) float64, bars bool, suffix string, format func(float64) string) (*plot.Plot, error) {
 		p := newPlot(title)
 		p.Title.TextStyle.Font = face(9.5, true)
 		p.Add(grid(false))
@@ -439,19 +455,20 @@ func trendChart(r *Report, lang string) (*Chart, error) {
 		p.NominalX(names...)
 		p.X.Tick.Label.Font = face(7.5, false)
 		p.Y.Tick.Label.Font = face(7.5, false)
+		p.Y.Tick.Marker = localTicks{lang, suffix}
 		return p, nil
 	}
-	hc, err := panel(label(lang, "headcount"), func(f Figures) float64 { return float64(f.Headcount) }, false,
+	hc, err := panel(label(lang, "headcount"), func(f Figures) float64 { return float64(f.Headcount) }, false, "",
 		func(v float64) string { return fmt.Sprintf("%.0f", v) })
 	if err != nil {
 		return nil, err
 	}
-	sh, err := panel(label(lang, "intellectual_share"), func(f Figures) float64 { return f.IntellectualShare.Float() }, false,
+	sh, err := panel(label(lang, "intellectual_share"), func(f Figures) float64 { return f.IntellectualShare.Float() }, false, "%",
 		func(v float64) string { return Percent(math.Round(v * 100)).Format(lang) })
 	if err != nil {
 		return nil, err
 	}
-	cp, err := panel(label(lang, "completed_month"), func(f Figures) float64 { return float64(f.Completed) }, true,
+	cp, err := panel(label(lang, "completed_month"), func(f Figures) float64 { return float64(f.Completed) }, true, "",
 		func(v float64) string { return fmt.Sprintf("%.0f", v) })
 	if err != nil {
 		return nil, err
