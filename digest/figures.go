@@ -54,6 +54,9 @@ type Computer struct {
 
 	queries store.Queries
 	traceMu sync.Mutex
+
+	cacheMu     sync.Mutex
+	targetCache map[Month][]targetRow
 }
 
 // NewComputer loads the digest's SQL for the store's dialect and prepares it
@@ -395,26 +398,63 @@ func (c *Computer) inTraining(ctx context.Context, p period) (*InTraining, bool,
 	return it, it.Participations == 0, nil
 }
 
-func (c *Computer) targets(ctx context.Context, p period) (*Targets, bool, error) {
-	var rows []struct {
-		Plan      string     `db:"plan"`
-		Category  string     `db:"category"`
-		Level     string     `db:"level"`
-		StartsOn  civil.Date `db:"starts_on"`
-		EndsOn    civil.Date `db:"ends_on"`
-		Target    int64      `db:"target"`
-		Done      int64      `db:"done"`
-		ScopeDone *int64     `db:"scope_done"`
+// targetRow is a target with the agency's completions.
+type targetRow struct {
+	ID       int64      `db:"id"`
+	Plan     string     `db:"plan"`
+	Category string     `db:"category"`
+	Level    string     `db:"level"`
+	StartsOn civil.Date `db:"starts_on"`
+	EndsOn   civil.Date `db:"ends_on"`
+	Target   int64      `db:"target"`
+	Done     int64      `db:"done"`
+}
+
+// agencyTargets returns the targets in force in the month with the whole
+// agency's completions. They are the same for every unit's digest of the
+// month, so they are read once per Computer and month (the monthly-digest job
+// computes many units' digests with one Computer).
+func (c *Computer) agencyTargets(ctx context.Context, p period) ([]targetRow, error) {
+	c.cacheMu.Lock()
+	defer c.cacheMu.Unlock()
+	if rows, ok := c.targetCache[p.month]; ok {
+		return rows, nil
 	}
-	if err := c.sel(ctx, &rows, "digest-targets", p.root, p.root, p.end, p.end, p.start); err != nil {
+	var rows []targetRow
+	if err := c.sel(ctx, &rows, "digest-targets", p.end, p.end, p.start); err != nil {
+		return nil, err
+	}
+	if c.targetCache == nil {
+		c.targetCache = map[Month][]targetRow{}
+	}
+	c.targetCache[p.month] = rows
+	return rows, nil
+}
+
+func (c *Computer) targets(ctx context.Context, p period) (*Targets, bool, error) {
+	rows, err := c.agencyTargets(ctx, p)
+	if err != nil {
 		return nil, false, err
+	}
+	mine := map[int64]int64{}
+	if p.root != "" && len(rows) > 0 {
+		var sc []struct {
+			ID        int64 `db:"id"`
+			ScopeDone int64 `db:"scope_done"`
+		}
+		if err := c.sel(ctx, &sc, "digest-targets-scope", p.root, p.root, p.end, p.end, p.start); err != nil {
+			return nil, false, err
+		}
+		for _, x := range sc {
+			mine[x.ID] = x.ScopeDone
+		}
 	}
 	t := &Targets{Rows: []Target{}}
 	for _, r := range rows {
 		g := Target{Plan: r.Plan, Category: r.Category, Level: r.Level, StartsOn: r.StartsOn, EndsOn: r.EndsOn,
-			Target: r.Target, Done: r.Done}
-		if r.ScopeDone != nil {
-			g.ScopeDone = *r.ScopeDone
+			Target: r.Target, Done: r.Done, ScopeDone: r.Done}
+		if p.root != "" {
+			g.ScopeDone = mine[r.ID]
 		}
 		span := int64(r.StartsOn.DaysUntil(r.EndsOn) + 1)
 		last := p.end
@@ -447,7 +487,7 @@ func (c *Computer) refresher(ctx context.Context, p period) (*Refresher, bool, e
 		Meeting    int64   `db:"meeting"`
 		TotalHours float64 `db:"total_hours"`
 	}
-	if err := c.selIn(ctx, &rows, "digest-refresher", yearStart, p.end, cats, p.root, p.root, p.end, p.end, minimum, listBehind); err != nil {
+	if err := c.selIn(ctx, &rows, "digest-refresher", p.root, p.root, yearStart, p.end, cats, p.end, p.end, minimum, listBehind); err != nil {
 		return nil, false, err
 	}
 	r := &Refresher{Year: p.end.Year, MinimumHours: minimum, FurthestBehind: []PersonHours{}}

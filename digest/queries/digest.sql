@@ -103,44 +103,59 @@ FROM open;
 
 -- name: digest-targets
 -- Every target of the plans in force during the month, with the completions
--- of its kind from its start to the month's end: by the agency (done) and by
--- the scope's people (scope_done).
--- Parameters: scope root ×2; month end; month end, month start.
-WITH RECURSIVE scope (code) AS (
-    SELECT code FROM units WHERE (? = '' AND parent_code IS NULL) OR code = ?
-    UNION ALL
-    SELECT u.code FROM units u JOIN scope ON u.parent_code = scope.code
-)
-SELECT g.plan, g.category, g.level, g.starts_on, g.ends_on, g.target,
-       count(t.id) AS done,
-       SUM(CASE WHEN s.unit_code IN (SELECT code FROM scope) THEN 1 ELSE 0 END) AS scope_done
+-- of its kind by the whole agency from its start to the month's end.
+-- Parameters: month end; month end, month start.
+SELECT g.id, g.plan, g.category, g.level, g.starts_on, g.ends_on, g.target, count(t.id) AS done
 FROM targets g
 LEFT JOIN courses c ON c.category = g.category AND (g.level = '' OR c.level = g.level)
 LEFT JOIN training t ON t.course_code = c.code AND t.status = 'completed'
      AND t.completed_on >= g.starts_on AND t.completed_on <= g.ends_on AND t.completed_on <= ?
-LEFT JOIN staff s ON s.code = t.staff_code
 WHERE g.starts_on <= ? AND g.ends_on >= ?
 GROUP BY g.id, g.plan, g.category, g.level, g.starts_on, g.ends_on, g.target
 ORDER BY g.plan, g.id;
+
+-- name: digest-targets-scope
+-- The part of those completions by a unit's people (read from their
+-- trainings, not the whole agency's). Parameters: scope root ×2; month end;
+-- month end, month start.
+WITH RECURSIVE scope (code) AS (
+    SELECT code FROM units WHERE (? = '' AND parent_code IS NULL) OR code = ?
+    UNION ALL
+    SELECT u.code FROM units u JOIN scope ON u.parent_code = scope.code
+),
+mine AS (
+    SELECT t.course_code, t.completed_on
+    FROM training t
+    JOIN staff s ON s.code = t.staff_code
+    WHERE s.unit_code IN (SELECT code FROM scope) AND t.status = 'completed' AND t.completed_on <= ?
+)
+SELECT g.id, count(m.course_code) AS scope_done
+FROM targets g
+JOIN courses c ON c.category = g.category AND (g.level = '' OR c.level = g.level)
+JOIN mine m ON m.course_code = c.code AND m.completed_on >= g.starts_on AND m.completed_on <= g.ends_on
+WHERE g.starts_on <= ? AND g.ends_on >= ?
+GROUP BY g.id;
 
 -- name: digest-refresher
 -- Refresher hours this year per person on staff: the people with the fewest
 -- (ties by code), each row carrying the totals over everyone (window
 -- aggregates, computed before the limit): one pass for both. A training's own
 -- hours count, else its course's.
--- Parameters: year start, month end, categories (IN list); scope root ×2;
+-- Parameters: scope root ×2; year start, month end, categories (IN list);
 -- as of ×2; minimum hours; limit.
-WITH RECURSIVE done AS (
-    SELECT t.staff_code, SUM(COALESCE(t.hours, c.hours, 0)) AS hours
-    FROM training t
-    JOIN courses c ON c.code = t.course_code
-    WHERE t.status = 'completed' AND t.completed_on BETWEEN ? AND ? AND c.category IN (?)
-    GROUP BY t.staff_code
-),
-scope (code) AS (
+WITH RECURSIVE scope (code) AS (
     SELECT code FROM units WHERE (? = '' AND parent_code IS NULL) OR code = ?
     UNION ALL
     SELECT u.code FROM units u JOIN scope ON u.parent_code = scope.code
+),
+done AS (
+    SELECT t.staff_code, SUM(COALESCE(t.hours, c.hours, 0)) AS hours
+    FROM training t
+    JOIN courses c ON c.code = t.course_code
+    JOIN staff s ON s.code = t.staff_code
+    WHERE s.unit_code IN (SELECT code FROM scope)
+      AND t.status = 'completed' AND t.completed_on BETWEEN ? AND ? AND c.category IN (?)
+    GROUP BY t.staff_code
 ),
 people AS (
     SELECT s.code, s.full_name, s.unit_code, COALESCE(d.hours, 0) AS hours
