@@ -40,7 +40,19 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 	if err != nil {
 		return res, fmt.Errorf("%s: plan: %w", job.Name(), err)
 	}
+	if rec, ok := job.(Recorder); ok && !dryRun {
+		if err := rec.Record(ctx, env, slot); err != nil {
+			return res, fmt.Errorf("%s: record: %w", job.Name(), err)
+		}
+	}
 	return res, nil
+}
+
+// Recorder is a job that keeps something of its run once the run's messages
+// are in the outbox (the monthly digest keeps its figures for the trend). It
+// is not called on a dry run.
+type Recorder interface {
+	Record(ctx context.Context, env *Env, slot time.Time) error
 }
 
 // NewPlanner returns the outbox planner for cfg.

@@ -1,10 +1,151 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"database/sql/driver"
 	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/digest"
+	"github.com/tickler-dev/tickler/store"
 )
 
 func cmdDigest(ctx context.Context, g *globals, args []string) error {
-	return errors.New("the digest is not built yet")
+	fs := newFlags(g, "digest", "digest [-month YYYY-MM] [-unit CODE] [-format text|json|html] [-out FILE]")
+	monthFlag := fs.String("month", "", "the month, YYYY-MM (default: the last full month)")
+	unit := fs.String("unit", "", "a unit's code: the digest of the unit and its sub-units (default: the whole agency)")
+	format := fs.String("format", "text", "text, json or html (a standalone page, charts included)")
+	out := fs.String("out", "", "write to FILE instead of standard output")
+	sqlOut := fs.String("sql", "", "also write the SQL the digest ran, values filled in, to FILE (for psql: bench/digest.sh)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	if *format != "text" && *format != "json" && *format != "html" {
+		return usageErr("-format must be text, json or html")
+	}
+	cfg, err := loadConfig(g)
+	if err != nil {
+		return err
+	}
+	month := digest.LastFullMonth(civil.In(time.Now(), cfg.Location))
+	if *monthFlag != "" {
+		if month, err = digest.ParseMonth(*monthFlag); err != nil {
+			return usageErr("-month: %v", err)
+		}
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := digest.NewComputer(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	var script strings.Builder
+	if *sqlOut != "" {
+		c.Trace = func(q string, args []any) { script.WriteString(inlineArgs(q, args, st.Dialect) + ";\n\n") }
+	}
+	r, err := c.Compute(ctx, month, *unit)
+	if errors.Is(err, digest.ErrUnknownUnit) {
+		return usageErr("-unit: %v", err)
+	}
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	switch *format {
+	case "json":
+		err = digest.JSON(&buf, r)
+	case "text", "html":
+		var rd *digest.Renderer
+		if rd, err = digest.NewRenderer(); err != nil {
+			return err
+		}
+		page := digest.Page{Lang: cfg.Language, Office: office(cfg)}
+		if *format == "text" {
+			var s string
+			s, err = rd.Text([]*digest.Report{r}, page)
+			buf.WriteString(s)
+		} else {
+			var s string
+			s, _, err = rd.HTML([]*digest.Report{r}, page, digest.DataURI)
+			buf.WriteString(s)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if *sqlOut != "" {
+		if err := os.WriteFile(*sqlOut, []byte(script.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	if *out != "" {
+		return os.WriteFile(*out, buf.Bytes(), 0o644)
+	}
+	_, err = g.stdout.Write(buf.Bytes())
+	return err
+}
+
+// office is the sender's display name (mail.from), which heads the page.
+func office(cfg *config.Config) string {
+	if a, err := mail.ParseAddress(cfg.Mail.From); err == nil && a.Name != "" {
+		return a.Name
+	}
+	return "tickler"
+}
+
+// inlineArgs writes a statement with its values in place of the
+// placeholders, so psql can run exactly what the digest ran.
+func inlineArgs(q string, args []any, d store.Dialect) string {
+	lit := make([]string, len(args))
+	for i, a := range args {
+		lit[i] = literal(a)
+	}
+	if d == store.Postgres {
+		for i := len(args); i >= 1; i-- { // $10 before $1
+			q = strings.ReplaceAll(q, "$"+strconv.Itoa(i), lit[i-1])
+		}
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' && n < len(lit) {
+			b.WriteString(lit[n])
+			n++
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func literal(a any) string {
+	if v, ok := a.(driver.Valuer); ok {
+		if x, err := v.Value(); err == nil {
+			a = x
+		}
+	}
+	switch v := a.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+	case int, int64, float64:
+		return fmt.Sprint(v)
+	}
+	return "'" + strings.ReplaceAll(fmt.Sprint(a), "'", "''") + "'"
 }

@@ -74,6 +74,9 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return configErr(err)
 	}
+	if err := jobs.RegisterRenderers(tmpl); err != nil {
+		return err
+	}
 	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
 	if !*dry {

@@ -72,6 +72,9 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return configErr(err)
 	}
+	if err := jobs.RegisterRenderers(tmpl); err != nil {
+		return err
+	}
 	deliverer, closeSender, err := newDeliverer(cfg, st, log)
 	if err != nil {
 		return configErr(err)

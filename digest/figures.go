@@ -1,0 +1,895 @@
+package digest
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/codes"
+	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/store"
+)
+
+//go:embed queries
+var queryFiles embed.FS
+
+// Lengths of the lists a digest carries: it is read by a person, and the
+// counts beside each list say how many there are in all.
+const (
+	listBehind   = 10
+	listOverdue  = 10
+	listTerms    = 20
+	listFailed   = 20
+	listProblems = 20
+	dueDays      = 30 // trainings due within this many days of the month's end
+	termMonths   = 6  // terms ending within this many months
+)
+
+// ErrUnknownUnit is returned for a scope whose unit does not exist.
+var ErrUnknownUnit = errors.New("unknown unit")
+
+// Computer computes digests from the records of one database.
+type Computer struct {
+	Store  *store.Store
+	Config *config.Config
+	// Trace, when set, is told every statement run, with its arguments (for
+	// `tickler digest -sql`, which the benchmark replays with psql). Calls
+	// come one at a time.
+	Trace func(query string, args []any)
+	// Parallel is how many sections are computed at once (default 2: the
+	// queries are scans and aggregates, each busy on one database core).
+	Parallel int
+
+	queries store.Queries
+	traceMu sync.Mutex
+
+	cacheMu     sync.Mutex
+	targetCache map[Month][]targetRow
+}
+
+// NewComputer loads the digest's SQL for the store's dialect and prepares it
+// once, so a broken query is found now rather than on the 1st of the month.
+func NewComputer(ctx context.Context, st *store.Store, cfg *config.Config) (*Computer, error) {
+	q, err := store.LoadQueries(queryFiles, "queries", st.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("digest queries: %w", err)
+	}
+	if err := q.Check(ctx, st.DB); err != nil {
+		return nil, fmt.Errorf("digest queries: %w", err)
+	}
+	return &Computer{Store: st, Config: cfg, Parallel: 2, queries: q}, nil
+}
+
+// period is what every section's SQL is given.
+type period struct {
+	month Month
+	start civil.Date // the month's first day
+	end   civil.Date // its last: "as of"
+	root  string     // the scope's root unit; "" for the agency
+}
+
+// Compute returns the digest of month for the scope of unit (with its
+// sub-units), or of the whole agency when unit is "". Sections that fail are
+// marked so in the report; Compute itself fails only when the scope cannot be
+// read (ErrUnknownUnit, or the database is unreachable).
+func (c *Computer) Compute(ctx context.Context, month Month, unit string) (*Report, error) {
+	p := period{month: month, start: month.First(), end: month.Last(), root: unit}
+	r := &Report{Version: Version, Month: month.String(), AsOf: p.end}
+	if err := c.scope(ctx, p, &r.Scope); err != nil {
+		return nil, err
+	}
+	// The sections read independently, so a few run at once, each on its own
+	// connection; each writes only its own field of r. The trend comes last:
+	// it compares the month's own figures.
+	sections := []func(){
+		func() { fill(&r.Training, func() (*Training, bool, error) { return c.training(ctx, p) }) },
+		func() { fill(&r.Refresher, func() (*Refresher, bool, error) { return c.refresher(ctx, p) }) },
+		func() { fill(&r.Due, func() (*Due, bool, error) { return c.due(ctx, p) }) },
+		func() { fill(&r.Targets, func() (*Targets, bool, error) { return c.targets(ctx, p) }) },
+		func() { fill(&r.InTraining, func() (*InTraining, bool, error) { return c.inTraining(ctx, p) }) },
+		func() { fill(&r.DataQuality, func() (*DataQuality, bool, error) { return c.dataQuality(ctx, p) }) },
+		func() { fill(&r.Workforce, func() (*Workforce, bool, error) { return c.workforce(ctx, p) }) },
+		func() { fill(&r.Evaluation, func() (*Evaluation, bool, error) { return c.evaluation(ctx, p) }) },
+		func() { fill(&r.Planning, func() (*Planning, bool, error) { return c.planning(ctx, p) }) },
+		func() { fill(&r.Terms, func() (*Terms, bool, error) { return c.terms(ctx, p) }) },
+		func() { fill(&r.Deliveries, func() (*Deliveries, bool, error) { return c.deliveries(ctx, p) }) },
+	}
+	slots := make(chan struct{}, max(c.Parallel, 1))
+	var wg sync.WaitGroup
+	for _, f := range sections {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			f()
+		}()
+	}
+	wg.Wait()
+	fill(&r.Trend, func() (*Trend, bool, error) { return c.trend(ctx, p, r) })
+	return r, nil
+}
+
+// fill computes one section. An error, or a panic, marks the section failed
+// with one line; the other sections are not affected.
+func fill[T any](s *Section[T], f func() (*T, bool, error)) {
+	defer func() {
+		if v := recover(); v != nil {
+			*s = Section[T]{Status: StatusError, Error: fmt.Sprint(v)}
+		}
+	}()
+	data, empty, err := f()
+	switch {
+	case err != nil:
+		*s = Section[T]{Status: StatusError, Error: oneLine(err.Error())}
+	case empty:
+		*s = Section[T]{Status: StatusEmpty, Data: data}
+	default:
+		*s = Section[T]{Status: StatusOK, Data: data}
+	}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func (c *Computer) trace(q string, args []any) {
+	if c.Trace != nil {
+		c.traceMu.Lock()
+		defer c.traceMu.Unlock()
+		c.Trace(q, args)
+	}
+}
+
+// sel runs a named query into dest (a slice).
+func (c *Computer) sel(ctx context.Context, dest any, name string, args ...any) error {
+	q := c.queries.Get(name)
+	c.trace(q, args)
+	if err := c.Store.DB.SelectContext(ctx, dest, q, args...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// get runs a named one-row query into dest.
+func (c *Computer) get(ctx context.Context, dest any, name string, args ...any) error {
+	q := c.queries.Get(name)
+	c.trace(q, args)
+	if err := c.Store.DB.GetContext(ctx, dest, q, args...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// selIn runs a named query with an IN (?) list.
+func (c *Computer) selIn(ctx context.Context, dest any, name string, args ...any) error {
+	q, flat, err := c.queries.In(name, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	c.trace(q, flat)
+	if err := c.Store.DB.SelectContext(ctx, dest, q, flat...); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+func (c *Computer) scope(ctx context.Context, p period, s *Scope) error {
+	var u struct {
+		Code string `db:"code"`
+		Name string `db:"name"`
+	}
+	if p.root == "" {
+		s.Kind = ScopeAgency
+		if err := c.get(ctx, &u, "digest-root"); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	} else {
+		s.Kind = ScopeUnit
+		if err := c.get(ctx, &u, "digest-unit", p.root); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("%w %q", ErrUnknownUnit, p.root)
+			}
+			return err
+		}
+	}
+	s.Code, s.Name = u.Code, u.Name
+	var n int
+	if err := c.get(ctx, &n, "digest-scope-units", p.root, p.root); err != nil {
+		return err
+	}
+	s.Units = n
+	return nil
+}
+
+// highestFirst returns the codes of an ordered set from the highest down.
+func highestFirst(s codes.Set) []string {
+	out := s.Codes()
+	slices.Reverse(out)
+	return out
+}
+
+// distribution turns counts per code into shares in the order of known (every
+// known code, even at 0), then codes not in the set, then "not recorded" ("")
+// when anyone has no value.
+func distribution(counts map[string]int64, known []string) []Share {
+	var out []Share
+	for _, k := range known {
+		out = append(out, Share{Code: k, Count: counts[k]})
+	}
+	var other []string
+	for k := range counts {
+		if k != "" && !slices.Contains(known, k) {
+			other = append(other, k)
+		}
+	}
+	slices.Sort(other)
+	for _, k := range other {
+		out = append(out, Share{Code: k, Count: counts[k]})
+	}
+	if counts[""] > 0 {
+		out = append(out, Share{Code: "", Count: counts[""]})
+	}
+	n := make([]int64, len(out))
+	for i, s := range out {
+		n[i] = s.Count
+	}
+	for i, pc := range Shares(n) {
+		out[i].Percent = pc
+	}
+	return out
+}
+
+var intellectual = map[string]bool{"bachelor": true, "master": true, "doctorate": true}
+
+func (c *Computer) workforce(ctx context.Context, p period) (*Workforce, bool, error) {
+	var rows []struct {
+		Rank            string `db:"rank"`
+		Education       string `db:"education"`
+		PoliticalTheory string `db:"political_theory"`
+		N               int64  `db:"n"`
+	}
+	if err := c.sel(ctx, &rows, "digest-workforce", p.root, p.root, p.end, p.end); err != nil {
+		return nil, false, err
+	}
+	w := &Workforce{}
+	ranks, edu, pt := map[string]int64{}, map[string]int64{}, map[string]int64{}
+	for _, r := range rows {
+		w.Headcount += r.N
+		if intellectual[r.Education] {
+			w.Intellectuals += r.N
+		}
+		ranks[r.Rank] += r.N
+		edu[r.Education] += r.N
+		pt[r.PoliticalTheory] += r.N
+	}
+	w.IntellectualShare = Ratio(w.Intellectuals, w.Headcount)
+	w.Ranks = distribution(ranks, highestFirst(codes.Rank))
+	w.Education = distribution(edu, highestFirst(codes.Education))
+	w.PoliticalTheory = distribution(pt, highestFirst(codes.PoliticalTheory))
+	return w, w.Headcount == 0, nil
+}
+
+func (c *Computer) plan(ctx context.Context, day civil.Date) (*Plan, error) {
+	var row struct {
+		Name     string     `db:"plan"`
+		StartsOn civil.Date `db:"starts_on"`
+		EndsOn   civil.Date `db:"ends_on"`
+	}
+	err := c.get(ctx, &row, "digest-plan", day, day)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{row.Name, row.StartsOn, row.EndsOn}, nil
+}
+
+// categoryOrder sorts training kinds: by category in the order of the codes
+// set, then by level from the highest.
+func categoryOrder(cat, level string) (int, int) {
+	ci := codes.Category.Rank(cat)
+	if ci < 0 {
+		ci = 1000
+	}
+	li := max(codes.Education.Rank(level), codes.PoliticalTheory.Rank(level))
+	return ci, -li
+}
+
+func (c *Computer) training(ctx context.Context, p period) (*Training, bool, error) {
+	pl, err := c.plan(ctx, p.end)
+	if err != nil {
+		return nil, false, err
+	}
+	planStart := p.end.AddDays(1) // no plan: an empty period
+	if pl != nil {
+		planStart = pl.StartsOn
+	}
+	from := p.start
+	if planStart.Before(from) {
+		from = planStart
+	}
+	var rows []struct {
+		Category       string `db:"category"`
+		Level          string `db:"level"`
+		StartedMonth   int64  `db:"started_month"`
+		CompletedMonth int64  `db:"completed_month"`
+		DroppedMonth   int64  `db:"dropped_month"`
+		StartedPlan    int64  `db:"started_plan"`
+		CompletedPlan  int64  `db:"completed_plan"`
+		DroppedPlan    int64  `db:"dropped_plan"`
+	}
+	err = c.sel(ctx, &rows, "digest-training", p.root, p.root,
+		p.start, p.end, p.start, p.end, p.start, p.end,
+		planStart, p.end, planStart, p.end, planStart, p.end,
+		from, from, from, p.end)
+	if err != nil {
+		return nil, false, err
+	}
+	t := &Training{Plan: pl, Rows: []TrainingRow{}}
+	for _, r := range rows {
+		row := TrainingRow{
+			Category: r.Category, Level: r.Level,
+			Month:          Counts{r.StartedMonth, r.CompletedMonth, r.DroppedMonth},
+			SincePlanStart: Counts{r.StartedPlan, r.CompletedPlan, r.DroppedPlan},
+		}
+		if row.Month == (Counts{}) && row.SincePlanStart == (Counts{}) {
+			continue
+		}
+		t.Rows = append(t.Rows, row)
+		add(&t.Totals.Month, row.Month)
+		add(&t.Totals.SincePlanStart, row.SincePlanStart)
+	}
+	slices.SortFunc(t.Rows, func(a, b TrainingRow) int {
+		ac, al := categoryOrder(a.Category, a.Level)
+		bc, bl := categoryOrder(b.Category, b.Level)
+		if ac != bc {
+			return ac - bc
+		}
+		if al != bl {
+			return al - bl
+		}
+		return strings.Compare(a.Category+"/"+a.Level, b.Category+"/"+b.Level)
+	})
+	return t, len(t.Rows) == 0, nil
+}
+
+func add(a *Counts, b Counts) {
+	a.Started += b.Started
+	a.Completed += b.Completed
+	a.Dropped += b.Dropped
+}
+
+func (c *Computer) inTraining(ctx context.Context, p period) (*InTraining, bool, error) {
+	var rows []struct {
+		Category       string `db:"category"`
+		Participations int64  `db:"participations"`
+		People         int64  `db:"people"`
+	}
+	if err := c.sel(ctx, &rows, "digest-in-training", p.root, p.root, p.end, p.end, p.end, p.end); err != nil {
+		return nil, false, err
+	}
+	it := &InTraining{ByCategory: []CategoryCount{}}
+	for _, r := range rows {
+		if r.Category == "" {
+			it.People, it.Participations = r.People, r.Participations
+			continue
+		}
+		it.ByCategory = append(it.ByCategory, CategoryCount{r.Category, r.People, r.Participations})
+	}
+	slices.SortFunc(it.ByCategory, func(a, b CategoryCount) int {
+		ac, _ := categoryOrder(a.Category, "")
+		bc, _ := categoryOrder(b.Category, "")
+		if ac != bc {
+			return ac - bc
+		}
+		return strings.Compare(a.Category, b.Category)
+	})
+	return it, it.Participations == 0, nil
+}
+
+// targetRow is a target with the agency's completions.
+type targetRow struct {
+	ID       int64      `db:"id"`
+	Plan     string     `db:"plan"`
+	Category string     `db:"category"`
+	Level    string     `db:"level"`
+	StartsOn civil.Date `db:"starts_on"`
+	EndsOn   civil.Date `db:"ends_on"`
+	Target   int64      `db:"target"`
+	Done     int64      `db:"done"`
+}
+
+// agencyTargets returns the targets in force in the month with the whole
+// agency's completions. They are the same for every unit's digest of the
+// month, so they are read once per Computer and month (the monthly-digest job
+// computes many units' digests with one Computer).
+func (c *Computer) agencyTargets(ctx context.Context, p period) ([]targetRow, error) {
+	c.cacheMu.Lock()
+	defer c.cacheMu.Unlock()
+	if rows, ok := c.targetCache[p.month]; ok {
+		return rows, nil
+	}
+	var rows []targetRow
+	if err := c.sel(ctx, &rows, "digest-targets", p.end, p.end, p.start); err != nil {
+		return nil, err
+	}
+	if c.targetCache == nil {
+		c.targetCache = map[Month][]targetRow{}
+	}
+	c.targetCache[p.month] = rows
+	return rows, nil
+}
+
+func (c *Computer) targets(ctx context.Context, p period) (*Targets, bool, error) {
+	rows, err := c.agencyTargets(ctx, p)
+	if err != nil {
+		return nil, false, err
+	}
+	mine := map[int64]int64{}
+	if p.root != "" && len(rows) > 0 {
+		var sc []struct {
+			ID        int64 `db:"id"`
+			ScopeDone int64 `db:"scope_done"`
+		}
+		if err := c.sel(ctx, &sc, "digest-targets-scope", p.root, p.root, p.end, p.end, p.start); err != nil {
+			return nil, false, err
+		}
+		for _, x := range sc {
+			mine[x.ID] = x.ScopeDone
+		}
+	}
+	t := &Targets{Rows: []Target{}}
+	for _, r := range rows {
+		g := Target{Plan: r.Plan, Category: r.Category, Level: r.Level, StartsOn: r.StartsOn, EndsOn: r.EndsOn,
+			Target: r.Target, Done: r.Done, ScopeDone: r.Done}
+		if p.root != "" {
+			g.ScopeDone = mine[r.ID]
+		}
+		span := int64(r.StartsOn.DaysUntil(r.EndsOn) + 1)
+		last := p.end
+		if r.EndsOn.Before(last) {
+			last = r.EndsOn
+		}
+		elapsed := max(int64(r.StartsOn.DaysUntil(last)+1), 0)
+		g.DonePercent = Ratio(g.Done, g.Target)
+		g.Elapsed = Ratio(elapsed, span)
+		switch {
+		case g.Done >= g.Target:
+			g.State = TargetDone
+		case g.Done*span >= g.Target*elapsed: // done/target ≥ elapsed/span, exactly
+			g.State = TargetOnTrack
+		default:
+			g.State = TargetBehind
+		}
+		t.Rows = append(t.Rows, g)
+	}
+	return t, len(t.Rows) == 0, nil
+}
+
+func (c *Computer) refresher(ctx context.Context, p period) (*Refresher, bool, error) {
+	minimum := c.Config.Rules.RefresherMinHours
+	cats := c.Config.Jobs.RefresherHours.Categories
+	yearStart := civil.Date{Year: p.end.Year, Month: time.January, Day: 1}
+	var rows []struct {
+		PersonHours
+		People     int64   `db:"people"`
+		Meeting    int64   `db:"meeting"`
+		TotalHours float64 `db:"total_hours"`
+	}
+	if err := c.selIn(ctx, &rows, "digest-refresher", p.root, p.root, yearStart, p.end, cats, p.end, p.end, minimum, listBehind); err != nil {
+		return nil, false, err
+	}
+	r := &Refresher{Year: p.end.Year, MinimumHours: minimum, FurthestBehind: []PersonHours{}}
+	if len(rows) == 0 {
+		return r, true, nil
+	}
+	r.People, r.Meeting = rows[0].People, rows[0].Meeting
+	r.Short = r.People - r.Meeting
+	r.MeetingShare = Ratio(r.Meeting, r.People)
+	r.AverageHours = math.Round(rows[0].TotalHours/float64(r.People)*10) / 10
+	for _, row := range rows {
+		r.FurthestBehind = append(r.FurthestBehind, row.PersonHours)
+	}
+	return r, false, nil
+}
+
+func (c *Computer) due(ctx context.Context, p period) (*Due, bool, error) {
+	horizon := p.end.AddDays(dueDays)
+	var rows []struct {
+		Category      string `db:"category"`
+		Due           *int64 `db:"due"`
+		DuePeople     int64  `db:"due_people"`
+		Overdue       *int64 `db:"overdue"`
+		OverduePeople int64  `db:"overdue_people"`
+	}
+	e := p.end
+	if err := c.sel(ctx, &rows, "digest-due", p.root, p.root, e, e, e, horizon, e, e, e, e, e, e, e, e); err != nil {
+		return nil, false, err
+	}
+	d := &Due{Days: dueDays, ByCategory: []DueCategory{}, MostOverdue: []OverdueTraining{}}
+	for _, r := range rows {
+		due, overdue := deref(r.Due), deref(r.Overdue)
+		if r.Category == "" {
+			d.Due, d.DuePeople, d.Overdue, d.OverduePeople = due, r.DuePeople, overdue, r.OverduePeople
+			continue
+		}
+		d.ByCategory = append(d.ByCategory, DueCategory{r.Category, due, overdue})
+	}
+	slices.SortFunc(d.ByCategory, func(a, b DueCategory) int {
+		ac, _ := categoryOrder(a.Category, "")
+		bc, _ := categoryOrder(b.Category, "")
+		if ac != bc {
+			return ac - bc
+		}
+		return strings.Compare(a.Category, b.Category)
+	})
+	if d.Due+d.Overdue == 0 {
+		return d, true, nil
+	}
+	if d.Overdue > 0 {
+		var list []struct {
+			StaffCode  string     `db:"staff_code"`
+			FullName   string     `db:"full_name"`
+			CourseCode string     `db:"course_code"`
+			CourseName string     `db:"course_name"`
+			DueOn      civil.Date `db:"due_on"`
+		}
+		if err := c.sel(ctx, &list, "digest-most-overdue", p.root, p.root, e, e, e, e, listOverdue); err != nil {
+			return nil, false, err
+		}
+		for _, o := range list {
+			d.MostOverdue = append(d.MostOverdue, OverdueTraining{o.StaffCode, o.FullName, o.CourseCode, o.CourseName, o.DueOn, o.DueOn.DaysUntil(e)})
+		}
+	}
+	return d, false, nil
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func (c *Computer) terms(ctx context.Context, p period) (*Terms, bool, error) {
+	until := p.end.AddMonths(termMonths)
+	q := c.queries.Get("digest-terms")
+	args := []any{p.root, p.root, p.end, p.end, p.end, until}
+	c.trace(q, args)
+	rows, err := c.Store.DB.QueryxContext(ctx, q, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("digest-terms: %w", err)
+	}
+	defer rows.Close()
+	t := &Terms{Until: until, ByCase: []CaseCount{}, List: []TermEnding{}}
+	byCase := map[string]int64{}
+	// The rows stream: only the counts and the first listTerms are kept.
+	for rows.Next() {
+		var r struct {
+			StaffCode string     `db:"staff_code"`
+			FullName  string     `db:"full_name"`
+			Position  string     `db:"position"`
+			Unit      string     `db:"unit"`
+			EndOn     civil.Date `db:"end_on"`
+			BirthDate civil.Date `db:"birth_date"`
+			Gender    string     `db:"gender"`
+		}
+		if err := rows.StructScan(&r); err != nil {
+			return nil, false, fmt.Errorf("digest-terms: %w", err)
+		}
+		if r.EndOn.Before(p.end) {
+			t.Lapsed++
+			continue
+		}
+		retire, known := retirementDate(c.Config.Rules, r.BirthDate, r.Gender)
+		cs := reappointmentCase(c.Config.Rules, r.EndOn, retire, known)
+		t.Ending++
+		byCase[cs]++
+		if len(t.List) < listTerms {
+			t.List = append(t.List, TermEnding{r.StaffCode, r.FullName, r.Position, r.Unit, r.EndOn, retire, cs})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("digest-terms: %w", err)
+	}
+	for _, cs := range []string{CaseRetiresFirst, CaseExtension, CaseUntilRetirement, CaseFullTerm, CaseUnknown} {
+		if byCase[cs] > 0 {
+			t.ByCase = append(t.ByCase, CaseCount{cs, byCase[cs]})
+		}
+	}
+	return t, t.Ending+t.Lapsed == 0, nil
+}
+
+func (c *Computer) planning(ctx context.Context, p period) (*Planning, bool, error) {
+	pr := c.Config.Jobs.PlanningReview
+	yearStart := civil.Date{Year: p.end.Year, Month: time.January, Day: 1}
+	cutoff := p.end.AddYears(-(pr.YoungMaxAge + 1))
+	var r struct {
+		Entries  int64 `db:"entries"`
+		People   int64 `db:"people"`
+		Reviewed int64 `db:"reviewed"`
+		Women    int64 `db:"women"`
+		Young    int64 `db:"young"`
+	}
+	if err := c.get(ctx, &r, "digest-planning", p.root, p.root, yearStart, p.end, cutoff, p.end, p.end); err != nil {
+		return nil, false, err
+	}
+	pl := &Planning{
+		Year: p.end.Year, Entries: r.Entries, People: r.People,
+		ReviewedThisYear: r.Reviewed, NotReviewed: r.Entries - r.Reviewed,
+		Women: r.Women, WomenShare: Ratio(r.Women, r.People), WomenTarget: Percent(math.Round(pr.WomenShare * 100)),
+		Young: r.Young, YoungShare: Ratio(r.Young, r.People), YoungTarget: Percent(math.Round(pr.YoungShare * 100)),
+		YoungMaxAge: pr.YoungMaxAge,
+	}
+	return pl, pl.Entries == 0, nil
+}
+
+// evaluationYear is the year whose rating the digest follows: the month's own
+// from the month before the deadline's (when the season opens), else the
+// year before.
+func evaluationYear(end civil.Date, deadline string) (int, civil.Date) {
+	month, day := time.December, 15
+	if m, d, ok := strings.Cut(deadline, "-"); ok {
+		if mi, err := strconv.Atoi(m); err == nil && mi >= 1 && mi <= 12 {
+			month = time.Month(mi)
+		}
+		if di, err := strconv.Atoi(d); err == nil && di >= 1 && di <= 31 {
+			day = di
+		}
+	}
+	y := end.Year
+	if end.Month < month-1 {
+		y--
+	}
+	dl := civil.Date{Year: y, Month: month, Day: min(day, civil.DaysIn(y, month))}
+	return y, dl
+}
+
+func (c *Computer) evaluation(ctx context.Context, p period) (*Evaluation, bool, error) {
+	y, deadline := evaluationYear(p.end, c.Config.Jobs.EvaluationSeason.Deadline)
+	var rows []struct {
+		Rating string `db:"rating"`
+		N      int64  `db:"n"`
+	}
+	if err := c.sel(ctx, &rows, "digest-evaluations", p.root, p.root, y, p.end, p.end); err != nil {
+		return nil, false, err
+	}
+	ev := &Evaluation{Year: y, Deadline: deadline, InProgress: p.end.Before(deadline)}
+	counts := map[string]int64{}
+	for _, r := range rows {
+		ev.Staff += r.N
+		if r.Rating == "" {
+			ev.NotRated += r.N
+			continue
+		}
+		ev.Rated += r.N
+		counts[r.Rating] += r.N
+	}
+	ev.Ratings = distribution(counts, highestFirst(codes.Rating))
+	return ev, ev.Staff == 0, nil
+}
+
+func (c *Computer) deliveries(ctx context.Context, p period) (*Deliveries, bool, error) {
+	loc := c.Config.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	from, to := store.T(p.start.Time(loc)), store.T(p.end.AddDays(1).Time(loc))
+	var byJob []JobCount
+	if err := c.sel(ctx, &byJob, "digest-failed-by-job", p.root, p.root, from, to, p.root); err != nil {
+		return nil, false, err
+	}
+	d := &Deliveries{ByJob: []JobCount{}, List: []FailedDelivery{}}
+	for _, j := range byJob {
+		d.ByJob = append(d.ByJob, j)
+		d.Failed += j.Count
+	}
+	if d.Failed == 0 {
+		return d, true, nil
+	}
+	var list []struct {
+		Job       string     `db:"job"`
+		Recipient string     `db:"recipient"`
+		Subject   string     `db:"subject"`
+		Reply     string     `db:"reply"`
+		CreatedAt store.Time `db:"created_at"`
+	}
+	if err := c.sel(ctx, &list, "digest-failed-list", p.root, p.root, from, to, p.root, listFailed); err != nil {
+		return nil, false, err
+	}
+	for _, f := range list {
+		d.List = append(d.List, FailedDelivery{f.Job, f.Recipient, f.Subject, oneLine(f.Reply), f.CreatedAt.In(loc).Format(time.RFC3339)})
+	}
+	return d, false, nil
+}
+
+// Kinds of data problems, in the order the digest lists them.
+var problemKinds = []string{
+	"no_birth_date", "no_gender", "no_email", "no_rank", "no_education", "no_political_theory", "no_hired_on",
+	"training_no_due", "unit_no_head", "unit_head_unreachable",
+}
+
+func (c *Computer) dataQuality(ctx context.Context, p period) (*DataQuality, bool, error) {
+	var r struct {
+		NoBirthDate         int64 `db:"no_birth_date"`
+		NoGender            int64 `db:"no_gender"`
+		NoEmail             int64 `db:"no_email"`
+		NoRank              int64 `db:"no_rank"`
+		NoEducation         int64 `db:"no_education"`
+		NoPoliticalTheory   int64 `db:"no_political_theory"`
+		NoHiredOn           int64 `db:"no_hired_on"`
+		TrainingNoDue       int64 `db:"training_no_due"`
+		UnitNoHead          int64 `db:"unit_no_head"`
+		UnitHeadUnreachable int64 `db:"unit_head_unreachable"`
+	}
+	if err := c.get(ctx, &r, "digest-data-quality", p.root, p.root, p.end, p.end, p.end); err != nil {
+		return nil, false, err
+	}
+	counts := []int64{r.NoBirthDate, r.NoGender, r.NoEmail, r.NoRank, r.NoEducation, r.NoPoliticalTheory, r.NoHiredOn,
+		r.TrainingNoDue, r.UnitNoHead, r.UnitHeadUnreachable}
+	dq := &DataQuality{Problems: []Problem{}, People: []PersonProblems{}}
+	var personal int64
+	for i, n := range counts {
+		if n > 0 {
+			dq.Problems = append(dq.Problems, Problem{problemKinds[i], n})
+			if i < 7 {
+				personal += n
+			}
+		}
+	}
+	if len(dq.Problems) == 0 {
+		return dq, true, nil
+	}
+	if personal > 0 {
+		var people []struct {
+			Code              string `db:"code"`
+			FullName          string `db:"full_name"`
+			NoBirthDate       int    `db:"no_birth_date"`
+			NoGender          int    `db:"no_gender"`
+			NoEmail           int    `db:"no_email"`
+			NoRank            int    `db:"no_rank"`
+			NoEducation       int    `db:"no_education"`
+			NoPoliticalTheory int    `db:"no_political_theory"`
+			NoHiredOn         int    `db:"no_hired_on"`
+		}
+		if err := c.sel(ctx, &people, "digest-data-quality-people", p.root, p.root, p.end, p.end, listProblems); err != nil {
+			return nil, false, err
+		}
+		for _, x := range people {
+			pp := PersonProblems{StaffCode: x.Code, FullName: x.FullName}
+			for i, f := range []int{x.NoBirthDate, x.NoGender, x.NoEmail, x.NoRank, x.NoEducation, x.NoPoliticalTheory, x.NoHiredOn} {
+				if f != 0 {
+					pp.Kinds = append(pp.Kinds, problemKinds[i])
+				}
+			}
+			dq.People = append(dq.People, pp)
+		}
+	}
+	return dq, false, nil
+}
+
+// Figures returns the report's key figures, to keep for the trend; ok is false
+// when a section they come from failed.
+func (r *Report) Figures() (Figures, bool) {
+	if r.Workforce.Status == StatusError || r.Training.Status == StatusError || r.InTraining.Status == StatusError ||
+		r.Workforce.Data == nil {
+		return Figures{}, false
+	}
+	w := r.Workforce.Data
+	f := Figures{Headcount: w.Headcount, Intellectuals: w.Intellectuals, IntellectualShare: w.IntellectualShare, Ranks: map[string]int64{}}
+	for _, s := range w.Ranks {
+		f.Ranks[s.Code] = s.Count
+	}
+	if t := r.Training.Data; t != nil {
+		f.Started, f.Completed, f.Dropped = t.Totals.Month.Started, t.Totals.Month.Completed, t.Totals.Month.Dropped
+	}
+	if it := r.InTraining.Data; it != nil {
+		f.InTraining = it.People
+	}
+	return f, true
+}
+
+// trend reads the figures kept for the 12 months before the report's and
+// compares. It needs the report's own figures (workforce, training, in
+// training) computed first.
+func (c *Computer) trend(ctx context.Context, p period, r *Report) (*Trend, bool, error) {
+	cur, ok := r.Figures()
+	if !ok {
+		return nil, false, errors.New("the month's own figures are missing (see the sections above)")
+	}
+	stored, err := c.loadFigures(ctx, r.Scope.Key(), p.month.Add(-12), p.month.Add(-1))
+	if err != nil {
+		return nil, false, err
+	}
+	t := &Trend{Months: []MonthFigures{}}
+	for i := -11; i < 0; i++ {
+		m := p.month.Add(i).String()
+		if f, ok := stored[m]; ok {
+			t.Months = append(t.Months, MonthFigures{Month: m, Stored: true, Figures: f})
+		}
+	}
+	t.Months = append(t.Months, MonthFigures{Month: p.month.String(), Figures: cur})
+	change := func(m Month) *Change {
+		f, ok := stored[m.String()]
+		if !ok {
+			return nil
+		}
+		return &Change{Month: m.String(), Headcount: cur.Headcount - f.Headcount,
+			IntellectualShare: cur.IntellectualShare - f.IntellectualShare,
+			Completed:         cur.Completed - f.Completed, InTraining: cur.InTraining - f.InTraining}
+	}
+	t.PreviousMonth = change(p.month.Add(-1))
+	t.YearAgo = change(p.month.Add(-12))
+	if f, ok := stored[p.month.Add(-12).String()]; ok && r.Workforce.Data != nil {
+		t.YearAgoRanks = distribution(f.Ranks, highestFirst(codes.Rank))
+	}
+	return t, false, nil
+}
+
+func (c *Computer) loadFigures(ctx context.Context, scope string, from, to Month) (map[string]Figures, error) {
+	var rows []struct {
+		Month   string `db:"month"`
+		Figures string `db:"figures"`
+	}
+	if err := c.sel(ctx, &rows, "digest-figures-load", scope, from.String(), to.String()); err != nil {
+		return nil, err
+	}
+	out := make(map[string]Figures, len(rows))
+	for _, row := range rows {
+		var f Figures
+		if err := json.Unmarshal([]byte(row.Figures), &f); err != nil {
+			return nil, fmt.Errorf("figures kept for %s: %w", row.Month, err)
+		}
+		out[row.Month] = f
+	}
+	return out, nil
+}
+
+// SaveFigures keeps the key figures of reports (those whose figures are
+// whole), so later digests can show the trend. slot is the run that computed
+// them. It writes in one transaction.
+func (c *Computer) SaveFigures(ctx context.Context, slot time.Time, reports []*Report) error {
+	return c.Store.InTx(ctx, func(tx *sqlx.Tx) error {
+		for _, r := range reports {
+			f, ok := r.Figures()
+			if !ok {
+				continue
+			}
+			b, err := json.Marshal(f)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, c.queries.Get("digest-figures-save"), r.Month, r.Scope.Key(), string(b), store.T(slot)); err != nil {
+				return fmt.Errorf("keep figures of %s: %w", r.Month, err)
+			}
+		}
+		return nil
+	})
+}
+
+// UnitHead is a unit whose head gets the unit's digest.
+type UnitHead struct {
+	Code      string `db:"code"`
+	Name      string `db:"name"`
+	HeadCode  string `db:"head_code"`
+	HeadName  string `db:"head_name"`
+	HeadEmail string `db:"head_email"`
+}
+
+// UnitHeads lists the units whose head is on staff on day and has an address.
+func (c *Computer) UnitHeads(ctx context.Context, day civil.Date) ([]UnitHead, error) {
+	var out []UnitHead
+	err := c.sel(ctx, &out, "digest-unit-heads", day)
+	return out, err
+}
