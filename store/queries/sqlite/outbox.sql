@@ -9,3 +9,31 @@ WHERE id IN (
     LIMIT ?)
 RETURNING id, key, job, recipient, recipient_name, cc, subject, text_body, html_body, attachments,
           message_id, attempts, created_at;
+
+-- name: record-deliveries
+-- The outcomes of a group of attempts, as a JSON array of
+-- {id, state, reply, at, next}: sent (at = when the server accepted it),
+-- retry (next = when to try again) or failed (at = when). A retry or a
+-- failure is recorded only while this worker (the last parameter) holds the
+-- lease; "sent" is recorded in any case unless the row is already sent,
+-- because the message did leave.
+UPDATE deliveries SET
+    state = o.state,
+    reply = o.reply,
+    sent_at = CASE WHEN o.state = 'sent' THEN o.at ELSE deliveries.sent_at END,
+    failed_at = CASE WHEN o.state = 'failed' THEN o.at ELSE deliveries.failed_at END,
+    next_attempt_at = CASE WHEN o.state = 'retry' THEN o.next ELSE deliveries.next_attempt_at END,
+    lease_owner = '',
+    lease_until = NULL
+FROM (SELECT value ->> 'id' AS id, value ->> 'state' AS state, value ->> 'reply' AS reply,
+             value ->> 'at' AS at, value ->> 'next' AS next
+      FROM json_each(?)) AS o
+WHERE deliveries.id = o.id
+  AND CASE WHEN o.state = 'sent' THEN deliveries.state <> 'sent' ELSE deliveries.lease_owner = ? END;
+
+-- name: release-deliveries
+-- Claimed rows that were not tried (shutdown, a lease too short to finish in):
+-- free them at once, without counting the attempt. Parameters: the worker
+-- holding them, a JSON array of ids.
+UPDATE deliveries SET lease_owner = '', lease_until = NULL, attempts = attempts - 1
+WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?));
