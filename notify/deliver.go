@@ -101,6 +101,9 @@ type Deliverer struct {
 	once     sync.Once
 	limiter  *rate.Limiter
 	inFlight atomic.Int64 // claimed rows not yet recorded
+	// writes serialises this deliverer's claims and outcome writes on SQLite:
+	// its lock, when contended, makes the waiter sleep for milliseconds.
+	writes sync.Mutex
 
 	mu         sync.Mutex
 	relayErr   error     // the relay's last refusal
@@ -339,8 +342,10 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 	now := d.Now()
 	until := now.Add(d.Lease)
 	var rows []claimedRow
+	unlock := d.lockWrites()
 	err := d.Store.DB.SelectContext(ctx, &rows, d.Store.Q("claim-deliveries"),
-		d.Owner, store.T(until), store.T(now), store.T(now), n)
+		d.Owner, store.T(until), store.T(now), n)
+	unlock()
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -541,6 +546,7 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 	// Recorded even if ctx ended meanwhile: the messages left.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	defer d.lockWrites()()
 	if len(done) > 0 {
 		b, err := json.Marshal(done)
 		if err != nil {
@@ -552,12 +558,21 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 	}
 	if len(released) > 0 {
 		b, _ := json.Marshal(released)
-		if _, err := d.Store.DB.ExecContext(wctx, d.Store.Q("release-deliveries"), d.Owner, string(b)); err != nil {
+		if _, err := d.Store.DB.ExecContext(wctx, d.Store.Q("release-deliveries"), store.T(d.Now()), d.Owner, string(b)); err != nil {
 			return o, fmt.Errorf("release %d deliveries: %w", len(released), err)
 		}
 	}
 	d.inFlight.Add(-int64(len(group)))
 	return o, nil
+}
+
+// lockWrites takes the write lock on SQLite and returns its release.
+func (d *Deliverer) lockWrites() func() {
+	if d.Store.Dialect != store.SQLite {
+		return func() {}
+	}
+	d.writes.Lock()
+	return d.writes.Unlock
 }
 
 // release frees claimed rows that will not be tried by this process.

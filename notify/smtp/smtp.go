@@ -43,6 +43,9 @@ type Options struct {
 	// IdleTimeout: a connection unused for this long is closed, and not reused.
 	IdleTimeout time.Duration
 	Envelope    notify.Envelope
+	// NoPipelining keeps go-mail's one-command-at-a-time transaction even
+	// where the server offers PIPELINING (tests of both paths).
+	NoPipelining bool
 }
 
 // FromConfig reads Options from the mail section.
@@ -69,13 +72,16 @@ func (o Options) String() string {
 // Relay is a notify.Sender that delivers through one SMTP relay. It is safe
 // for concurrent use: each Send takes a connection of its own from the pool.
 type Relay struct {
-	client *gomail.Client
-	env    notify.Envelope
-	addr   string
-	tls    string
-	user   string
-	idle   time.Duration
-	now    func() time.Time
+	client  *gomail.Client
+	env     notify.Envelope
+	addr    string
+	tls     string
+	user    string
+	idle    time.Duration
+	timeout time.Duration
+	now     func() time.Time
+
+	noPipelining bool
 
 	// dialMu serialises dials: go-mail's choice of SASL mechanism writes to
 	// the shared client. A dial that failed while others waited for it gives
@@ -91,8 +97,9 @@ type Relay struct {
 }
 
 type conn struct {
-	smtp *gosmtp.Client
-	used time.Time
+	smtp       *gosmtp.Client
+	used       time.Time
+	pipelining bool // the server offers PIPELINING
 }
 
 // New checks the options and returns a Relay; it does not dial yet.
@@ -156,7 +163,8 @@ func New(o Options) (*Relay, error) {
 	}
 	return &Relay{
 		client: client, env: o.Envelope, addr: net.JoinHostPort(o.Host, strconv.Itoa(o.Port)),
-		tls: o.TLS, user: o.Username, idle: o.IdleTimeout, now: time.Now,
+		tls: o.TLS, user: o.Username, idle: o.IdleTimeout, timeout: o.Timeout, now: time.Now,
+		noPipelining: o.NoPipelining,
 	}, nil
 }
 
@@ -207,17 +215,35 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retr
 	if err != nil {
 		return "", false, fmt.Errorf("message: %w", err)
 	}
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return "", false, fmt.Errorf("message: %w", err)
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return "", false, fmt.Errorf("message: %w", err)
+	}
 	for try := 0; ; try++ {
 		c, reused, err := r.get(ctx)
 		if err != nil {
 			return "", true, &notify.RelayError{Err: err}
 		}
-		sendErr := r.client.SendWithSMTPClient(c.smtp, msg)
-		if sendErr == nil {
-			r.put(c)
-			return "250 " + msg.ServerResponse(), false, nil
+		var v verdict
+		if canPipeline(c, from, rcpts) {
+			reply, err := pipelined(c, r.timeout, msg, from, rcpts)
+			if err == nil {
+				r.put(c)
+				return reply, false, nil
+			}
+			v = classifyTx(err.(*txError))
+		} else {
+			err := r.client.SendWithSMTPClient(c.smtp, msg)
+			if err == nil {
+				r.put(c)
+				return "250 " + msg.ServerResponse(), false, nil
+			}
+			v = classify(err)
 		}
-		v := classify(sendErr)
 		if v.keep {
 			r.put(c)
 		} else {
@@ -366,7 +392,9 @@ func (r *Relay) dial(ctx context.Context) (*conn, error) {
 		return nil, r.dialErr
 	}
 	r.dialErr = nil
-	return &conn{smtp: sc, used: r.now()}, nil
+	pipelining, _ := sc.Extension("PIPELINING")
+	pipelining = pipelining && !r.noPipelining
+	return &conn{smtp: sc, used: r.now(), pipelining: pipelining}, nil
 }
 
 // dialError says in plain words why the relay could not be used.

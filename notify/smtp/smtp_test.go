@@ -79,6 +79,12 @@ func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.O
 	return d, &bundle{st: st, sink: sink, clock: clock, log: logs, relay: relay}
 }
 
+// bothPaths runs a test with the pipelined transaction and with go-mail's.
+func bothPaths(t *testing.T, fn func(t *testing.T, o smtp.Options)) {
+	t.Run("pipelined", func(t *testing.T) { fn(t, smtp.Options{}) })
+	t.Run("go-mail", func(t *testing.T) { fn(t, smtp.Options{NoPipelining: true}) })
+}
+
 func drain(t *testing.T, d *notify.Deliverer) notify.Outcome {
 	t.Helper()
 	o, err := d.Drain(context.Background())
@@ -91,29 +97,35 @@ func drain(t *testing.T, d *notify.Deliverer) notify.Outcome {
 // Five messages through one worker go over one connection, each accepted
 // once with the Message-ID of its row, and each row records the server's reply.
 func TestSeveralMessagesOnOneConnection(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		sink := smtptest.Start(t, smtptest.Options{Keep: true})
-		d, b := setup(t, st, sink, 5, smtp.Options{})
-		if o := drain(t, d); o.Sent != 5 {
-			t.Fatalf("outcome %+v, want 5 sent", o)
-		}
-		if n := sink.Sessions(); n != 1 {
-			t.Errorf("%d connections for 5 messages, want 1", n)
-		}
-		copies := sink.Copies()
-		for _, r := range notifytest.Rows(t, b.st) {
-			if r.State != "sent" || !strings.HasPrefix(r.Reply, "250 ") || !r.SentAt.Equal(start) || r.Attempts != 1 {
-				t.Errorf("row %d: state %s, attempts %d, reply %q, sent %v", r.ID, r.State, r.Attempts, r.Reply, r.SentAt)
-			}
-			if copies[r.MessageID] != 1 {
-				t.Errorf("row %d (%s) arrived %d times", r.ID, r.MessageID, copies[r.MessageID])
-			}
-		}
-		m := sink.Messages()[0]
-		if m.From != "tochuc@example.vn" || len(m.To) != 1 || m.To[0] != "p1@example.vn" {
-			t.Errorf("envelope from %q to %v", m.From, m.To)
-		}
+	bothPaths(t, func(t *testing.T, o smtp.Options) {
+		storetest.Each(t, func(t *testing.T, st *store.Store) {
+			testSeveralMessagesOnOneConnection(t, st, o)
+		})
 	})
+}
+
+func testSeveralMessagesOnOneConnection(t *testing.T, st *store.Store, o smtp.Options) {
+	sink := smtptest.Start(t, smtptest.Options{Keep: true})
+	d, b := setup(t, st, sink, 5, o)
+	if o := drain(t, d); o.Sent != 5 {
+		t.Fatalf("outcome %+v, want 5 sent", o)
+	}
+	if n := sink.Sessions(); n != 1 {
+		t.Errorf("%d connections for 5 messages, want 1", n)
+	}
+	copies := sink.Copies()
+	for _, r := range notifytest.Rows(t, b.st) {
+		if r.State != "sent" || !strings.HasPrefix(r.Reply, "250 ") || !r.SentAt.Equal(start) || r.Attempts != 1 {
+			t.Errorf("row %d: state %s, attempts %d, reply %q, sent %v", r.ID, r.State, r.Attempts, r.Reply, r.SentAt)
+		}
+		if copies[r.MessageID] != 1 {
+			t.Errorf("row %d (%s) arrived %d times", r.ID, r.MessageID, copies[r.MessageID])
+		}
+	}
+	m := sink.Messages()[0]
+	if m.From != "tochuc@example.vn" || len(m.To) != 1 || m.To[0] != "p1@example.vn" {
+		t.Errorf("envelope from %q to %v", m.From, m.To)
+	}
 }
 
 // Several workers keep one connection each, not one per message.
@@ -169,37 +181,43 @@ func TestTemporaryFailureIsRetriedAndSentOnce(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			storetest.Each(t, func(t *testing.T, st *store.Store) {
-				sink := smtptest.Start(t, smtptest.Options{Hook: tc.hook})
-				d, b := setup(t, st, sink, 1, smtp.Options{})
-				if o := drain(t, d); o.Retry != 1 {
-					t.Fatalf("first pass: %+v, want 1 retry", o)
-				}
-				r := notifytest.Rows(t, st)[0]
-				if r.State != "retry" || !strings.Contains(r.Reply, tc.want) || r.LeaseOwner != "" {
-					t.Fatalf("after the failure: state %s, reply %q, lease %q", r.State, r.Reply, r.LeaseOwner)
-				}
-				// Jitter is ±20% of the 1m first delay.
-				if wait := r.Next.Sub(start); wait < 48*time.Second || wait > 72*time.Second {
-					t.Errorf("next attempt in %v, want about 1m", wait)
-				}
-				if o := drain(t, d); o != (notify.Outcome{}) {
-					t.Fatalf("a pass before the retry time did %+v", o)
-				}
-				b.clock.Add(2 * time.Minute)
-				if o := drain(t, d); o.Sent != 1 {
-					t.Fatalf("retry pass: %+v, want 1 sent", o)
-				}
-				r = notifytest.Rows(t, st)[0]
-				if r.State != "sent" || r.Attempts != 2 || !strings.HasPrefix(r.Reply, "250") {
-					t.Errorf("after the retry: state %s, attempts %d, reply %q", r.State, r.Attempts, r.Reply)
-				}
-				if c := sink.Copies()[r.MessageID]; c != 1 {
-					t.Errorf("accepted %d times, want 1", c)
-				}
+			bothPaths(t, func(t *testing.T, o smtp.Options) {
+				testTemporaryFailure(t, o, tc.hook, tc.want)
 			})
 		})
 	}
+}
+
+func testTemporaryFailure(t *testing.T, o smtp.Options, hook func(string, int, *gosmtp.Conn, io.Reader) error, want string) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sink := smtptest.Start(t, smtptest.Options{Hook: hook})
+		d, b := setup(t, st, sink, 1, o)
+		if o := drain(t, d); o.Retry != 1 {
+			t.Fatalf("first pass: %+v, want 1 retry; %+v", o, notifytest.Rows(t, st))
+		}
+		r := notifytest.Rows(t, st)[0]
+		if r.State != "retry" || !strings.Contains(r.Reply, want) || r.LeaseOwner != "" {
+			t.Fatalf("after the failure: state %s, reply %q, lease %q", r.State, r.Reply, r.LeaseOwner)
+		}
+		// Jitter is ±20% of the 1m first delay.
+		if wait := r.Next.Sub(start); wait < 48*time.Second || wait > 72*time.Second {
+			t.Errorf("next attempt in %v, want about 1m", wait)
+		}
+		if o := drain(t, d); o != (notify.Outcome{}) {
+			t.Fatalf("a pass before the retry time did %+v", o)
+		}
+		b.clock.Add(2 * time.Minute)
+		if o := drain(t, d); o.Sent != 1 {
+			t.Fatalf("retry pass: %+v, want 1 sent", o)
+		}
+		r = notifytest.Rows(t, st)[0]
+		if r.State != "sent" || r.Attempts != 2 || !strings.HasPrefix(r.Reply, "250") {
+			t.Errorf("after the retry: state %s, attempts %d, reply %q", r.State, r.Attempts, r.Reply)
+		}
+		if c := sink.Copies()[r.MessageID]; c != 1 {
+			t.Errorf("accepted %d times, want 1", c)
+		}
+	})
 }
 
 // A permanent refusal fails the row with the server's reply and the time;
@@ -210,41 +228,47 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 		err        error
 		want       string
 	}{
-		{"550 at RCPT TO", "rcpt", smtpErr(550, gosmtp.EnhancedCode{5, 1, 1}, "No such user here"), "RCPT TO: 550 5.1.1 No such user here"},
+		{"550 at RCPT TO", "rcpt", smtpErr(550, gosmtp.EnhancedCode{5, 1, 1}, "No such user here"), "550 5.1.1 No such user here"},
 		{"554 after DATA", "data", smtpErr(554, gosmtp.EnhancedCode{5, 6, 0}, "Content rejected"), "554 5.6.0 Content rejected"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			storetest.Each(t, func(t *testing.T, st *store.Store) {
-				sink := smtptest.Start(t, smtptest.Options{Hook: func(s string, _ int, _ *gosmtp.Conn, _ io.Reader) error {
-					if s == tc.step {
-						return tc.err
-					}
-					return nil
-				}})
-				d, b := setup(t, st, sink, 2, smtp.Options{})
-				if o := drain(t, d); o.Failed != 2 {
-					t.Fatalf("%+v, want 2 failed", o)
-				}
-				for _, r := range notifytest.Rows(t, st) {
-					if r.State != "failed" || !strings.Contains(r.Reply, tc.want) || !r.FailedAt.Equal(start) {
-						t.Errorf("row %d: state %s, reply %q, failed at %v", r.ID, r.State, r.Reply, r.FailedAt)
-					}
-				}
-				before := sink.Steps(tc.step)
-				b.clock.Add(48 * time.Hour)
-				if o := drain(t, d); o != (notify.Outcome{}) {
-					t.Errorf("a failed row was tried again: %+v", o)
-				}
-				if sink.Steps(tc.step) != before {
-					t.Error("the server saw another attempt")
-				}
-				if !strings.Contains(b.log.String(), "delivery: failed") {
-					t.Errorf("no error logged:\n%s", b.log)
-				}
+			bothPaths(t, func(t *testing.T, o smtp.Options) {
+				testPermanentFailure(t, o, tc.step, tc.err, tc.want)
 			})
 		})
 	}
+}
+
+func testPermanentFailure(t *testing.T, o smtp.Options, step string, refusal error, want string) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		sink := smtptest.Start(t, smtptest.Options{Hook: func(s string, _ int, _ *gosmtp.Conn, _ io.Reader) error {
+			if s == step {
+				return refusal
+			}
+			return nil
+		}})
+		d, b := setup(t, st, sink, 2, o)
+		if o := drain(t, d); o.Failed != 2 {
+			t.Fatalf("%+v, want 2 failed", o)
+		}
+		for _, r := range notifytest.Rows(t, st) {
+			if r.State != "failed" || !strings.Contains(r.Reply, want) || !r.FailedAt.Equal(start) {
+				t.Errorf("row %d: state %s, reply %q, failed at %v", r.ID, r.State, r.Reply, r.FailedAt)
+			}
+		}
+		before := sink.Steps(step)
+		b.clock.Add(48 * time.Hour)
+		if o := drain(t, d); o != (notify.Outcome{}) {
+			t.Errorf("a failed row was tried again: %+v", o)
+		}
+		if sink.Steps(step) != before {
+			t.Error("the server saw another attempt")
+		}
+		if !strings.Contains(b.log.String(), "delivery: failed") {
+			t.Errorf("no error logged:\n%s", b.log)
+		}
+	})
 }
 
 // A server that answers the end of DATA later than the timeout: the attempt
@@ -445,9 +469,14 @@ func TestMandatoryTLSWithoutSTARTTLS(t *testing.T) {
 // A pooled connection that the server closed while idle is noticed on use
 // and replaced: the message goes on its first attempt.
 func TestServerClosedIdleConnection(t *testing.T) {
+	bothPaths(t, testServerClosedIdleConnection)
+}
+
+func testServerClosedIdleConnection(t *testing.T, o smtp.Options) {
 	sink := smtptest.Start(t, smtptest.Options{ReadTimeout: 150 * time.Millisecond})
 	st := storetest.New(t, store.SQLite)
-	d, b := setup(t, st, sink, 1, smtp.Options{IdleTimeout: time.Hour})
+	o.IdleTimeout = time.Hour
+	d, b := setup(t, st, sink, 1, o)
 	if o := drain(t, d); o.Sent != 1 {
 		t.Fatalf("%+v", o)
 	}

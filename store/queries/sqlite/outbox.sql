@@ -1,12 +1,14 @@
 -- name: claim-deliveries
--- SQLite has one writer at a time, so the UPDATE itself is the claim.
-UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+-- Take up to N due rows. SQLite has one writer at a time, so the UPDATE
+-- itself is the claim. next_attempt_at moves to the end of the lease: a
+-- claimed row is not due again unless its worker dies and the lease ends.
+-- Parameters: owner, lease end, now, N.
+UPDATE deliveries SET lease_owner = ?1, lease_until = ?2, next_attempt_at = ?2, attempts = attempts + 1
 WHERE id IN (
-    SELECT id FROM deliveries
-    WHERE state IN ('pending', 'retry') AND next_attempt_at <= ?
-      AND (lease_until IS NULL OR lease_until < ?)
+    SELECT id FROM deliveries INDEXED BY deliveries_due
+    WHERE state IN ('pending', 'retry') AND next_attempt_at <= ?3
     ORDER BY next_attempt_at, id
-    LIMIT ?)
+    LIMIT ?4)
 RETURNING id, key, job, recipient, recipient_name, cc, subject, text_body, html_body, attachments,
           message_id, attempts, created_at;
 
@@ -33,7 +35,7 @@ WHERE deliveries.id = o.id
 
 -- name: release-deliveries
 -- Claimed rows that were not tried (shutdown, a lease too short to finish in):
--- free them at once, without counting the attempt. Parameters: the worker
--- holding them, a JSON array of ids.
-UPDATE deliveries SET lease_owner = '', lease_until = NULL, attempts = attempts - 1
+-- free them at once, without counting the attempt. Parameters: now, the
+-- worker holding them, a JSON array of ids.
+UPDATE deliveries SET lease_owner = '', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ?
 WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?));
