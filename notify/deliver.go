@@ -300,11 +300,14 @@ func (d *Deliverer) sleep(ctx context.Context, wait time.Duration, wakeable bool
 func (d *Deliverer) budget(ctx context.Context) (int, error) {
 	n := d.BatchSize
 	if d.MaxPerHour > 0 {
+		// In flight first: a group recorded meanwhile is then counted twice
+		// (safe), never not at all.
+		inFlight := int(d.inFlight.Load())
 		var sent int
 		if err := d.Store.DB.GetContext(ctx, &sent, d.Store.Q("sent-since"), store.T(d.Now().Add(-time.Hour))); err != nil {
 			return 0, fmt.Errorf("hourly cap: %w", err)
 		}
-		n = min(n, d.MaxPerHour-sent-int(d.inFlight.Load()))
+		n = min(n, d.MaxPerHour-sent-inFlight)
 		if n <= 0 {
 			return 0, nil
 		}
