@@ -451,8 +451,8 @@ func (d *Deliverer) relayRefused(err *RelayError, until time.Time) {
 	d.relayErr, d.relayUntil = err, until
 	d.mu.Unlock()
 	if first {
-		d.Log.Error("delivery: the mail relay refused us; messages wait and are retried",
-			"err", err, "next", until.Format(time.RFC3339))
+		d.Log.Error("delivery: the mail relay refused us; sending paused",
+			"err", err, "until", until.Format(time.RFC3339))
 	}
 }
 

@@ -75,6 +75,8 @@ type Server struct {
 	ids      map[string]int
 	steps    map[string]int
 	sessions int
+	open     int
+	closed   chan struct{} // signalled when a session ends
 	auths    int
 	accepted int
 }
@@ -92,7 +94,7 @@ func Start(t testing.TB, o Options) *Server {
 
 // Listen runs a server until Close (for programs; tests use Start).
 func Listen(o Options) (*Server, error) {
-	s := &Server{opts: o, ids: map[string]int{}, steps: map[string]int{}}
+	s := &Server{opts: o, ids: map[string]int{}, steps: map[string]int{}, closed: make(chan struct{}, 1)}
 	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
 	s.srv.Domain = "sink.test"
 	s.srv.MaxRecipients = 100
@@ -176,6 +178,7 @@ func (discardLog) Println(...any)        {}
 func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
 	s.mu.Lock()
 	s.sessions++
+	s.open++
 	n := s.sessions
 	s.mu.Unlock()
 	return &session{s: s, c: c, n: n}, nil
@@ -269,7 +272,35 @@ func (ss *session) Data(r io.Reader) error {
 
 func (ss *session) Reset() { ss.from, ss.to = "", nil }
 
-func (ss *session) Logout() error { return nil }
+func (ss *session) Logout() error {
+	ss.s.mu.Lock()
+	ss.s.open--
+	ss.s.mu.Unlock()
+	select {
+	case ss.s.closed <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// WaitIdle waits until no connection is open (the client closed them all,
+// or died), or until timeout; it reports whether none is open.
+func (s *Server) WaitIdle(timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		open := s.open
+		s.mu.Unlock()
+		if open == 0 {
+			return true
+		}
+		select {
+		case <-s.closed:
+		case <-deadline:
+			return false
+		}
+	}
+}
 
 // messageID reads the Message-ID header of a message.
 func messageID(data []byte) string {

@@ -341,7 +341,7 @@ func TestAuthRequiredAndWrongPassword(t *testing.T) {
 				if n := sink.AuthAttempts() + sink.Steps("mail"); n > 1 {
 					t.Errorf("the relay was asked %d times for 10 messages, want once", n)
 				}
-				if !strings.Contains(b.log.String(), "the mail relay refused us") {
+				if !strings.Contains(b.log.String(), "the mail relay refused us; sending paused") {
 					t.Errorf("no clear log line:\n%s", b.log)
 				}
 				if strings.Contains(b.log.String(), secret) {
