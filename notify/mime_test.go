@@ -179,3 +179,40 @@ func TestBadAddressesNeverReachTheOutbox(t *testing.T) {
 		})
 	}
 }
+
+// With a transport that takes 8-bit text the bodies go as UTF-8, except when
+// a line is longer than SMTP's 998 octets: then quoted-printable.
+func TestEightBitUnlessLongLines(t *testing.T) {
+	long := strings.Repeat("Bồi dưỡng ", 150) // 1,650 octets on one line
+	cases := []struct {
+		name     string
+		eightBit bool
+		html     string
+		want     string
+	}{
+		{"8BITMIME", true, "<p>Kính gửi</p>", "Content-Transfer-Encoding: 8bit"},
+		{"no 8BITMIME", false, "<p>Kính gửi</p>", "Content-Transfer-Encoding: quoted-printable"},
+		{"a long line", true, "<p>" + long + "</p>", "Content-Transfer-Encoding: quoted-printable"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := envelope
+			env.EightBit = tc.eightBit
+			msg, err := notify.Build(&notify.Message{ID: 1, MessageID: "<x@example.vn>", Job: "j",
+				To: notify.Recipient{Email: "a@example.vn"}, Subject: "s", Text: "Kính gửi", HTML: tc.html, Created: start}, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			msg.WriteTo(&b)
+			if !strings.Contains(b.String(), tc.want) {
+				t.Errorf("lacks %q:\n%s", tc.want, b.String())
+			}
+			for _, line := range strings.Split(b.String(), "\r\n") {
+				if len(line) > 998 {
+					t.Errorf("a line of %d octets", len(line))
+				}
+			}
+		})
+	}
+}

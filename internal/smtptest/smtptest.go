@@ -53,6 +53,7 @@ type Options struct {
 // Message is one accepted message.
 type Message struct {
 	From      string
+	Body      string // the BODY parameter of MAIL FROM (8BITMIME)
 	To        []string
 	MessageID string
 	Data      []byte // with Keep
@@ -190,6 +191,7 @@ type session struct {
 	n    int
 	user string
 	from string
+	body string
 	to   []string
 }
 
@@ -224,7 +226,7 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+func (ss *session) Mail(from string, opts *smtp.MailOptions) error {
 	if ss.s.opts.Users != nil && ss.user == "" {
 		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
 	}
@@ -232,6 +234,9 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 		return err
 	}
 	ss.from = from
+	if opts != nil {
+		ss.body = string(opts.Body)
+	}
 	return nil
 }
 
@@ -253,7 +258,7 @@ func (ss *session) Data(r io.Reader) error {
 		return err
 	}
 	id := messageID(buf.Bytes())
-	m := Message{From: ss.from, To: ss.to, MessageID: id, Session: ss.n, User: ss.user}
+	m := Message{From: ss.from, Body: ss.body, To: ss.to, MessageID: id, Session: ss.n, User: ss.user}
 	_, m.TLS = ss.c.TLSConnectionState()
 	if ss.s.opts.Keep {
 		m.Data = buf.Bytes()
@@ -270,7 +275,7 @@ func (ss *session) Data(r io.Reader) error {
 	return nil
 }
 
-func (ss *session) Reset() { ss.from, ss.to = "", nil }
+func (ss *session) Reset() { ss.from, ss.body, ss.to = "", "", nil }
 
 func (ss *session) Logout() error {
 	ss.s.mu.Lock()

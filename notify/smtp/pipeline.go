@@ -66,13 +66,17 @@ func canPipeline(c *conn, from string, rcpts []string) bool {
 // DATA waits for their replies, so that a refused copy never leaves a
 // message half-addressed. After a refusal the transaction is reset, so the
 // connection can carry the next message.
-func pipelined(c *conn, timeout time.Duration, msg *gomail.Msg, from string, rcpts []string) (string, error) {
+func pipelined(c *conn, timeout time.Duration, msg *gomail.Msg, from string, rcpts []string, eightBit bool) (string, error) {
 	if err := c.smtp.UpdateDeadline(timeout); err != nil {
 		return "", &txError{Step: "connection", Err: err, Broken: true}
 	}
 	t := c.smtp.Text
 	single := len(rcpts) == 1
-	fmt.Fprintf(t.W, "MAIL FROM:%s\r\n", from)
+	body := ""
+	if eightBit {
+		body = " BODY=8BITMIME" // RFC 6152
+	}
+	fmt.Fprintf(t.W, "MAIL FROM:%s%s\r\n", from, body)
 	for _, r := range rcpts {
 		fmt.Fprintf(t.W, "RCPT TO:%s\r\n", r)
 	}
@@ -154,12 +158,19 @@ func writeData(w *bufio.Writer, msg *gomail.Msg) error {
 		}
 		return dw.Close()
 	}
-	if len(b) > 0 && b[0] == '.' {
+	if !bytes.HasSuffix(b, []byte("\r\n")) {
+		buf.WriteString("\r\n")
+	}
+	buf.WriteString(".\r\n")
+	b = buf.Bytes()
+	if b[0] == '.' {
 		w.WriteByte('.')
 	}
+	// Usually no line starts with a dot and the whole message, terminator
+	// included, goes in one write.
 	for {
 		i := bytes.Index(b, []byte("\n."))
-		if i < 0 {
+		if i < 0 || i+2 == len(b)-2 { // the terminator's own "\n.\r\n"
 			break
 		}
 		w.Write(b[:i+1])
@@ -167,10 +178,6 @@ func writeData(w *bufio.Writer, msg *gomail.Msg) error {
 		b = b[i+1:]
 	}
 	w.Write(b)
-	if !bytes.HasSuffix(buf.Bytes(), []byte("\r\n")) {
-		w.WriteString("\r\n")
-	}
-	w.WriteString(".\r\n")
 	return w.Flush()
 }
 

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"os"
 	"regexp"
 	"strconv"
@@ -100,6 +101,7 @@ type conn struct {
 	smtp       *gosmtp.Client
 	used       time.Time
 	pipelining bool // the server offers PIPELINING
+	eightBit   bool // the server offers 8BITMIME
 }
 
 // New checks the options and returns a Relay; it does not dial yet.
@@ -211,15 +213,21 @@ func authOptions(o Options) ([]gomail.Option, error) {
 // failure to connect, to start TLS or to log in, or a refused sender, is a
 // *notify.RelayError.
 func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retry bool, err error) {
-	msg, err := notify.Build(m, r.env)
-	if err != nil {
-		return "", false, fmt.Errorf("message: %w", err)
+	built := map[bool]*gomail.Msg{} // by 8BITMIME of the connection
+	build := func(eightBit bool) (*gomail.Msg, error) {
+		if msg, ok := built[eightBit]; ok {
+			return msg, nil
+		}
+		env := r.env
+		env.EightBit = eightBit
+		msg, err := notify.Build(m, env)
+		if err != nil {
+			return nil, fmt.Errorf("message: %w", err)
+		}
+		built[eightBit] = msg
+		return msg, nil
 	}
-	from, err := msg.GetSender(false)
-	if err != nil {
-		return "", false, fmt.Errorf("message: %w", err)
-	}
-	rcpts, err := msg.GetRecipients()
+	from, rcpts, err := r.envelopeOf(m)
 	if err != nil {
 		return "", false, fmt.Errorf("message: %w", err)
 	}
@@ -228,9 +236,14 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retr
 		if err != nil {
 			return "", true, &notify.RelayError{Err: err}
 		}
+		msg, err := build(c.eightBit)
+		if err != nil {
+			r.put(c)
+			return "", false, err
+		}
 		var v verdict
 		if canPipeline(c, from, rcpts) {
-			reply, err := pipelined(c, r.timeout, msg, from, rcpts)
+			reply, err := pipelined(c, r.timeout, msg, from, rcpts, c.eightBit)
 			if err == nil {
 				r.put(c)
 				return reply, false, nil
@@ -260,6 +273,20 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retr
 		}
 		return "", v.retry, e
 	}
+}
+
+// envelopeOf is the SMTP envelope of m, as go-mail writes it: "<a@b.vn>".
+func (r *Relay) envelopeOf(m *notify.Message) (from string, rcpts []string, err error) {
+	f, err := mail.ParseAddress(r.env.From)
+	if err != nil {
+		return "", nil, fmt.Errorf("mail.from: %w", err)
+	}
+	from = (&mail.Address{Address: f.Address}).String()
+	rcpts = append(rcpts, (&mail.Address{Address: m.To.Email}).String())
+	for _, c := range m.Cc {
+		rcpts = append(rcpts, (&mail.Address{Address: c.Email}).String())
+	}
+	return from, rcpts, nil
 }
 
 // verdict is what a send error means for the message and the connection.
@@ -394,7 +421,8 @@ func (r *Relay) dial(ctx context.Context) (*conn, error) {
 	r.dialErr = nil
 	pipelining, _ := sc.Extension("PIPELINING")
 	pipelining = pipelining && !r.noPipelining
-	return &conn{smtp: sc, used: r.now(), pipelining: pipelining}, nil
+	eightBit, _ := sc.Extension("8BITMIME")
+	return &conn{smtp: sc, used: r.now(), pipelining: pipelining, eightBit: eightBit}, nil
 }
 
 // dialError says in plain words why the relay could not be used.

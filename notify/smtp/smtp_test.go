@@ -126,6 +126,12 @@ func testSeveralMessagesOnOneConnection(t *testing.T, st *store.Store, o smtp.Op
 	if m.From != "tochuc@example.vn" || len(m.To) != 1 || m.To[0] != "p1@example.vn" {
 		t.Errorf("envelope from %q to %v", m.From, m.To)
 	}
+	// The server offers 8BITMIME: the Vietnamese text goes as it is,
+	// declared so in MAIL FROM.
+	if m.Body != "8BITMIME" || !bytes.Contains(m.Data, []byte("Content-Transfer-Encoding: 8bit")) ||
+		!bytes.Contains(m.Data, []byte("Kính gửi đồng chí Nguyễn Văn Số 1")) {
+		t.Errorf("BODY=%q, message:\n%s", m.Body, m.Data)
+	}
 }
 
 // Several workers keep one connection each, not one per message.
