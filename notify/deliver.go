@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"golang.org/x/time/rate"
 
 	"github.com/tickler-dev/tickler/store"
@@ -104,6 +106,9 @@ type Deliverer struct {
 	// writes serialises this deliverer's claims and outcome writes on SQLite:
 	// its lock, when contended, makes the waiter sleep for milliseconds.
 	writes sync.Mutex
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sqlx.Stmt // prepared once, reused by every claim and write
 
 	mu         sync.Mutex
 	relayErr   error     // the relay's last refusal
@@ -346,8 +351,7 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 	until := now.Add(d.Lease)
 	var rows []claimedRow
 	unlock := d.lockWrites()
-	err := d.Store.DB.SelectContext(ctx, &rows, d.Store.Q("claim-deliveries"),
-		d.Owner, store.T(until), store.T(now), n)
+	err := d.stmt(ctx, "claim-deliveries").SelectContext(ctx, &rows, d.Owner, store.T(until), store.T(now), n)
 	unlock()
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
@@ -481,15 +485,23 @@ func (d *Deliverer) relayPause() time.Time {
 	return until
 }
 
-// record writes outcomes as they come: all that arrived while the previous
-// write ran go in the next one, so under load a write covers many rows and
-// when idle a row is written at once.
+// recordWait is how long an outcome waits for others to share its write. One
+// write per few rows costs a transaction each (at thousands of messages a
+// second, most of the database's work); waiting longer widens the window in
+// which a crash leaves a sent message unrecorded, to be sent again.
+const recordWait = 10 * time.Millisecond
+
+// record writes outcomes in groups: what arrives within recordWait of a
+// group's first outcome, up to maxGroup rows, goes in one write.
 func (d *Deliverer) record(ctx context.Context, results <-chan result) (Outcome, error) {
 	var total Outcome
 	var firstErr error
 	const maxGroup = 1000
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for r := range results {
 		group := []result{r}
+		timer.Reset(recordWait)
 	more:
 		for len(group) < maxGroup {
 			select {
@@ -498,10 +510,11 @@ func (d *Deliverer) record(ctx context.Context, results <-chan result) (Outcome,
 					break more
 				}
 				group = append(group, r)
-			default:
+			case <-timer.C:
 				break more
 			}
 		}
+		timer.Stop()
 		o, err := d.flushRetrying(ctx, group)
 		total.add(o)
 		if err != nil && firstErr == nil {
@@ -555,18 +568,57 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 		if err != nil {
 			return Outcome{}, err
 		}
-		if _, err := d.Store.DB.ExecContext(wctx, d.Store.Q("record-deliveries"), string(b), d.Owner); err != nil {
+		if _, err := d.stmt(wctx, "record-deliveries").ExecContext(wctx, string(b), d.Owner); err != nil {
 			return Outcome{}, fmt.Errorf("record %d deliveries: %w", len(done), err)
 		}
 	}
 	if len(released) > 0 {
 		b, _ := json.Marshal(released)
-		if _, err := d.Store.DB.ExecContext(wctx, d.Store.Q("release-deliveries"), store.T(d.Now()), d.Owner, string(b)); err != nil {
+		if _, err := d.stmt(wctx, "release-deliveries").ExecContext(wctx, store.T(d.Now()), d.Owner, string(b)); err != nil {
 			return o, fmt.Errorf("release %d deliveries: %w", len(released), err)
 		}
 	}
 	d.inFlight.Add(-int64(len(group)))
 	return o, nil
+}
+
+// querier runs a named query, prepared or not.
+type querier interface {
+	SelectContext(ctx context.Context, dest any, args ...any) error
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+}
+
+// plain runs a query unprepared.
+type plain struct {
+	db   *sqlx.DB
+	text string
+}
+
+func (p plain) SelectContext(ctx context.Context, dest any, args ...any) error {
+	return p.db.SelectContext(ctx, dest, p.text, args...)
+}
+
+func (p plain) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return p.db.ExecContext(ctx, p.text, args...)
+}
+
+// stmt returns the named query prepared (preparing it the first time), or
+// unprepared while the database cannot prepare it (an outage).
+func (d *Deliverer) stmt(ctx context.Context, name string) querier {
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	if s, ok := d.stmts[name]; ok {
+		return s
+	}
+	s, err := d.Store.DB.PreparexContext(ctx, d.Store.Q(name))
+	if err != nil {
+		return plain{d.Store.DB, d.Store.Q(name)}
+	}
+	if d.stmts == nil {
+		d.stmts = map[string]*sqlx.Stmt{}
+	}
+	d.stmts[name] = s
+	return s
 }
 
 // lockWrites takes the write lock on SQLite and returns its release.

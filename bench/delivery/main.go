@@ -15,6 +15,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,6 +107,8 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 		Workers: workers, BatchSize: batch, Lease: 2 * time.Minute, Timeout: 30 * time.Second,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
+	var busy atomic.Int64 // time workers spent sending
+	d.Observe = func(_ string, took time.Duration) { busy.Add(int64(took)) }
 	if cpu != "" {
 		f, err := os.Create(cpu)
 		if err != nil {
@@ -126,6 +129,7 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 	fmt.Printf("database %s, %d messages of %d bytes, %d connections, batches of %d\n", driver, n, size, workers, batch)
 	fmt.Printf("plan:     %6.2fs  %8.0f msgs/s\n", planned.Seconds(), float64(n)/planned.Seconds())
 	fmt.Printf("deliver:  %6.2fs  %8.0f msgs/s\n", delivered.Seconds(), float64(n)/delivered.Seconds())
+	fmt.Printf("workers busy sending %.0f%% of the time\n", 100*float64(busy.Load())/float64(workers)/float64(delivered))
 	fmt.Printf("together: %6.2fs  %8.0f msgs/s\n", (planned + delivered).Seconds(), float64(n)/(planned+delivered).Seconds())
 	fmt.Printf("RESULT deliver_rate=%.0f plan_rate=%.0f size=%d\n", float64(n)/delivered.Seconds(), float64(n)/planned.Seconds(), size)
 	return nil

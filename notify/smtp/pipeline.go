@@ -139,10 +139,9 @@ func pipelined(c *conn, timeout time.Duration, msg *gomail.Msg, from string, rcp
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// writeData writes msg as the content of DATA, dot-stuffed and ended with
-// CRLF.CRLF. textproto's DotWriter does the same a byte at a time; go-mail
-// writes CRLF line ends, so whole runs between "\n." can be copied. A
-// message with a bare LF (never from go-mail) still goes through DotWriter.
+// writeData writes msg as the content of DATA, with CRLF line ends,
+// dot-stuffed and ended with CRLF.CRLF: what textproto's DotWriter does a
+// byte at a time, in a few bulk copies.
 func writeData(w *bufio.Writer, msg *gomail.Msg) error {
 	buf := buffers.Get().(*bytes.Buffer)
 	defer buffers.Put(buf)
@@ -152,11 +151,11 @@ func writeData(w *bufio.Writer, msg *gomail.Msg) error {
 	}
 	b := buf.Bytes()
 	if bytes.Count(b, []byte("\n")) != bytes.Count(b, []byte("\r\n")) {
-		dw := textproto.NewWriter(w).DotWriter()
-		if _, err := dw.Write(b); err != nil {
-			return err
-		}
-		return dw.Close()
+		// 8-bit bodies keep the templates' bare LFs: SMTP wants CRLF.
+		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
+		buf.Reset()
+		buf.Write(b)
+		b = buf.Bytes()
 	}
 	if !bytes.HasSuffix(b, []byte("\r\n")) {
 		buf.WriteString("\r\n")
