@@ -74,8 +74,8 @@ func (p RetryPolicy) Next(now, created time.Time, attempts int) (at time.Time, o
 
 // Deliverer works the outbox off. A claimer takes due rows in batches with a
 // lease (the next batch is claimed while the current one is sent), Workers
-// send them through Sender side by side, and a recorder writes the outcomes,
-// all that finished since its last write in one statement. A row is marked
+// send them through Sender side by side, and a recorder writes the outcomes
+// in groups, one statement for each. A row is marked
 // sent only after the transport accepted its message; a row whose lease would
 // run out before its send could finish is not sent but released, so that two
 // workers never send the same row.
@@ -243,14 +243,17 @@ func (d *Deliverer) claimLoop(ctx context.Context, queue chan<- claimed, drain b
 			continue
 		}
 		n, err := d.budget(ctx)
-		if err != nil || n == 0 {
+		if err == nil && n == 0 {
 			if drain || ctx.Err() != nil {
-				return err
+				return nil // the hourly cap is reached, or shutdown
 			}
 			d.sleep(ctx, d.Poll, false)
 			continue
 		}
-		batch, err := d.claim(ctx, n)
+		var batch []claimed
+		if err == nil {
+			batch, err = d.claim(ctx, n)
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			if drain {
