@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/mail"
 	"os"
@@ -27,8 +28,8 @@ import (
 	"github.com/tickler-dev/tickler/notify"
 )
 
-// Options say how to reach the relay. Password is a secret: Options is never
-// logged (LogValue leaves it out).
+// Options say how to reach the relay. Password is a secret: printed or
+// logged, Options shows everything but it (String, GoString, LogValue).
 type Options struct {
 	Host     string
 	Port     int
@@ -69,6 +70,12 @@ func (o Options) String() string {
 	}
 	return fmt.Sprintf("smtp://%s%s (tls %s)", who, net.JoinHostPort(o.Host, strconv.Itoa(o.Port)), o.TLS)
 }
+
+// GoString is String, for %#v.
+func (o Options) GoString() string { return o.String() }
+
+// LogValue is String, for slog.
+func (o Options) LogValue() slog.Value { return slog.StringValue(o.String()) }
 
 // Relay is a notify.Sender that delivers through one SMTP relay. It is safe
 // for concurrent use: each Send takes a connection of its own from the pool.

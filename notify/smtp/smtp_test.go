@@ -3,6 +3,7 @@ package smtp_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -510,5 +511,20 @@ func TestIdleTimeoutRedials(t *testing.T) {
 	drain(t, d)
 	if n := sink.Sessions(); n != 2 {
 		t.Errorf("%d connections, want 2", n)
+	}
+}
+
+// Options printed or logged by mistake do not show the password.
+func TestOptionsHideThePassword(t *testing.T) {
+	o := smtp.Options{Host: "smtp.example.vn", Port: 587, TLS: "mandatory", Username: "tickler", Password: "pw-9f3Q"}
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("relay", "options", o)
+	for _, s := range []string{fmt.Sprint(o), fmt.Sprintf("%v %+v %#v %s", o, o, o, o), logged.String()} {
+		if strings.Contains(s, "pw-9f3Q") {
+			t.Errorf("password shown: %s", s)
+		}
+		if !strings.Contains(s, "smtp://tickler@smtp.example.vn:587") {
+			t.Errorf("relay not described: %s", s)
+		}
 	}
 }
