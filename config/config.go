@@ -82,6 +82,9 @@ type SMTP struct {
 	CAFile string `yaml:"ca_file"`
 	// HeloName is the name tickler gives in EHLO; default the host name.
 	HeloName string `yaml:"helo_name"`
+	// IdleTimeout: a pooled connection unused for this long is closed, before
+	// the relay's own idle limit drops it.
+	IdleTimeout Duration `yaml:"idle_timeout"`
 }
 
 // Delivery sets how the outbox is worked off.
@@ -288,4 +291,7 @@ type MonthlyDigest struct {
 type DeliveryFailures struct {
 	Schedule   `yaml:",inline"`
 	Recipients `yaml:",inline"`
+	// Lookback: failures older than this at a run are not reported (the
+	// daemon was down longer); they stay in tickler status.
+	Lookback Duration `yaml:"lookback"`
 }

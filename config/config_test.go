@@ -349,6 +349,7 @@ func TestFull(t *testing.T) {
 	check("mail.smtp", m.SMTP, config.SMTP{
 		Host: "smtp.example.vn", Port: 465, TLS: "implicit", Auth: "plain", Username: "tickler",
 		Password: "s3cr3t-from-file", PasswordFile: "testdata/smtp-password.txt", HeloName: "tickler.example.vn",
+		IdleTimeout: dur("45s"),
 	})
 	check("mail.delivery", m.Delivery, config.Delivery{
 		Workers: 2, BatchSize: 50, Lease: dur("5m"), Timeout: dur("1m"), MaxAttempts: 5, MaxAge: dur("36h"),
@@ -385,6 +386,7 @@ func TestFull(t *testing.T) {
 	check("evaluation-season", []any{j.EvaluationSeason.IsEnabled(), j.EvaluationSeason.Deadline}, []any{false, "12-10"})
 	check("monthly-digest", []any{j.MonthlyDigest.To, *j.MonthlyDigest.UnitHeads}, []any{[]string{"leadership"}, false})
 	check("delivery-failures.to", j.DeliveryFailures.To, []string{"hr", "board"})
+	check("delivery-failures.lookback", j.DeliveryFailures.Lookback, dur("7d"))
 	check("sample", c.Sample, config.Sample{Staff: 200, Seed: 7})
 	check("warnings", c.Warnings(), []string(nil))
 }

@@ -75,6 +75,7 @@ func (m *Mail) setDefaults() {
 func (s *SMTP) setDefaults() {
 	s.Port = 587
 	s.TLS = "mandatory"
+	s.IdleTimeout = Duration(30 * time.Second) // below common relays' limits (postfix: 300s)
 }
 
 func (d *Delivery) setDefaults() {
@@ -185,4 +186,5 @@ func (j *MonthlyDigest) setDefaults() {
 func (j *DeliveryFailures) setDefaults() {
 	j.Schedule = schedule("0 8 * * *", Duration(12*time.Hour))
 	j.Recipients = Recipients{To: []string{ListHR}}
+	j.Lookback = Duration(30 * day)
 }

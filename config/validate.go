@@ -225,6 +225,7 @@ func (v *validator) smtp(s *SMTP, used bool) {
 		v.errorf(p+"port", "%d is not a port (1 to 65535)", s.Port)
 	}
 	v.oneOf(p+"tls", s.TLS, "mandatory", "implicit", "opportunistic", "none")
+	v.positive(p+"idle_timeout", s.IdleTimeout)
 	s.Auth = strings.ToLower(s.Auth)
 	if !slices.Contains(smtpAuths, s.Auth) {
 		v.errorf(p+"auth", "%s is not one of %s", v.show(p+"auth", s.Auth), strings.Join(smtpAuths[1:], ", "))
@@ -427,6 +428,7 @@ func (v *validator) jobs(c *Config) {
 	{
 		const p = "jobs.delivery-failures"
 		v.job(c, p, &j.DeliveryFailures.Schedule, &j.DeliveryFailures.Recipients, false)
+		v.positive(p+".lookback", j.DeliveryFailures.Lookback)
 	}
 	v.emptyLists(c)
 }

@@ -2,12 +2,19 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/jmoiron/sqlx"
+	"golang.org/x/time/rate"
 
 	"github.com/tickler-dev/tickler/store"
 )
@@ -15,10 +22,23 @@ import (
 // Sender hands one message to its transport. A nil error means the transport
 // accepted the message (reply is the server's answer, if any). On failure,
 // retry says whether trying again later may succeed (a 4xx reply, a network
-// error, a timeout) or not (a 5xx reply, a refused address).
+// error, a timeout) or not (a 5xx reply, a refused address). An error wrapping
+// a *RelayError says the transport itself is unusable for now.
 type Sender interface {
 	Send(ctx context.Context, m *Message) (reply string, retry bool, err error)
 }
+
+// RelayError is a failure of the transport rather than of one message: the
+// relay cannot be reached, refuses TLS or our login, or refuses our sender
+// address. Every message would fail the same way, so the Deliverer gives the
+// messages it holds this outcome without trying each one (a wrong password is
+// not tried a hundred times), and claims nothing more until the retry time.
+type RelayError struct{ Err error }
+
+func (e *RelayError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *RelayError) Unwrap() error { return e.Err }
 
 // RetryPolicy decides when a failed message is tried again.
 type RetryPolicy struct {
@@ -52,27 +72,50 @@ func (p RetryPolicy) Next(now, created time.Time, attempts int) (at time.Time, o
 	return now.Add(d + jitter), true
 }
 
-// Deliverer works the outbox off: it claims due rows with a lease, sends them
-// through Sender with a few workers, and records each outcome.
+// Deliverer works the outbox off. A claimer takes due rows in batches with a
+// lease (the next batch is claimed while the current one is sent), Workers
+// send them through Sender side by side, and a recorder writes the outcomes
+// in groups, one statement for each. A row is marked
+// sent only after the transport accepted its message; a row whose lease would
+// run out before its send could finish is not sent but released, so that two
+// workers never send the same row.
 type Deliverer struct {
-	Store     *store.Store
-	Sender    Sender
-	Policy    RetryPolicy
-	Owner     string // this process's name in lease_owner
-	Workers   int
-	BatchSize int
-	Lease     time.Duration
-	Poll      time.Duration
-	Now       func() time.Time
-	Log       *slog.Logger
+	Store  *store.Store
+	Sender Sender
+	Policy RetryPolicy
+	// Owner is this deliverer's name in lease_owner; unique per process.
+	Owner     string
+	Workers   int           // messages in flight at once (SMTP connections)
+	BatchSize int           // rows claimed at once
+	Lease     time.Duration // how long a claim holds
+	Timeout   time.Duration // per message; at most Lease
+	Poll      time.Duration // how often an idle deliverer looks for due rows
+	// RatePerSecond limits messages per second (0: unlimited); MaxPerHour
+	// caps the messages sent in any hour, counted in the database (0: none).
+	RatePerSecond float64
+	MaxPerHour    int
+	Now           func() time.Time
+	Log           *slog.Logger
 	// Observe, when set, is told every outcome (metrics).
 	Observe func(state string, took time.Duration)
 
-	wake chan struct{}
-	once sync.Once
+	wake     chan struct{}
+	once     sync.Once
+	limiter  *rate.Limiter
+	inFlight atomic.Int64 // claimed rows not yet recorded
+	// writes serialises this deliverer's claims and outcome writes on SQLite:
+	// its lock, when contended, makes the waiter sleep for milliseconds.
+	writes sync.Mutex
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sqlx.Stmt // prepared once, reused by every claim and write
+
+	mu         sync.Mutex
+	relayErr   error     // the relay's last refusal
+	relayUntil time.Time // no sends before this after a refusal
 }
 
-// Outcome counts what one pass did.
+// Outcome counts what the deliverer did.
 type Outcome struct {
 	Sent, Retry, Failed int
 }
@@ -91,6 +134,9 @@ func (d *Deliverer) init() {
 		if d.Lease <= 0 {
 			d.Lease = 2 * time.Minute
 		}
+		if d.Timeout <= 0 || d.Timeout > d.Lease {
+			d.Timeout = d.Lease / 2
+		}
 		if d.Poll <= 0 {
 			d.Poll = 5 * time.Second
 		}
@@ -99,6 +145,11 @@ func (d *Deliverer) init() {
 		}
 		if d.Log == nil {
 			d.Log = slog.Default()
+		}
+		if d.RatePerSecond > 0 {
+			// A burst of one second's messages: claims take what has
+			// accumulated, so the average holds without a claim per message.
+			d.limiter = rate.NewLimiter(rate.Limit(d.RatePerSecond), max(1, int(math.Ceil(d.RatePerSecond))))
 		}
 	})
 }
@@ -113,79 +164,173 @@ func (d *Deliverer) Wake() {
 }
 
 // Run delivers until ctx ends, polling for due rows and waking on Wake. A
-// database error is logged once per outage and retried.
+// database error is logged once per outage and retried. On return, messages
+// in flight have finished (each within Timeout) and rows claimed but not
+// tried are released for the next process.
 func (d *Deliverer) Run(ctx context.Context) {
 	d.init()
-	failing := false
-	for {
-		n, _, err := d.Pass(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			if !failing {
-				d.Log.Error("delivery: outbox unreachable; will keep trying", "err", err)
-			}
-			failing = true
-		case err == nil && failing:
-			d.Log.Info("delivery: outbox reachable again")
-			failing = false
-		}
-		if n > 0 && err == nil {
-			continue // more may be due right away
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.wake:
-		case <-time.After(d.Poll):
-		}
-	}
+	d.work(ctx, false)
 }
 
 // Drain delivers until no row is due now (retries scheduled later are left).
 func (d *Deliverer) Drain(ctx context.Context) (Outcome, error) {
 	d.init()
-	var total Outcome
-	for {
-		n, o, err := d.Pass(ctx)
-		total.add(o)
-		if err != nil || n == 0 {
-			return total, err
-		}
-	}
+	return d.work(ctx, true)
 }
 
-// Pass claims one batch and sends it; n is the number of rows claimed.
-func (d *Deliverer) Pass(ctx context.Context) (n int, out Outcome, err error) {
-	d.init()
-	msgs, err := d.claim(ctx)
-	if err != nil || len(msgs) == 0 {
-		return 0, out, err
-	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	work := make(chan *Message)
-	var firstErr error
-	for range min(d.Workers, len(msgs)) {
-		wg.Add(1)
+// claimed is a message with the end of its lease.
+type claimed struct {
+	*Message
+	leaseUntil time.Time
+}
+
+// result is the outcome of one row, as record-deliveries reads it.
+type result struct {
+	ID    int64  `json:"id"`
+	State string `json:"state"` // sent, retry, failed; "release": not tried
+	Reply string `json:"reply"`
+	At    string `json:"at,omitempty"`   // sent_at or failed_at
+	Next  string `json:"next,omitempty"` // next_attempt_at
+
+	nextAt time.Time
+}
+
+// stamp is t as the database stores instants (see store.Time).
+func stamp(t time.Time) string {
+	v, _ := store.T(t).Value()
+	s, _ := v.(string)
+	return s
+}
+
+func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
+	queue := make(chan claimed, d.BatchSize)
+	results := make(chan result, d.BatchSize)
+	var workers sync.WaitGroup
+	for range d.Workers {
+		workers.Add(1)
 		go func() {
-			defer wg.Done()
-			for m := range work {
-				o, err := d.deliver(ctx, m)
-				mu.Lock()
-				out.add(o)
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
+			defer workers.Done()
+			for m := range queue {
+				results <- d.attempt(ctx, m)
 			}
 		}()
 	}
-	for _, m := range msgs {
-		work <- m
+	var total Outcome
+	var recordErr error
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		total, recordErr = d.record(ctx, results)
+	}()
+	claimErr := d.claimLoop(ctx, queue, drain)
+	close(queue)
+	workers.Wait()
+	close(results)
+	<-recorded
+	return total, errors.Join(claimErr, recordErr)
+}
+
+// claimLoop claims batches into queue until ctx ends or, with drain, until
+// nothing is due.
+func (d *Deliverer) claimLoop(ctx context.Context, queue chan<- claimed, drain bool) error {
+	failing := false
+	for ctx.Err() == nil {
+		if until := d.relayPause(); !until.IsZero() {
+			if drain {
+				return nil // the rows it held are due later
+			}
+			d.sleep(ctx, until.Sub(d.Now()), false)
+			continue
+		}
+		n, err := d.budget(ctx)
+		if err == nil && n == 0 {
+			if drain || ctx.Err() != nil {
+				return nil // the hourly cap is reached, or shutdown
+			}
+			d.sleep(ctx, d.Poll, false)
+			continue
+		}
+		var batch []claimed
+		if err == nil {
+			batch, err = d.claim(ctx, n)
+		}
+		switch {
+		case err != nil && ctx.Err() == nil:
+			if drain {
+				return err
+			}
+			if !failing {
+				d.Log.Error("delivery: outbox unreachable; will keep trying", "err", err)
+			}
+			failing = true
+			d.sleep(ctx, d.Poll, false)
+			continue
+		case err == nil && failing:
+			d.Log.Info("delivery: outbox reachable again")
+			failing = false
+		}
+		if len(batch) == 0 {
+			if drain {
+				return nil
+			}
+			d.sleep(ctx, d.Poll, true)
+			continue
+		}
+		for i, m := range batch {
+			select {
+			case queue <- m:
+			case <-ctx.Done():
+				d.release(ctx, batch[i:])
+				return nil
+			}
+		}
 	}
-	close(work)
-	wg.Wait()
-	return len(msgs), out, firstErr
+	return nil
+}
+
+// sleep waits for ctx, for wait, or (wakeable) for Wake.
+func (d *Deliverer) sleep(ctx context.Context, wait time.Duration, wakeable bool) {
+	t := time.NewTimer(max(wait, time.Millisecond))
+	defer t.Stop()
+	var wake chan struct{}
+	if wakeable {
+		wake = d.wake
+	}
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	case <-wake:
+	}
+}
+
+// budget is how many rows the next claim may take under the rate limit and
+// the hourly cap; 0 means wait.
+func (d *Deliverer) budget(ctx context.Context) (int, error) {
+	n := d.BatchSize
+	if d.MaxPerHour > 0 {
+		// In flight first: a group recorded meanwhile is then counted twice
+		// (safe), never not at all.
+		inFlight := int(d.inFlight.Load())
+		var sent int
+		if err := d.Store.DB.GetContext(ctx, &sent, d.Store.Q("sent-since"), store.T(d.Now().Add(-time.Hour))); err != nil {
+			return 0, fmt.Errorf("hourly cap: %w", err)
+		}
+		n = min(n, d.MaxPerHour-sent-inFlight)
+		if n <= 0 {
+			return 0, nil
+		}
+	}
+	if d.limiter != nil {
+		if err := d.limiter.Wait(ctx); err != nil {
+			return 0, nil // ctx ended
+		}
+		extra := min(n-1, int(d.limiter.Tokens()))
+		if extra > 0 && d.limiter.AllowN(time.Now(), extra) {
+			return 1 + extra, nil
+		}
+		return 1, nil
+	}
+	return n, nil
 }
 
 type claimedRow struct {
@@ -204,15 +349,19 @@ type claimedRow struct {
 	Created       store.Time `db:"created_at"`
 }
 
-func (d *Deliverer) claim(ctx context.Context) ([]*Message, error) {
+func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 	now := d.Now()
+	until := now.Add(d.Lease)
 	var rows []claimedRow
-	err := d.Store.DB.SelectContext(ctx, &rows, d.Store.Q("claim-deliveries"),
-		d.Owner, store.T(now.Add(d.Lease)), store.T(now), store.T(now), d.BatchSize)
+	unlock := d.lockWrites()
+	err := d.stmt(ctx, "claim-deliveries").SelectContext(ctx, &rows, d.Owner, store.T(until), store.T(now), n)
+	unlock()
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	out := make([]*Message, 0, len(rows))
+	d.inFlight.Add(int64(len(rows)))
+	out := make([]claimed, 0, len(rows))
+	var bad []result
 	for _, r := range rows {
 		m := &Message{
 			ID: r.ID, Key: r.Key, MessageID: r.MessageID, Job: r.Job,
@@ -221,67 +370,276 @@ func (d *Deliverer) claim(ctx context.Context) ([]*Message, error) {
 		}
 		if len(r.Attachments) > 0 {
 			if err := json.Unmarshal(r.Attachments, &m.Attachments); err != nil {
-				return nil, fmt.Errorf("delivery %d: attachments: %w", r.ID, err)
+				// A row that cannot be read cannot be sent, ever.
+				bad = append(bad, d.failure(m, now, false, fmt.Errorf("unreadable attachments: %w", err)))
+				continue
 			}
 		}
-		out = append(out, m)
+		out = append(out, claimed{m, until})
+	}
+	if len(bad) > 0 {
+		if _, err := d.flush(ctx, bad); err != nil {
+			return out, err
+		}
 	}
 	return out, nil
 }
 
-// deliver sends one message and records the outcome. The row is marked sent
-// only after the transport accepted the message.
-func (d *Deliverer) deliver(ctx context.Context, m *Message) (Outcome, error) {
-	start := d.Now()
-	reply, retry, sendErr := d.Sender.Send(ctx, m)
-	took := d.Now().Sub(start)
-	if ctx.Err() != nil && sendErr != nil {
-		// Shutting down: leave the row to its lease; it is retried after.
-		return Outcome{}, nil
+// attempt sends one claimed message and returns its outcome.
+func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
+	now := d.Now()
+	if ctx.Err() != nil || now.Add(d.Timeout).After(m.leaseUntil) {
+		// Shutting down, or the lease could end mid-send and another worker
+		// take the row: leave it, untried, to whoever claims it next.
+		return result{ID: m.ID, State: "release"}
 	}
-	// Record the outcome even if ctx was cancelled meanwhile: the message left.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	var state string
-	var err error
-	switch {
-	case sendErr == nil:
-		state = "sent"
-		_, err = d.Store.DB.ExecContext(rctx, d.Store.Q("mark-sent"), store.T(d.Now()), reply, m.ID, d.Owner)
-	case retry:
-		if at, ok := d.Policy.Next(d.Now(), m.Created, m.Attempts); ok {
-			state = "retry"
-			_, err = d.Store.DB.ExecContext(rctx, d.Store.Q("mark-retry"), store.T(at), errText(sendErr), m.ID, d.Owner)
-			d.Log.Warn("delivery: temporary failure, will retry", "to", m.To.Email, "job", m.Job, "attempt", m.Attempts, "next", at.Format(time.RFC3339), "err", sendErr)
-			break
+	if until, err := d.relayDown(); err != nil && now.Before(until) {
+		return d.failure(m.Message, now, true, err)
+	}
+	// A message in flight is finished even when shutdown begins: it is
+	// bounded by Timeout, and abandoning it could send it twice.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout)
+	reply, retry, err := d.Sender.Send(sctx, m.Message)
+	cancel()
+	end := d.Now()
+	var res result
+	if err == nil {
+		res = result{ID: m.ID, State: "sent", Reply: reply, At: stamp(end)}
+		d.relayUp()
+	} else {
+		res = d.failure(m.Message, end, retry, err)
+		if re := (*RelayError)(nil); errors.As(err, &re) {
+			until := end.Add(d.Policy.Initial)
+			if res.State == "retry" {
+				until = res.nextAt
+			}
+			d.relayRefused(re, until)
 		}
-		state = "failed"
-		msg := fmt.Sprintf("gave up after %d attempts: %s", m.Attempts, errText(sendErr))
-		_, err = d.Store.DB.ExecContext(rctx, d.Store.Q("mark-failed"), msg, m.ID, d.Owner)
-		d.Log.Error("delivery: failed", "to", m.To.Email, "job", m.Job, "err", msg)
-	default:
-		state = "failed"
-		_, err = d.Store.DB.ExecContext(rctx, d.Store.Q("mark-failed"), errText(sendErr), m.ID, d.Owner)
-		d.Log.Error("delivery: failed", "to", m.To.Email, "job", m.Job, "err", sendErr)
 	}
 	if d.Observe != nil {
-		d.Observe(state, took)
+		d.Observe(res.State, end.Sub(now))
 	}
-	if err != nil {
-		return Outcome{}, fmt.Errorf("record delivery %d as %s: %w", m.ID, state, err)
-	}
-	switch state {
-	case "sent":
-		return Outcome{Sent: 1}, nil
-	case "retry":
-		return Outcome{Retry: 1}, nil
-	}
-	return Outcome{Failed: 1}, nil
+	return res
 }
 
-func errText(err error) string {
-	if err == nil {
-		return ""
+// failure is the outcome of a failed attempt: retry while the policy allows,
+// failed otherwise. A *RelayError is logged once per outage by relayRefused.
+func (d *Deliverer) failure(m *Message, now time.Time, retry bool, err error) result {
+	res := result{ID: m.ID, Reply: err.Error()}
+	var relay *RelayError
+	isRelay := errors.As(err, &relay)
+	if retry {
+		if next, ok := d.Policy.Next(now, m.Created, m.Attempts); ok {
+			res.State, res.Next, res.nextAt = "retry", stamp(next), next
+			if !isRelay {
+				d.Log.Warn("delivery: temporary failure, will retry", "to", m.To.Email, "job", m.Job,
+					"attempt", m.Attempts, "next", next.Format(time.RFC3339), "err", err)
+			}
+			return res
+		}
+		res.Reply = fmt.Sprintf("gave up after %d attempts in %s: %s", m.Attempts, roundAge(now.Sub(m.Created)), err)
 	}
-	return err.Error()
+	res.State, res.At = "failed", stamp(now)
+	d.Log.Error("delivery: failed", "to", m.To.Email, "job", m.Job, "id", m.ID, "reason", res.Reply)
+	return res
+}
+
+func roundAge(d time.Duration) time.Duration {
+	if d > time.Hour {
+		return d.Round(time.Minute)
+	}
+	return d.Round(time.Second)
+}
+
+// relayRefused records that the relay refused us until the given time.
+func (d *Deliverer) relayRefused(err *RelayError, until time.Time) {
+	d.mu.Lock()
+	first := d.relayErr == nil
+	d.relayErr, d.relayUntil = err, until
+	d.mu.Unlock()
+	if first {
+		d.Log.Error("delivery: the mail relay refused us; sending paused",
+			"err", err, "until", until.Format(time.RFC3339))
+	}
+}
+
+func (d *Deliverer) relayUp() {
+	d.mu.Lock()
+	was := d.relayErr != nil
+	d.relayErr = nil
+	d.mu.Unlock()
+	if was {
+		d.Log.Info("delivery: the mail relay accepts messages again")
+	}
+}
+
+func (d *Deliverer) relayDown() (time.Time, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.relayUntil, d.relayErr
+}
+
+// relayPause returns until when to claim nothing, or zero.
+func (d *Deliverer) relayPause() time.Time {
+	until, err := d.relayDown()
+	if err == nil || !d.Now().Before(until) {
+		return time.Time{}
+	}
+	return until
+}
+
+// recordWait is how long an outcome waits for others to share its write. One
+// write per few rows costs a transaction each (at thousands of messages a
+// second, most of the database's work); waiting longer widens the window in
+// which a crash leaves a sent message unrecorded, to be sent again.
+const recordWait = 10 * time.Millisecond
+
+// record writes outcomes in groups: what arrives within recordWait of a
+// group's first outcome, up to maxGroup rows, goes in one write.
+func (d *Deliverer) record(ctx context.Context, results <-chan result) (Outcome, error) {
+	var total Outcome
+	var firstErr error
+	const maxGroup = 1000
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for r := range results {
+		group := []result{r}
+		timer.Reset(recordWait)
+	more:
+		for len(group) < maxGroup {
+			select {
+			case r, ok := <-results:
+				if !ok {
+					break more
+				}
+				group = append(group, r)
+			case <-timer.C:
+				break more
+			}
+		}
+		timer.Stop()
+		o, err := d.flushRetrying(ctx, group)
+		total.add(o)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return total, firstErr
+}
+
+// flushRetrying writes a group, retrying a failed write for up to a lease:
+// these messages left already, and a lost "sent" would send them again.
+func (d *Deliverer) flushRetrying(ctx context.Context, group []result) (Outcome, error) {
+	deadline := time.Now().Add(d.Lease)
+	wait := 100 * time.Millisecond
+	for {
+		o, err := d.flush(ctx, group)
+		if err == nil || time.Now().After(deadline) {
+			return o, err
+		}
+		d.Log.Warn("delivery: recording outcomes failed; retrying", "rows", len(group), "err", err)
+		time.Sleep(wait)
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+// flush writes outcomes in one statement and releases untried rows in another.
+func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) {
+	var o Outcome
+	var done []result
+	var released []int64
+	for _, r := range group {
+		switch r.State {
+		case "release":
+			released = append(released, r.ID)
+			continue
+		case "sent":
+			o.Sent++
+		case "retry":
+			o.Retry++
+		case "failed":
+			o.Failed++
+		}
+		done = append(done, r)
+	}
+	// Recorded even if ctx ended meanwhile: the messages left.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	defer d.lockWrites()()
+	if len(done) > 0 {
+		b, err := json.Marshal(done)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if _, err := d.stmt(wctx, "record-deliveries").ExecContext(wctx, string(b), d.Owner); err != nil {
+			return Outcome{}, fmt.Errorf("record %d deliveries: %w", len(done), err)
+		}
+	}
+	if len(released) > 0 {
+		b, _ := json.Marshal(released)
+		if _, err := d.stmt(wctx, "release-deliveries").ExecContext(wctx, store.T(d.Now()), d.Owner, string(b)); err != nil {
+			return o, fmt.Errorf("release %d deliveries: %w", len(released), err)
+		}
+	}
+	d.inFlight.Add(-int64(len(group)))
+	return o, nil
+}
+
+// querier runs a named query, prepared or not.
+type querier interface {
+	SelectContext(ctx context.Context, dest any, args ...any) error
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+}
+
+// plain runs a query unprepared.
+type plain struct {
+	db   *sqlx.DB
+	text string
+}
+
+func (p plain) SelectContext(ctx context.Context, dest any, args ...any) error {
+	return p.db.SelectContext(ctx, dest, p.text, args...)
+}
+
+func (p plain) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return p.db.ExecContext(ctx, p.text, args...)
+}
+
+// stmt returns the named query prepared (preparing it the first time), or
+// unprepared while the database cannot prepare it (an outage).
+func (d *Deliverer) stmt(ctx context.Context, name string) querier {
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	if s, ok := d.stmts[name]; ok {
+		return s
+	}
+	s, err := d.Store.DB.PreparexContext(ctx, d.Store.Q(name))
+	if err != nil {
+		return plain{d.Store.DB, d.Store.Q(name)}
+	}
+	if d.stmts == nil {
+		d.stmts = map[string]*sqlx.Stmt{}
+	}
+	d.stmts[name] = s
+	return s
+}
+
+// lockWrites takes the write lock on SQLite and returns its release.
+func (d *Deliverer) lockWrites() func() {
+	if d.Store.Dialect != store.SQLite {
+		return func() {}
+	}
+	d.writes.Lock()
+	return d.writes.Unlock
+}
+
+// release frees claimed rows that will not be tried by this process.
+func (d *Deliverer) release(ctx context.Context, rows []claimed) {
+	group := make([]result, len(rows))
+	for i, m := range rows {
+		group[i] = result{ID: m.ID, State: "release"}
+	}
+	if _, err := d.flush(ctx, group); err != nil {
+		d.Log.Warn("delivery: releasing claimed rows failed; they are taken over when the lease ends", "err", err)
+	}
 }

@@ -3,6 +3,7 @@ package notify
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -13,6 +14,11 @@ type Envelope struct {
 	From    string // "Ban Tổ chức <tochuc@example.vn>"
 	ReplyTo string
 	Loc     *time.Location // the Date header's zone
+	// EightBit: the transport takes 8-bit text (an SMTP server offering
+	// 8BITMIME). Bodies then go as UTF-8 as they are, not quoted-printable
+	// (a third of the size for Vietnamese, and less work), unless a line
+	// is longer than SMTP allows.
+	EightBit bool
 }
 
 // Build turns an outbox message into a go-mail message: text and HTML
@@ -21,7 +27,11 @@ type Envelope struct {
 // Reply-To, Date in the agency's zone). Values from records only ever reach
 // headers through go-mail's encoders, after CR/LF were removed at planning.
 func Build(m *Message, env Envelope) (*gomail.Msg, error) {
-	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	enc := gomail.EncodingQP
+	if env.EightBit && shortLines(m.Text) && shortLines(m.HTML) {
+		enc = gomail.NoEncoding // 8bit
+	}
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithEncoding(enc))
 	if err := msg.From(env.From); err != nil {
 		return nil, fmt.Errorf("mail.from: %w", err)
 	}
@@ -78,4 +88,17 @@ func trimAngles(id string) string {
 		return id[1 : len(id)-1]
 	}
 	return id
+}
+
+// shortLines reports whether every line of s fits SMTP's limit of 998 octets
+// (RFC 5322 2.1.1), so that s may go unencoded.
+func shortLines(s string) bool {
+	for len(s) > 998 {
+		i := strings.IndexByte(s[:999], '\n')
+		if i < 0 {
+			return false
+		}
+		s = s[i+1:]
+	}
+	return true
 }

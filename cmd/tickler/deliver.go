@@ -8,6 +8,7 @@ import (
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/outbox"
+	"github.com/tickler-dev/tickler/notify/smtp"
 	"github.com/tickler-dev/tickler/store"
 )
 
@@ -18,6 +19,12 @@ func newSender(cfg *config.Config) (notify.Sender, func(), error) {
 	case "outbox":
 		f, err := outbox.New(cfg.Mail.OutboxDir, env)
 		return f, func() {}, err
+	case "smtp":
+		r, err := smtp.New(smtp.FromConfig(cfg.Mail, env))
+		if err != nil {
+			return nil, nil, err
+		}
+		return r, func() { r.Close() }, nil
 	}
 	return nil, nil, fmt.Errorf("mail.transport %q is not available in this build", cfg.Mail.Transport)
 }
@@ -28,6 +35,9 @@ func newDeliverer(cfg *config.Config, st *store.Store, log *slog.Logger) (*notif
 	if err != nil {
 		return nil, nil, err
 	}
+	if log == nil {
+		log = slog.Default()
+	}
 	d := cfg.Mail.Delivery
 	return &notify.Deliverer{
 		Store: st, Sender: sender, Owner: ownerName(),
@@ -35,7 +45,8 @@ func newDeliverer(cfg *config.Config, st *store.Store, log *slog.Logger) (*notif
 			MaxAttempts: d.MaxAttempts, MaxAge: d.MaxAge.D(),
 			Initial: d.BackoffInitial.D(), Max: d.BackoffMax.D(),
 		},
-		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease.D(), Poll: d.Poll.D(),
-		Now: time.Now, Log: log,
+		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease.D(), Timeout: d.Timeout.D(), Poll: d.Poll.D(),
+		RatePerSecond: d.RatePerSecond, MaxPerHour: d.MaxPerHour,
+		Now: time.Now, Log: log.With("transport", cfg.Mail.Transport),
 	}, closeFn, nil
 }

@@ -1,5 +1,7 @@
 -- The outbox: deliveries (one message to one recipient) and delivery_items (what
--- each message told, unique per job, item, step and recipient).
+-- each message told, unique per job, item, step and recipient). Claims and
+-- outcomes (claim-deliveries, record-deliveries, release-deliveries) differ
+-- per dialect: queries/sqlite and queries/postgres.
 
 -- name: sent-item-keys
 SELECT key FROM delivery_items WHERE key IN (?);
@@ -14,18 +16,6 @@ RETURNING id;
 -- name: insert-delivery-item
 INSERT INTO delivery_items (key, delivery_id, item_key, step) VALUES (?, ?, ?, ?);
 
--- name: mark-sent
-UPDATE deliveries SET state = 'sent', sent_at = ?, reply = ?, lease_owner = '', lease_until = NULL
-WHERE id = ? AND lease_owner = ?;
-
--- name: mark-retry
-UPDATE deliveries SET state = 'retry', next_attempt_at = ?, reply = ?, lease_owner = '', lease_until = NULL
-WHERE id = ? AND lease_owner = ?;
-
--- name: mark-failed
-UPDATE deliveries SET state = 'failed', reply = ?, lease_owner = '', lease_until = NULL
-WHERE id = ? AND lease_owner = ?;
-
 -- name: outbox-counts
 SELECT state, count(*) AS n FROM deliveries GROUP BY state;
 
@@ -37,3 +27,15 @@ FROM deliveries
 WHERE state = 'failed' OR (state = 'retry' AND created_at < ?)
 ORDER BY created_at DESC
 LIMIT ?;
+
+-- name: sent-since
+-- Messages sent since a time: the hourly cap (mail.delivery.max_per_hour).
+SELECT count(*) FROM deliveries WHERE state = 'sent' AND sent_at > ?;
+
+-- name: failed-deliveries
+-- Deliveries failed in [from, to), oldest first: the daily notice to HR and
+-- the monthly digest.
+SELECT id, job, recipient, recipient_name, subject, attempts, reply, created_at, failed_at
+FROM deliveries
+WHERE state = 'failed' AND failed_at >= ? AND failed_at < ?
+ORDER BY failed_at, id;

@@ -1,13 +1,40 @@
 -- name: claim-deliveries
--- Take up to N due rows whose lease is free; SKIP LOCKED lets replicas claim
--- side by side without waiting on each other's rows.
-UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+-- Take up to N due rows; SKIP LOCKED lets replicas claim side by side
+-- without waiting on each other's rows. next_attempt_at moves to the end of
+-- the lease: a claimed row is not due again unless its worker dies and the
+-- lease ends. Parameters: owner, lease end, now, N.
+UPDATE deliveries SET lease_owner = $1, lease_until = $2, next_attempt_at = $2, attempts = attempts + 1
 WHERE id IN (
     SELECT id FROM deliveries
-    WHERE state IN ('pending', 'retry') AND next_attempt_at <= ?
-      AND (lease_until IS NULL OR lease_until < ?)
+    WHERE state IN ('pending', 'retry') AND next_attempt_at <= $3
     ORDER BY next_attempt_at, id
-    LIMIT ?
+    LIMIT $4
     FOR UPDATE SKIP LOCKED)
 RETURNING id, key, job, recipient, recipient_name, cc, subject, text_body, html_body, attachments,
           message_id, attempts, created_at;
+
+-- name: record-deliveries
+-- The outcomes of a group of attempts, as a JSON array of
+-- {id, state, reply, at, next}: sent (at = when the server accepted it),
+-- retry (next = when to try again) or failed (at = when). A retry or a
+-- failure is recorded only while this worker (the last parameter) holds the
+-- lease; "sent" is recorded in any case unless the row is already sent,
+-- because the message did leave.
+UPDATE deliveries AS d SET
+    state = o.state,
+    reply = o.reply,
+    sent_at = CASE WHEN o.state = 'sent' THEN o.at ELSE d.sent_at END,
+    failed_at = CASE WHEN o.state = 'failed' THEN o.at ELSE d.failed_at END,
+    next_attempt_at = CASE WHEN o.state = 'retry' THEN o.next ELSE d.next_attempt_at END,
+    lease_owner = '',
+    lease_until = NULL
+FROM jsonb_to_recordset(?::jsonb) AS o (id BIGINT, state TEXT, reply TEXT, at TIMESTAMPTZ, next TIMESTAMPTZ)
+WHERE d.id = o.id
+  AND CASE WHEN o.state = 'sent' THEN d.state <> 'sent' ELSE d.lease_owner = ? END;
+
+-- name: release-deliveries
+-- Claimed rows that were not tried (shutdown, a lease too short to finish in):
+-- free them at once, without counting the attempt. Parameters: now, the
+-- worker holding them, a JSON array of ids.
+UPDATE deliveries SET lease_owner = '', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ?
+WHERE lease_owner = ? AND id IN (SELECT value::BIGINT FROM jsonb_array_elements_text(?::jsonb));

@@ -1,11 +1,41 @@
 -- name: claim-deliveries
--- SQLite has one writer at a time, so the UPDATE itself is the claim.
-UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+-- Take up to N due rows. SQLite has one writer at a time, so the UPDATE
+-- itself is the claim. next_attempt_at moves to the end of the lease: a
+-- claimed row is not due again unless its worker dies and the lease ends.
+-- Parameters: owner, lease end, now, N.
+UPDATE deliveries SET lease_owner = ?1, lease_until = ?2, next_attempt_at = ?2, attempts = attempts + 1
 WHERE id IN (
-    SELECT id FROM deliveries
-    WHERE state IN ('pending', 'retry') AND next_attempt_at <= ?
-      AND (lease_until IS NULL OR lease_until < ?)
+    SELECT id FROM deliveries INDEXED BY deliveries_due
+    WHERE state IN ('pending', 'retry') AND next_attempt_at <= ?3
     ORDER BY next_attempt_at, id
-    LIMIT ?)
+    LIMIT ?4)
 RETURNING id, key, job, recipient, recipient_name, cc, subject, text_body, html_body, attachments,
           message_id, attempts, created_at;
+
+-- name: record-deliveries
+-- The outcomes of a group of attempts, as a JSON array of
+-- {id, state, reply, at, next}: sent (at = when the server accepted it),
+-- retry (next = when to try again) or failed (at = when). A retry or a
+-- failure is recorded only while this worker (the last parameter) holds the
+-- lease; "sent" is recorded in any case unless the row is already sent,
+-- because the message did leave.
+UPDATE deliveries SET
+    state = o.state,
+    reply = o.reply,
+    sent_at = CASE WHEN o.state = 'sent' THEN o.at ELSE deliveries.sent_at END,
+    failed_at = CASE WHEN o.state = 'failed' THEN o.at ELSE deliveries.failed_at END,
+    next_attempt_at = CASE WHEN o.state = 'retry' THEN o.next ELSE deliveries.next_attempt_at END,
+    lease_owner = '',
+    lease_until = NULL
+FROM (SELECT value ->> 'id' AS id, value ->> 'state' AS state, value ->> 'reply' AS reply,
+             value ->> 'at' AS at, value ->> 'next' AS next
+      FROM json_each(?)) AS o
+WHERE deliveries.id = o.id
+  AND CASE WHEN o.state = 'sent' THEN deliveries.state <> 'sent' ELSE deliveries.lease_owner = ? END;
+
+-- name: release-deliveries
+-- Claimed rows that were not tried (shutdown, a lease too short to finish in):
+-- free them at once, without counting the attempt. Parameters: now, the
+-- worker holding them, a JSON array of ids.
+UPDATE deliveries SET lease_owner = '', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ?
+WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?));

@@ -1,0 +1,77 @@
+package jobs
+
+import (
+	"context"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/notify"
+)
+
+// DeliveryFailures tells HR, once a day, which messages could not be
+// delivered since the last notice: one item per failed delivery, so each
+// failure is told once. Failures of its own notices are left out (they
+// would only fail again); they show in tickler status.
+type DeliveryFailures struct{}
+
+func init() { register("delivery-failures", func() Job { return DeliveryFailures{} }) }
+
+// Name implements Job.
+func (DeliveryFailures) Name() string { return "delivery-failures" }
+
+// Notices implements Job.
+func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+	cfg := env.Config.Jobs.DeliveryFailures
+	failures, err := notify.FailedBetween(ctx, env.Store, slot.Add(-cfg.Lookback.D()), slot)
+	if err != nil {
+		return nil, err
+	}
+	to, cc := addressees(env.Config, cfg.To), addressees(env.Config, cfg.Cc)
+	var out []notify.Notice
+	for _, f := range failures {
+		if f.Job == "delivery-failures" {
+			continue
+		}
+		item := notify.Item{
+			Kind: "delivery_failed", Key: "delivery/" + strconv.FormatInt(f.ID, 10), Step: "failed",
+			Ref: f.Recipient, RefName: f.Subject, Date: civil.In(f.FailedAt.Time, env.Config.Location),
+			Note: f.Reply,
+			Fields: map[string]any{
+				"job": f.Job, "recipient_name": f.RecipientName, "attempts": f.Attempts,
+				"failed_at": f.FailedAt.In(env.Config.Location).Format("02/01/2006 15:04"),
+			},
+		}
+		for _, r := range to {
+			out = append(out, notify.Notice{To: r, Cc: cc, Item: item})
+		}
+	}
+	return out, nil
+}
+
+// addressees resolves entries that are lists or addresses (the roles mean
+// nothing for this job), keeping display names ("Name <a@b.vn>").
+func addressees(cfg *config.Config, entries []string) []notify.Recipient {
+	var out []notify.Recipient
+	add := func(s string) {
+		if a, err := mail.ParseAddress(strings.TrimSpace(s)); err == nil {
+			out = append(out, notify.Recipient{Name: a.Name, Email: a.Address})
+		}
+	}
+	for _, e := range entries {
+		if config.IsRole(e) {
+			continue
+		}
+		if list, ok := cfg.Recipients[e]; ok {
+			for _, a := range list {
+				add(a)
+			}
+			continue
+		}
+		add(e)
+	}
+	return out
+}

@@ -1,0 +1,279 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/notify/notifytest"
+	"github.com/tickler-dev/tickler/store"
+	"github.com/tickler-dev/tickler/store/storetest"
+)
+
+var start = time.Date(2026, 6, 1, 7, 0, 0, 0, notifytest.Loc)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// recorder is a Sender that accepts everything and remembers who sent what.
+type recorder struct {
+	mu    sync.Mutex
+	sends map[int64][]string // row id -> the owners that sent it
+	delay time.Duration
+	// fn, when set, answers instead of accepting.
+	fn func(m *notify.Message) (string, bool, error)
+}
+
+func (r *recorder) sender(owner string) notify.Sender { return ownerSender{r, owner} }
+
+type ownerSender struct {
+	r     *recorder
+	owner string
+}
+
+func (s ownerSender) Send(ctx context.Context, m *notify.Message) (string, bool, error) {
+	if s.r.delay > 0 {
+		time.Sleep(s.r.delay)
+	}
+	if s.r.fn != nil {
+		if reply, retry, err := s.r.fn(m); err != nil || reply != "" {
+			return reply, retry, err
+		}
+	}
+	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	if s.r.sends == nil {
+		s.r.sends = map[int64][]string{}
+	}
+	s.r.sends[m.ID] = append(s.r.sends[m.ID], s.owner)
+	return "250 2.0.0 Ok", false, nil
+}
+
+func deliverer(st *store.Store, s notify.Sender, owner string, now func() time.Time) *notify.Deliverer {
+	return &notify.Deliverer{
+		Store: st, Sender: s, Owner: owner,
+		Policy:  notify.RetryPolicy{MaxAttempts: 3, MaxAge: 24 * time.Hour, Initial: time.Minute, Max: time.Hour},
+		Workers: 4, BatchSize: 25, Lease: time.Minute, Timeout: 10 * time.Second, Poll: 10 * time.Millisecond,
+		Now: now, Log: quiet,
+	}
+}
+
+// Two deliverers (two replicas) working one outbox at the same time: every
+// row is sent exactly once, by one of them, and both did part of the work.
+func TestTwoDeliverersNeverSendTheSameRow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		const n = 1500
+		notifytest.Plan(t, st, n, time.Now())
+		rec := &recorder{delay: 200 * time.Microsecond}
+		var wg sync.WaitGroup
+		outcomes := make([]notify.Outcome, 2)
+		for i, owner := range []string{"replica-a:1", "replica-b:1"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				o, err := deliverer(st, rec.sender(owner), owner, time.Now).Drain(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				outcomes[i] = o
+			}()
+		}
+		wg.Wait()
+		if len(rec.sends) != n {
+			t.Fatalf("%d rows sent, want %d", len(rec.sends), n)
+		}
+		by := map[string]int{}
+		for id, owners := range rec.sends {
+			if len(owners) != 1 {
+				t.Errorf("row %d sent by %v", id, owners)
+			}
+			by[owners[0]]++
+		}
+		if by["replica-a:1"] == 0 || by["replica-b:1"] == 0 {
+			t.Errorf("one deliverer did everything: %v", by)
+		}
+		if outcomes[0].Sent+outcomes[1].Sent != n {
+			t.Errorf("outcomes %+v", outcomes)
+		}
+		if s := notifytest.States(t, st); s["sent"] != n {
+			t.Errorf("states %v", s)
+		}
+	})
+}
+
+// A deliverer that dies holding rows (its claim is never followed by an
+// outcome) leaves them to another one once the lease ends, not before.
+func TestRowsOfADeadWorkerAreTakenOverAfterTheLease(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		clock := notifytest.NewClock(start)
+		notifytest.Plan(t, st, 3, clock.Now())
+		// The dead worker: it claimed the rows, as its claim query would.
+		if _, err := st.DB.Exec(st.Q("claim-deliveries"), "dead:1", store.T(start.Add(time.Minute)), store.T(start), 10); err != nil {
+			t.Fatal(err)
+		}
+		rec := &recorder{}
+		d := deliverer(st, rec.sender("alive:1"), "alive:1", clock.Now)
+		if o, err := d.Drain(context.Background()); err != nil || o.Sent != 0 {
+			t.Fatalf("during the lease: %+v %v", o, err)
+		}
+		clock.Add(time.Minute + time.Second)
+		if o, err := d.Drain(context.Background()); err != nil || o.Sent != 3 {
+			t.Fatalf("after the lease: %+v %v", o, err)
+		}
+		for _, r := range notifytest.Rows(t, st) {
+			if r.State != "sent" || r.Attempts != 2 {
+				t.Errorf("row %d: %s after %d attempts", r.ID, r.State, r.Attempts)
+			}
+		}
+	})
+}
+
+// On shutdown the message in flight is finished and recorded; the rows
+// claimed but not started are released at once, their attempt not counted.
+func TestShutdownFinishesInFlightAndReleasesTheRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		notifytest.Plan(t, st, 20, time.Now())
+		started := make(chan struct{})
+		finish := make(chan struct{})
+		var calls atomic.Int32
+		rec := &recorder{fn: func(m *notify.Message) (string, bool, error) {
+			if calls.Add(1) == 1 {
+				close(started)
+				<-finish
+			}
+			return "", false, nil
+		}}
+		d := deliverer(st, rec.sender("a:1"), "a:1", time.Now)
+		d.Workers = 1
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		<-started
+		cancel()
+		close(finish)
+		<-done
+		states := notifytest.States(t, st)
+		if states["sent"] != 1 || states["pending"] != 19 {
+			t.Fatalf("states %v, want 1 sent and 19 pending", states)
+		}
+		for _, r := range notifytest.Rows(t, st) {
+			if r.State == "pending" && (r.Attempts != 0 || r.LeaseOwner != "") {
+				t.Errorf("row %d: attempts %d, lease %q after release", r.ID, r.Attempts, r.LeaseOwner)
+			}
+		}
+		// A new process takes them at once.
+		if o, err := deliverer(st, rec.sender("b:1"), "b:1", time.Now).Drain(context.Background()); err != nil || o.Sent != 19 {
+			t.Errorf("next process: %+v %v", o, err)
+		}
+	})
+}
+
+// A row whose lease would end before its send could finish is not sent: it
+// is released for whoever claims it next, so that no two workers send it.
+func TestRowNotSentWhenItsLeaseWouldRunOut(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	clock := notifytest.NewClock(start)
+	notifytest.Plan(t, st, 5, clock.Now())
+	rec := &recorder{}
+	rec.fn = func(m *notify.Message) (string, bool, error) {
+		clock.Add(45 * time.Second) // a slow relay: 45s per message, 1m lease, 10s timeout
+		return "", false, nil
+	}
+	d := deliverer(st, rec.sender("a:1"), "a:1", clock.Now)
+	d.Workers = 1
+	// All 5 are claimed at 0s with a lease to 60s. The first is sent from 0s
+	// to 45s; the second may start at 45s since it ends by 55s; the others
+	// would start at 90s, after the lease: released, untried.
+	if o, err := d.Drain(context.Background()); err != nil || o.Sent != 2 {
+		t.Fatalf("%+v %v, want 2 sent", o, err)
+	}
+	for _, r := range notifytest.Rows(t, st)[2:] {
+		if r.State != "pending" || r.Attempts != 0 || r.LeaseOwner != "" {
+			t.Errorf("row %d not released: %+v", r.ID, r)
+		}
+	}
+	for range 3 {
+		if _, err := d.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range notifytest.Rows(t, st) {
+		if r.State != "sent" || r.Attempts != 1 || len(rec.sends[r.ID]) != 1 {
+			t.Errorf("row %d: %s, %d attempts, sent %d times", r.ID, r.State, r.Attempts, len(rec.sends[r.ID]))
+		}
+	}
+}
+
+// Retries end: after max_attempts, or past max_age, the row is failed with
+// the last reason and how long it was tried.
+func TestRetriesGiveUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		clock := notifytest.NewClock(start)
+		notifytest.Plan(t, st, 1, clock.Now())
+		rec := &recorder{fn: func(*notify.Message) (string, bool, error) {
+			return "", true, errors.New("451 4.3.0 try later")
+		}}
+		d := deliverer(st, rec.sender("a:1"), "a:1", clock.Now)
+		for range 3 {
+			if _, err := d.Drain(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			clock.Add(time.Hour)
+		}
+		r := notifytest.Rows(t, st)[0]
+		if r.State != "failed" || r.Attempts != 3 || !strings.HasPrefix(r.Reply, "gave up after 3 attempts in 2h") ||
+			!strings.Contains(r.Reply, "451 4.3.0 try later") || !r.FailedAt.Equal(start.Add(2*time.Hour)) {
+			t.Errorf("%+v", r)
+		}
+	})
+}
+
+// rate_per_second holds across claims: after a burst of one second's worth,
+// messages go at the rate.
+func TestRateLimitIsHonoured(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	notifytest.Plan(t, st, 250, time.Now())
+	rec := &recorder{}
+	d := deliverer(st, rec.sender("a:1"), "a:1", time.Now)
+	d.RatePerSecond = 100
+	began := time.Now()
+	o, err := d.Drain(context.Background())
+	if err != nil || o.Sent != 250 {
+		t.Fatalf("%+v %v", o, err)
+	}
+	// A full bucket (100) goes at once, the other 150 at 100/s.
+	if took := time.Since(began); took < 1400*time.Millisecond || took > 5*time.Second {
+		t.Errorf("250 messages at 100/s took %v, want about 1.5s", took)
+	}
+}
+
+// max_per_hour counts what was sent in the last hour, in the database: a
+// restart does not reset it.
+func TestHourlyCap(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		clock := notifytest.NewClock(start)
+		notifytest.Plan(t, st, 8, clock.Now())
+		rec := &recorder{}
+		d := deliverer(st, rec.sender("a:1"), "a:1", clock.Now)
+		d.MaxPerHour = 5
+		if o, _ := d.Drain(context.Background()); o.Sent != 5 {
+			t.Fatalf("first hour: %+v, want 5", o)
+		}
+		restarted := deliverer(st, rec.sender("a:2"), "a:2", clock.Now)
+		restarted.MaxPerHour = 5
+		clock.Add(30 * time.Minute)
+		if o, _ := restarted.Drain(context.Background()); o.Sent != 0 {
+			t.Fatalf("same hour after a restart: %+v, want 0", o)
+		}
+		clock.Add(31 * time.Minute)
+		if o, _ := restarted.Drain(context.Background()); o.Sent != 3 {
+			t.Fatalf("next hour: %+v, want 3", o)
+		}
+	})
+}

@@ -1,0 +1,48 @@
+package smtp
+
+import (
+	"bufio"
+	"bytes"
+	"net/textproto"
+	"testing"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// writeData writes exactly what textproto's DotWriter writes (CRLF line
+// ends, dots at line starts doubled, CRLF.CRLF at the end), for bodies that
+// start with a dot, have dotted lines, end with or without a line break, in
+// quoted-printable (CRLF from go-mail) and 8-bit (the templates' bare LFs).
+func TestWriteDataMatchesDotWriter(t *testing.T) {
+	for _, enc := range []gomail.Encoding{gomail.EncodingQP, gomail.NoEncoding} {
+		for _, body := range []string{
+			".starts with a dot\nplain\n..two dots\n.\nend",
+			"no dots at all\n",
+			"a line\n.\n",
+			"Kính gửi đồng chí\n.Bồi dưỡng\n",
+			"",
+		} {
+			msg := gomail.NewMsg(gomail.WithEncoding(enc))
+			msg.From("a@example.vn")
+			msg.To("b@example.vn")
+			msg.SetBodyString(gomail.TypeTextPlain, body)
+			var want, got bytes.Buffer
+			dw := textproto.NewWriter(bufio.NewWriter(&want)).DotWriter()
+			msg.WriteTo(dw)
+			dw.Close()
+			w := bufio.NewWriter(&got)
+			if err := writeData(w, msg); err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains([]byte(body), []byte("\n.")) && !bytes.Contains(got.Bytes(), []byte("\r\n..")) {
+				t.Errorf("%s %q: no dot doubled in %q", enc, body, got.String())
+			}
+			if bytes.Count(got.Bytes(), []byte("\n")) != bytes.Count(got.Bytes(), []byte("\r\n")) {
+				t.Errorf("%s %q: a bare LF on the wire", enc, body)
+			}
+			if got.String() != want.String() {
+				t.Errorf("%s %q:\ngot  %q\nwant %q", enc, body, got.String(), want.String())
+			}
+		}
+	}
+}

@@ -1,0 +1,523 @@
+// Package smtp sends the outbox through an SMTP relay with go-mail: TLS
+// mandatory by default (STARTTLS), implicit TLS for port 465, opportunistic or
+// none only when configured; the SASL mechanisms go-mail offers; a small pool
+// of connections reused from message to message and redialled after an idle
+// time, a 421 or a broken connection.
+package smtp
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
+
+	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/notify"
+)
+
+// Options say how to reach the relay. Password is a secret: printed or
+// logged, Options shows everything but it (String, GoString, LogValue).
+type Options struct {
+	Host     string
+	Port     int
+	TLS      string // mandatory | implicit | opportunistic | none
+	Auth     string // "", auto, plain, login, cram-md5, scram-sha-*, xoauth2, none
+	Username string
+	Password string
+	// CAFile is a PEM bundle trusted besides the system's CAs.
+	CAFile   string
+	HeloName string
+	// Timeout bounds a dial and each message (mail.delivery.timeout).
+	Timeout time.Duration
+	// IdleTimeout: a connection unused for this long is closed, and not reused.
+	IdleTimeout time.Duration
+	Envelope    notify.Envelope
+	// NoPipelining keeps go-mail's one-command-at-a-time transaction even
+	// where the server offers PIPELINING (tests of both paths).
+	NoPipelining bool
+}
+
+// FromConfig reads Options from the mail section.
+func FromConfig(m config.Mail, env notify.Envelope) Options {
+	s := m.SMTP
+	return Options{
+		Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth,
+		Username: s.Username, Password: s.Password.Reveal(),
+		CAFile: s.CAFile, HeloName: s.HeloName,
+		Timeout: m.Delivery.Timeout.D(), IdleTimeout: s.IdleTimeout.D(),
+		Envelope: env,
+	}
+}
+
+// String describes the relay without its password.
+func (o Options) String() string {
+	who := ""
+	if o.Username != "" {
+		who = o.Username + "@"
+	}
+	return fmt.Sprintf("smtp://%s%s (tls %s)", who, net.JoinHostPort(o.Host, strconv.Itoa(o.Port)), o.TLS)
+}
+
+// GoString is String, for %#v.
+func (o Options) GoString() string { return o.String() }
+
+// LogValue is String, for slog.
+func (o Options) LogValue() slog.Value { return slog.StringValue(o.String()) }
+
+// Relay is a notify.Sender that delivers through one SMTP relay. It is safe
+// for concurrent use: each Send takes a connection of its own from the pool.
+type Relay struct {
+	client  *gomail.Client
+	env     notify.Envelope
+	addr    string
+	tls     string
+	user    string
+	idle    time.Duration
+	timeout time.Duration
+	now     func() time.Time
+
+	noPipelining bool
+
+	// dialMu serialises dials: go-mail's choice of SASL mechanism writes to
+	// the shared client. A dial that failed while others waited for it gives
+	// them its error, so a wrong password is tried once, not once per worker.
+	dialMu      sync.Mutex
+	dialErr     error
+	dialErrTime time.Time
+
+	mu     sync.Mutex
+	free   []*conn // idle connections, oldest first
+	closed bool
+	pruner *time.Timer
+}
+
+type conn struct {
+	smtp       *gosmtp.Client
+	used       time.Time
+	pipelining bool // the server offers PIPELINING
+	eightBit   bool // the server offers 8BITMIME
+}
+
+// New checks the options and returns a Relay; it does not dial yet.
+func New(o Options) (*Relay, error) {
+	if o.Host == "" {
+		return nil, errors.New("mail.smtp.host is empty")
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 30 * time.Second
+	}
+	tc := &tls.Config{ServerName: o.Host, MinVersion: tls.VersionTLS12}
+	if o.CAFile != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		pem, err := os.ReadFile(o.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("mail.smtp.ca_file: %w", err)
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("mail.smtp.ca_file: %s holds no PEM certificate", o.CAFile)
+		}
+		tc.RootCAs = pool
+	}
+	opts := []gomail.Option{
+		gomail.WithPort(o.Port),
+		gomail.WithTimeout(o.Timeout),
+		gomail.WithTLSConfig(tc),
+		// A finished transaction needs no RSET, and a pooled connection is
+		// checked by using it: two round trips saved per message.
+		gomail.WithoutRset(),
+		gomail.WithoutNoop(),
+	}
+	switch o.TLS {
+	case "", "mandatory":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case "implicit":
+		opts = append(opts, gomail.WithSSL(), gomail.WithTLSPolicy(gomail.NoTLS))
+	case "opportunistic":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		return nil, fmt.Errorf("mail.smtp.tls: unknown mode %q", o.TLS)
+	}
+	if o.HeloName != "" {
+		opts = append(opts, gomail.WithHELO(o.HeloName))
+	}
+	authOpts, err := authOptions(o)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, authOpts...)
+	client, err := gomail.NewClient(o.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("smtp client: %w", err)
+	}
+	return &Relay{
+		client: client, env: o.Envelope, addr: net.JoinHostPort(o.Host, strconv.Itoa(o.Port)),
+		tls: o.TLS, user: o.Username, idle: o.IdleTimeout, timeout: o.Timeout, now: time.Now,
+		noPipelining: o.NoPipelining,
+	}, nil
+}
+
+// authOptions maps mail.smtp.auth to go-mail's mechanisms.
+func authOptions(o Options) ([]gomail.Option, error) {
+	mech := strings.ToLower(o.Auth)
+	if mech == "none" || (mech == "" && o.Username == "") {
+		return nil, nil
+	}
+	creds := []gomail.Option{gomail.WithUsername(o.Username), gomail.WithPassword(o.Password)}
+	var t gomail.SMTPAuthType
+	switch mech {
+	case "":
+		// PLAIN or LOGIN, whichever the server offers; failing both, the
+		// strongest mechanism it offers.
+		return append(creds, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthPlain, gomail.SMTPAuthLogin)), nil
+	case "auto":
+		t = gomail.SMTPAuthAutoDiscover
+	case "plain":
+		t = gomail.SMTPAuthPlain
+	case "login":
+		t = gomail.SMTPAuthLogin
+	case "cram-md5":
+		t = gomail.SMTPAuthCramMD5
+	case "scram-sha-1":
+		t = gomail.SMTPAuthSCRAMSHA1
+	case "scram-sha-1-plus":
+		t = gomail.SMTPAuthSCRAMSHA1PLUS
+	case "scram-sha-256":
+		t = gomail.SMTPAuthSCRAMSHA256
+	case "scram-sha-256-plus":
+		t = gomail.SMTPAuthSCRAMSHA256PLUS
+	case "xoauth2":
+		t = gomail.SMTPAuthXOAUTH2
+	default:
+		return nil, fmt.Errorf("mail.smtp.auth: unknown mechanism %q", o.Auth)
+	}
+	return append(creds, gomail.WithSMTPAuth(t)), nil
+}
+
+// Send delivers m on a pooled connection. The reply of a sent message is the
+// server's ("250 2.0.0 Ok: queued as 4XyZ"). A 5xx to RCPT or DATA fails the
+// message; a 4xx, a timeout or a broken connection asks for a retry; a
+// failure to connect, to start TLS or to log in, or a refused sender, is a
+// *notify.RelayError.
+func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retry bool, err error) {
+	built := map[bool]*gomail.Msg{} // by 8BITMIME of the connection
+	build := func(eightBit bool) (*gomail.Msg, error) {
+		if msg, ok := built[eightBit]; ok {
+			return msg, nil
+		}
+		env := r.env
+		env.EightBit = eightBit
+		msg, err := notify.Build(m, env)
+		if err != nil {
+			return nil, fmt.Errorf("message: %w", err)
+		}
+		built[eightBit] = msg
+		return msg, nil
+	}
+	from, rcpts, err := r.envelopeOf(m)
+	if err != nil {
+		return "", false, fmt.Errorf("message: %w", err)
+	}
+	for try := 0; ; try++ {
+		c, reused, err := r.get(ctx)
+		if err != nil {
+			return "", true, &notify.RelayError{Err: err}
+		}
+		msg, err := build(c.eightBit)
+		if err != nil {
+			r.put(c)
+			return "", false, err
+		}
+		var v verdict
+		if canPipeline(c, from, rcpts) {
+			reply, err := pipelined(c, r.timeout, msg, from, rcpts, c.eightBit)
+			if err == nil {
+				r.put(c)
+				return reply, false, nil
+			}
+			v = classifyTx(err.(*txError))
+		} else {
+			err := r.client.SendWithSMTPClient(c.smtp, msg)
+			if err == nil {
+				r.put(c)
+				return "250 " + msg.ServerResponse(), false, nil
+			}
+			v = classify(err)
+		}
+		if v.keep {
+			r.put(c)
+		} else {
+			r.discard(c)
+		}
+		if v.stale && reused && try == 0 {
+			// The server closed an idle connection before we noticed; nothing
+			// of the message reached it. Try once on a fresh connection.
+			continue
+		}
+		e := fmt.Errorf("%s: %s", r.addr, v.text)
+		if v.relay {
+			return "", true, &notify.RelayError{Err: e}
+		}
+		return "", v.retry, e
+	}
+}
+
+// envelopeOf is the SMTP envelope of m, as go-mail writes it: "<a@b.vn>".
+func (r *Relay) envelopeOf(m *notify.Message) (from string, rcpts []string, err error) {
+	f, err := mail.ParseAddress(r.env.From)
+	if err != nil {
+		return "", nil, fmt.Errorf("mail.from: %w", err)
+	}
+	from = (&mail.Address{Address: f.Address}).String()
+	rcpts = append(rcpts, (&mail.Address{Address: m.To.Email}).String())
+	for _, c := range m.Cc {
+		rcpts = append(rcpts, (&mail.Address{Address: c.Email}).String())
+	}
+	return from, rcpts, nil
+}
+
+// verdict is what a send error means for the message and the connection.
+type verdict struct {
+	retry bool   // may succeed later
+	relay bool   // the relay refuses every message (our sender address)
+	keep  bool   // the connection is still usable
+	stale bool   // failed before the message was transmitted, on a network error
+	text  string // for the row's reply and the logs
+}
+
+func classify(err error) verdict {
+	var se *gomail.SendError
+	if !errors.As(err, &se) {
+		return verdict{retry: true, text: unquoteReplies(err.Error())}
+	}
+	text := replyText(se)
+	code := se.ErrorCode()
+	switch {
+	case code == 421:
+		// The server is closing the connection (at MAIL FROM, often because
+		// it dropped an idle one): try again on a new connection.
+		return verdict{retry: true, stale: se.Reason == gomail.ErrSMTPMailFrom, text: text}
+	case code >= 400 && code < 500:
+		return verdict{retry: true, keep: true, text: text}
+	case code >= 500 && se.Reason == gomail.ErrSMTPMailFrom:
+		// MAIL FROM refused (authentication required, our address rejected):
+		// no message can go until the configuration changes.
+		return verdict{retry: true, relay: true, keep: true, text: text}
+	case code >= 500:
+		return verdict{keep: true, text: text}
+	}
+	switch se.Reason {
+	case gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrNoUnencoded:
+		// The message itself cannot be sent: a bad address, or 8-bit text to
+		// a server that takes none.
+		return verdict{keep: true, text: text}
+	case gomail.ErrConnCheck, gomail.ErrSMTPMailFrom:
+		return verdict{retry: true, stale: true, text: text}
+	}
+	// A network error or a timeout mid-transaction: the connection is lost
+	// and the message may or may not have arrived; try it again later.
+	return verdict{retry: true, text: text}
+}
+
+// quotedReply is a server reply as net/textproto prints it: 550 "5.1.1 ...".
+var quotedReply = regexp.MustCompile(`\b([2-5][0-9][0-9]) ("(?:[^"\\]|\\.)*")`)
+
+// replyText shortens go-mail's error to the step and the server's words:
+// "RCPT TO: 550 5.1.1 <x@y>: no such user".
+func replyText(se *gomail.SendError) string {
+	s := unquoteReplies(se.Error())
+	if i := strings.Index(s, ", affected message ID:"); i >= 0 {
+		s = s[:i]
+	}
+	steps := map[gomail.SendErrReason]string{
+		gomail.ErrSMTPMailFrom: "MAIL FROM", gomail.ErrSMTPRcptTo: "RCPT TO", gomail.ErrSMTPData: "DATA",
+		gomail.ErrSMTPDataClose: "end of DATA", gomail.ErrWriteContent: "writing the message",
+		gomail.ErrConnCheck: "connection",
+	}
+	if step, ok := steps[se.Reason]; ok {
+		s = step + strings.TrimPrefix(s, se.Reason.String())
+	}
+	if se.ErrorCode() == 0 && strings.Contains(s, "timeout") {
+		s += " (no answer within mail.delivery.timeout)"
+	}
+	return s
+}
+
+// unquoteReplies prints server replies as the server wrote them.
+func unquoteReplies(s string) string {
+	return quotedReply.ReplaceAllStringFunc(s, func(m string) string {
+		code, q, _ := strings.Cut(m, " ")
+		if u, err := strconv.Unquote(q); err == nil {
+			return code + " " + u
+		}
+		return m
+	})
+}
+
+// get returns a live connection: the most recently used idle one, or a new one.
+func (r *Relay) get(ctx context.Context) (*conn, bool, error) {
+	now := r.now()
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, false, errors.New("relay closed")
+	}
+	var stale []*conn
+	var c *conn
+	for len(r.free) > 0 {
+		last := r.free[len(r.free)-1]
+		r.free = r.free[:len(r.free)-1]
+		if now.Sub(last.used) < r.idle {
+			c = last
+			break
+		}
+		stale = append(stale, last)
+	}
+	if c == nil {
+		// Everything older than the newest stale one is stale too.
+		stale = append(stale, r.free...)
+		r.free = nil
+	}
+	r.mu.Unlock()
+	for _, s := range stale {
+		go quit(s)
+	}
+	if c != nil {
+		return c, true, nil
+	}
+	c, err := r.dial(ctx)
+	return c, false, err
+}
+
+// dialCoolDown: a dial that failed this recently is not tried again; its
+// error is the answer (workers racing to the same refusal).
+const dialCoolDown = time.Second
+
+func (r *Relay) dial(ctx context.Context) (*conn, error) {
+	asked := time.Now()
+	r.dialMu.Lock()
+	defer r.dialMu.Unlock()
+	if r.dialErr != nil && (r.dialErrTime.After(asked) || time.Since(r.dialErrTime) < dialCoolDown) {
+		return nil, r.dialErr
+	}
+	sc, err := r.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		r.dialErr, r.dialErrTime = r.dialError(err), time.Now()
+		return nil, r.dialErr
+	}
+	r.dialErr = nil
+	pipelining, _ := sc.Extension("PIPELINING")
+	pipelining = pipelining && !r.noPipelining
+	eightBit, _ := sc.Extension("8BITMIME")
+	return &conn{smtp: sc, used: r.now(), pipelining: pipelining, eightBit: eightBit}, nil
+}
+
+// dialError says in plain words why the relay could not be used.
+func (r *Relay) dialError(err error) error {
+	msg := unquoteReplies(err.Error())
+	var cv *tls.CertificateVerificationError
+	var netErr net.Error
+	switch {
+	case strings.Contains(msg, "does not support STARTTLS"):
+		return fmt.Errorf("%s does not offer STARTTLS and mail.smtp.tls is mandatory: refusing to send in clear text "+
+			"(use tls: implicit for port 465; opportunistic or none only for a relay you trust)", r.addr)
+	case errors.As(err, &cv):
+		return fmt.Errorf("%s: TLS certificate not trusted: %v (mail.smtp.ca_file can name a private CA)", r.addr, cv.Err)
+	case strings.Contains(msg, "SMTP AUTH failed"):
+		return fmt.Errorf("%s: login as %q refused: %s (check mail.smtp.username and mail.smtp.password)",
+			r.addr, r.user, strings.TrimPrefix(msg, "SMTP AUTH failed: "))
+	case strings.Contains(msg, "server does not support SMTP AUTH"), strings.Contains(msg, "AuthNotSupported"),
+		strings.Contains(msg, "not supported by server"):
+		return fmt.Errorf("%s: %s (mail.smtp.auth, mail.smtp.tls: many servers offer AUTH only after STARTTLS)", r.addr, msg)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return fmt.Errorf("connect to %s: no answer within mail.delivery.timeout: %w", r.addr, err)
+	}
+	return fmt.Errorf("connect to %s: %s", r.addr, msg)
+}
+
+// put returns a healthy connection to the pool.
+func (r *Relay) put(c *conn) {
+	c.used = r.now()
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		go quit(c)
+		return
+	}
+	r.free = append(r.free, c)
+	if r.pruner == nil {
+		r.pruner = time.AfterFunc(r.idle, r.prune)
+	}
+	r.mu.Unlock()
+}
+
+// discard drops a connection that cannot be trusted any more.
+func (r *Relay) discard(c *conn) { c.smtp.Close() }
+
+// prune closes connections idle for IdleTimeout, so that the relay's own idle
+// limit never finds them first.
+func (r *Relay) prune() {
+	now := r.now()
+	r.mu.Lock()
+	r.pruner = nil
+	i := 0
+	for i < len(r.free) && now.Sub(r.free[i].used) >= r.idle {
+		i++
+	}
+	old := append([]*conn(nil), r.free[:i]...)
+	r.free = append(r.free[:0], r.free[i:]...)
+	if len(r.free) > 0 && !r.closed {
+		r.pruner = time.AfterFunc(r.idle-now.Sub(r.free[0].used), r.prune)
+	}
+	r.mu.Unlock()
+	for _, c := range old {
+		quit(c)
+	}
+}
+
+// Close says QUIT on every idle connection. Sends after Close fail.
+func (r *Relay) Close() error {
+	r.mu.Lock()
+	r.closed = true
+	free := r.free
+	r.free = nil
+	if r.pruner != nil {
+		r.pruner.Stop()
+	}
+	r.mu.Unlock()
+	for _, c := range free {
+		quit(c)
+	}
+	return nil
+}
+
+// quit ends a connection politely, but without waiting long for it.
+func quit(c *conn) {
+	c.smtp.UpdateDeadline(2 * time.Second)
+	if err := c.smtp.Quit(); err != nil {
+		c.smtp.Close()
+	}
+}
+
+// Addr is the relay's host:port.
+func (r *Relay) Addr() string { return r.addr }
