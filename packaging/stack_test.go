@@ -127,7 +127,8 @@ func TestComposeStackDelivers(t *testing.T) {
 		}
 		t.Fatalf("tickler did not come up on the compose config:\n%s", serve.Log())
 	}
-	if !strings.Contains(serve.Log(), "imported a sample agency") {
+	// serve listens first, then migrates and fills the empty database.
+	if _, ok := serve.waitFor(regexp.MustCompile(`imported a sample agency`), 60*time.Second); !ok {
 		t.Errorf("no sample agency imported into the empty database:\n%s", serve.Log())
 	}
 

@@ -140,7 +140,7 @@ func TestKilledReplicaSlotCompletesOnAnother(t *testing.T) {
 	took := 0
 	for _, d := range byPid {
 		if d != holder {
-			took += d.count("taking over a run whose owner stopped")
+			took += d.count(`taking over a run whose owner stopped" job=course-reminders`)
 		}
 	}
 	if took != 1 {
