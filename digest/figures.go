@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tickler-dev/tickler/rules"
 	"math"
 	"slices"
 	"strconv"
@@ -592,8 +593,9 @@ func (c *Computer) terms(ctx context.Context, p period) (*Terms, bool, error) {
 			t.Lapsed++
 			continue
 		}
-		retire, known := retirementDate(c.Config.Rules, r.BirthDate, r.Gender)
-		cs := reappointmentCase(c.Config.Rules, r.EndOn, retire, known)
+		// The same rule as the reappointments job: one retirement date, one case.
+		term, _ := rules.Reappointment(r.EndOn, r.BirthDate, r.Gender, c.Config.Rules)
+		retire, cs := term.Retirement, string(term.Case)
 		t.Ending++
 		byCase[cs]++
 		if len(t.List) < listTerms {
