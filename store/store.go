@@ -75,9 +75,9 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 }
 
 func openSQLite(dsn string) (*sqlx.DB, error) {
-	path := strings.TrimPrefix(dsn, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
+	path := dsn
+	if p, ok := strings.CutPrefix(dsn, "file:"); ok {
+		path, _, _ = strings.Cut(p, "?")
 	}
 	if path != "" && path != ":memory:" {
 		if dir := filepath.Dir(path); dir != "." {
@@ -101,11 +101,12 @@ func openSQLite(dsn string) (*sqlx.DB, error) {
 	q.Add("_pragma", "wal_autocheckpoint(16384)")
 	q.Set("_txlock", "immediate")
 	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
 	if !strings.HasPrefix(dsn, "file:") {
-		dsn = "file:" + dsn
+		// A plain path: escape what a file: URI would read as its query or
+		// fragment ("a#1/t.db" is a file name, not "a" and a fragment).
+		dsn = "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(dsn)
+	} else if strings.Contains(dsn, "?") {
+		sep = "&"
 	}
 	db, err := sqlx.Open("sqlite", dsn+sep+q.Encode())
 	if err != nil {

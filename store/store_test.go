@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/tickler-dev/tickler/store"
@@ -22,4 +23,24 @@ func TestMigrateTwice(t *testing.T) {
 			t.Fatalf("fresh database has %d staff", n)
 		}
 	})
+}
+
+// A plain SQLite path may hold characters a file: URI treats specially.
+func TestSQLitePathWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, name := range []string{"a#1", "b?x=1", "c%20d"} {
+		path := dir + "/" + name + "/t.db"
+		st, err := store.Open(ctx, "sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		st.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s: the database is not where the path says: %v", name, err)
+		}
+	}
 }
