@@ -231,3 +231,19 @@ func TestDryRunWritesNothing(t *testing.T) {
 		}
 	})
 }
+
+// A list entry may carry a display name, as config allows: it reaches the
+// message, and the address is what counts.
+func TestNamedListEntry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		_, runner := setup(t, st, `B,QLNN,2026-01-05,enrolled,2026-12-03,,`)
+		cfg := testkit.Config(t, strings.Replace(baseConfig, "[tochuc@example.vn]", `["Phòng Tổ chức cán bộ <TOCHUC@example.vn>"]`, 1))
+		res, err := runner.Execute(context.Background(), cfg, jobs.CourseReminders{}, at("2026-11-26"), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Planned) != 1 || res.Planned[0].To.Email != "tochuc@example.vn" || res.Planned[0].To.Name != "Phòng Tổ chức cán bộ" {
+			t.Fatalf("planned %+v", res.Planned)
+		}
+	})
+}

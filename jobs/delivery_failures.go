@@ -2,13 +2,10 @@ package jobs
 
 import (
 	"context"
-	"net/mail"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
-	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
 )
 
@@ -30,7 +27,7 @@ func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	to, cc := addressees(env.Config, cfg.To), addressees(env.Config, cfg.Cc)
+	to, cc := listsOnly(env.Config, cfg.To), listsOnly(env.Config, cfg.Cc)
 	var out []notify.Notice
 	for _, f := range failures {
 		if f.Job == "delivery-failures" {
@@ -52,26 +49,3 @@ func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time) (
 	return out, nil
 }
 
-// addressees resolves entries that are lists or addresses (the roles mean
-// nothing for this job), keeping display names ("Name <a@b.vn>").
-func addressees(cfg *config.Config, entries []string) []notify.Recipient {
-	var out []notify.Recipient
-	add := func(s string) {
-		if a, err := mail.ParseAddress(strings.TrimSpace(s)); err == nil {
-			out = append(out, notify.Recipient{Name: a.Name, Email: a.Address})
-		}
-	}
-	for _, e := range entries {
-		if config.IsRole(e) {
-			continue
-		}
-		if list, ok := cfg.Recipients[e]; ok {
-			for _, a := range list {
-				add(a)
-			}
-			continue
-		}
-		add(e)
-	}
-	return out
-}

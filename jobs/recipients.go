@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"fmt"
+	"net/mail"
 	"strings"
 
 	"github.com/tickler-dev/tickler/config"
@@ -78,14 +79,24 @@ func resolve(cfg *config.Config, entries []string, w Who) ([]notify.Recipient, [
 
 // listRecipients expands a named list, or takes the entry as an address.
 func listRecipients(cfg *config.Config, entry string) []notify.Recipient {
-	if addrs, ok := cfg.Recipients[entry]; ok {
-		out := make([]notify.Recipient, 0, len(addrs))
-		for _, a := range addrs {
-			out = append(out, notify.Recipient{Email: strings.TrimSpace(a)})
-		}
-		return out
+	addrs, ok := cfg.Recipients[entry]
+	if !ok {
+		addrs = []string{entry}
 	}
-	return []notify.Recipient{{Email: strings.TrimSpace(entry)}}
+	out := make([]notify.Recipient, 0, len(addrs))
+	for _, a := range addrs {
+		out = append(out, parseRecipient(a))
+	}
+	return out
+}
+
+// parseRecipient reads a config address, bare or "Name <address>" (validated
+// when the config was loaded).
+func parseRecipient(s string) notify.Recipient {
+	if a, err := mail.ParseAddress(s); err == nil {
+		return notify.Recipient{Name: a.Name, Email: a.Address}
+	}
+	return notify.Recipient{Email: strings.TrimSpace(s)}
 }
 
 // problemNotices addresses each problem, as a data_problem item, to the job's
