@@ -51,7 +51,7 @@ func setup(t *testing.T, st *store.Store, training string) (*config.Config, *job
 	if err != nil {
 		t.Fatal(err)
 	}
-	return testkit.Config(t, baseConfig), &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
+	return testkit.Config(t, baseConfig), &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}
 }
 
 // at is 07:00 on a date in Hanoi.

@@ -56,7 +56,7 @@ recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 		}
 		day1 := time.Date(2026, 6, 1, 7, 0, 0, 0, notifytest.Loc)
 		clock := notifytest.NewClock(day1.Add(time.Hour))
-		runner := &jobs.Runner{Store: st, Templates: tmpl, Now: clock.Now}
+		runner := &jobs.Runner{Store: st, Templates: tmpl, Now: clock.Now, KeepContent: true}
 		job, _ := jobs.Lookup("delivery-failures")
 		notifytest.Plan(t, st, 4, day1)
 		if o := deliverAt(t, st, refuse{"p2@example.vn": true, "p3@example.vn": true}, day1.Add(time.Minute)); o.Failed != 2 || o.Sent != 2 {

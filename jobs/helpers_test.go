@@ -31,7 +31,7 @@ func setupFiles(t *testing.T, st *store.Store, extra string, files map[string]st
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}}
+	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}}
 }
 
 // run runs job for the slot at 07:00 on date; dry runs write nothing.

@@ -48,7 +48,7 @@ recipients: {hr: [tochuc@example.vn, h1@example.vn], leadership: [lanhdao@exampl
 		if err := jobs.RegisterRenderers(tmpl); err != nil {
 			t.Fatal(err)
 		}
-		runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
+		runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}
 		ctx := context.Background()
 		job, err := jobs.Lookup("monthly-digest")
 		if err != nil {

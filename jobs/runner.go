@@ -17,6 +17,10 @@ type Runner struct {
 	Store     *store.Store
 	Templates *notify.Templates
 	Now       func() time.Time
+	// KeepContent keeps the rendered messages in Result.Planned (tests and
+	// previews); the daemon leaves it off so a run's memory does not grow with
+	// the bodies of its messages.
+	KeepContent bool
 }
 
 // Result is what a run did.
@@ -36,7 +40,9 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 		return res, fmt.Errorf("%s: %w", job.Name(), err)
 	}
 	res.Items = len(notices)
-	res.Planned, err = NewPlanner(r.Store, r.Templates, cfg, r.Now).Plan(ctx, job.Name(), slot, notices, dryRun)
+	planner := NewPlanner(r.Store, r.Templates, cfg, r.Now)
+	planner.KeepContent = r.KeepContent
+	res.Planned, err = planner.Plan(ctx, job.Name(), slot, notices, dryRun)
 	if err != nil {
 		return res, fmt.Errorf("%s: plan: %w", job.Name(), err)
 	}

@@ -32,7 +32,7 @@ func sampleAgency(t *testing.T, st *store.Store, extra string) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}}
+	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}}
 }
 
 func TestSampleAgency(t *testing.T) {

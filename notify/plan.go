@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"runtime"
+	"sync"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -31,9 +33,15 @@ type Planner struct {
 	IDDomain string
 	// Now is the clock; the row's created_at and first attempt time.
 	Now func() time.Time
+	// KeepContent keeps each message's rendered content in what Plan returns
+	// (tests, previews); off, Plan's memory does not grow with the bodies.
+	KeepContent bool
 }
 
 // Planned is one message a run put in the outbox (or, in a dry run, would).
+// Content is kept only when the Planner's KeepContent is set: at a province's
+// scale a run renders a hundred thousand messages, and only the outbox needs
+// their bodies.
 type Planned struct {
 	Job     string      `json:"job"`
 	To      Recipient   `json:"-"`
@@ -45,7 +53,12 @@ type Planned struct {
 }
 
 // maxKeysPerQuery bounds an IN (...) list; SQLite allows 32766 parameters.
-const maxKeysPerQuery = 500
+const maxKeysPerQuery = 1000
+
+// planBatch is how many messages are rendered (in parallel) and then written
+// with one multi-row INSERT: large enough that a round trip carries many rows,
+// small enough that a batch's bodies are a few megabytes.
+const planBatch = 200
 
 type group struct {
 	to    Recipient
@@ -54,8 +67,20 @@ type group struct {
 	data  any
 }
 
+// rendered is one group's message, ready for the outbox.
+type rendered struct {
+	g       *group
+	items   []Item
+	content Content
+	att     []byte
+	err     error
+}
+
 // Plan records the messages of job's run for slot. With dryRun it renders and
 // checks everything, then rolls back: the result shows who would get what.
+// Everything is written in one transaction, so a run is in the outbox whole
+// or not at all; within it, messages are rendered in parallel and written in
+// multi-row batches.
 func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices []Notice, dryRun bool) ([]Planned, error) {
 	groups, err := groupNotices(notices)
 	if err != nil {
@@ -67,17 +92,8 @@ func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices 
 		if err != nil {
 			return err
 		}
-		insDelivery, err := tx.PreparexContext(ctx, p.Store.Q("insert-delivery"))
-		if err != nil {
-			return err
-		}
-		defer insDelivery.Close()
-		insItem, err := tx.PreparexContext(ctx, p.Store.Q("insert-delivery-item"))
-		if err != nil {
-			return err
-		}
-		defer insItem.Close()
-		now := p.Now()
+		// The items each recipient has not had yet; recipients with none are done.
+		var todo []rendered
 		for _, g := range groups {
 			var items []Item
 			for _, it := range g.items {
@@ -85,38 +101,40 @@ func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices 
 					items = append(items, it)
 				}
 			}
-			if len(items) == 0 {
-				continue
+			if len(items) > 0 {
+				todo = append(todo, rendered{g: g, items: items})
 			}
-			view := &View{Lang: p.Lang, Job: job, Date: civil.In(slot, p.Loc), To: g.to, Items: items, Data: g.data, Office: p.Office}
-			content, err := p.Templates.Render(view)
+		}
+		sent = nil
+		now := p.Now()
+		date := civil.In(slot, p.Loc)
+		for start := 0; start < len(todo); start += planBatch {
+			batch := todo[start:min(start+planBatch, len(todo))]
+			p.renderAll(job, date, batch)
+			for i := range batch {
+				if batch[i].err != nil {
+					return batch[i].err
+				}
+			}
+			ids, err := p.insertDeliveries(ctx, tx, job, slot, now, batch)
 			if err != nil {
 				return err
 			}
-			content.Subject = sanitizeHeader(content.Subject)
-			key := deliveryKey(job, slot, g.to.Email)
-			var attachments []byte
-			if len(content.Attachments) > 0 {
-				if attachments, err = json.Marshal(content.Attachments); err != nil {
-					return err
+			if err := p.insertItems(ctx, tx, job, slot, batch, ids); err != nil {
+				return err
+			}
+			for i := range batch {
+				r := &batch[i]
+				if _, ok := ids[deliveryKey(job, slot, r.g.to.Email)]; !ok {
+					continue // this slot's message to this recipient was already in the outbox
 				}
-			}
-			var id int64
-			err = insDelivery.QueryRowxContext(ctx, key, job, store.T(slot), g.to.Email, sanitizeHeader(g.to.Name),
-				formatCc(g.cc), content.Subject, content.Text, content.HTML, attachments,
-				MessageID(key, p.IDDomain), store.T(now), store.T(now)).Scan(&id)
-			if err == store.ErrNoRows {
-				continue // this slot's message to this recipient is already in the outbox
-			}
-			if err != nil {
-				return fmt.Errorf("outbox: %w", err)
-			}
-			for _, it := range items {
-				if _, err := insItem.ExecContext(ctx, itemKey(job, it, g.to.Email), id, it.Key, it.Step); err != nil {
-					return fmt.Errorf("outbox item: %w", err)
+				pl := Planned{Job: job, To: r.g.to, Cc: r.g.cc, Subject: r.content.Subject, Items: r.items, Key: deliveryKey(job, slot, r.g.to.Email)}
+				if p.KeepContent {
+					pl.Content = r.content
 				}
+				out = append(out, pl)
+				r.content, r.att = Content{}, nil // the batch's bodies are written: let them go
 			}
-			out = append(out, Planned{Job: job, To: g.to, Cc: g.cc, Subject: content.Subject, Items: items, Content: content, Key: key})
 		}
 		if dryRun {
 			return errDryRun
@@ -127,6 +145,99 @@ func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices 
 		err = nil
 	}
 	return out, err
+}
+
+// renderAll renders a batch's messages on every core.
+func (p *Planner) renderAll(job string, date civil.Date, batch []rendered) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(batch)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := &batch[i]
+				view := &View{Lang: p.Lang, Job: job, Date: date, To: r.g.to, Items: r.items, Data: r.g.data, Office: p.Office}
+				r.content, r.err = p.Templates.Render(view)
+				if r.err != nil {
+					continue
+				}
+				r.content.Subject = sanitizeHeader(r.content.Subject)
+				if len(r.content.Attachments) > 0 {
+					r.att, r.err = json.Marshal(r.content.Attachments)
+				}
+			}
+		}()
+	}
+	for i := range batch {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// insertDeliveries writes a batch's messages with one INSERT and returns the
+// ids of the rows it added, by delivery key (a key already present adds none).
+func (p *Planner) insertDeliveries(ctx context.Context, tx *sqlx.Tx, job string, slot, now time.Time, batch []rendered) (map[string]int64, error) {
+	args := make([]any, 0, len(batch)*14)
+	for i := range batch {
+		r := &batch[i]
+		key := deliveryKey(job, slot, r.g.to.Email)
+		args = append(args, key, job, store.T(slot), r.g.to.Email, sanitizeHeader(r.g.to.Name),
+			formatCc(r.g.cc), r.content.Subject, r.content.Text, r.content.HTML, r.att,
+			MessageID(key, p.IDDomain), store.T(now), store.T(now))
+	}
+	rows, err := tx.QueryxContext(ctx, p.Store.Bulk("insert-deliveries", len(batch)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	defer rows.Close()
+	ids := make(map[string]int64, len(batch))
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		ids[key] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	return ids, nil
+}
+
+// insertItems records what each new message told, in multi-row INSERTs.
+func (p *Planner) insertItems(ctx context.Context, tx *sqlx.Tx, job string, slot time.Time, batch []rendered, ids map[string]int64) error {
+	const perInsert = 1000
+	args := make([]any, 0, perInsert*4)
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, p.Store.Bulk("insert-delivery-items", n), args...); err != nil {
+			return fmt.Errorf("outbox items: %w", err)
+		}
+		args, n = args[:0], 0
+		return nil
+	}
+	for i := range batch {
+		r := &batch[i]
+		id, ok := ids[deliveryKey(job, slot, r.g.to.Email)]
+		if !ok {
+			continue
+		}
+		for _, it := range r.items {
+			args = append(args, itemKey(job, it, r.g.to.Email), id, it.Key, it.Step)
+			if n++; n == perInsert {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
 }
 
 var errDryRun = fmt.Errorf("dry run")

@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -21,11 +22,12 @@ type Queries struct {
 	sql  map[string]string // rebound for the dialect
 	raw  map[string]string // as written, with "?" (for sqlx.In)
 	bind int
+	bulk *sync.Map // bulkKey → multi-row statement
 }
 
 // LoadQueries reads the .sql files of dir in fsys for dialect d.
 func LoadQueries(fsys fs.FS, dir string, d Dialect) (Queries, error) {
-	q := Queries{sql: map[string]string{}, raw: map[string]string{}}
+	q := Queries{sql: map[string]string{}, raw: map[string]string{}, bulk: &sync.Map{}}
 	shared, err := readQueryDir(fsys, dir)
 	if err != nil {
 		return q, err
@@ -147,4 +149,58 @@ func (q Queries) In(name string, args ...any) (string, []any, error) {
 		return "", nil, err
 	}
 	return sqlx.Rebind(q.bind, query), out, nil
+}
+
+// bulkMarker precedes the VALUES tuple that Bulk repeats.
+const bulkMarker = "/*rows*/"
+
+// Bulk returns the named multi-row INSERT with its VALUES tuple (the
+// parenthesised group after /*rows*/) repeated n times, rebound for the
+// dialect: one statement, one round trip for n rows.
+func (q Queries) Bulk(name string, n int) string {
+	key := bulkKey{name, n}
+	if s, ok := q.bulk.Load(key); ok {
+		return s.(string)
+	}
+	raw, ok := q.raw[name]
+	if !ok {
+		panic(fmt.Sprintf("store: no query named %q", name))
+	}
+	i := strings.Index(raw, bulkMarker)
+	if i < 0 {
+		panic(fmt.Sprintf("store: query %q has no %s tuple", name, bulkMarker))
+	}
+	rest := raw[i+len(bulkMarker):]
+	open := strings.IndexByte(rest, '(')
+	depth, end := 0, -1
+	for j := open; j < len(rest); j++ {
+		switch rest[j] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 {
+			end = j + 1
+			break
+		}
+	}
+	tuple := rest[open:end]
+	var b strings.Builder
+	b.WriteString(raw[:i])
+	for k := range n {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(tuple)
+	}
+	b.WriteString(rest[end:])
+	s := sqlx.Rebind(q.bind, b.String())
+	q.bulk.Store(key, s)
+	return s
+}
+
+type bulkKey struct {
+	name string
+	n    int
 }

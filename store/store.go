@@ -155,6 +155,9 @@ func (s *Store) In(name string, args ...any) (string, []any, error) {
 	return s.queries.In(name, args...)
 }
 
+// Bulk returns the named multi-row INSERT for n rows (see Queries.Bulk).
+func (s *Store) Bulk(name string, n int) string { return s.queries.Bulk(name, n) }
+
 // Ping checks that the database answers within the context's deadline.
 func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
 

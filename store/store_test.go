@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/tickler-dev/tickler/store"
@@ -43,4 +44,21 @@ func TestSQLitePathWithURICharacters(t *testing.T) {
 			t.Errorf("%s: the database is not where the path says: %v", name, err)
 		}
 	}
+}
+
+// Bulk repeats the marked VALUES tuple and numbers the placeholders on.
+func TestBulk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		q := st.Bulk("insert-delivery-items", 3)
+		want := map[store.Dialect]string{
+			store.SQLite:   "VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?);",
+			store.Postgres: "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12);",
+		}[st.Dialect]
+		if !strings.HasSuffix(q, want) {
+			t.Errorf("got %q, want it to end in %q", q, want)
+		}
+		if n := strings.Count(st.Bulk("insert-deliveries", 2), "'pending'"); n != 2 {
+			t.Errorf("insert-deliveries for 2 rows has %d tuples", n)
+		}
+	})
 }

@@ -106,7 +106,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tickler: unknown command %q (run tickler -h for the list)\n", name)
 		return 2
 	}
-	if err := cmd(ctx, g, fs.Args()[1:]); err != nil {
+	stopProfile := startProfile()
+	err := cmd(ctx, g, fs.Args()[1:])
+	stopProfile()
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

@@ -6,15 +6,16 @@
 -- name: sent-item-keys
 SELECT key FROM delivery_items WHERE key IN (?);
 
--- name: insert-delivery
+-- name: insert-deliveries
+-- Many rows at once: store.Bulk repeats the VALUES tuple marked rows.
 INSERT INTO deliveries (key, job, slot, recipient, recipient_name, cc, subject, text_body, html_body,
                         attachments, message_id, state, next_attempt_at, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+VALUES /*rows*/ (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
 ON CONFLICT (key) DO NOTHING
-RETURNING id;
+RETURNING id, key;
 
--- name: insert-delivery-item
-INSERT INTO delivery_items (key, delivery_id, item_key, step) VALUES (?, ?, ?, ?);
+-- name: insert-delivery-items
+INSERT INTO delivery_items (key, delivery_id, item_key, step) VALUES /*rows*/ (?, ?, ?, ?);
 
 -- name: outbox-counts
 SELECT state, count(*) AS n FROM deliveries GROUP BY state;
