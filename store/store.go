@@ -53,7 +53,7 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 	case SQLite:
 		db, err = openSQLite(dsn)
 	case Postgres:
-		db, err = sqlx.Open("postgres", dsn)
+		db, err = openDB(Postgres, dsn)
 		if err == nil {
 			db.SetMaxOpenConns(16)
 			db.SetMaxIdleConns(8)
@@ -108,12 +108,23 @@ func openSQLite(dsn string) (*sqlx.DB, error) {
 	} else if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	db, err := sqlx.Open("sqlite", dsn+sep+q.Encode())
+	db, err := openDB(SQLite, dsn+sep+q.Encode())
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(4)
 	return db, nil
+}
+
+// openDB opens dsn with the dialect's driver (recording reads when
+// TICKLER_SQL_LOG is set); sqlx is told the dialect's own name, which decides
+// its placeholder style.
+func openDB(d Dialect, dsn string) (*sqlx.DB, error) {
+	db, err := sql.Open(driverName(d), dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sqlx.NewDb(db, string(d)), nil
 }
 
 // Migrate applies every pending embedded migration. On PostgreSQL a session

@@ -62,3 +62,32 @@ func TestBulk(t *testing.T) {
 		}
 	})
 }
+
+// With TICKLER_SQL_LOG set, reads are written to the file with their
+// parameters as literals, and the file runs as SQL.
+func TestSQLLog(t *testing.T) {
+	log := t.TempDir() + "/reads.sql"
+	t.Setenv(store.EnvSQLLog, log)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		var n int
+		if err := st.DB.Get(&n, st.DB.Rebind("SELECT count(*) FROM staff WHERE code = ? OR code = ?"), "it's", "7"); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "SELECT count(*) FROM staff WHERE code = 'it''s' OR code = '7';"
+		if !strings.Contains(string(b), want) {
+			t.Errorf("log lacks %q:\n%s", want, b)
+		}
+		// What was recorded runs.
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if strings.HasPrefix(line, "SELECT count(*) FROM staff") {
+				if _, err := st.DB.Exec(line); err != nil {
+					t.Errorf("%s: %v", line, err)
+				}
+			}
+		}
+	})
+}

@@ -78,7 +78,9 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
+	started := time.Now()
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
+	planning := time.Since(started)
 	if !*dry {
 		if err := jobs.RecordManualRun(ctx, st, res, ownerName(), time.Now(), runErr); err != nil {
 			return err
@@ -88,12 +90,15 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		return runErr
 	}
 	var outcome notify.Outcome
+	var delivery time.Duration
 	if !*dry && len(res.Planned) > 0 {
 		d, closeSender, err := newDeliverer(cfg, st, nil)
 		if err != nil {
 			return err
 		}
+		started = time.Now()
 		outcome, err = d.Drain(ctx)
+		delivery = time.Since(started)
 		closeSender()
 		if err != nil {
 			return err
@@ -119,7 +124,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	if *dry {
 		verb = "would send"
 	}
-	fmt.Fprintf(g.stdout, "%s for %s: %d items, %d messages %s\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, len(res.Planned), verb)
+	fmt.Fprintf(g.stdout, "%s for %s: %d items, %d messages %s (planned in %s)\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, len(res.Planned), verb, planning.Round(time.Millisecond))
 	for _, p := range res.Planned {
 		fmt.Fprintf(g.stdout, "\nTo: %s", p.To.Email)
 		for _, c := range p.Cc {
@@ -131,7 +136,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		}
 	}
 	if !*dry {
-		fmt.Fprintf(g.stdout, "\ndelivered: %d sent, %d to retry, %d failed\n", outcome.Sent, outcome.Retry, outcome.Failed)
+		fmt.Fprintf(g.stdout, "\ndelivered: %d sent, %d to retry, %d failed (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed, delivery.Round(time.Millisecond))
 	}
 	return nil
 }

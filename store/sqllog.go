@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lib/pq"
+	"modernc.org/sqlite"
+)
+
+// EnvSQLLog names a variable that, when set to a file path, makes every store
+// opened by this process append each read it runs (SELECT or WITH, with its
+// parameters filled in) to that file. The benchmarks in bench/ run the file
+// with psql to measure the bare SQL of a job beside tickler running the job.
+const EnvSQLLog = "TICKLER_SQL_LOG"
+
+var (
+	sqlLogOnce sync.Once
+	sqlLogFile *os.File
+	sqlLogMu   sync.Mutex
+)
+
+// driverName returns the database/sql driver for a dialect: the plain one, or
+// its recording wrapper when TICKLER_SQL_LOG is set.
+func driverName(d Dialect) string {
+	path := os.Getenv(EnvSQLLog)
+	if path == "" {
+		return map[Dialect]string{SQLite: "sqlite", Postgres: "postgres"}[d]
+	}
+	sqlLogOnce.Do(func() {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", EnvSQLLog, err)
+			return
+		}
+		sqlLogFile = f
+		sql.Register("sqlite-recorded", recordingDriver{&sqlite.Driver{}, SQLite})
+		sql.Register("postgres-recorded", recordingDriver{&pq.Driver{}, Postgres})
+	})
+	if sqlLogFile == nil {
+		return map[Dialect]string{SQLite: "sqlite", Postgres: "postgres"}[d]
+	}
+	return string(d) + "-recorded"
+}
+
+type recordingDriver struct {
+	driver.Driver
+	dialect Dialect
+}
+
+func (d recordingDriver) Open(name string) (driver.Conn, error) {
+	c, err := d.Driver.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return recordingConn{c, d.dialect}, nil
+}
+
+// recordingConn passes everything to the driver's connection and writes the
+// reads it sees to the log.
+type recordingConn struct {
+	driver.Conn
+	dialect Dialect
+}
+
+func (c recordingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if head := strings.ToUpper(strings.TrimSpace(query)); strings.HasPrefix(head, "SELECT") || strings.HasPrefix(head, "WITH") {
+		record(c.dialect, query, args)
+	}
+	if q, ok := c.Conn.(driver.QueryerContext); ok {
+		return q.QueryContext(ctx, query, args)
+	}
+	return nil, driver.ErrSkip
+}
+
+func (c recordingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if e, ok := c.Conn.(driver.ExecerContext); ok {
+		return e.ExecContext(ctx, query, args)
+	}
+	return nil, driver.ErrSkip
+}
+
+func (c recordingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
+		return p.PrepareContext(ctx, query)
+	}
+	return c.Conn.Prepare(query)
+}
+
+func (c recordingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
+		return b.BeginTx(ctx, opts)
+	}
+	return c.Conn.Begin() //nolint:staticcheck // the driver has no BeginTx
+}
+
+func (c recordingConn) Ping(ctx context.Context) error {
+	if p, ok := c.Conn.(driver.Pinger); ok {
+		return p.Ping(ctx)
+	}
+	return nil
+}
+
+func (c recordingConn) ResetSession(ctx context.Context) error {
+	if r, ok := c.Conn.(driver.SessionResetter); ok {
+		return r.ResetSession(ctx)
+	}
+	return nil
+}
+
+var dollar = regexp.MustCompile(`\$\d+`)
+
+// record writes query with its arguments as SQL literals, ending in ";".
+func record(d Dialect, query string, args []driver.NamedValue) {
+	lit := func(i int) string {
+		if i < 0 || i >= len(args) {
+			return "NULL"
+		}
+		return literal(args[i].Value)
+	}
+	if d == Postgres {
+		query = dollar.ReplaceAllStringFunc(query, func(p string) string {
+			n, _ := strconv.Atoi(p[1:])
+			return lit(n - 1)
+		})
+	} else {
+		var b strings.Builder
+		n := 0
+		for _, r := range query {
+			if r == '?' {
+				b.WriteString(lit(n))
+				n++
+				continue
+			}
+			b.WriteRune(r)
+		}
+		query = b.String()
+	}
+	query = strings.TrimRight(strings.TrimSpace(query), ";")
+	sqlLogMu.Lock()
+	defer sqlLogMu.Unlock()
+	fmt.Fprintf(sqlLogFile, "%s;\n", query)
+}
+
+func literal(v driver.Value) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	case []byte:
+		return "'" + strings.ReplaceAll(string(x), "'", "''") + "'"
+	case time.Time:
+		return "'" + x.UTC().Format(timeLayout) + "'"
+	case bool:
+		return strconv.FormatBool(x)
+	default:
+		return fmt.Sprint(x)
+	}
+}
