@@ -1,15 +1,15 @@
 package notify
 
 import (
-	"runtime"
-	"sync"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"

@@ -52,6 +52,18 @@ type Job struct {
 	Items       int
 	Messages    int
 	Error       string
+	// ByHand is the latest run started with `tickler run` (zero: none).
+	ByHand ManualRun
+}
+
+// ManualRun is a run started by hand.
+type ManualRun struct {
+	Slot     store.Time `db:"slot"`
+	Started  store.Time `db:"started_at"`
+	Items    int        `db:"items"`
+	Messages int        `db:"messages"`
+	Error    string     `db:"error"`
+	Job      string     `db:"job"`
 }
 
 // Delivery is a delivery someone should look at.
@@ -127,6 +139,17 @@ func (r *Report) readDB(ctx context.Context, st *store.Store, now time.Time) err
 			j.LastSlot, j.LastState, j.LastOwner = lr.Slot.In(loc), lr.State, lr.Owner
 			j.LastStart, j.LastFinish = lr.StartedAt.Time, lr.FinishedAt.Time
 			j.Items, j.Messages, j.Error = lr.Items, lr.Messages, lr.Error
+		}
+	}
+	var manual []ManualRun
+	if err := st.DB.SelectContext(ctx, &manual, st.Q("last-manual-runs")); err != nil {
+		return fmt.Errorf("job runs by hand: %w", err)
+	}
+	for _, m := range manual {
+		for i := range r.Jobs {
+			if r.Jobs[i].Name == m.Job {
+				r.Jobs[i].ByHand = m
+			}
 		}
 	}
 	counts, err := outboxCounts(ctx, st)
@@ -225,6 +248,16 @@ func (r *Report) WriteText(w io.Writer) {
 	for _, j := range r.Jobs {
 		if j.Error != "" {
 			fmt.Fprintf(w, "  %s last slot: %s\n", j.Name, j.Error)
+		}
+	}
+	for _, j := range r.Jobs {
+		if m := j.ByHand; !m.Started.IsZero() {
+			outcome := fmt.Sprintf("%d items, %d messages", m.Items, m.Messages)
+			if m.Error != "" {
+				outcome = "failed: " + m.Error
+			}
+			fmt.Fprintf(w, "  %s run by hand at %s for %s: %s\n", j.Name, m.Started.In(r.Zone).Format("2006-01-02 15:04"),
+				m.Slot.In(r.Zone).Format("2006-01-02 15:04"), outcome)
 		}
 	}
 	if r.DBError != "" {

@@ -21,18 +21,6 @@ type ServeLock struct {
 	path string
 }
 
-// SQLitePath returns the database file of an SQLite DSN ("" for :memory:).
-func SQLitePath(dsn string) string {
-	path := strings.TrimPrefix(dsn, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	if path == ":memory:" {
-		return ""
-	}
-	return path
-}
-
 // LockServe takes the serve lock of the SQLite database dsn: an exclusive
 // flock on "<file>.lock", which the kernel drops when the process dies, so a
 // crash leaves no stale lock. The file says who holds it.

@@ -74,16 +74,30 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 	return s, nil
 }
 
-func openSQLite(dsn string) (*sqlx.DB, error) {
+// SQLitePath is the file an SQLite DSN names (a plain path or a file: URI),
+// "" for an in-memory database.
+func SQLitePath(dsn string) string {
 	path := dsn
 	if p, ok := strings.CutPrefix(dsn, "file:"); ok {
 		path, _, _ = strings.Cut(p, "?")
 	}
-	if path != "" && path != ":memory:" {
+	if path == ":memory:" {
+		return ""
+	}
+	return path
+}
+
+func openSQLite(dsn string) (*sqlx.DB, error) {
+	if path := SQLitePath(dsn); path != "" {
 		if dir := filepath.Dir(path); dir != "." {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("create database folder: %w", err)
 			}
+		}
+		// The file holds personnel records: readable by its owner only.
+		// SQLite gives its -wal and -shm files the same mode.
+		if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+			f.Close()
 		}
 	}
 	// WAL lets readers run beside the one writer; busy_timeout makes a second

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
@@ -88,6 +89,35 @@ func TestSQLLog(t *testing.T) {
 					t.Errorf("%s: %v", line, err)
 				}
 			}
+		}
+	})
+}
+
+// A run by hand recorded for an instant does not stop the scheduler claiming
+// that instant's slot; a scheduled claim still stops a second one.
+func TestManualRunDoesNotBlockTheSlot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		slot := store.T(time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
+		now := store.T(time.Now())
+		if _, err := st.DB.Exec(st.Q("record-manual-run"), "course-reminders", slot, "me", now, now, 3, 2, ""); err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		if err := st.DB.Get(&id, st.Q("claim-slot"), "course-reminders", slot, "replica1", now, now); err != nil {
+			t.Fatalf("the scheduler could not claim a slot run by hand: %v", err)
+		}
+		err := st.DB.Get(&id, st.Q("claim-slot"), "course-reminders", slot, "replica2", now, now)
+		if err != store.ErrNoRows {
+			t.Errorf("a second claim of a scheduled slot: %v, want no row", err)
+		}
+		// A manual run of the same instant now leaves the scheduled row alone.
+		if _, err := st.DB.Exec(st.Q("record-manual-run"), "course-reminders", slot, "me", now, now, 9, 9, "x"); err != nil {
+			t.Fatal(err)
+		}
+		var state, owner string
+		st.DB.QueryRow(st.DB.Rebind("SELECT state, owner FROM job_runs WHERE id = ?"), id).Scan(&state, &owner)
+		if state != "running" || owner != "replica1" {
+			t.Errorf("scheduled row became %s/%s", state, owner)
 		}
 	})
 }

@@ -160,3 +160,27 @@ func TestRunDryRunJSON(t *testing.T) {
 		t.Errorf("running the slot again wrote %d more files", len(again)-len(files))
 	}
 }
+
+// A command that reads records refuses a database file that is not there (a
+// mistyped dsn), instead of creating it and answering "nothing to do".
+func TestReadCommandsNeedTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sqliteConfig(t, dir)
+	for _, args := range [][]string{{"status"}, {"run", "course-reminders", "-dry-run"}, {"digest"}} {
+		code, _, stderr := tickler(t, append([]string{"-config", cfg}, args...)...)
+		if code != 1 || !strings.Contains(stderr, "no file "+filepath.Join(dir, "t.db")) {
+			t.Errorf("%v: exit %d, %s", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "t.db")); err == nil {
+		t.Error("a read command created the database")
+	}
+	// import creates it, readable by its owner only.
+	if code, _, stderr := tickler(t, "-config", cfg, "import", "../../examples/agency"); code != 0 {
+		t.Fatal(stderr)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "t.db"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("database file: %v, mode %v", err, fi.Mode().Perm())
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -32,6 +33,19 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	return st, nil
+}
+
+// openExistingStore is openStore for the commands that read what is there
+// (run, status, digest): an SQLite file that does not exist is a mistyped
+// database.dsn, not an empty agency, so it is an error instead of a new file.
+func openExistingStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	if cfg.Database.Driver == string(store.SQLite) {
+		path := store.SQLitePath(cfg.Database.DSN.Reveal())
+		if _, err := os.Stat(path); path != "" && errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("database: no file %s (database.dsn); import the records first: tickler import PATH", path)
+		}
+	}
+	return openStore(ctx, cfg)
 }
 
 // parseTime reads TIME: YYYY-MM-DD (midnight) or YYYY-MM-DDTHH:MM, in loc.

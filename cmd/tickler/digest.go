@@ -44,7 +44,7 @@ func cmdDigest(ctx context.Context, g *globals, args []string) error {
 			return usageErr("-month: %v", err)
 		}
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openExistingStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -59,13 +59,13 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	slot := time.Now().Truncate(time.Second)
+	slot := time.Now().In(cfg.Location).Truncate(time.Second)
 	if *at != "" {
 		if slot, err = parseTime(*at, cfg.Location); err != nil {
 			return usageErr("-at: %v", err)
 		}
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openExistingStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,15 @@
 -- previous run ran, overlap: skip), manual (tickler run; ignored by the scheduler).
 
 -- name: claim-slot
+-- A row already there is another replica's claim, unless it only records a
+-- run started by hand (tickler run) for the same instant: the scheduled run
+-- takes that row over, so a manual run never cancels a scheduled one.
 INSERT INTO job_runs (job, slot, state, owner, lease_until, started_at)
 VALUES (?, ?, 'running', ?, ?, ?)
-ON CONFLICT (job, slot) DO NOTHING
+ON CONFLICT (job, slot) DO UPDATE SET state = 'running', owner = excluded.owner,
+    lease_until = excluded.lease_until, started_at = excluded.started_at, finished_at = NULL,
+    items = 0, messages = 0, error = '', attempts = 1
+WHERE job_runs.state = 'manual'
 RETURNING id;
 
 -- name: take-over-slot
@@ -62,10 +68,19 @@ WHERE state IN ('done', 'manual') AND error = '' AND finished_at IS NOT NULL
 GROUP BY job;
 
 -- name: record-manual-run
--- A run started by hand (tickler run): kept for status, ignored by the scheduler.
--- A scheduled run of the same slot keeps its own row and counts.
+-- A run started by hand (tickler run): kept for status, ignored by the
+-- scheduler; a scheduled run of the same instant takes the row over
+-- (claim-slot), and a manual run never overwrites a scheduled run's row.
 INSERT INTO job_runs (job, slot, state, owner, started_at, finished_at, items, messages, error)
 VALUES (?, ?, 'manual', ?, ?, ?, ?, ?, ?)
 ON CONFLICT (job, slot) DO UPDATE SET finished_at = excluded.finished_at, items = excluded.items,
     messages = excluded.messages, error = excluded.error
 WHERE job_runs.state = 'manual';
+
+-- name: last-manual-runs
+-- Each job's latest run started by hand, for status.
+SELECT r.job, r.slot, r.started_at, r.items, r.messages, r.error
+FROM job_runs r
+JOIN (SELECT job, max(started_at) AS started_at FROM job_runs WHERE state = 'manual' GROUP BY job) l
+  ON l.job = r.job AND l.started_at = r.started_at AND r.state = 'manual'
+ORDER BY r.job;
