@@ -209,7 +209,7 @@ func TestDefaults(t *testing.T) {
 	check("mail.smtp.port", c.Mail.SMTP.Port, 587)
 	check("mail.smtp.tls", c.Mail.SMTP.TLS, "mandatory")
 	check("mail.delivery", c.Mail.Delivery, config.Delivery{
-		Workers: 4, BatchSize: 100, Lease: dur("2m"), Timeout: dur("30s"), MaxAttempts: 8,
+		Workers: 4, BatchSize: 100, Lease: dur("2m"), Timeout: dur("30s"), MaxAttempts: 100,
 		MaxAge: dur("3d"), BackoffInitial: dur("1m"), BackoffMax: dur("1h"),
 		RatePerSecond: 0, MaxPerHour: 0, Poll: dur("5s"),
 	})

@@ -83,7 +83,7 @@ func (d *Delivery) setDefaults() {
 	d.BatchSize = 100
 	d.Lease = Duration(2 * time.Minute)
 	d.Timeout = Duration(30 * time.Second)
-	d.MaxAttempts = 8
+	d.MaxAttempts = 100
 	d.MaxAge = Duration(3 * day)
 	d.BackoffInitial = Duration(time.Minute)
 	d.BackoffMax = Duration(time.Hour)

@@ -70,7 +70,9 @@ func Build(m *Message, env Envelope) (*gomail.Msg, error) {
 		a := a
 		opts := []gomail.FileOption{gomail.WithFileContentType(gomail.ContentType(a.ContentType))}
 		if a.ContentID != "" {
-			opts = append(opts, gomail.WithFileContentID(a.ContentID))
+			// go-mail writes a Content-ID given to it as is; RFC 2392 wants
+			// it in angle brackets, and the HTML refers to it as cid:ID.
+			opts = append(opts, gomail.WithFileContentID("<"+strings.Trim(a.ContentID, "<>")+">"))
 			if err := msg.EmbedReader(a.Filename, bytes.NewReader(a.Data), opts...); err != nil {
 				return nil, err
 			}
