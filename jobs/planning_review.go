@@ -138,9 +138,16 @@ func (p *planningRow) review(env *Env, asOf civil.Date, step string) (notify.Ite
 	if !p.LeftOn.IsZero() && !p.LeftOn.After(asOf) {
 		flag(FlagLeft, say(c, "pl_left", day(c, p.LeftOn)))
 	}
+	// The full term is counted from when the planned post could be taken:
+	// the planning period's start (QĐ 50-QĐ/TW: "còn đủ tuổi công tác ít
+	// nhất trọn một nhiệm kỳ"), or today if the period has begun.
+	termFrom := asOf
 	if m := periodRE.FindStringSubmatch(p.Period); m != nil {
 		if end, _ := strconv.Atoi(m[2]); end < asOf.Year {
 			flag(FlagPeriodOver, say(c, "pl_period_over", p.Period))
+		}
+		if start, _ := strconv.Atoi(m[1]); start > asOf.Year {
+			termFrom = civil.New(start, time.January, 1)
 		}
 	}
 	retire, err := rules.RetirementDate(p.BirthDate, p.Gender, c.Rules.Retirement)
@@ -151,7 +158,7 @@ func (p *planningRow) review(env *Env, asOf civil.Date, step string) (notify.Ite
 	case errors.Is(err, rules.ErrNoGender):
 		flag(FlagRetirementUnknown, say(c, "pl_retirement_unknown"))
 		problems = append(problems, "no_gender")
-	case !rules.CanServeFullTerm(retire, asOf, c.Rules):
+	case !rules.CanServeFullTerm(retire, termFrom, c.Rules):
 		flag(FlagTooOld, say(c, "pl_too_old", day(c, retire), c.Rules.TermYears))
 	}
 	if p.PoorYear > 0 {

@@ -23,6 +23,8 @@ var planAgency = map[string]string{
 		NEVER,Lê Văn Chưa,never@example.vn,U1,1982-01-01,male,intermediate,
 		OLD,Phạm Văn Già,old@example.vn,U1,1969-02-10,male,intermediate,
 		EDGE,Phạm Văn Vừa,edge@example.vn,U1,1969-03-10,male,intermediate,
+		FUTURE,Phạm Văn Sau,future@example.vn,U1,1972-12-10,male,intermediate,
+		FUTUREOK,Phạm Văn Kịp,futureok@example.vn,U1,1973-01-10,male,intermediate,
 		POOR,Đỗ Văn Kém,poor@example.vn,U1,1980-03-15,male,intermediate,
 		POOR2,Đỗ Thị Cũ,poor2@example.vn,U1,1980-03-16,female,intermediate,
 		THEORY,Vũ Thị Luận,theory@example.vn,U1,1978-01-01,female,elementary,
@@ -43,6 +45,8 @@ var planAgency = map[string]string{
 		NEVER,Phó Trưởng phòng Cải cách,2025-2030,2024-06-01,,active
 		OLD,Phó Trưởng phòng Pháp chế,2025-2030,2024-06-01,2026-02-01,active
 		EDGE,Phó Trưởng phòng Thi đua,2025-2030,2024-06-01,2026-02-01,active
+		FUTURE,Phó Trưởng phòng Thanh tra,2030-2035,2026-01-10,2026-02-01,active
+		FUTUREOK,Phó Trưởng phòng Kiểm tra,2030-2035,2026-01-10,2026-02-01,active
 		POOR,Phó Trưởng phòng Văn thư,2025-2030,2024-06-01,2026-02-01,active
 		POOR2,Phó Trưởng phòng Tôn giáo,2025-2030,2024-06-01,2026-02-01,active
 		THEORY,Phó Giám đốc Sở,2025-2030,2024-06-01,2026-02-01,active
@@ -101,6 +105,11 @@ func TestPlanningReview(t *testing.T) {
 			{"OLD", []string{jobs.FlagTooOld}},
 			// Retires 31/03/2031: a full term still fits.
 			{"EDGE", []string{""}},
+			// Planned for 2030-2035: the term is counted from 01/01/2030, and
+			// retiring 31/12/2034 leaves less than 5 years then ...
+			{"FUTURE", []string{jobs.FlagTooOld}},
+			// ... retiring 31/01/2035 leaves 5 years.
+			{"FUTUREOK", []string{""}},
 			// Rated not completed in 2025, within the last year.
 			{"POOR", []string{jobs.FlagPoorRating}},
 			// Rated not completed in 2024: older than poor_rating_years (1).
@@ -151,7 +160,7 @@ func TestPlanningReview(t *testing.T) {
 		for _, s := range []string{
 			"cán bộ trẻ (không quá 45 tuổi) 6 người, chiếm 35,29% (yêu cầu tối thiểu 15%, đạt)",
 			"cán bộ nữ 4 người, chiếm 23,53% (yêu cầu tối thiểu 25%, chưa đạt)",
-			"21 trường hợp, trong đó 17 trường hợp cần lưu ý",
+			"23 trường hợp, trong đó 18 trường hợp cần lưu ý",
 		} {
 			if !strings.Contains(hr.Content.Text, s) {
 				t.Errorf("HR's message lacks %q:\n%s", s, hr.Content.Text)
