@@ -150,7 +150,7 @@ for job in $JOBS; do
     read -r p d n rss < <(run_job "$BIG" "$job" "$log")
     size=$(mean_size "$BIG")
     s=$(limit_scan "$BIG" "$log")
-    w=$(flock "$LOCK" bash -c "$(declare -f limit_write psql_db); PGHOST=$PGHOST work=$work limit_write $BIG")
+    w=$(flock "$LOCK" bash -c "$(declare -f limit_write psql_db now); PGHOST=$PGHOST work=$work limit_write $BIG")
     m=$(limit_smtp "$n" "$size")
     printf 'run %d: %d messages (%d bytes): tickler plans %.2f s, delivers %.2f s; scan %.2f s + COPY %.2f s; smtp-source %.2f s; peak RSS %d MB\n' \
       "$i" "$n" "$size" "$p" "$d" "$s" "$w" "$m" "$((rss / 1024))"

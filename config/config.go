@@ -52,6 +52,10 @@ type Mail struct {
 	Transport string `yaml:"transport"` // outbox | smtp
 	// OutboxDir is the folder .eml files are written to when Transport is outbox.
 	OutboxDir string `yaml:"outbox_dir"`
+	// ListLimit is the most items of one list a message shows (HR's list of
+	// ending terms, say); a longer list is cut there and the whole of it
+	// attached as a CSV file. 0 shows everything.
+	ListLimit int `yaml:"list_limit"`
 	// TemplatesDir, when set, holds message templates ("vi/course-reminders.tmpl")
 	// that replace the embedded ones of the same name.
 	TemplatesDir string `yaml:"templates_dir"`

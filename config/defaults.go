@@ -67,6 +67,7 @@ func (d *Database) setDefaults() {
 func (m *Mail) setDefaults() {
 	m.Transport = "outbox"
 	m.OutboxDir = "outbox"
+	m.ListLimit = 200
 	// From: no default here; validate sets defaultOutboxFrom for the outbox.
 	m.SMTP.setDefaults()
 	m.Delivery.setDefaults()

@@ -199,6 +199,9 @@ func (v *validator) mail(m *Mail) {
 	if m.Transport == "outbox" && m.OutboxDir == "" {
 		v.errorf("mail.outbox_dir", "required when mail.transport is outbox")
 	}
+	if m.ListLimit < 0 {
+		v.errorf("mail.list_limit", "must be 0 (no limit) or more")
+	}
 	if m.TemplatesDir != "" {
 		if fi, err := os.Stat(m.TemplatesDir); err != nil || !fi.IsDir() {
 			v.errorf("mail.templates_dir", "%q is not a readable folder", m.TemplatesDir)

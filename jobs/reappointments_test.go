@@ -266,8 +266,8 @@ func TestReappointmentsCalendar(t *testing.T) {
 		if err := st.DB.Get(&id, "SELECT id FROM appointments WHERE staff_code = 'FULL'"); err != nil {
 			t.Fatal(err)
 		}
-		review := fmt.Sprintf("UID:reappointments.appointment.%d.review@tickler", id)
-		end := fmt.Sprintf("UID:reappointments.appointment.%d.end@tickler", id)
+		review := fmt.Sprintf("UID:reappointments.appointment.%d.review@example.vn", id)
+		end := fmt.Sprintf("UID:reappointments.appointment.%d.end@example.vn", id)
 		cases := []struct {
 			date       string
 			has, hasnt []string

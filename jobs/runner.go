@@ -70,7 +70,8 @@ func NewPlanner(st *store.Store, t *notify.Templates, cfg *config.Config, now fu
 		}
 		domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 	}
-	return &notify.Planner{Store: st, Templates: t, Lang: cfg.Language, Loc: cfg.Location, Office: office, IDDomain: domain, Now: now}
+	return &notify.Planner{Store: st, Templates: t, Lang: cfg.Language, Loc: cfg.Location, Office: office, IDDomain: domain,
+		ListLimit: cfg.Mail.ListLimit, Now: now}
 }
 
 // RecordManualRun keeps a run started by hand (tickler run) in job_runs with

@@ -41,7 +41,13 @@ func Deadlines(it Item) []Deadline {
 func calendarFor(v *View) (Attachment, bool) {
 	var events []Deadline
 	seen := map[string]bool{}
+	perKind := map[string]int{}
 	for _, it := range v.Items {
+		// Only the items the message shows: a list cut to mail.list_limit
+		// is a CSV file, not thousands of calendar events.
+		if perKind[it.Kind]++; v.ListLimit > 0 && perKind[it.Kind] > v.ListLimit {
+			continue
+		}
 		for _, d := range Deadlines(it) {
 			if d.Date.IsZero() || d.Date.Before(v.Date) || seen[d.Key] {
 				continue
@@ -60,16 +66,17 @@ func calendarFor(v *View) (Attachment, bool) {
 	return Attachment{
 		Filename:    name,
 		ContentType: "text/calendar; charset=utf-8; method=PUBLISH",
-		Data:        Calendar(v.Job, v.Date, events),
+		Data:        Calendar(v.Job, v.IDDomain, v.Date, events),
 	}, true
 }
 
-// Calendar writes an iCalendar object (RFC 5545) with one all-day event per
+// Calendar writes an iCalendar object (domain names the installation in the
+// events' UIDs) (RFC 5545) with one all-day event per
 // deadline. The output is a pure function of its arguments, so a message
 // rendered again is the same message: DTSTAMP is the run's date, and SEQUENCE
 // grows with it, so a calendar that already holds the event takes the newer
 // copy (a moved due date) as an update.
-func Calendar(job string, runDate civil.Date, deadlines []Deadline) []byte {
+func Calendar(job, domain string, runDate civil.Date, deadlines []Deadline) []byte {
 	var b strings.Builder
 	line := func(name, value string) { writeFolded(&b, name+":"+value) }
 	line("BEGIN", "VCALENDAR")
@@ -81,7 +88,7 @@ func Calendar(job string, runDate civil.Date, deadlines []Deadline) []byte {
 	seq := strconv.Itoa(civil.Date{Year: 2000, Month: 1, Day: 1}.DaysUntil(runDate))
 	for _, d := range deadlines {
 		line("BEGIN", "VEVENT")
-		line("UID", eventUID(job, d.Key))
+		line("UID", eventUID(job, domain, d.Key))
 		line("DTSTAMP", stamp)
 		line("SEQUENCE", seq)
 		writeFolded(&b, "DTSTART;VALUE=DATE:"+icsDate(d.Date))
@@ -98,8 +105,9 @@ func Calendar(job string, runDate civil.Date, deadlines []Deadline) []byte {
 }
 
 // eventUID is a deadline's stable, globally unique event identifier: the job
-// and key where they are plain ASCII, else a hash of them.
-func eventUID(job, key string) string {
+// and key where they are plain ASCII, else a hash of them, at the
+// installation's domain (mail.from's), so two agencies' events never collide.
+func eventUID(job, domain, key string) string {
 	id := job + "." + strings.ReplaceAll(key, "/", ".")
 	for _, r := range id {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
@@ -108,7 +116,10 @@ func eventUID(job, key string) string {
 			break
 		}
 	}
-	return id + "@tickler"
+	if domain == "" {
+		domain = "tickler.localhost"
+	}
+	return id + "@" + domain
 }
 
 func icsDate(d civil.Date) string {

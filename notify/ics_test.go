@@ -18,7 +18,7 @@ func unfold(s string) []string {
 
 func TestCalendarFormat(t *testing.T) {
 	long := "Hết thời hạn bổ nhiệm: Nguyễn Thị Phương Thảo (Phó Trưởng phòng Tổ chức đảng - đảng viên); hạn 30/01/2027, gồm: a, b\\c\ndòng hai"
-	data := notify.Calendar("reappointments", civil.MustParse("2026-12-31"), []notify.Deadline{
+	data := notify.Calendar("reappointments", "example.vn", civil.MustParse("2026-12-31"), []notify.Deadline{
 		{Key: "appointment/3/review", Date: civil.MustParse("2027-01-30"), Title: long, Note: "Ghi chú"},
 		{Key: "appointment/3/end", Date: civil.MustParse("2027-12-31"), Title: "Hết thời hạn"},
 	})
@@ -49,7 +49,7 @@ func TestCalendarFormat(t *testing.T) {
 		"CALSCALE:GREGORIAN",
 		"METHOD:PUBLISH",
 		"BEGIN:VEVENT",
-		"UID:reappointments.appointment.3.review@tickler",
+		"UID:reappointments.appointment.3.review@example.vn",
 		"DTSTAMP:20261231T000000Z",
 		"SEQUENCE:9861",
 		"DTSTART;VALUE=DATE:20270130",
@@ -60,7 +60,7 @@ func TestCalendarFormat(t *testing.T) {
 		"TRANSP:TRANSPARENT",
 		"END:VEVENT",
 		"BEGIN:VEVENT",
-		"UID:reappointments.appointment.3.end@tickler",
+		"UID:reappointments.appointment.3.end@example.vn",
 		"DTSTAMP:20261231T000000Z",
 		"SEQUENCE:9861",
 		// An all-day event on 31 December ends on 1 January of the next year.
@@ -82,15 +82,15 @@ func TestCalendarFormat(t *testing.T) {
 
 func TestCalendarStable(t *testing.T) {
 	d := []notify.Deadline{{Key: "evaluation/2026", Date: civil.MustParse("2026-12-15"), Title: "Hạn đánh giá"}}
-	a := notify.Calendar("evaluation-season", civil.MustParse("2026-11-01"), d)
-	b := notify.Calendar("evaluation-season", civil.MustParse("2026-11-01"), d)
+	a := notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), d)
+	b := notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), d)
 	// The same run renders the same bytes (a message rendered again is the same message).
 	if !bytes.Equal(a, b) {
 		t.Error("two renderings differ")
 	}
 	// A later run keeps the UID and raises SEQUENCE, so calendars update the event.
-	c := string(notify.Calendar("evaluation-season", civil.MustParse("2026-12-01"), d))
-	if !strings.Contains(c, "UID:evaluation-season.evaluation.2026@tickler\r\n") || !strings.Contains(string(a), "UID:evaluation-season.evaluation.2026@tickler\r\n") {
+	c := string(notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-12-01"), d))
+	if !strings.Contains(c, "UID:evaluation-season.evaluation.2026@example.vn\r\n") || !strings.Contains(string(a), "UID:evaluation-season.evaluation.2026@example.vn\r\n") {
 		t.Errorf("UID changed between runs:\n%s\n%s", a, c)
 	}
 	if !strings.Contains(string(a), "SEQUENCE:9801\r\n") || !strings.Contains(c, "SEQUENCE:9831\r\n") {
@@ -98,8 +98,8 @@ func TestCalendarStable(t *testing.T) {
 	}
 	// A key with characters outside a plain UID gets a hash, still stable.
 	k := []notify.Deadline{{Key: "evaluation/CB Đức/2026", Date: civil.MustParse("2026-12-15"), Title: "x"}}
-	u1 := notify.Calendar("evaluation-season", civil.MustParse("2026-11-01"), k)
-	u2 := notify.Calendar("evaluation-season", civil.MustParse("2026-12-01"), k)
+	u1 := notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), k)
+	u2 := notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-12-01"), k)
 	uid := func(b []byte) string {
 		for _, l := range unfold(string(b)) {
 			if strings.HasPrefix(l, "UID:") {

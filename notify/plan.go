@@ -33,6 +33,9 @@ type Planner struct {
 	IDDomain string
 	// Now is the clock; the row's created_at and first attempt time.
 	Now func() time.Time
+	// ListLimit is the most items of one list a message shows; the rest go
+	// as a CSV attachment (mail.list_limit; 0: no limit).
+	ListLimit int
 	// KeepContent keeps each message's rendered content in what Plan returns
 	// (tests, previews); off, Plan's memory does not grow with the bodies.
 	KeepContent bool
@@ -157,7 +160,8 @@ func (p *Planner) renderAll(job string, date civil.Date, batch []rendered) {
 			defer wg.Done()
 			for i := range next {
 				r := &batch[i]
-				view := &View{Lang: p.Lang, Job: job, Date: date, To: r.g.to, Items: r.items, Data: r.g.data, Office: p.Office}
+				view := &View{Lang: p.Lang, Job: job, Date: date, To: r.g.to, Items: r.items, Data: r.g.data,
+					Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
 				r.content, r.err = p.Templates.Render(view)
 				if r.err != nil {
 					continue

@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,50 @@ func TestPlanEscapesRecords(t *testing.T) {
 		st.DB.Get(&name, "SELECT recipient_name FROM deliveries")
 		if strings.ContainsAny(name, "\r\n") {
 			t.Errorf("recipient name kept a line break: %q", name)
+		}
+	})
+}
+
+// A list longer than mail.list_limit is cut in the message, which says so and
+// carries the whole list as a CSV file (and no calendar events beyond it).
+func TestPlanCutsLongLists(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		p := planner(t, st)
+		p.ListLimit = 2
+		var notices []notify.Notice
+		for i, name := range []string{"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"} {
+			notices = append(notices, notify.Notice{To: notify.Recipient{Email: "tochuc@example.vn"}, Item: notify.Item{
+				Kind: "data_problem", Key: fmt.Sprintf("problem/%d", i), Step: "7d", StaffCode: fmt.Sprintf("S%d", i),
+				StaffName: name, Note: "chưa có địa chỉ thư điện tử"}})
+		}
+		planned, err := p.Plan(context.Background(), "course-reminders", time.Now(), notices, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := planned[0].Content
+		if !strings.Contains(c.HTML, "Trần Thị Bình") || strings.Contains(c.HTML, "Lê Văn Cường") {
+			t.Errorf("the HTML should list the first 2 people only")
+		}
+		if !strings.Contains(c.Text, "danh sách đầy đủ (3 trường hợp) ở tệp đính kèm danh-sach.csv") {
+			t.Errorf("the text does not say the list was cut:\n%s", c.Text)
+		}
+		var csv string
+		for _, a := range c.Attachments {
+			if a.Filename == "danh-sach.csv" {
+				csv = string(a.Data)
+			}
+		}
+		if n := strings.Count(csv, "\n"); n != 4 || !strings.Contains(csv, "Lê Văn Cường") {
+			t.Errorf("CSV has %d lines, want a header and 3 rows:\n%s", n, csv)
+		}
+		// Under the limit, no file and no note.
+		p.ListLimit = 3
+		planned, err = p.Plan(context.Background(), "course-reminders", time.Now().Add(time.Hour), notices[:1], true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(planned) > 0 && (strings.Contains(planned[0].Content.Text, "danh-sach.csv") || len(planned[0].Content.Attachments) > 0) {
+			t.Errorf("a short list got a CSV")
 		}
 	})
 }

@@ -29,6 +29,13 @@ type View struct {
 	Data  any
 	// Office signs the message: the display name of mail.from.
 	Office string
+	// ListLimit is the most items of one list the message shows (0: all);
+	// the full list goes as an attached CSV (mail.list_limit).
+	ListLimit int
+	// IDDomain names the installation in calendar UIDs (mail.from's domain).
+	IDDomain string
+
+	capped bool
 
 	// calendar caches the .ics attachment: the text, the HTML and the
 	// message itself all ask for it.
@@ -74,6 +81,20 @@ func (v *View) First(kinds ...string) Item {
 	}
 	return Item{}
 }
+
+// Shown returns the first ListLimit items of a list, the part of it the
+// message shows; when it cuts, the message carries the whole list as a CSV
+// file and says so (Capped).
+func (v *View) Shown(items []Item) []Item {
+	if v.ListLimit > 0 && len(items) > v.ListLimit {
+		v.capped = true
+		return items[:v.ListLimit]
+	}
+	return items
+}
+
+// Capped reports whether a list of the message was cut to ListLimit.
+func (v *View) Capped() bool { return v.capped }
 
 // Calendar reports whether the message carries a calendar attachment (some
 // item has a deadline still ahead), so the text can point to it.
@@ -232,6 +253,9 @@ func (t *Templates) Render(v *View) (Content, error) {
 	}
 	if cal, ok := v.calendarAttachment(); ok {
 		c.Attachments = append(c.Attachments, cal)
+	}
+	if v.capped {
+		c.Attachments = append(c.Attachments, listCSV(v))
 	}
 	return c, nil
 }
