@@ -111,9 +111,24 @@ func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices 
 		sent = nil
 		now := p.Now()
 		date := civil.In(slot, p.Loc)
-		for start := 0; start < len(todo); start += planBatch {
-			batch := todo[start:min(start+planBatch, len(todo))]
-			p.renderAll(job, date, batch)
+		// Render the next batch while the last one is written: the cores
+		// draw messages while the database stores them.
+		batches := make(chan []rendered, 1)
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			defer close(batches)
+			for start := 0; start < len(todo); start += planBatch {
+				batch := todo[start:min(start+planBatch, len(todo))]
+				p.renderAll(job, date, batch)
+				select {
+				case batches <- batch:
+				case <-stop:
+					return
+				}
+			}
+		}()
+		for batch := range batches {
 			for i := range batch {
 				if batch[i].err != nil {
 					return batch[i].err

@@ -36,6 +36,7 @@ type View struct {
 	IDDomain string
 
 	capped bool
+	of     map[string][]Item // Of's answers: templates ask for the same lists many times
 
 	// calendar caches the .ics attachment: the text, the HTML and the
 	// message itself all ask for it.
@@ -59,6 +60,19 @@ func (v *View) calendarAttachment() (Attachment, bool) {
 
 // Of returns the items of the given kinds, in order.
 func (v *View) Of(kinds ...string) []Item {
+	key := strings.Join(kinds, "\x00")
+	if out, ok := v.of[key]; ok {
+		return out
+	}
+	out := v.of1(kinds)
+	if v.of == nil {
+		v.of = map[string][]Item{}
+	}
+	v.of[key] = out
+	return out
+}
+
+func (v *View) of1(kinds []string) []Item {
 	var out []Item
 	for _, it := range v.Items {
 		for _, k := range kinds {

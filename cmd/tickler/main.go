@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -73,6 +74,16 @@ type globals struct {
 }
 
 func main() {
+	// A run at a province's scale allocates a lot and keeps little. Collect
+	// less often while the heap is small, and at most let it reach a soft
+	// limit, so that a replica stays within its memory budget. GOGC and
+	// GOMEMLIMIT in the environment override both.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(150 << 20)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))

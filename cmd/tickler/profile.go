@@ -6,7 +6,9 @@ import (
 )
 
 // startProfile writes a CPU profile to $TICKLER_CPUPROFILE, if set, until the
-// returned function is called: how the benchmarks in bench/ find where time goes.
+// returned function is called, and then the allocations to
+// $TICKLER_MEMPROFILE: how the benchmarks in bench/ find where time and
+// memory go.
 func startProfile() func() {
 	path := os.Getenv("TICKLER_CPUPROFILE")
 	if path == "" {
@@ -23,5 +25,11 @@ func startProfile() func() {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+		if mem := os.Getenv("TICKLER_MEMPROFILE"); mem != "" {
+			if m, err := os.Create(mem); err == nil {
+				pprof.Lookup("allocs").WriteTo(m, 0)
+				m.Close()
+			}
+		}
 	}
 }
