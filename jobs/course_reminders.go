@@ -24,29 +24,22 @@ func (CourseReminders) Name() string { return "course-reminders" }
 
 // dueTraining is one row of the due-trainings query.
 type dueTraining struct {
-	ID           int64      `db:"id"`
-	StaffCode    string     `db:"staff_code"`
-	CourseCode   string     `db:"course_code"`
-	DueOn        civil.Date `db:"due_on"`
-	Status       string     `db:"status"`
-	CourseName   string     `db:"course_name"`
-	StaffName    string     `db:"staff_name"`
-	StaffEmail   string     `db:"staff_email"`
-	UnitCode     string     `db:"unit_code"`
-	ManagerCode  string     `db:"manager_code"`
-	ManagerName  string     `db:"manager_name"`
-	ManagerEmail string     `db:"manager_email"`
-	HeadCode     string     `db:"head_code"`
-	HeadName     string     `db:"head_name"`
-	HeadEmail    string     `db:"head_email"`
+	personRow
+	ID         int64      `db:"id"`
+	CourseCode string     `db:"course_code"`
+	DueOn      civil.Date `db:"due_on"`
+	Status     string     `db:"status"`
+	CourseName string     `db:"course_name"`
 }
 
-func (r *dueTraining) who() Who {
-	return Who{
-		Person:   Contact{r.StaffCode, r.StaffName, r.StaffEmail},
-		Manager:  Contact{r.ManagerCode, r.ManagerName, r.ManagerEmail},
-		UnitHead: Contact{r.HeadCode, r.HeadName, r.HeadEmail},
-	}
+// undatedTraining is one row of the undated-trainings query.
+type undatedTraining struct {
+	ID         int64  `db:"id"`
+	CourseCode string `db:"course_code"`
+	CourseName string `db:"course_name"`
+	StaffCode  string `db:"staff_code"`
+	StaffName  string `db:"staff_name"`
+	UnitCode   string `db:"unit_code"`
 }
 
 // Notices implements Job.
@@ -66,11 +59,8 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time) ([
 			return nil, err
 		}
 		days := asOf.DaysUntil(r.DueOn)
-		item := notify.Item{
-			Key:       "training/" + strconv.FormatInt(r.ID, 10),
-			StaffCode: r.StaffCode, StaffName: r.StaffName, Unit: r.UnitCode,
-			Ref: r.CourseCode, RefName: r.CourseName, Date: r.DueOn, Days: days,
-		}
+		item := r.item("", "training/"+strconv.FormatInt(r.ID, 10), "")
+		item.Ref, item.RefName, item.Date, item.Days = r.CourseCode, r.CourseName, r.DueOn, days
 		to, cc := cfg.To, cfg.Cc
 		if days < 0 {
 			item.Kind = "training_overdue"
@@ -82,15 +72,20 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time) ([
 				continue
 			}
 			item.Kind, item.Step = "training_due", step
-			item.Fields = map[string]any{notify.FieldDeadlines: []notify.Deadline{{
+			item.Fields[notify.FieldDeadlines] = []notify.Deadline{{
 				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "ev_training_due", r.CourseName),
-			}}}
+			}}
 		}
-		out = append(out, address(env, item, to, cc, cfg.DataTo, r.who())...)
+		out = append(out, address(env, item, r.entries(to), r.entries(cc), cfg.DataTo, r.who())...)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	undated, err := undatedTrainings(ctx, env, asOf)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, undated...)
 	if cfg.Certificates == nil || *cfg.Certificates {
 		certs, err := expiringCertificates(ctx, env, asOf)
 		if err != nil {
@@ -99,6 +94,24 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time) ([
 		out = append(out, certs...)
 	}
 	return unique(out), nil
+}
+
+// undatedTrainings lists open trainings with no due date to data_to: without
+// a date no step can fall due, which must not pass in silence. Each is told
+// once.
+func undatedTrainings(ctx context.Context, env *Env, asOf civil.Date) ([]notify.Notice, error) {
+	var rows []undatedTraining
+	if err := env.Store.DB.SelectContext(ctx, &rows, env.Store.Q("undated-trainings"), asOf); err != nil {
+		return nil, fmt.Errorf("undated trainings: %w", err)
+	}
+	cfg := env.Config.Jobs.CourseReminders
+	var out []notify.Notice
+	for _, r := range rows {
+		about := notify.Item{Key: "training/" + strconv.FormatInt(r.ID, 10), Step: "undated",
+			StaffCode: r.StaffCode, StaffName: r.StaffName, Unit: r.UnitCode, Ref: r.CourseCode, RefName: r.CourseName}
+		out = append(out, problem(env, cfg.DataTo, Contact{Code: r.StaffCode, Name: r.StaffName}, "no_due_date", msg(env.Config, "no_due_date"), about)...)
+	}
+	return out, nil
 }
 
 // expiringCertificate is one row of the expiring-certificates query.

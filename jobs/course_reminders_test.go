@@ -247,3 +247,23 @@ func TestNamedListEntry(t *testing.T) {
 		}
 	})
 }
+
+// An open training with no due date cannot be reminded of: HR is told, once.
+func TestCourseRemindersUndated(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		cfg, runner := setup(t, st, `A,TH,2026-09-01,enrolled,,,
+			A,QP,2026-09-01,completed,,2026-10-01,40`)
+		res, err := runner.Execute(context.Background(), cfg, jobs.CourseReminders{}, at("2026-11-26"), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"tochuc@example.vn||data_problem A TH undated"}
+		if got := summary(res.Planned); !slices.Equal(got, want) {
+			t.Errorf("got %q, want %q", got, want)
+		}
+		again, _ := runner.Execute(context.Background(), cfg, jobs.CourseReminders{}, at("2026-11-27"), false)
+		if len(again.Planned) != 0 {
+			t.Errorf("told again: %q", summary(again.Planned))
+		}
+	})
+}

@@ -140,6 +140,7 @@ var messages = map[string]map[string]string{
 		"unit_head_no_email": "lãnh đạo đơn vị %s (%s) chưa có địa chỉ thư điện tử",
 		"no_birth_date":      "chưa có ngày sinh, không tính được thời điểm nghỉ hưu",
 		"no_gender":          "chưa có giới tính, không tính được thời điểm nghỉ hưu",
+		"no_due_date":        "khóa học chưa có hạn hoàn thành (due_on), chưa thể nhắc việc",
 	},
 	"en": {
 		"no_email":           "has no e-mail address",
@@ -149,6 +150,7 @@ var messages = map[string]map[string]string{
 		"unit_head_no_email": "unit head %s (%s) has no e-mail address",
 		"no_birth_date":      "has no birth date: the retirement date cannot be computed",
 		"no_gender":          "has no gender: the retirement date cannot be computed",
+		"no_due_date":        "the training has no due date (due_on): nothing can be reminded",
 	},
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/schedule"
 )
 
@@ -19,6 +20,15 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 	cfg, err := loadConfig(g)
 	if err != nil {
 		return err
+	}
+	// The templates are part of what serve loads: a broken one in
+	// mail.templates_dir must fail here too (systemd's reload runs check).
+	tmpl, err := notify.LoadTemplates(cfg.Mail.TemplatesDir)
+	if err != nil {
+		return configErr(fmt.Errorf("mail.templates_dir: %w", err))
+	}
+	if err := jobs.RegisterRenderers(tmpl); err != nil {
+		return configErr(err)
 	}
 	start := time.Now()
 	if *from != "" {

@@ -184,3 +184,16 @@ func TestReadCommandsNeedTheDatabase(t *testing.T) {
 		t.Errorf("database file: %v, mode %v", err, fi.Mode().Perm())
 	}
 }
+
+// check loads the templates as serve does: a broken one fails the check.
+func TestCheckLoadsTemplates(t *testing.T) {
+	dir := t.TempDir()
+	tdir := filepath.Join(dir, "templates", "vi")
+	os.MkdirAll(tdir, 0o700)
+	os.WriteFile(filepath.Join(tdir, "course-reminders.tmpl"), []byte(`{{define "subject"}}{{.Nope`), 0o600)
+	cfg := writeConfig(t, dir, "mail: {templates_dir: "+filepath.Join(dir, "templates")+"}\nhttp: {listen: off}\n")
+	code, _, stderr := tickler(t, "-config", cfg, "check")
+	if code != 2 || !strings.Contains(stderr, "course-reminders.tmpl") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
