@@ -103,6 +103,11 @@ type Deliverer struct {
 	once     sync.Once
 	limiter  *rate.Limiter
 	inFlight atomic.Int64 // claimed rows not yet recorded
+	// held are the ids of the rows this deliverer is working on. A row whose
+	// lease ran out while its send still hangs (a transport not honouring
+	// Timeout) can come back in this deliverer's own next claim: it is left
+	// to the worker that holds it, never sent a second time from here.
+	held sync.Map
 	// writes serialises this deliverer's claims and outcome writes on SQLite:
 	// its lock, when contended, makes the waiter sleep for milliseconds.
 	writes sync.Mutex
@@ -359,10 +364,15 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	d.inFlight.Add(int64(len(rows)))
 	out := make([]claimed, 0, len(rows))
 	var bad []result
+	var again []int64
 	for _, r := range rows {
+		if _, busy := d.held.LoadOrStore(r.ID, true); busy {
+			again = append(again, r.ID)
+			continue
+		}
+		d.inFlight.Add(1)
 		m := &Message{
 			ID: r.ID, Key: r.Key, MessageID: r.MessageID, Job: r.Job,
 			To: Recipient{Name: r.RecipientName, Email: r.Recipient}, Cc: parseCc(r.Cc),
@@ -376,6 +386,15 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 			}
 		}
 		out = append(out, claimed{m, until})
+	}
+	if len(again) > 0 {
+		b, _ := json.Marshal(again)
+		unlock := d.lockWrites()
+		_, err := d.stmt(ctx, "uncount-claims").ExecContext(ctx, d.Owner, string(b))
+		unlock()
+		if err != nil {
+			return out, fmt.Errorf("claim deliveries: %w", err)
+		}
 	}
 	if len(bad) > 0 {
 		if _, err := d.flush(ctx, bad); err != nil {
@@ -580,6 +599,9 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 		if _, err := d.stmt(wctx, "release-deliveries").ExecContext(wctx, store.T(d.Now()), d.Owner, string(b)); err != nil {
 			return o, fmt.Errorf("release %d deliveries: %w", len(released), err)
 		}
+	}
+	for _, r := range group {
+		d.held.Delete(r.ID)
 	}
 	d.inFlight.Add(-int64(len(group)))
 	return o, nil

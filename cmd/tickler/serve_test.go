@@ -99,7 +99,7 @@ wait:
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("exit after SIGTERM: %v", err)
 	}
-	if took := time.Since(start); took > 5*time.Second {
+	if took := time.Since(start); took > 12*time.Second { // a run in flight may finish first (up to 10s)
 		t.Errorf("took %v to stop", took)
 	}
 }

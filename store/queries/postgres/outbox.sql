@@ -38,3 +38,10 @@ WHERE d.id = o.id
 -- worker holding them, a JSON array of ids.
 UPDATE deliveries SET lease_owner = '', lease_until = NULL, attempts = attempts - 1, next_attempt_at = ?
 WHERE lease_owner = ? AND id IN (SELECT value::BIGINT FROM jsonb_array_elements_text(?::jsonb));
+
+-- name: uncount-claims
+-- Rows a deliverer claimed again while it still works on them (their lease
+-- ran out mid-send): they stay with the worker that has them, and the claim
+-- is not an attempt. Parameters: the worker, a JSON array of ids.
+UPDATE deliveries SET attempts = attempts - 1
+WHERE lease_owner = ? AND id IN (SELECT value::BIGINT FROM jsonb_array_elements_text(?::jsonb));
