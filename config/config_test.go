@@ -286,8 +286,8 @@ func TestDefaults(t *testing.T) {
 	// The default jobs send to hr and leadership, which an empty file leaves
 	// empty: fine for a trial with the outbox, but worth a warning.
 	check("warnings", c.Warnings(), []string{
-		"testdata/empty.yaml: recipients.hr: no address: what jobs course-reminders, refresher-hours, reappointments, planning-review, evaluation-season, monthly-digest, delivery-failures send to it goes to nobody",
-		"testdata/empty.yaml: recipients.leadership: no address: what jobs monthly-digest send to it goes to nobody",
+		"testdata/empty.yaml: recipients.hr: no address: what the jobs course-reminders, refresher-hours, reappointments, planning-review, evaluation-season, monthly-digest, delivery-failures send to this list reaches nobody",
+		"testdata/empty.yaml: recipients.leadership: no address: what the jobs monthly-digest send to this list reaches nobody",
 	})
 
 	// Default() is the same configuration, under another name.

@@ -448,7 +448,7 @@ func (v *validator) emptyLists(c *Config) {
 		if c.Mail.Transport == "smtp" {
 			v.errorf(p, "no address, but jobs %s send to it", users)
 		} else {
-			v.warnf(p, "no address: what jobs %s send to it goes to nobody", users)
+			v.warnf(p, "no address: what the jobs %s send to this list reaches nobody", users)
 		}
 	}
 }

@@ -149,6 +149,11 @@ func (m *Metrics) JobsKnown(jobs []string) {
 	for _, j := range jobs {
 		m.runs.WithLabelValues(j, "done")
 		m.runs.WithLabelValues(j, "failed")
+		// Present from the start at 0, so an alert on an increase works
+		// before the first miss.
+		for _, reason := range []string{"late", "superseded", "overlap"} {
+			m.missed.WithLabelValues(j, reason)
+		}
 	}
 	for _, r := range []string{"sent", "retry", "failed"} {
 		m.deliveries.WithLabelValues(r)

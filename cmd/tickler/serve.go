@@ -240,6 +240,9 @@ func reload(path string, current *atomic.Pointer[config.Config], m *metrics.Metr
 		{"mail.transport", prev.Mail.Transport != next.Mail.Transport || prev.Mail.OutboxDir != next.Mail.OutboxDir || prev.Mail.SMTP != next.Mail.SMTP},
 		{"mail.templates_dir", prev.Mail.TemplatesDir != next.Mail.TemplatesDir},
 		{"mail.delivery", prev.Mail.Delivery != next.Mail.Delivery},
+		// The sender's From and Reply-To headers are set when it starts; the
+		// messages' signature follows the new name at once.
+		{"mail.from / mail.reply_to (the headers)", prev.Mail.From != next.Mail.From || prev.Mail.ReplyTo != next.Mail.ReplyTo},
 	} {
 		if c.changed {
 			log.Warn("reload: this change takes effect at the next restart", "key", c.key)
