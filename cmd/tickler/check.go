@@ -69,11 +69,21 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 			if schedule.Shifted(spec, sc.Location, t) {
 				note = "  (the scheduled time does not exist that day: daylight saving skips it)"
 			}
-			fmt.Fprintf(g.stdout, "    %s%s\n", t.Format("Mon 2006-01-02 15:04 -07:00 MST"), note)
+			fmt.Fprintf(g.stdout, "    %s%s\n", runTime(t), note)
 		}
 	}
 	for _, w := range cfg.Warnings() {
 		fmt.Fprintf(g.stdout, "warning: %s\n", w)
 	}
 	return nil
+}
+
+// runTime prints a run's time with its offset, and the zone's abbreviation
+// where it has a name of its own (EST, CET), not just the offset again.
+func runTime(t time.Time) string {
+	s := t.Format("Mon 2006-01-02 15:04 -07:00")
+	if abbr := t.Format("MST"); abbr[0] != '+' && abbr[0] != '-' {
+		s += " " + abbr
+	}
+	return s
 }
