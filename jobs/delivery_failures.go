@@ -48,4 +48,3 @@ func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time) (
 	}
 	return out, nil
 }
-
