@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -116,6 +117,7 @@ type walk struct {
 	failed     *cursor[failedUnitRow, *failedUnitRow]
 	quality    *cursor[qualityRow, *qualityRow]
 	figures    *cursor[figuresRow, *figuresRow]
+	closersMu  sync.Mutex
 	closers    []func()
 }
 
@@ -123,26 +125,62 @@ func (w *walk) open(ctx context.Context, live bool) error {
 	p, c := w.p, w.c
 	planStart, from := planPeriod(w.plan, p)
 	e := p.end
-	w.units = openCursor[unitRow](ctx, w, live, "digest-units", e)
+	yearStart := civil.Date{Year: e.Year, Month: time.January, Day: 1}
+	// Each query runs until its first row (its sorts done); on PostgreSQL
+	// c.Parallel of them at once, as Compute computes sections.
+	parallel := 1
+	if live {
+		parallel = max(c.Parallel, 1)
+	}
+	slots := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	start := func(f func()) {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			f()
+		}()
+	}
+	// The longest first, so that the short ones fill in beside them.
+	start(func() {
+		w.refresher = openCursor[refresherRow](ctx, w, live, "digest-units-refresher", yearStart, e,
+			c.Config.Jobs.RefresherHours.Categories, e, e, c.Config.Rules.RefresherMinHours, listBehind)
+	})
+	start(func() { w.workforce = openCursor[workforceRow](ctx, w, live, "digest-units-workforce", e, e) })
+	start(func() {
+		w.training = openCursor[trainingRow](ctx, w, live, "digest-units-training",
+			p.start, e, p.start, e, p.start, e, planStart, e, planStart, e, planStart, e, from, from, from, e)
+	})
+	start(func() { w.scopeDone = openCursor[scopeDoneRow](ctx, w, live, "digest-units-targets", e, p.start, e) })
+	start(func() {
+		w.due = openCursor[dueRow](ctx, w, live, "digest-units-due", e, e, e, e.AddDays(dueDays), e, e, e, e, e, e, e, e, e, listOverdue)
+	})
+	start(func() {
+		w.quality = openCursor[qualityRow](ctx, w, live, "digest-units-data-quality", e, e, e, listProblems)
+	})
+	start(func() { w.inTraining = openCursor[inTrainingRow](ctx, w, live, "digest-units-in-training", e, e, e, e) })
+	start(func() {
+		w.planning = openCursor[planningRow](ctx, w, live, "digest-units-planning", yearStart, e, c.youngCutoff(p), e, e)
+	})
+	start(func() {
+		w.evaluation = openCursor[evaluationRow](ctx, w, live, "digest-units-evaluations", w.evalYear, e, e)
+	})
+	start(func() {
+		w.terms = openCursor[termsRow](ctx, w, live, "digest-units-terms", e, e, e, e.AddMonths(termMonths))
+	})
+	start(func() {
+		w.failed = openCursor[failedUnitRow](ctx, w, live, "digest-units-failed",
+			store.T(p.start.Time(w.loc)), store.T(e.AddDays(1).Time(w.loc)), listFailed, listFailed, listFailed)
+	})
+	start(func() {
+		w.figures = openCursor[figuresRow](ctx, w, live, "digest-units-figures", p.month.Add(-12).String(), p.month.Add(-1).String())
+	})
+	start(func() { w.units = openCursor[unitRow](ctx, w, live, "digest-units", e) })
+	wg.Wait()
 	if w.units.err != nil {
 		return fmt.Errorf("digest-units: %w", w.units.err)
 	}
-	w.workforce = openCursor[workforceRow](ctx, w, live, "digest-units-workforce", e, e)
-	w.training = openCursor[trainingRow](ctx, w, live, "digest-units-training",
-		p.start, e, p.start, e, p.start, e, planStart, e, planStart, e, planStart, e, from, from, from, e)
-	w.inTraining = openCursor[inTrainingRow](ctx, w, live, "digest-units-in-training", e, e, e, e)
-	w.scopeDone = openCursor[scopeDoneRow](ctx, w, live, "digest-units-targets", e, p.start, e)
-	yearStart := civil.Date{Year: e.Year, Month: time.January, Day: 1}
-	w.refresher = openCursor[refresherRow](ctx, w, live, "digest-units-refresher", yearStart, e,
-		c.Config.Jobs.RefresherHours.Categories, e, e, c.Config.Rules.RefresherMinHours, listBehind)
-	w.due = openCursor[dueRow](ctx, w, live, "digest-units-due", e, e, e, e.AddDays(dueDays), e, e, e, e, e, e, e, e, e, listOverdue)
-	w.terms = openCursor[termsRow](ctx, w, live, "digest-units-terms", e, e, e, e.AddMonths(termMonths))
-	w.planning = openCursor[planningRow](ctx, w, live, "digest-units-planning", yearStart, e, c.youngCutoff(p), e, e)
-	w.evaluation = openCursor[evaluationRow](ctx, w, live, "digest-units-evaluations", w.evalYear, e, e)
-	w.failed = openCursor[failedUnitRow](ctx, w, live, "digest-units-failed",
-		store.T(p.start.Time(w.loc)), store.T(e.AddDays(1).Time(w.loc)), listFailed, listFailed, listFailed)
-	w.quality = openCursor[qualityRow](ctx, w, live, "digest-units-data-quality", e, e, e, listProblems)
-	w.figures = openCursor[figuresRow](ctx, w, live, "digest-units-figures", p.month.Add(-12).String(), p.month.Add(-1).String())
 	return nil
 }
 
@@ -627,7 +665,9 @@ func openCursor[T any, PT rowOf[T]](ctx context.Context, w *walk, live bool, nam
 		return k
 	}
 	k.rows = rows
+	w.closersMu.Lock()
 	w.closers = append(w.closers, func() { rows.Close() })
+	w.closersMu.Unlock()
 	if !live {
 		for k.read() {
 			k.buf = append(k.buf, k.row)
