@@ -288,6 +288,9 @@ type MonthlyDigest struct {
 	Recipients `yaml:",inline"`
 	// UnitHeads: also send each unit head the digest of their unit.
 	UnitHeads *bool `yaml:"unit_heads"`
+	// ChartsMinStaff: a unit's digest has its charts when the unit (with its
+	// sub-units) has at least this many people on staff; 0: every unit's has.
+	ChartsMinStaff int `yaml:"charts_min_staff"`
 }
 
 // DeliveryFailures configures the delivery-failures job: a short daily notice

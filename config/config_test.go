@@ -52,6 +52,8 @@ func TestLoadErrors(t *testing.T) {
 		{"password-file-missing", "testdata/password-file-missing.yaml:8: mail.smtp.password_file: cannot read testdata/no-such-file.txt: no such file or directory"},
 		// ${VAR} with VAR unset: the variable is named.
 		{"unset-env", "testdata/unset-env.yaml:8: mail.smtp.password: environment variable TICKLER_TEST_UNSET is not set"},
+		// A negative size below which units' digests have no charts.
+		{"bad-charts-min-staff", "testdata/bad-charts-min-staff.yaml:4: jobs.monthly-digest.charts_min_staff: -1: must be at least 0"},
 		// A step of 0 days.
 		{"bad-steps", "testdata/bad-steps.yaml:4: jobs.reappointments.steps_days[2]: 0: a step is a number of days ahead, at least 1"},
 		// A job sends to a list that is not defined.
@@ -280,6 +282,7 @@ func TestDefaults(t *testing.T) {
 	check("evaluation-season.data_to", j.EvaluationSeason.DataTo, []string{"hr"})
 	check("monthly-digest.to", j.MonthlyDigest.To, jobs["monthly-digest"].to)
 	check("monthly-digest.unit_heads", *j.MonthlyDigest.UnitHeads, true)
+	check("monthly-digest.charts_min_staff", j.MonthlyDigest.ChartsMinStaff, 200)
 	check("delivery-failures.to", j.DeliveryFailures.To, jobs["delivery-failures"].to)
 	check("sample.staff", c.Sample.Staff, 0)
 
@@ -384,7 +387,7 @@ func TestFull(t *testing.T) {
 		{Keyword: "Phó Chánh Văn phòng", Theory: "intermediate"},
 	})
 	check("evaluation-season", []any{j.EvaluationSeason.IsEnabled(), j.EvaluationSeason.Deadline}, []any{false, "12-10"})
-	check("monthly-digest", []any{j.MonthlyDigest.To, *j.MonthlyDigest.UnitHeads}, []any{[]string{"leadership"}, false})
+	check("monthly-digest", []any{j.MonthlyDigest.To, *j.MonthlyDigest.UnitHeads, j.MonthlyDigest.ChartsMinStaff}, []any{[]string{"leadership"}, false, 0})
 	check("delivery-failures.to", j.DeliveryFailures.To, []string{"hr", "board"})
 	check("delivery-failures.lookback", j.DeliveryFailures.Lookback, dur("7d"))
 	check("sample", c.Sample, config.Sample{Staff: 200, Seed: 7})

@@ -427,6 +427,7 @@ func (v *validator) jobs(c *Config) {
 		const p = "jobs.monthly-digest"
 		jm := &j.MonthlyDigest
 		v.job(c, p, &jm.Schedule, &jm.Recipients, jm.UnitHeads != nil && *jm.UnitHeads)
+		v.atLeast(p+".charts_min_staff", jm.ChartsMinStaff, 0)
 	}
 	{
 		const p = "jobs.delivery-failures"

@@ -262,22 +262,56 @@ func (c *Computer) workforce(ctx context.Context, p period) (*Workforce, bool, e
 	if err := c.sel(ctx, &rows, "digest-workforce", p.root, p.root, p.end, p.end); err != nil {
 		return nil, false, err
 	}
-	w := &Workforce{}
-	ranks, edu, pt := map[string]int64{}, map[string]int64{}, map[string]int64{}
+	var m margins
 	for _, r := range rows {
-		w.Headcount += r.N
-		if intellectual[r.Education] {
-			w.Intellectuals += r.N
+		m.add(dimRank, r.Rank, r.N)
+		m.add(dimEducation, r.Education, r.N)
+		m.add(dimTheory, r.PoliticalTheory, r.N)
+	}
+	w := m.workforce()
+	return w, w.Headcount == 0, nil
+}
+
+// The three distributions of the workforce.
+const (
+	dimRank = iota
+	dimEducation
+	dimTheory
+)
+
+// margins count people on staff by rank, education and political theory.
+type margins [3]map[string]int64
+
+func (m *margins) add(dim int, code string, n int64) {
+	if m[dim] == nil {
+		m[dim] = map[string]int64{}
+	}
+	m[dim][code] += n
+}
+
+func (m *margins) merge(o *margins) {
+	for dim, counts := range o {
+		for code, n := range counts {
+			m.add(dim, code, n)
 		}
-		ranks[r.Rank] += r.N
-		edu[r.Education] += r.N
-		pt[r.PoliticalTheory] += r.N
+	}
+}
+
+func (m *margins) workforce() *Workforce {
+	w := &Workforce{}
+	for _, n := range m[dimRank] {
+		w.Headcount += n
+	}
+	for code, n := range m[dimEducation] {
+		if intellectual[code] {
+			w.Intellectuals += n
+		}
 	}
 	w.IntellectualShare = Ratio(w.Intellectuals, w.Headcount)
-	w.Ranks = distribution(ranks, highestFirst(codes.Rank))
-	w.Education = distribution(edu, highestFirst(codes.Education))
-	w.PoliticalTheory = distribution(pt, highestFirst(codes.PoliticalTheory))
-	return w, w.Headcount == 0, nil
+	w.Ranks = distribution(m[dimRank], highestFirst(codes.Rank))
+	w.Education = distribution(m[dimEducation], highestFirst(codes.Education))
+	w.PoliticalTheory = distribution(m[dimTheory], highestFirst(codes.PoliticalTheory))
+	return w
 }
 
 func (c *Computer) plan(ctx context.Context, day civil.Date) (*Plan, error) {
@@ -312,14 +346,7 @@ func (c *Computer) training(ctx context.Context, p period) (*Training, bool, err
 	if err != nil {
 		return nil, false, err
 	}
-	planStart := p.end.AddDays(1) // no plan: an empty period
-	if pl != nil {
-		planStart = pl.StartsOn
-	}
-	from := p.start
-	if planStart.Before(from) {
-		from = planStart
-	}
+	planStart, from := planPeriod(pl, p)
 	var rows []struct {
 		Category       string `db:"category"`
 		Level          string `db:"level"`
@@ -337,13 +364,37 @@ func (c *Computer) training(ctx context.Context, p period) (*Training, bool, err
 	if err != nil {
 		return nil, false, err
 	}
-	t := &Training{Plan: pl, Rows: []TrainingRow{}}
+	kinds := make([]TrainingRow, 0, len(rows))
 	for _, r := range rows {
-		row := TrainingRow{
+		kinds = append(kinds, TrainingRow{
 			Category: r.Category, Level: r.Level,
 			Month:          Counts{r.StartedMonth, r.CompletedMonth, r.DroppedMonth},
 			SincePlanStart: Counts{r.StartedPlan, r.CompletedPlan, r.DroppedPlan},
-		}
+		})
+	}
+	t := newTraining(pl, kinds)
+	return t, len(t.Rows) == 0, nil
+}
+
+// planPeriod is the period the "since the plan's start" counts cover, and the
+// earliest day either period starts (what the training queries scan from).
+func planPeriod(pl *Plan, p period) (planStart, from civil.Date) {
+	planStart = p.end.AddDays(1) // no plan: an empty period
+	if pl != nil {
+		planStart = pl.StartsOn
+	}
+	from = p.start
+	if planStart.Before(from) {
+		from = planStart
+	}
+	return planStart, from
+}
+
+// newTraining is the training section of kinds (in any order): kinds with
+// nothing to count are left out, the rest sorted and totalled.
+func newTraining(pl *Plan, kinds []TrainingRow) *Training {
+	t := &Training{Plan: pl, Rows: []TrainingRow{}}
+	for _, row := range kinds {
 		if row.Month == (Counts{}) && row.SincePlanStart == (Counts{}) {
 			continue
 		}
@@ -362,7 +413,7 @@ func (c *Computer) training(ctx context.Context, p period) (*Training, bool, err
 		}
 		return strings.Compare(a.Category+"/"+a.Level, b.Category+"/"+b.Level)
 	})
-	return t, len(t.Rows) == 0, nil
+	return t
 }
 
 func add(a *Counts, b Counts) {
@@ -388,6 +439,11 @@ func (c *Computer) inTraining(ctx context.Context, p period) (*InTraining, bool,
 		}
 		it.ByCategory = append(it.ByCategory, CategoryCount{r.Category, r.People, r.Participations})
 	}
+	sortInTraining(it)
+	return it, it.Participations == 0, nil
+}
+
+func sortInTraining(it *InTraining) {
 	slices.SortFunc(it.ByCategory, func(a, b CategoryCount) int {
 		ac, _ := categoryOrder(a.Category, "")
 		bc, _ := categoryOrder(b.Category, "")
@@ -396,7 +452,6 @@ func (c *Computer) inTraining(ctx context.Context, p period) (*InTraining, bool,
 		}
 		return strings.Compare(a.Category, b.Category)
 	})
-	return it, it.Participations == 0, nil
 }
 
 // targetRow is a target with the agency's completions.
@@ -450,6 +505,13 @@ func (c *Computer) targets(ctx context.Context, p period) (*Targets, bool, error
 			mine[x.ID] = x.ScopeDone
 		}
 	}
+	t := newTargets(rows, mine, p)
+	return t, len(t.Rows) == 0, nil
+}
+
+// newTargets is the targets section: the agency's targets and completions,
+// with the scope's part of them (mine, by target id) for a unit.
+func newTargets(rows []targetRow, mine map[int64]int64, p period) *Targets {
 	t := &Targets{Rows: []Target{}}
 	for _, r := range rows {
 		g := Target{Plan: r.Plan, Category: r.Category, Level: r.Level, StartsOn: r.StartsOn, EndsOn: r.EndsOn,
@@ -475,7 +537,7 @@ func (c *Computer) targets(ctx context.Context, p period) (*Targets, bool, error
 		}
 		t.Rows = append(t.Rows, g)
 	}
-	return t, len(t.Rows) == 0, nil
+	return t
 }
 
 func (c *Computer) refresher(ctx context.Context, p period) (*Refresher, bool, error) {
@@ -491,18 +553,31 @@ func (c *Computer) refresher(ctx context.Context, p period) (*Refresher, bool, e
 	if err := c.selIn(ctx, &rows, "digest-refresher", p.root, p.root, yearStart, p.end, cats, p.end, p.end, minimum, listBehind); err != nil {
 		return nil, false, err
 	}
-	r := &Refresher{Year: p.end.Year, MinimumHours: minimum, FurthestBehind: []PersonHours{}}
 	if len(rows) == 0 {
+		r := newRefresher(p, minimum, 0, 0, 0, nil)
 		return r, true, nil
 	}
-	r.People, r.Meeting = rows[0].People, rows[0].Meeting
+	behind := make([]PersonHours, len(rows))
+	for i, row := range rows {
+		behind[i] = row.PersonHours
+	}
+	r := newRefresher(p, minimum, rows[0].People, rows[0].Meeting, rows[0].TotalHours, behind)
+	return r, r.People == 0, nil
+}
+
+// newRefresher is the refresher section from its counts and the people
+// furthest behind.
+func newRefresher(p period, minimum float64, people, meeting int64, total float64, behind []PersonHours) *Refresher {
+	r := &Refresher{Year: p.end.Year, MinimumHours: minimum, FurthestBehind: []PersonHours{}}
+	if people == 0 {
+		return r
+	}
+	r.People, r.Meeting = people, meeting
 	r.Short = r.People - r.Meeting
 	r.MeetingShare = Ratio(r.Meeting, r.People)
-	r.AverageHours = math.Round(rows[0].TotalHours/float64(r.People)*10) / 10
-	for _, row := range rows {
-		r.FurthestBehind = append(r.FurthestBehind, row.PersonHours)
-	}
-	return r, false, nil
+	r.AverageHours = math.Round(total/float64(r.People)*10) / 10
+	r.FurthestBehind = append(r.FurthestBehind, behind...)
+	return r
 }
 
 func (c *Computer) due(ctx context.Context, p period) (*Due, bool, error) {
@@ -527,6 +602,36 @@ func (c *Computer) due(ctx context.Context, p period) (*Due, bool, error) {
 		}
 		d.ByCategory = append(d.ByCategory, DueCategory{r.Category, due, overdue})
 	}
+	sortDue(d)
+	if d.Due+d.Overdue == 0 {
+		return d, true, nil
+	}
+	if d.Overdue > 0 {
+		var list []overdueRow
+		if err := c.sel(ctx, &list, "digest-most-overdue", p.root, p.root, e, e, e, e, listOverdue); err != nil {
+			return nil, false, err
+		}
+		for _, o := range list {
+			d.MostOverdue = append(d.MostOverdue, o.training(e))
+		}
+	}
+	return d, false, nil
+}
+
+// overdueRow is a training past its due date as the queries return it.
+type overdueRow struct {
+	StaffCode  string     `db:"staff_code"`
+	FullName   string     `db:"full_name"`
+	CourseCode string     `db:"course_code"`
+	CourseName string     `db:"course_name"`
+	DueOn      civil.Date `db:"due_on"`
+}
+
+func (o overdueRow) training(asOf civil.Date) OverdueTraining {
+	return OverdueTraining{o.StaffCode, o.FullName, o.CourseCode, o.CourseName, o.DueOn, o.DueOn.DaysUntil(asOf)}
+}
+
+func sortDue(d *Due) {
 	slices.SortFunc(d.ByCategory, func(a, b DueCategory) int {
 		ac, _ := categoryOrder(a.Category, "")
 		bc, _ := categoryOrder(b.Category, "")
@@ -535,25 +640,6 @@ func (c *Computer) due(ctx context.Context, p period) (*Due, bool, error) {
 		}
 		return strings.Compare(a.Category, b.Category)
 	})
-	if d.Due+d.Overdue == 0 {
-		return d, true, nil
-	}
-	if d.Overdue > 0 {
-		var list []struct {
-			StaffCode  string     `db:"staff_code"`
-			FullName   string     `db:"full_name"`
-			CourseCode string     `db:"course_code"`
-			CourseName string     `db:"course_name"`
-			DueOn      civil.Date `db:"due_on"`
-		}
-		if err := c.sel(ctx, &list, "digest-most-overdue", p.root, p.root, e, e, e, e, listOverdue); err != nil {
-			return nil, false, err
-		}
-		for _, o := range list {
-			d.MostOverdue = append(d.MostOverdue, OverdueTraining{o.StaffCode, o.FullName, o.CourseCode, o.CourseName, o.DueOn, o.DueOn.DaysUntil(e)})
-		}
-	}
-	return d, false, nil
 }
 
 func deref(p *int64) int64 {
@@ -573,68 +659,129 @@ func (c *Computer) terms(ctx context.Context, p period) (*Terms, bool, error) {
 		return nil, false, fmt.Errorf("digest-terms: %w", err)
 	}
 	defer rows.Close()
-	t := &Terms{Until: until, ByCase: []CaseCount{}, List: []TermEnding{}}
-	byCase := map[string]int64{}
+	tally := termTally{}
 	// The rows stream: only the counts and the first listTerms are kept.
 	for rows.Next() {
-		var r struct {
-			StaffCode string     `db:"staff_code"`
-			FullName  string     `db:"full_name"`
-			Position  string     `db:"position"`
-			Unit      string     `db:"unit"`
-			EndOn     civil.Date `db:"end_on"`
-			BirthDate civil.Date `db:"birth_date"`
-			Gender    string     `db:"gender"`
-		}
+		var r termRow
 		if err := rows.StructScan(&r); err != nil {
 			return nil, false, fmt.Errorf("digest-terms: %w", err)
 		}
-		if r.EndOn.Before(p.end) {
-			t.Lapsed++
-			continue
-		}
-		// The same rule as the reappointments job: one retirement date, one case.
-		term, _ := rules.Reappointment(r.EndOn, r.BirthDate, r.Gender, c.Config.Rules)
-		retire, cs := term.Retirement, string(term.Case)
-		t.Ending++
-		byCase[cs]++
-		if len(t.List) < listTerms {
-			t.List = append(t.List, TermEnding{r.StaffCode, r.FullName, r.Position, r.Unit, r.EndOn, retire, cs})
+		if term, ok := c.termOf(r, p); ok {
+			tally.add(term)
+			if len(tally.list) < listTerms {
+				tally.list = append(tally.list, term)
+			}
+		} else {
+			tally.lapsed++
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("digest-terms: %w", err)
 	}
-	for _, cs := range []string{CaseRetiresFirst, CaseExtension, CaseUntilRetirement, CaseFullTerm, CaseUnknown} {
-		if byCase[cs] > 0 {
-			t.ByCase = append(t.ByCase, CaseCount{cs, byCase[cs]})
-		}
-	}
+	t := tally.terms(until)
 	return t, t.Ending+t.Lapsed == 0, nil
 }
 
-func (c *Computer) planning(ctx context.Context, p period) (*Planning, bool, error) {
-	pr := c.Config.Jobs.PlanningReview
-	yearStart := civil.Date{Year: p.end.Year, Month: time.January, Day: 1}
-	cutoff := p.end.AddYears(-(pr.YoungMaxAge + 1))
-	var r struct {
-		Entries  int64 `db:"entries"`
-		People   int64 `db:"people"`
-		Reviewed int64 `db:"reviewed"`
-		Women    int64 `db:"women"`
-		Young    int64 `db:"young"`
+// termRow is an open appointment term as the queries return it.
+type termRow struct {
+	StaffCode string     `db:"staff_code"`
+	FullName  string     `db:"full_name"`
+	Position  string     `db:"position"`
+	Unit      string     `db:"unit"`
+	EndOn     civil.Date `db:"end_on"`
+	BirthDate civil.Date `db:"birth_date"`
+	Gender    string     `db:"gender"`
+}
+
+// termOf is the term with its retirement date and case; ok is false for a
+// term already past its end at the month's end (lapsed).
+func (c *Computer) termOf(r termRow, p period) (TermEnding, bool) {
+	if r.EndOn.Before(p.end) {
+		return TermEnding{}, false
 	}
+	// The same rule as the reappointments job: one retirement date, one case.
+	term, _ := rules.Reappointment(r.EndOn, r.BirthDate, r.Gender, c.Config.Rules)
+	return TermEnding{r.StaffCode, r.FullName, r.Position, r.Unit, r.EndOn, term.Retirement, string(term.Case)}, true
+}
+
+// termTally counts terms ending by case, and lapsed ones.
+type termTally struct {
+	ending, lapsed int64
+	byCase         [len(caseOrder)]int64
+	list           []TermEnding
+}
+
+// caseOrder is the order of the cases in the digest: the most urgent first.
+var caseOrder = [...]string{CaseRetiresFirst, CaseExtension, CaseUntilRetirement, CaseFullTerm, CaseUnknown}
+
+func (t *termTally) add(term TermEnding) {
+	t.ending++
+	if i := slices.Index(caseOrder[:], term.Case); i >= 0 {
+		t.byCase[i]++
+	}
+}
+
+func (t *termTally) merge(o *termTally) {
+	t.ending += o.ending
+	t.lapsed += o.lapsed
+	for i, n := range o.byCase {
+		t.byCase[i] += n
+	}
+}
+
+func (t *termTally) terms(until civil.Date) *Terms {
+	out := &Terms{Until: until, Ending: t.ending, Lapsed: t.lapsed, ByCase: []CaseCount{}, List: []TermEnding{}}
+	for i, n := range t.byCase {
+		if n > 0 {
+			out.ByCase = append(out.ByCase, CaseCount{caseOrder[i], n})
+		}
+	}
+	out.List = append(out.List, t.list...)
+	return out
+}
+
+func (c *Computer) planning(ctx context.Context, p period) (*Planning, bool, error) {
+	yearStart := civil.Date{Year: p.end.Year, Month: time.January, Day: 1}
+	cutoff := c.youngCutoff(p)
+	var r planningCounts
 	if err := c.get(ctx, &r, "digest-planning", p.root, p.root, yearStart, p.end, cutoff, p.end, p.end); err != nil {
 		return nil, false, err
 	}
-	pl := &Planning{
+	pl := c.newPlanning(p, r)
+	return pl, pl.Entries == 0, nil
+}
+
+// planningCounts are the planning section's counts, which add up over units.
+type planningCounts struct {
+	Entries  int64 `db:"entries"`
+	People   int64 `db:"people"`
+	Reviewed int64 `db:"reviewed"`
+	Women    int64 `db:"women"`
+	Young    int64 `db:"young"`
+}
+
+func (a *planningCounts) merge(b *planningCounts) {
+	a.Entries += b.Entries
+	a.People += b.People
+	a.Reviewed += b.Reviewed
+	a.Women += b.Women
+	a.Young += b.Young
+}
+
+// youngCutoff is the birth date after which a person counts as young.
+func (c *Computer) youngCutoff(p period) civil.Date {
+	return p.end.AddYears(-(c.Config.Jobs.PlanningReview.YoungMaxAge + 1))
+}
+
+func (c *Computer) newPlanning(p period, r planningCounts) *Planning {
+	pr := c.Config.Jobs.PlanningReview
+	return &Planning{
 		Year: p.end.Year, Entries: r.Entries, People: r.People,
 		ReviewedThisYear: r.Reviewed, NotReviewed: r.Entries - r.Reviewed,
 		Women: r.Women, WomenShare: Ratio(r.Women, r.People), WomenTarget: Percent(math.Round(pr.WomenShare * 100)),
 		Young: r.Young, YoungShare: Ratio(r.Young, r.People), YoungTarget: Percent(math.Round(pr.YoungShare * 100)),
 		YoungMaxAge: pr.YoungMaxAge,
 	}
-	return pl, pl.Entries == 0, nil
 }
 
 // evaluationYear is the year whose rating the digest follows: the month's own
@@ -667,26 +814,34 @@ func (c *Computer) evaluation(ctx context.Context, p period) (*Evaluation, bool,
 	if err := c.sel(ctx, &rows, "digest-evaluations", p.root, p.root, y, p.end, p.end); err != nil {
 		return nil, false, err
 	}
-	ev := &Evaluation{Year: y, Deadline: deadline, InProgress: p.end.Before(deadline)}
 	counts := map[string]int64{}
 	for _, r := range rows {
-		ev.Staff += r.N
-		if r.Rating == "" {
-			ev.NotRated += r.N
-			continue
-		}
-		ev.Rated += r.N
 		counts[r.Rating] += r.N
 	}
-	ev.Ratings = distribution(counts, highestFirst(codes.Rating))
+	ev := newEvaluation(p, y, deadline, counts)
 	return ev, ev.Staff == 0, nil
 }
 
-func (c *Computer) deliveries(ctx context.Context, p period) (*Deliveries, bool, error) {
-	loc := c.Config.Location
-	if loc == nil {
-		loc = time.UTC
+// newEvaluation is the evaluation section from the people on staff by rating
+// ("" for not rated yet).
+func newEvaluation(p period, year int, deadline civil.Date, counts map[string]int64) *Evaluation {
+	ev := &Evaluation{Year: year, Deadline: deadline, InProgress: p.end.Before(deadline)}
+	rated := map[string]int64{}
+	for rating, n := range counts {
+		ev.Staff += n
+		if rating == "" {
+			ev.NotRated += n
+			continue
+		}
+		ev.Rated += n
+		rated[rating] += n
 	}
+	ev.Ratings = distribution(rated, highestFirst(codes.Rating))
+	return ev
+}
+
+func (c *Computer) deliveries(ctx context.Context, p period) (*Deliveries, bool, error) {
+	loc := c.location()
 	from, to := store.T(p.start.Time(loc)), store.T(p.end.AddDays(1).Time(loc))
 	var byJob []JobCount
 	if err := c.sel(ctx, &byJob, "digest-failed-by-job", p.root, p.root, from, to, p.root); err != nil {
@@ -700,20 +855,35 @@ func (c *Computer) deliveries(ctx context.Context, p period) (*Deliveries, bool,
 	if d.Failed == 0 {
 		return d, true, nil
 	}
-	var list []struct {
-		Job       string     `db:"job"`
-		Recipient string     `db:"recipient"`
-		Subject   string     `db:"subject"`
-		Reply     string     `db:"reply"`
-		CreatedAt store.Time `db:"created_at"`
-	}
+	var list []failedRow
 	if err := c.sel(ctx, &list, "digest-failed-list", p.root, p.root, from, to, p.root, listFailed); err != nil {
 		return nil, false, err
 	}
 	for _, f := range list {
-		d.List = append(d.List, FailedDelivery{f.Job, f.Recipient, f.Subject, oneLine(f.Reply), f.CreatedAt.In(loc).Format(time.RFC3339)})
+		d.List = append(d.List, f.delivery(loc))
 	}
 	return d, false, nil
+}
+
+// failedRow is a failed delivery as the queries return it.
+type failedRow struct {
+	Job       string     `db:"job"`
+	Recipient string     `db:"recipient"`
+	Subject   string     `db:"subject"`
+	Reply     string     `db:"reply"`
+	CreatedAt store.Time `db:"created_at"`
+}
+
+func (f failedRow) delivery(loc *time.Location) FailedDelivery {
+	return FailedDelivery{f.Job, f.Recipient, f.Subject, oneLine(f.Reply), f.CreatedAt.In(loc).Format(time.RFC3339)}
+}
+
+// location is the agency's time zone, in which a month's deliveries are counted.
+func (c *Computer) location() *time.Location {
+	if c.Config.Location == nil {
+		return time.UTC
+	}
+	return c.Config.Location
 }
 
 // Kinds of data problems, in the order the digest lists them.
@@ -723,62 +893,101 @@ var problemKinds = []string{
 }
 
 func (c *Computer) dataQuality(ctx context.Context, p period) (*DataQuality, bool, error) {
-	var r struct {
-		NoBirthDate         int64 `db:"no_birth_date"`
-		NoGender            int64 `db:"no_gender"`
-		NoEmail             int64 `db:"no_email"`
-		NoRank              int64 `db:"no_rank"`
-		NoEducation         int64 `db:"no_education"`
-		NoPoliticalTheory   int64 `db:"no_political_theory"`
-		NoHiredOn           int64 `db:"no_hired_on"`
-		TrainingNoDue       int64 `db:"training_no_due"`
-		UnitNoHead          int64 `db:"unit_no_head"`
-		UnitHeadUnreachable int64 `db:"unit_head_unreachable"`
-	}
+	var r problemCounts
 	if err := c.get(ctx, &r, "digest-data-quality", p.root, p.root, p.end, p.end, p.end); err != nil {
 		return nil, false, err
 	}
-	counts := []int64{r.NoBirthDate, r.NoGender, r.NoEmail, r.NoRank, r.NoEducation, r.NoPoliticalTheory, r.NoHiredOn,
-		r.TrainingNoDue, r.UnitNoHead, r.UnitHeadUnreachable}
-	dq := &DataQuality{Problems: []Problem{}, People: []PersonProblems{}}
-	var personal int64
-	for i, n := range counts {
-		if n > 0 {
-			dq.Problems = append(dq.Problems, Problem{problemKinds[i], n})
-			if i < 7 {
-				personal += n
-			}
-		}
-	}
+	dq := newDataQuality(r, nil)
 	if len(dq.Problems) == 0 {
 		return dq, true, nil
 	}
-	if personal > 0 {
-		var people []struct {
-			Code              string `db:"code"`
-			FullName          string `db:"full_name"`
-			NoBirthDate       int    `db:"no_birth_date"`
-			NoGender          int    `db:"no_gender"`
-			NoEmail           int    `db:"no_email"`
-			NoRank            int    `db:"no_rank"`
-			NoEducation       int    `db:"no_education"`
-			NoPoliticalTheory int    `db:"no_political_theory"`
-			NoHiredOn         int    `db:"no_hired_on"`
-		}
+	if r.personal() > 0 {
+		var people []personGaps
 		if err := c.sel(ctx, &people, "digest-data-quality-people", p.root, p.root, p.end, p.end, listProblems); err != nil {
 			return nil, false, err
 		}
 		for _, x := range people {
-			pp := PersonProblems{StaffCode: x.Code, FullName: x.FullName}
-			for i, f := range []int{x.NoBirthDate, x.NoGender, x.NoEmail, x.NoRank, x.NoEducation, x.NoPoliticalTheory, x.NoHiredOn} {
-				if f != 0 {
-					pp.Kinds = append(pp.Kinds, problemKinds[i])
-				}
-			}
-			dq.People = append(dq.People, pp)
+			dq.People = append(dq.People, x.problems())
 		}
 	}
 	return dq, false, nil
+}
+
+// problemCounts count the gaps of each kind, in the order of problemKinds.
+type problemCounts struct {
+	NoBirthDate         int64 `db:"no_birth_date"`
+	NoGender            int64 `db:"no_gender"`
+	NoEmail             int64 `db:"no_email"`
+	NoRank              int64 `db:"no_rank"`
+	NoEducation         int64 `db:"no_education"`
+	NoPoliticalTheory   int64 `db:"no_political_theory"`
+	NoHiredOn           int64 `db:"no_hired_on"`
+	TrainingNoDue       int64 `db:"training_no_due"`
+	UnitNoHead          int64 `db:"unit_no_head"`
+	UnitHeadUnreachable int64 `db:"unit_head_unreachable"`
+}
+
+func (r *problemCounts) counts() []int64 {
+	return []int64{r.NoBirthDate, r.NoGender, r.NoEmail, r.NoRank, r.NoEducation, r.NoPoliticalTheory, r.NoHiredOn,
+		r.TrainingNoDue, r.UnitNoHead, r.UnitHeadUnreachable}
+}
+
+// personal is the number of gaps in people's own records (the first seven kinds).
+func (r *problemCounts) personal() int64 {
+	var n int64
+	for _, c := range r.counts()[:7] {
+		n += c
+	}
+	return n
+}
+
+func (r *problemCounts) merge(o *problemCounts) {
+	r.NoBirthDate += o.NoBirthDate
+	r.NoGender += o.NoGender
+	r.NoEmail += o.NoEmail
+	r.NoRank += o.NoRank
+	r.NoEducation += o.NoEducation
+	r.NoPoliticalTheory += o.NoPoliticalTheory
+	r.NoHiredOn += o.NoHiredOn
+	r.TrainingNoDue += o.TrainingNoDue
+	r.UnitNoHead += o.UnitNoHead
+	r.UnitHeadUnreachable += o.UnitHeadUnreachable
+}
+
+// newDataQuality is the data-quality section from the counts and the first
+// people with gaps.
+func newDataQuality(r problemCounts, people []PersonProblems) *DataQuality {
+	dq := &DataQuality{Problems: []Problem{}, People: []PersonProblems{}}
+	for i, n := range r.counts() {
+		if n > 0 {
+			dq.Problems = append(dq.Problems, Problem{problemKinds[i], n})
+		}
+	}
+	dq.People = append(dq.People, people...)
+	return dq
+}
+
+// personGaps is a person with gaps in their record, as the queries return it.
+type personGaps struct {
+	Code              string `db:"code"`
+	FullName          string `db:"full_name"`
+	NoBirthDate       int    `db:"no_birth_date"`
+	NoGender          int    `db:"no_gender"`
+	NoEmail           int    `db:"no_email"`
+	NoRank            int    `db:"no_rank"`
+	NoEducation       int    `db:"no_education"`
+	NoPoliticalTheory int    `db:"no_political_theory"`
+	NoHiredOn         int    `db:"no_hired_on"`
+}
+
+func (x personGaps) problems() PersonProblems {
+	pp := PersonProblems{StaffCode: x.Code, FullName: x.FullName}
+	for i, f := range []int{x.NoBirthDate, x.NoGender, x.NoEmail, x.NoRank, x.NoEducation, x.NoPoliticalTheory, x.NoHiredOn} {
+		if f != 0 {
+			pp.Kinds = append(pp.Kinds, problemKinds[i])
+		}
+	}
+	return pp
 }
 
 // Figures returns the report's key figures, to keep for the trend; ok is false
@@ -814,14 +1023,20 @@ func (c *Computer) trend(ctx context.Context, p period, r *Report) (*Trend, bool
 	if err != nil {
 		return nil, false, err
 	}
+	return newTrend(p.month, r, cur, stored), false, nil
+}
+
+// newTrend compares the month's figures cur with those kept for the 12
+// months before (stored, by month).
+func newTrend(month Month, r *Report, cur Figures, stored map[string]Figures) *Trend {
 	t := &Trend{Months: []MonthFigures{}}
 	for i := -11; i < 0; i++ {
-		m := p.month.Add(i).String()
+		m := month.Add(i).String()
 		if f, ok := stored[m]; ok {
 			t.Months = append(t.Months, MonthFigures{Month: m, Stored: true, Figures: f})
 		}
 	}
-	t.Months = append(t.Months, MonthFigures{Month: p.month.String(), Figures: cur})
+	t.Months = append(t.Months, MonthFigures{Month: month.String(), Figures: cur})
 	change := func(m Month) *Change {
 		f, ok := stored[m.String()]
 		if !ok {
@@ -831,12 +1046,12 @@ func (c *Computer) trend(ctx context.Context, p period, r *Report) (*Trend, bool
 			IntellectualShare: cur.IntellectualShare - f.IntellectualShare,
 			Completed:         cur.Completed - f.Completed, InTraining: cur.InTraining - f.InTraining}
 	}
-	t.PreviousMonth = change(p.month.Add(-1))
-	t.YearAgo = change(p.month.Add(-12))
-	if f, ok := stored[p.month.Add(-12).String()]; ok && r.Workforce.Data != nil {
+	t.PreviousMonth = change(month.Add(-1))
+	t.YearAgo = change(month.Add(-12))
+	if f, ok := stored[month.Add(-12).String()]; ok && r.Workforce.Data != nil {
 		t.YearAgoRanks = distribution(f.Ranks, highestFirst(codes.Rank))
 	}
-	return t, false, nil
+	return t
 }
 
 func (c *Computer) loadFigures(ctx context.Context, scope string, from, to Month) (map[string]Figures, error) {
@@ -863,21 +1078,67 @@ func (c *Computer) loadFigures(ctx context.Context, scope string, from, to Month
 // them. It writes in one transaction.
 func (c *Computer) SaveFigures(ctx context.Context, slot time.Time, reports []*Report) error {
 	return c.Store.InTx(ctx, func(tx *sqlx.Tx) error {
+		w := c.FigureWriter(tx, slot)
 		for _, r := range reports {
-			f, ok := r.Figures()
-			if !ok {
-				continue
-			}
-			b, err := json.Marshal(f)
-			if err != nil {
+			if err := w.Add(ctx, r); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, c.queries.Get("digest-figures-save"), r.Month, r.Scope.Key(), string(b), store.T(slot)); err != nil {
-				return fmt.Errorf("keep figures of %s: %w", r.Month, err)
-			}
 		}
-		return nil
+		return w.Flush(ctx)
 	})
+}
+
+// FigureWriter keeps the figures of many reports in a transaction, a few
+// hundred rows to a statement (the monthly-digest job keeps every scope's).
+type FigureWriter struct {
+	c       *Computer
+	tx      *sqlx.Tx
+	slot    store.Time
+	args    []any
+	pending map[[2]string]bool // month and scope of the rows in args
+}
+
+// figuresPerInsert rows of 4 values: well under SQLite's 32766 parameters.
+const figuresPerInsert = 500
+
+// FigureWriter returns a writer of figures kept by the run of slot, in tx.
+func (c *Computer) FigureWriter(tx *sqlx.Tx, slot time.Time) *FigureWriter {
+	return &FigureWriter{c: c, tx: tx, slot: store.T(slot), pending: map[[2]string]bool{}}
+}
+
+// Add keeps r's figures, unless a section they come from failed.
+func (w *FigureWriter) Add(ctx context.Context, r *Report) error {
+	f, ok := r.Figures()
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	key := [2]string{r.Month, r.Scope.Key()}
+	if w.pending[key] || len(w.pending) == figuresPerInsert {
+		// A statement may not update one row twice: the later figures go in the next.
+		if err := w.Flush(ctx); err != nil {
+			return err
+		}
+	}
+	w.pending[key] = true
+	w.args = append(w.args, r.Month, r.Scope.Key(), string(b), w.slot)
+	return nil
+}
+
+// Flush writes the figures added since the last flush.
+func (w *FigureWriter) Flush(ctx context.Context) error {
+	n := len(w.pending)
+	if n == 0 {
+		return nil
+	}
+	if _, err := w.tx.ExecContext(ctx, w.c.queries.Bulk("digest-figures-save", n), w.args...); err != nil {
+		return fmt.Errorf("keep digest figures: %w", err)
+	}
+	w.args, w.pending = w.args[:0], map[[2]string]bool{}
+	return nil
 }
 
 // UnitHead is a unit whose head gets the unit's digest.
@@ -892,6 +1153,34 @@ type UnitHead struct {
 // UnitHeads lists the units whose head is on staff on day and has an address.
 func (c *Computer) UnitHeads(ctx context.Context, day civil.Date) ([]UnitHead, error) {
 	var out []UnitHead
-	err := c.sel(ctx, &out, "digest-unit-heads", day)
+	err := c.EachUnitHead(ctx, day, func(h UnitHead) error {
+		out = append(out, h)
+		return nil
+	})
 	return out, err
+}
+
+// EachUnitHead hands fn, one at a time, the units whose head is on staff on
+// day and has an address, by unit code.
+func (c *Computer) EachUnitHead(ctx context.Context, day civil.Date, fn func(UnitHead) error) error {
+	q := c.queries.Get("digest-unit-heads")
+	c.trace(q, []any{day})
+	rows, err := c.Store.DB.QueryxContext(ctx, q, day)
+	if err != nil {
+		return fmt.Errorf("digest-unit-heads: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h UnitHead
+		if err := rows.StructScan(&h); err != nil {
+			return fmt.Errorf("digest-unit-heads: %w", err)
+		}
+		if err := fn(h); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("digest-unit-heads: %w", err)
+	}
+	return nil
 }

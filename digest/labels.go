@@ -128,6 +128,7 @@ var labels = map[string]map[string]string{
 		"chart_targets":                 "Tiến độ thực hiện chỉ tiêu kế hoạch",
 		"chart_trend":                   "Diễn biến 12 tháng",
 		"chart_failed":                  "Không vẽ được biểu đồ: %s",
+		"charts_omitted":                "Bản tin của đơn vị dưới %d người không kèm biểu đồ; các bảng dưới đây có đủ số liệu.",
 		"subject":                       "[Báo cáo tháng] Tình hình đội ngũ và đào tạo, bồi dưỡng tháng %s — %s",
 	},
 	"en": {
@@ -250,6 +251,7 @@ var labels = map[string]map[string]string{
 		"chart_targets":                 "Training plan targets",
 		"chart_trend":                   "Last 12 months",
 		"chart_failed":                  "The chart could not be drawn: %s",
+		"charts_omitted":                "The digest of a unit of fewer than %d people comes without charts; the tables below carry the same figures.",
 		"subject":                       "[Monthly digest] Workforce and training, %s — %s",
 	},
 }

@@ -9,8 +9,10 @@ import (
 	htmltemplate "html/template"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"unicode/utf8"
 
@@ -23,17 +25,28 @@ import (
 var templateFiles embed.FS
 
 // Renderer draws digests as text and as an HTML page or e-mail with charts.
-// It is also the notify.Renderer of the monthly-digest job's messages.
+// It is also the notify.Renderer of the monthly-digest job's messages. It is
+// safe for concurrent use.
 type Renderer struct {
-	html *htmltemplate.Template
-	text *texttemplate.Template
+	// html and text are parsed once and never executed: each render takes a
+	// bound copy from bound, which keeps copies escaped and ready instead of
+	// cloning (and escaping) the templates for every digest.
+	html  *htmltemplate.Template
+	text  *texttemplate.Template
+	bound sync.Pool
+
+	// chartsMu guards targetCharts: the plan-progress chart shows the agency's
+	// targets, the same in every digest of a month, so it is drawn once.
+	chartsMu     sync.Mutex
+	targetCharts map[string]*Chart
 }
 
 // NewRenderer parses the digest's templates.
 func NewRenderer() (*Renderer, error) {
-	// The functions are bound per report at execution (see funcs); these
-	// placeholders let the templates parse.
-	stub := funcs(&Report{}, "en", nil, nil)
+	// The functions read the report being rendered from a renderState set
+	// before each execution (see funcs); these placeholders let the
+	// templates parse.
+	stub := funcs(&renderState{r: &Report{}, lang: "en"})
 	h, err := htmltemplate.New("digest").Funcs(stub).ParseFS(templateFiles, "templates/digest.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("digest html template: %w", err)
@@ -43,6 +56,46 @@ func NewRenderer() (*Renderer, error) {
 		return nil, fmt.Errorf("digest text template: %w", err)
 	}
 	return &Renderer{html: h, text: t}, nil
+}
+
+// boundTemplates are copies of the templates whose functions read st: one
+// goroutine at a time sets st and executes them.
+type boundTemplates struct {
+	html *htmltemplate.Template
+	text *texttemplate.Template
+	st   *renderState
+}
+
+// renderState is what the template functions of one execution see.
+type renderState struct {
+	r         *Report
+	lang      string
+	charts    map[string]*Chart
+	chartErrs map[string]string
+	src       func(*Chart) string
+	omitted   string // why the report has no charts, when it has none
+}
+
+func (rd *Renderer) take() (*boundTemplates, error) {
+	if b, ok := rd.bound.Get().(*boundTemplates); ok {
+		return b, nil
+	}
+	st := &renderState{}
+	h, err := rd.html.Clone()
+	if err != nil {
+		return nil, err
+	}
+	t, err := rd.text.Clone()
+	if err != nil {
+		return nil, err
+	}
+	fm := funcs(st)
+	return &boundTemplates{html: h.Funcs(fm), text: t.Funcs(fm), st: st}, nil
+}
+
+func (rd *Renderer) give(b *boundTemplates) {
+	*b.st = renderState{} // hold no report while pooled
+	rd.bound.Put(b)
 }
 
 // JSON writes the report in its documented shape (docs/digest.md), indented.
@@ -59,6 +112,10 @@ type Page struct {
 	Office string // the sender, from mail.from's display name
 	To     string // the recipient's name, for the greeting ("" for a list)
 	Letter bool   // frame the digests as a letter
+	// ChartsMinStaff: a unit's digest with fewer people on staff has no
+	// charts (its tables carry the same numbers); 0: every digest has them.
+	// The agency's always has them.
+	ChartsMinStaff int
 }
 
 // keyFigure is one of the cards at the top of a digest.
@@ -70,40 +127,39 @@ type keyFigure struct {
 
 type change struct{ Text, Color string }
 
-// funcs are the template functions for report r in lang; charts and chartErrs
-// are the report's drawn charts and the ones that failed, by name.
-func funcs(r *Report, lang string, charts map[string]*Chart, chartErrs map[string]string) map[string]any {
-	src := func(c *Chart) htmltemplate.URL { return htmltemplate.URL("cid:" + c.Name) }
+// funcs are the template functions, which read the report, its language and
+// its charts (drawn, failed by name) from st at each call.
+func funcs(st *renderState) map[string]any {
 	return map[string]any{
-		"t":   func(key string) string { return label(lang, key) },
-		"tf":  func(key string, a ...any) string { return fmt.Sprintf(label(lang, key), a...) },
-		"pct": func(p Percent) string { return p.Format(lang) },
+		"t":   func(key string) string { return label(st.lang, key) },
+		"tf":  func(key string, a ...any) string { return fmt.Sprintf(label(st.lang, key), a...) },
+		"pct": func(p Percent) string { return p.Format(st.lang) },
 		"int": func(n any) string {
 			switch v := n.(type) {
 			case int64:
-				return formatInt(v, lang)
+				return formatInt(v, st.lang)
 			case int:
-				return formatInt(int64(v), lang)
+				return formatInt(int64(v), st.lang)
 			}
 			return fmt.Sprint(n)
 		},
-		"num":        func(f float64) string { return formatFloat(f, lang) },
-		"date":       func(d civil.Date) string { return d.Format(lang) },
-		"month":      func() string { return MonthOfString(r.Month).Format(lang) },
-		"monthName":  func(m string) string { return MonthOfString(m).Format(lang) },
-		"scopeLine":  func() string { return scopeLine(r, lang) },
-		"keyFigures": func() []keyFigure { return keyFigures(r, lang) },
-		"rank":       func(c string) string { return codeLabel(codes.Rank, c, lang) },
-		"education":  func(c string) string { return codeLabel(codes.Education, c, lang) },
-		"theory":     func(c string) string { return codeLabel(codes.PoliticalTheory, c, lang) },
-		"rating":     func(c string) string { return codeLabel(codes.Rating, c, lang) },
-		"kind":       func(cat, level string) string { return kindLabel(cat, level, lang) },
-		"caseName":   func(c string) string { return label(lang, "case_"+c) },
-		"problem":    func(k string) string { return label(lang, "problem_"+k) },
+		"num":        func(f float64) string { return formatFloat(f, st.lang) },
+		"date":       func(d civil.Date) string { return d.Format(st.lang) },
+		"month":      func() string { return MonthOfString(st.r.Month).Format(st.lang) },
+		"monthName":  func(m string) string { return MonthOfString(m).Format(st.lang) },
+		"scopeLine":  func() string { return scopeLine(st.r, st.lang) },
+		"keyFigures": func() []keyFigure { return keyFigures(st.r, st.lang) },
+		"rank":       func(c string) string { return codeLabel(codes.Rank, c, st.lang) },
+		"education":  func(c string) string { return codeLabel(codes.Education, c, st.lang) },
+		"theory":     func(c string) string { return codeLabel(codes.PoliticalTheory, c, st.lang) },
+		"rating":     func(c string) string { return codeLabel(codes.Rating, c, st.lang) },
+		"kind":       func(cat, level string) string { return kindLabel(cat, level, st.lang) },
+		"caseName":   func(c string) string { return label(st.lang, "case_"+c) },
+		"problem":    func(k string) string { return label(st.lang, "problem_"+k) },
 		"problems": func(ks []string) string {
 			out := make([]string, len(ks))
 			for i, k := range ks {
-				out[i] = label(lang, "problem_"+k)
+				out[i] = label(st.lang, "problem_"+k)
 			}
 			return strings.Join(out, "; ")
 		},
@@ -113,18 +169,25 @@ func funcs(r *Report, lang string, charts map[string]*Chart, chartErrs map[strin
 			}
 			return "#2f855a"
 		},
-		"yearAgoRanks": func() bool { return r.Trend.OK() && r.Trend.Data.YearAgoRanks != nil },
+		"yearAgoRanks": func() bool { return st.r.Trend.OK() && st.r.Trend.Data.YearAgoRanks != nil },
 		"yearAgoRank": func(i int) string {
+			r := st.r
 			if !r.Trend.OK() || i >= len(r.Trend.Data.YearAgoRanks) {
 				return ""
 			}
 			s := r.Trend.Data.YearAgoRanks[i]
-			return formatInt(s.Count, lang) + " (" + s.Percent.Format(lang) + ")"
+			return formatInt(s.Count, st.lang) + " (" + s.Percent.Format(st.lang) + ")"
 		},
-		"chart":      func(name string) *Chart { return charts[name] },
-		"chartError": func(name string) string { return chartErrs[name] },
-		"src":        src,
-		"upper":      strings.ToUpper,
+		"chart":         func(name string) *Chart { return st.charts[name] },
+		"chartError":    func(name string) string { return st.chartErrs[name] },
+		"chartsOmitted": func() string { return st.omitted },
+		"src": func(c *Chart) htmltemplate.URL {
+			if st.src == nil {
+				return htmltemplate.URL("cid:" + c.Name)
+			}
+			return htmltemplate.URL(st.src(c))
+		},
+		"upper": strings.ToUpper,
 		"pad": func(s string, n int) string {
 			return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s)))
 		},
@@ -267,12 +330,13 @@ func formatFloat(f float64, lang string) string {
 }
 
 // Charts draws the charts of r: the rank distribution (with a year ago when
-// kept), the plan targets' progress and the 12-month trend. A chart that cannot
-// be drawn is reported by name in errs; the digest shows a line instead.
-func Charts(r *Report, lang string) (charts []*Chart, errs map[string]string) {
+// kept), the plan targets' progress and the 12-month trend, but those named
+// in skip. A chart that cannot be drawn is reported by name in errs; the
+// digest shows a line instead.
+func Charts(r *Report, lang string, skip ...string) (charts []*Chart, errs map[string]string) {
 	errs = map[string]string{}
 	draw := func(name string, ok bool, f func() (*Chart, error)) {
-		if !ok {
+		if !ok || slices.Contains(skip, name) {
 			return
 		}
 		defer func() {
@@ -295,22 +359,64 @@ func Charts(r *Report, lang string) (charts []*Chart, errs map[string]string) {
 	return charts, errs
 }
 
+// charts draws r's charts as Charts does, the plan-progress chart once for
+// all the digests whose targets are the same.
+func (rd *Renderer) charts(r *Report, lang string) ([]*Chart, map[string]string) {
+	var targets *Chart
+	var key string
+	if r.Targets.OK() {
+		key = targetsKey(r, lang)
+		rd.chartsMu.Lock()
+		targets = rd.targetCharts[key]
+		rd.chartsMu.Unlock()
+	}
+	if targets == nil {
+		charts, errs := Charts(r, lang)
+		for _, c := range charts {
+			if c.Name == "targets" {
+				rd.chartsMu.Lock()
+				if rd.targetCharts == nil || len(rd.targetCharts) >= 8 { // a few months and languages at most
+					rd.targetCharts = map[string]*Chart{}
+				}
+				rd.targetCharts[key] = c
+				rd.chartsMu.Unlock()
+			}
+		}
+		return charts, errs
+	}
+	charts, errs := Charts(r, lang, "targets")
+	return append(charts, targets), errs
+}
+
+// targetsKey is what the plan-progress chart shows: the agency's targets,
+// not the scope's part of them.
+func targetsKey(r *Report, lang string) string {
+	var b strings.Builder
+	b.WriteString(lang)
+	for _, g := range r.Targets.Data.Rows {
+		fmt.Fprintf(&b, "|%s/%s/%s/%s/%s/%d/%d/%d/%d/%s", g.Plan, g.Category, g.Level, g.StartsOn, g.EndsOn,
+			g.Target, g.Done, g.DonePercent, g.Elapsed, g.State)
+	}
+	return b.String()
+}
+
 // Text writes reports as plain text, framed by p.
 func (rd *Renderer) Text(reports []*Report, p Page) (string, error) {
 	var b strings.Builder
 	if p.Letter {
 		b.WriteString(greeting(p) + "\n\n" + intro(reports, p) + "\n\n")
 	}
+	bt, err := rd.take()
+	if err != nil {
+		return "", err
+	}
+	defer rd.give(bt)
 	for i, r := range reports {
 		if i > 0 {
 			b.WriteString("\n" + strings.Repeat("=", 60) + "\n\n")
 		}
-		t, err := rd.text.Clone()
-		if err != nil {
-			return "", err
-		}
-		t.Funcs(funcs(r, p.Lang, nil, nil))
-		if err := t.ExecuteTemplate(&b, "report", r); err != nil {
+		*bt.st = renderState{r: r, lang: p.Lang}
+		if err := bt.text.ExecuteTemplate(&b, "report", r); err != nil {
 			return "", fmt.Errorf("digest text: %w", err)
 		}
 	}
@@ -337,27 +443,34 @@ func intro(reports []*Report, p Page) string {
 
 // HTML draws reports as one HTML page framed by p, with inline styles and
 // tables only (what mail clients show). Charts are drawn and referenced through
-// src; each chart's Name is made unique across the reports ("ranks-1").
+// src; each chart's Name is made unique across the reports ("ranks-1"). A
+// unit's digest with fewer people on staff than p.ChartsMinStaff has no
+// charts, and says so.
 func (rd *Renderer) HTML(reports []*Report, p Page, src func(*Chart) string) (string, []*Chart, error) {
+	bt, err := rd.take()
+	if err != nil {
+		return "", nil, err
+	}
+	defer rd.give(bt)
 	var bodies []htmltemplate.HTML
 	var all []*Chart
 	for i, r := range reports {
-		charts, errs := Charts(r, p.Lang)
-		byName := map[string]*Chart{}
-		for _, c := range charts {
-			byName[c.Name] = c
-			c.Name = fmt.Sprintf("%s-%d", c.Name, i+1)
-			all = append(all, c)
+		st := renderState{r: r, lang: p.Lang, src: src, charts: map[string]*Chart{}}
+		if p.withCharts(r) {
+			var charts []*Chart
+			charts, st.chartErrs = rd.charts(r, p.Lang)
+			for _, c := range charts {
+				named := *c // a drawn chart may serve other digests: name a copy
+				named.Name = fmt.Sprintf("%s-%d", c.Name, i+1)
+				st.charts[c.Name] = &named
+				all = append(all, &named)
+			}
+		} else {
+			st.omitted = fmt.Sprintf(label(p.Lang, "charts_omitted"), p.ChartsMinStaff)
 		}
-		t, err := rd.html.Clone()
-		if err != nil {
-			return "", nil, err
-		}
-		fm := funcs(r, p.Lang, byName, errs)
-		fm["src"] = func(c *Chart) htmltemplate.URL { return htmltemplate.URL(src(c)) }
-		t.Funcs(fm)
+		*bt.st = st
 		var b bytes.Buffer
-		if err := t.ExecuteTemplate(&b, "report", r); err != nil {
+		if err := bt.html.ExecuteTemplate(&b, "report", r); err != nil {
 			return "", nil, fmt.Errorf("digest html: %w", err)
 		}
 		if i > 0 {
@@ -373,15 +486,21 @@ func (rd *Renderer) HTML(reports []*Report, p Page, src func(*Chart) string) (st
 		page.Greeting, page.Intro = greeting(p), intro(reports, p)
 		page.Footer, page.Regards = fmt.Sprintf(label(p.Lang, "footer"), p.Office), label(p.Lang, "regards")
 	}
-	t, err := rd.html.Clone() // rd.html itself is never executed, so it can be cloned
-	if err != nil {
-		return "", nil, err
-	}
+	*bt.st = renderState{r: &Report{}, lang: p.Lang}
 	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, "page", page); err != nil {
+	if err := bt.html.ExecuteTemplate(&b, "page", page); err != nil {
 		return "", nil, fmt.Errorf("digest html: %w", err)
 	}
 	return b.String(), all, nil
+}
+
+// withCharts reports whether r's digest is drawn with its charts: always the
+// agency's; a unit's when it has at least ChartsMinStaff people on staff.
+func (p Page) withCharts(r *Report) bool {
+	if p.ChartsMinStaff <= 0 || r.Scope.Kind == ScopeAgency {
+		return true
+	}
+	return r.Workforce.Data != nil && r.Workforce.Data.Headcount >= int64(p.ChartsMinStaff)
 }
 
 // DataURI is a src for a standalone page: the chart itself, base64-encoded.
@@ -408,6 +527,8 @@ func subject(reports []*Report, lang string) string {
 // recipient: every digest they get this month (the agency's, their units').
 type Bundle struct {
 	Reports []*Report
+	// ChartsMinStaff is the job's charts_min_staff (see Page).
+	ChartsMinStaff int
 }
 
 // Render implements notify.Renderer for the monthly-digest job: one message
@@ -431,7 +552,7 @@ func (rd *Renderer) Render(v *notify.View) (notify.Content, error) {
 	if len(reports) == 0 {
 		return notify.Content{}, fmt.Errorf("monthly digest: no digest for %s", v.To.Email)
 	}
-	p := Page{Lang: v.Lang, Office: v.Office, To: v.To.Name, Letter: true}
+	p := Page{Lang: v.Lang, Office: v.Office, To: v.To.Name, Letter: true, ChartsMinStaff: b.ChartsMinStaff}
 	text, err := rd.Text(reports, p)
 	if err != nil {
 		return notify.Content{}, err

@@ -290,3 +290,90 @@ func TestHTMLInChromium(t *testing.T) {
 		})
 	}
 }
+
+// TestChartsByUnitSize: in the job's messages, a unit of fewer people than
+// charts_min_staff gets its digest without charts, and says so; the agency's
+// and a larger unit's have them; the plan-progress chart, the same in every
+// digest of the month, is drawn once and its PNG reused.
+func TestChartsByUnitSize(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	_, c := setup(t, st)
+	ctx := context.Background()
+	agency, err := c.Compute(ctx, october, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u2, err := c.Compute(ctx, october, "U2") // 11 people
+	if err != nil {
+		t.Fatal(err)
+	}
+	u4, err := c.Compute(ctx, october, "U4") // 9 people
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := digest.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(min int, reports ...*digest.Report) notify.Content {
+		t.Helper()
+		v := &notify.View{Lang: "vi", Office: "Ban Tổ chức", To: notify.Recipient{Email: "a@example.vn"},
+			Data: &digest.Bundle{Reports: reports, ChartsMinStaff: min}}
+		for _, r := range reports {
+			v.Items = append(v.Items, notify.Item{Ref: r.Scope.Key()})
+		}
+		content, err := rd.Render(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return content
+	}
+	names := func(c notify.Content) string {
+		var out []string
+		for _, a := range c.Attachments {
+			out = append(out, a.Filename)
+		}
+		return strings.Join(out, " ")
+	}
+	const note = "Bản tin của đơn vị dưới 10 người không kèm biểu đồ; các bảng dưới đây có đủ số liệu."
+	cases := []struct {
+		name    string
+		reports []*digest.Report
+		charts  string // the attachments, in order
+		notes   int    // digests saying they have no charts
+	}{
+		// The agency's digest has its charts whatever its size.
+		{"agency", []*digest.Report{agency}, "ranks-1.png trend-1.png targets-1.png", 0},
+		// U2 (11 people) is not below 10.
+		{"unit of 11", []*digest.Report{u2}, "ranks-1.png trend-1.png targets-1.png", 0},
+		// U4 (9 people) is: no charts, one line saying so.
+		{"unit of 9", []*digest.Report{u4}, "", 1},
+		// A head of both gets U2's charts, none for U4.
+		{"both", []*digest.Report{u2, u4}, "ranks-1.png trend-1.png targets-1.png", 1},
+	}
+	var targets [][]byte
+	for _, c := range cases {
+		got := render(10, c.reports...)
+		if names(got) != c.charts {
+			t.Errorf("%s: charts %q, want %q", c.name, names(got), c.charts)
+		}
+		if n := strings.Count(got.HTML, note); n != c.notes {
+			t.Errorf("%s: %d notes of no charts, want %d", c.name, n, c.notes)
+		}
+		for _, a := range got.Attachments {
+			if a.Filename == "targets-1.png" {
+				targets = append(targets, a.Data)
+			}
+		}
+	}
+	// One drawing of the targets, shared by every message.
+	for _, png := range targets[1:] {
+		if &png[0] != &targets[0][0] {
+			t.Error("the plan-progress chart was drawn again")
+		}
+	}
+	// 0 draws every unit's charts.
+	if got := names(render(0, u4)); got != "ranks-1.png trend-1.png targets-1.png" {
+		t.Errorf("charts_min_staff 0: %q", got)
+	}
+}

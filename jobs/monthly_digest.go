@@ -1,9 +1,13 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
-	"fmt"
+	"hash/maphash"
+	"slices"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"github.com/tickler-dev/tickler/digest"
 	"github.com/tickler-dev/tickler/notify"
@@ -14,102 +18,167 @@ import (
 // digest of their unit with its sub-units. A recipient gets one message with
 // every digest meant for them (a unit head on the HR list gets both). Each
 // digest is an item keyed by month and scope, so a second run for the same
-// month sends nothing new. Once the messages are in the outbox, the figures
-// of every digest computed are kept for the trend (Record).
-type MonthlyDigest struct {
-	// reports are the digests Notices computed, kept by Record. A job value
-	// serves one run (Lookup makes a new one each time).
-	reports []*digest.Report
-}
+// month sends nothing new. The figures of every scope (the agency's and
+// every unit's) are kept for the trend, with the messages.
+//
+// Every scope's digest comes from one pass over the records
+// (digest.Computer.EachScope), and each unit head's message is planned as
+// soon as their unit's digest is computed: a province's tens of thousands of
+// digests are never held at once. The few recipients with several digests
+// (the lists, a head of several units) get theirs at the end.
+type MonthlyDigest struct{}
 
 func init() { register("monthly-digest", func() Job { return &MonthlyDigest{} }) }
 
 // Name implements Job.
 func (*MonthlyDigest) Name() string { return "monthly-digest" }
 
-// Notices implements Job.
+// Notices implements Job: the notices Stream hands out, gathered, without
+// keeping the figures.
 func (j *MonthlyDigest) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+	var out []notify.Notice
+	err := j.Stream(ctx, env, slot, nil, func(n notify.Notice) error {
+		out = append(out, n)
+		return nil
+	})
+	return out, err
+}
+
+// mailbox is a recipient with several digests, held until the last.
+type mailbox struct {
+	to      notify.Recipient
+	reports []*digest.Report
+}
+
+// Stream implements Streamer. The figures of every scope are written in tx
+// (none when tx is nil).
+func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx *sqlx.Tx, emit func(notify.Notice) error) error {
 	cfg := env.Config.Jobs.MonthlyDigest
 	month := digest.LastFullMonth(env.AsOf(slot))
 	c, err := digest.NewComputer(ctx, env.Store, env.Config)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	agency, err := c.Compute(ctx, month, "")
-	if err != nil {
-		return nil, fmt.Errorf("agency digest: %w", err)
-	}
-	j.reports = []*digest.Report{agency}
-
-	type mailbox struct {
-		to      notify.Recipient
-		reports []*digest.Report
-	}
-	var boxes []*mailbox
-	byEmail := map[string]*mailbox{}
-	deliver := func(to notify.Recipient, r *digest.Report) {
-		email, err := notify.NormalizeAddress(to.Email)
-		if err != nil {
-			return // a head's bad address: the agency digest's data section counts unreachable heads
+	cc := listsOnly(env.Config, cfg.Cc)
+	send := func(to notify.Recipient, reports []*digest.Report) error {
+		bundle := &digest.Bundle{Reports: reports, ChartsMinStaff: cfg.ChartsMinStaff}
+		for _, r := range reports {
+			scope := "agency"
+			if r.Scope.Kind == digest.ScopeUnit {
+				scope = "unit/" + r.Scope.Code
+			}
+			err := emit(notify.Notice{To: to, Cc: cc, Data: bundle, Item: notify.Item{
+				Kind: "digest", Key: "digest/" + scope, Step: month.String(),
+				Ref: r.Scope.Key(), RefName: r.Scope.Name, Unit: r.Scope.Code, Date: month.Last(),
+			}})
+			if err != nil {
+				return err
+			}
 		}
-		b := byEmail[email]
+		return nil
+	}
+
+	// Who gets several digests: the lists' addresses (the agency's, and
+	// their units' if they head any) and heads of several units. An
+	// address counts by its hash: a collision only holds a digest to the end.
+	held := map[string]*mailbox{}
+	var boxes []*mailbox
+	hold := func(to notify.Recipient) *mailbox {
+		b := held[to.Email]
 		if b == nil {
-			to.Email = email
 			b = &mailbox{to: to}
-			byEmail[email] = b
+			held[to.Email] = b
 			boxes = append(boxes, b)
 		}
 		if b.to.Name == "" { // on a list first, named as a unit head later
 			b.to.Name, b.to.StaffCode = to.Name, to.StaffCode
 		}
-		b.reports = append(b.reports, r)
+		return b
 	}
+	onList := map[string]bool{}
 	for _, to := range listsOnly(env.Config, cfg.To) {
-		deliver(to, agency)
-	}
-	if cfg.UnitHeads == nil || *cfg.UnitHeads {
-		heads, err := c.UnitHeads(ctx, month.Last())
+		email, err := notify.NormalizeAddress(to.Email)
 		if err != nil {
-			return nil, err
+			continue // config validation reports list addresses
 		}
-		for _, h := range heads {
-			r, err := c.Compute(ctx, month, h.Code)
-			if err != nil {
-				return nil, fmt.Errorf("digest of unit %s: %w", h.Code, err)
+		to.Email = email
+		hold(to)
+		onList[email] = true
+	}
+	unitHeads := cfg.UnitHeads == nil || *cfg.UnitHeads
+	seed := maphash.MakeSeed()
+	headOf := map[uint64]int{}
+	if unitHeads {
+		err := c.EachUnitHead(ctx, month.Last(), func(h digest.UnitHead) error {
+			if email, err := notify.NormalizeAddress(h.HeadEmail); err == nil {
+				headOf[maphash.String(seed, email)]++
 			}
-			j.reports = append(j.reports, r)
-			deliver(notify.Recipient{Name: h.HeadName, Email: h.HeadEmail, StaffCode: h.HeadCode}, r)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
-	cc := listsOnly(env.Config, cfg.Cc)
-	var out []notify.Notice
-	for _, b := range boxes {
-		bundle := &digest.Bundle{Reports: b.reports}
-		for _, r := range b.reports {
-			scope := "agency"
-			if r.Scope.Kind == digest.ScopeUnit {
-				scope = "unit/" + r.Scope.Code
-			}
-			out = append(out, notify.Notice{To: b.to, Cc: cc, Data: bundle, Item: notify.Item{
-				Kind: "digest", Key: "digest/" + scope, Step: month.String(),
-				Ref: r.Scope.Key(), RefName: r.Scope.Name, Unit: r.Scope.Code, Date: month.Last(),
-			}})
-		}
-	}
-	return out, nil
-}
 
-// Record implements Recorder: it keeps the figures of the digests of the run
-// (the agency's and every unit's computed), for the trend of later digests.
-func (j *MonthlyDigest) Record(ctx context.Context, env *Env, slot time.Time) error {
-	if len(j.reports) == 0 {
-		return nil
+	var keep *digest.FigureWriter
+	if tx != nil {
+		keep = c.FigureWriter(tx, slot)
 	}
-	c, err := digest.NewComputer(ctx, env.Store, env.Config)
+	err = c.EachScope(ctx, month, func(r *digest.Report, head *digest.UnitHead) error {
+		if keep != nil {
+			if err := keep.Add(ctx, r); err != nil {
+				return err
+			}
+		}
+		if r.Scope.Kind == digest.ScopeAgency {
+			for _, b := range boxes {
+				if onList[b.to.Email] {
+					b.reports = append(b.reports, r)
+				}
+			}
+			return nil
+		}
+		if !unitHeads || head == nil {
+			return nil
+		}
+		email, err := notify.NormalizeAddress(head.HeadEmail)
+		if err != nil {
+			return nil // a head's bad address: the agency digest's data section counts unreachable heads
+		}
+		to := notify.Recipient{Name: head.HeadName, Email: email, StaffCode: head.HeadCode}
+		if held[email] != nil || headOf[maphash.String(seed, email)] > 1 {
+			b := hold(to)
+			b.reports = append(b.reports, r)
+			return nil
+		}
+		return send(to, []*digest.Report{r})
+	})
 	if err != nil {
 		return err
 	}
-	return c.SaveFigures(ctx, slot, j.reports)
+	if keep != nil {
+		if err := keep.Flush(ctx); err != nil {
+			return err
+		}
+	}
+	for _, b := range boxes {
+		// The agency's digest first, then the units' by code.
+		slices.SortStableFunc(b.reports, func(x, y *digest.Report) int {
+			if (x.Scope.Kind == digest.ScopeAgency) != (y.Scope.Kind == digest.ScopeAgency) {
+				if x.Scope.Kind == digest.ScopeAgency {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(x.Scope.Code, y.Scope.Code)
+		})
+		if len(b.reports) > 0 {
+			if err := send(b.to, b.reports); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // RegisterRenderers hands the Templates the renderers of the jobs that draw

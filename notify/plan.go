@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"net/mail"
 	"runtime"
 	"strings"
@@ -39,6 +40,10 @@ type Planner struct {
 	// KeepContent keeps each message's rendered content in what Plan returns
 	// (tests, previews); off, Plan's memory does not grow with the bodies.
 	KeepContent bool
+	// Each, when set, is handed each message as soon as it is written (in a
+	// dry run, rendered), and Plan and PlanStream return none: a run of a
+	// hundred thousand messages then holds none of them.
+	Each func(Planned)
 }
 
 // Planned is one message a run put in the outbox (or, in a dry run, would).
@@ -109,50 +114,212 @@ func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices 
 			}
 		}
 		sent = nil
-		now := p.Now()
-		date := civil.In(slot, p.Loc)
-		// Render the next batch while the last one is written: the cores
-		// draw messages while the database stores them.
-		batches := make(chan []rendered, 1)
-		stop := make(chan struct{})
-		defer close(stop)
-		go func() {
-			defer close(batches)
-			for start := 0; start < len(todo); start += planBatch {
-				batch := todo[start:min(start+planBatch, len(todo))]
-				p.renderAll(job, date, batch)
-				select {
-				case batches <- batch:
-				case <-stop:
-					return
-				}
+		w := p.newBatchWriter(ctx, tx, job, slot, &out)
+		defer w.drain()
+		for start := 0; start < len(todo); start += planBatch {
+			if err := w.add(todo[start:min(start+planBatch, len(todo))]); err != nil {
+				return err
 			}
-		}()
-		for batch := range batches {
-			for i := range batch {
-				if batch[i].err != nil {
-					return batch[i].err
-				}
+		}
+		if err := w.wait(); err != nil {
+			return err
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if err == errDryRun {
+		err = nil
+	}
+	return out, err
+}
+
+// batchWriter renders each batch of messages while the batch before it is
+// written: the cores render while the database stores.
+type batchWriter struct {
+	p         *Planner
+	ctx       context.Context
+	tx        *sqlx.Tx
+	job       string
+	slot, now time.Time
+	date      civil.Date
+	out       *[]Planned
+	prev      []rendered    // the batch being rendered, to write next
+	rendered  chan struct{} // closed when prev is rendered
+}
+
+func (p *Planner) newBatchWriter(ctx context.Context, tx *sqlx.Tx, job string, slot time.Time, out *[]Planned) *batchWriter {
+	return &batchWriter{p: p, ctx: ctx, tx: tx, job: job, slot: slot, now: p.Now(), date: civil.In(slot, p.Loc), out: out}
+}
+
+// add starts rendering batch and writes the batch before it meanwhile.
+func (w *batchWriter) add(batch []rendered) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.p.renderAll(w.job, w.date, batch)
+	}()
+	err := w.wait()
+	w.prev, w.rendered = batch, done
+	return err
+}
+
+// wait writes the batch being rendered, once it is.
+func (w *batchWriter) wait() error {
+	if w.prev == nil {
+		return nil
+	}
+	<-w.rendered
+	batch := w.prev
+	w.prev = nil
+	return w.p.writeBatch(w.ctx, w.tx, w.job, w.slot, w.now, batch, w.out)
+}
+
+// drain waits for a rendering still going when planning stops on an error.
+func (w *batchWriter) drain() {
+	if w.prev != nil {
+		<-w.rendered
+		w.prev = nil
+	}
+}
+
+// writeBatch writes a rendered batch's messages with their items; the
+// messages added are appended to out (or handed to Each).
+func (p *Planner) writeBatch(ctx context.Context, tx *sqlx.Tx, job string, slot, now time.Time, batch []rendered, out *[]Planned) error {
+	for i := range batch {
+		if batch[i].err != nil {
+			return batch[i].err
+		}
+	}
+	// One INSERT per few megabytes of bodies: the driver copies a statement's
+	// values into one buffer, which for 200 digests with charts would be tens
+	// of megabytes.
+	for len(batch) > 0 {
+		n, size := 0, 0
+		for n < len(batch) && (n == 0 || size+batch[n].size() <= maxInsertBytes) {
+			size += batch[n].size()
+			n++
+		}
+		if err := p.writeRows(ctx, tx, job, slot, now, batch[:n], out); err != nil {
+			return err
+		}
+		batch = batch[n:]
+	}
+	return nil
+}
+
+// maxInsertBytes bounds the bodies written by one INSERT.
+const maxInsertBytes = 4 << 20
+
+func (r *rendered) size() int { return len(r.content.Text) + len(r.content.HTML) + len(r.att) }
+
+// writeRows writes messages with one INSERT, and their items.
+func (p *Planner) writeRows(ctx context.Context, tx *sqlx.Tx, job string, slot, now time.Time, batch []rendered, out *[]Planned) error {
+	ids, err := p.insertDeliveries(ctx, tx, job, slot, now, batch)
+	if err != nil {
+		return err
+	}
+	if err := p.insertItems(ctx, tx, job, slot, batch, ids); err != nil {
+		return err
+	}
+	for i := range batch {
+		r := &batch[i]
+		if _, ok := ids[deliveryKey(job, slot, r.g.to.Email)]; !ok {
+			continue // this slot's message to this recipient was already in the outbox
+		}
+		pl := Planned{Job: job, To: r.g.to, Cc: r.g.cc, Subject: r.content.Subject, Items: r.items, Key: deliveryKey(job, slot, r.g.to.Email)}
+		if p.KeepContent {
+			pl.Content = r.content
+		}
+		if p.Each != nil {
+			p.Each(pl)
+		} else {
+			*out = append(*out, pl)
+		}
+		r.content, r.att = Content{}, nil // the batch's bodies are written: let them go
+	}
+	return nil
+}
+
+// Source hands PlanStream the notices of a run: it calls emit with each, the
+// notices of one recipient one after another (a recipient seen before
+// another is an error). tx is the transaction the run's messages are written
+// in; what the source writes in it is kept with them, or not at all (a dry
+// run, a failure).
+type Source func(ctx context.Context, tx *sqlx.Tx, emit func(Notice) error) error
+
+// PlanStream is Plan for a run too large to hold: the notices come from src
+// as it computes them, and every planBatch recipients are checked against
+// the outbox, rendered and written, in the one transaction of the run. With
+// Each set, memory is that of two batches (one rendered while the other is
+// written) whatever the size of the run.
+func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, src Source, dryRun bool) ([]Planned, error) {
+	var out []Planned
+	err := p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
+		w := p.newBatchWriter(ctx, tx, job, slot, &out)
+		defer w.drain()
+		seed := maphash.MakeSeed()
+		seen := map[uint64]bool{} // recipients done: 8 bytes each, not their addresses
+		var groups []*group
+		flush := func() error {
+			if len(groups) == 0 {
+				return nil
 			}
-			ids, err := p.insertDeliveries(ctx, tx, job, slot, now, batch)
+			sent, err := sentKeys(ctx, p.Store, tx, job, groups)
 			if err != nil {
 				return err
 			}
-			if err := p.insertItems(ctx, tx, job, slot, batch, ids); err != nil {
-				return err
-			}
-			for i := range batch {
-				r := &batch[i]
-				if _, ok := ids[deliveryKey(job, slot, r.g.to.Email)]; !ok {
-					continue // this slot's message to this recipient was already in the outbox
+			var todo []rendered
+			for _, g := range groups {
+				var items []Item
+				for _, it := range g.items {
+					if !sent[itemKey(job, it, g.to.Email)] {
+						items = append(items, it)
+					}
 				}
-				pl := Planned{Job: job, To: r.g.to, Cc: r.g.cc, Subject: r.content.Subject, Items: r.items, Key: deliveryKey(job, slot, r.g.to.Email)}
-				if p.KeepContent {
-					pl.Content = r.content
+				if len(items) > 0 {
+					todo = append(todo, rendered{g: g, items: items})
 				}
-				out = append(out, pl)
-				r.content, r.att = Content{}, nil // the batch's bodies are written: let them go
 			}
+			groups = groups[:0]
+			return w.add(todo)
+		}
+		emit := func(n Notice) error {
+			email, err := NormalizeAddress(n.To.Email)
+			if err != nil {
+				return fmt.Errorf("notice for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+			}
+			if len(groups) > 0 && groups[len(groups)-1].to.Email == email {
+				return groups[len(groups)-1].add(n)
+			}
+			h := maphash.String(seed, email)
+			if seen[h] {
+				return fmt.Errorf("notices for %s are not together", email)
+			}
+			seen[h] = true
+			if len(groups) == planBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			to := n.To
+			to.Email = email
+			g := &group{to: to, data: n.Data}
+			groups = append(groups, g)
+			return g.add(n)
+		}
+		if err := src(ctx, tx, emit); err != nil {
+			return err
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		if err := w.wait(); err != nil {
+			return err
 		}
 		if dryRun {
 			return errDryRun
@@ -279,23 +446,32 @@ func groupNotices(notices []Notice) ([]*group, error) {
 			byEmail[email] = g
 			groups = append(groups, g)
 		}
-		g.items = append(g.items, n.Item)
-		if g.data == nil {
-			g.data = n.Data
-		}
-		for _, c := range n.Cc {
-			ce, err := NormalizeAddress(c.Email)
-			if err != nil {
-				return nil, fmt.Errorf("copy for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
-			}
-			if ce == email || containsEmail(g.cc, ce) {
-				continue
-			}
-			c.Email = ce
-			g.cc = append(g.cc, c)
+		if err := g.add(n); err != nil {
+			return nil, err
 		}
 	}
 	return groups, nil
+}
+
+// add puts notice n in g: its item, its copies (merged, the recipient's own
+// address left out), and its data when g has none yet.
+func (g *group) add(n Notice) error {
+	g.items = append(g.items, n.Item)
+	if g.data == nil {
+		g.data = n.Data
+	}
+	for _, c := range n.Cc {
+		ce, err := NormalizeAddress(c.Email)
+		if err != nil {
+			return fmt.Errorf("copy for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+		}
+		if ce == g.to.Email || containsEmail(g.cc, ce) {
+			continue
+		}
+		c.Email = ce
+		g.cc = append(g.cc, c)
+	}
+	return nil
 }
 
 func containsEmail(rs []Recipient, email string) bool {

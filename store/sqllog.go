@@ -72,7 +72,7 @@ type recordingConn struct {
 }
 
 func (c recordingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if head := strings.ToUpper(strings.TrimSpace(query)); strings.HasPrefix(head, "SELECT") || strings.HasPrefix(head, "WITH") {
+	if head := strings.ToUpper(skipComments(query)); strings.HasPrefix(head, "SELECT") || strings.HasPrefix(head, "WITH") {
 		record(c.dialect, query, args)
 	}
 	if q, ok := c.Conn.(driver.QueryerContext); ok {
@@ -114,6 +114,17 @@ func (c recordingConn) ResetSession(ctx context.Context) error {
 		return r.ResetSession(ctx)
 	}
 	return nil
+}
+
+// skipComments returns query from its first word of SQL: the named queries
+// of the .sql files often start with "--" lines saying what they count.
+func skipComments(query string) string {
+	q := strings.TrimSpace(query)
+	for strings.HasPrefix(q, "--") {
+		_, rest, _ := strings.Cut(q, "\n")
+		q = strings.TrimSpace(rest)
+	}
+	return q
 }
 
 var dollar = regexp.MustCompile(`\$\d+`)

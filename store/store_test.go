@@ -74,9 +74,16 @@ func TestSQLLog(t *testing.T) {
 		if err := st.DB.Get(&n, st.DB.Rebind("SELECT count(*) FROM staff WHERE code = ? OR code = ?"), "it's", "7"); err != nil {
 			t.Fatal(err)
 		}
+		// A named query from a .sql file starts with the comments saying what it counts.
+		if err := st.DB.Get(&n, "-- name: people\n-- How many.\nSELECT count(*) FROM units"); err != nil {
+			t.Fatal(err)
+		}
 		b, err := os.ReadFile(log)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "-- How many.\nSELECT count(*) FROM units;") {
+			t.Errorf("log lacks the query with comments:\n%s", b)
 		}
 		want := "SELECT count(*) FROM staff WHERE code = 'it''s' OR code = '7';"
 		if !strings.Contains(string(b), want) {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
@@ -77,7 +80,25 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	if err := jobs.RegisterRenderers(tmpl); err != nil {
 		return err
 	}
-	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
+	// The messages are listed as they are planned, into a spool file printed
+	// after the summary line: a run of a province's digests (tens of
+	// thousands of messages) holds none of them in memory.
+	spool, err := os.CreateTemp("", "tickler-run-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	list := bufio.NewWriter(spool)
+	var listErr error
+	n := 0
+	each := func(p notify.Planned) {
+		if listErr == nil {
+			listErr = listMessage(list, p, *format == "json", n == 0)
+		}
+		n++
+	}
+	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, Each: each}
 	started := time.Now()
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
 	planning := time.Since(started)
@@ -91,7 +112,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	}
 	var outcome notify.Outcome
 	var delivery time.Duration
-	if !*dry && len(res.Planned) > 0 {
+	if !*dry && res.Messages > 0 {
 		d, closeSender, err := newDeliverer(cfg, st, nil)
 		if err != nil {
 			return err
@@ -104,39 +125,71 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 	}
+	if listErr == nil {
+		listErr = list.Flush()
+	}
+	if listErr != nil {
+		return fmt.Errorf("list the messages: %w", listErr)
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
 	if *format == "json" {
-		out := make([]runMessage, 0, len(res.Planned))
-		for _, p := range res.Planned {
-			m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
-			for _, c := range p.Cc {
-				m.Cc = append(m.Cc, c.Email)
-			}
-			for _, it := range p.Items {
-				m.Items = append(m.Items, runItem{Kind: it.Kind, StaffCode: it.StaffCode, Ref: it.Ref, Date: it.Date, Step: it.Step, Note: itemNote(it)})
-			}
-			out = append(out, m)
+		// The array as json.Encoder with two-space indentation writes it.
+		if n == 0 {
+			_, err := fmt.Fprintln(g.stdout, "[]")
+			return err
 		}
-		enc := json.NewEncoder(g.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		fmt.Fprint(g.stdout, "[\n")
+		if _, err := io.Copy(g.stdout, spool); err != nil {
+			return err
+		}
+		_, err := fmt.Fprint(g.stdout, "\n]\n")
+		return err
 	}
 	verb := "planned"
 	if *dry {
 		verb = "would send"
 	}
-	fmt.Fprintf(g.stdout, "%s for %s: %d items, %d messages %s (planned in %s)\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, len(res.Planned), verb, planning.Round(time.Millisecond))
-	for _, p := range res.Planned {
-		fmt.Fprintf(g.stdout, "\nTo: %s", p.To.Email)
-		for _, c := range p.Cc {
-			fmt.Fprintf(g.stdout, "  Cc: %s", c.Email)
-		}
-		fmt.Fprintf(g.stdout, "\nSubject: %s\n", p.Subject)
-		for _, it := range p.Items {
-			fmt.Fprintf(g.stdout, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, itemNote(it))
-		}
+	fmt.Fprintf(g.stdout, "%s for %s: %d items, %d messages %s (planned in %s)\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, res.Messages, verb, planning.Round(time.Millisecond))
+	if _, err := io.Copy(g.stdout, spool); err != nil {
+		return err
 	}
 	if !*dry {
 		fmt.Fprintf(g.stdout, "\ndelivered: %d sent, %d to retry, %d failed (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed, delivery.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// listMessage writes p as `run` lists it: an element of the JSON array (after
+// a comma unless first), or the lines of the text listing.
+func listMessage(w io.Writer, p notify.Planned, asJSON, first bool) error {
+	if asJSON {
+		m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
+		for _, c := range p.Cc {
+			m.Cc = append(m.Cc, c.Email)
+		}
+		for _, it := range p.Items {
+			m.Items = append(m.Items, runItem{Kind: it.Kind, StaffCode: it.StaffCode, Ref: it.Ref, Date: it.Date, Step: it.Step, Note: itemNote(it)})
+		}
+		b, err := json.MarshalIndent(m, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if !first {
+			io.WriteString(w, ",\n")
+		}
+		io.WriteString(w, "  ")
+		_, err = w.Write(b)
+		return err
+	}
+	fmt.Fprintf(w, "\nTo: %s", p.To.Email)
+	for _, c := range p.Cc {
+		fmt.Fprintf(w, "  Cc: %s", c.Email)
+	}
+	fmt.Fprintf(w, "\nSubject: %s\n", p.Subject)
+	for _, it := range p.Items {
+		fmt.Fprintf(w, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, itemNote(it))
 	}
 	return nil
 }

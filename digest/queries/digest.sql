@@ -210,7 +210,8 @@ SELECT '' AS category,
 FROM open;
 
 -- name: digest-most-overdue
--- The trainings longest overdue at the month's end.
+-- The trainings longest overdue at the month's end (the start date breaks
+-- the last ties, so the list is the same every time).
 -- Parameters: scope root ×2; as of ×4; limit.
 WITH RECURSIVE scope (code) AS (
     SELECT code FROM units WHERE (? = '' AND parent_code IS NULL) OR code = ?
@@ -226,14 +227,15 @@ WHERE s.unit_code IN (SELECT code FROM scope)
   AND (s.left_on IS NULL OR s.left_on > ?)
   AND (t.status IN ('planned', 'enrolled') OR (t.status = 'completed' AND t.completed_on > ?))
   AND t.due_on < ?
-ORDER BY t.due_on, t.staff_code, t.course_code
+ORDER BY t.due_on, t.staff_code, t.course_code, t.start_on
 LIMIT ?;
 
 -- name: digest-terms
 -- Appointment terms open at the month's end (no end recorded by then) of
 -- people on staff, ending on or before the window's end, soonest first: those
 -- ending before the month's end are lapsed (no new decision recorded). The
--- unit is the appointment's, else the person's.
+-- unit is the appointment's, else the person's. The start date breaks the
+-- last ties, so the list is the same every time.
 -- Parameters: scope root ×2; as of ×3; window end.
 WITH RECURSIVE scope (code) AS (
     SELECT code FROM units WHERE (? = '' AND parent_code IS NULL) OR code = ?
@@ -250,7 +252,7 @@ WHERE COALESCE(a.unit_code, s.unit_code) IN (SELECT code FROM scope)
   AND (s.left_on IS NULL OR s.left_on > ?)
   AND (a.ended_on IS NULL OR a.ended_on > ?)
   AND a.end_on <= ?
-ORDER BY a.end_on, a.staff_code, a.position;
+ORDER BY a.end_on, a.staff_code, a.position, a.start_on;
 
 -- name: digest-planning
 -- Active planning entries of people on staff: reviewed this year, women,
@@ -388,6 +390,7 @@ ORDER BY u.code;
 SELECT month, figures FROM digest_figures WHERE scope = ? AND month >= ? AND month <= ? ORDER BY month;
 
 -- name: digest-figures-save
--- Keep a month's figures for a scope; a run again for the month replaces them.
-INSERT INTO digest_figures (month, scope, figures, slot) VALUES (?, ?, ?, ?)
+-- Keep months' figures for scopes, many rows at once (store.Bulk repeats the
+-- rows tuple); a run again for the month replaces them.
+INSERT INTO digest_figures (month, scope, figures, slot) VALUES /*rows*/ (?, ?, ?, ?)
 ON CONFLICT (month, scope) DO UPDATE SET figures = excluded.figures, slot = excluded.slot;

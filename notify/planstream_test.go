@@ -1,0 +1,167 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/store"
+	"github.com/tickler-dev/tickler/store/storetest"
+)
+
+// streamNotices are n recipients' notices, one recipient after another: every
+// third has two items and a copy.
+func streamNotices(n int) []notify.Notice {
+	var out []notify.Notice
+	for i := range n {
+		to := notify.Recipient{Name: fmt.Sprint("Người ", i), Email: fmt.Sprintf("p%03d@example.vn", i)}
+		out = append(out, notify.Notice{To: to, Item: due(fmt.Sprint("S", i), fmt.Sprintf("training/%d", i), "30d")})
+		if i%3 == 0 {
+			out = append(out, notify.Notice{To: to, Cc: []notify.Recipient{{Email: "m@example.vn"}},
+				Item: due(fmt.Sprint("S", i), fmt.Sprintf("training/%d-b", i), "30d")})
+		}
+	}
+	return out
+}
+
+func source(notices []notify.Notice) notify.Source {
+	return func(ctx context.Context, tx *sqlx.Tx, emit func(notify.Notice) error) error {
+		for _, n := range notices {
+			if err := emit(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// outbox lists the messages in the outbox as "recipient: items | copies".
+func outbox(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	var rows []struct {
+		Recipient string `db:"recipient"`
+		Cc        string `db:"cc"`
+		Items     string `db:"items"`
+	}
+	err := st.DB.Select(&rows, `SELECT d.recipient, d.cc, (SELECT count(*) FROM delivery_items i WHERE i.delivery_id = d.id) AS items
+		FROM deliveries d ORDER BY d.recipient`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Recipient + ": " + r.Items + " | " + r.Cc
+	}
+	return out
+}
+
+// PlanStream writes what Plan writes for the same notices, over several
+// batches, and drops the items a recipient already had, batch by batch.
+func TestPlanStreamAsPlan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		slot := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		notices := streamNotices(450) // three batches of 200 recipients and less
+
+		byPlan := storetest.New(t, st.Dialect)
+		if _, err := planner(t, byPlan).Plan(ctx, "course-reminders", slot, notices, false); err != nil {
+			t.Fatal(err)
+		}
+		want := outbox(t, byPlan)
+
+		p := planner(t, st)
+		planned, err := p.PlanStream(ctx, "course-reminders", slot, source(notices), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := outbox(t, st); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("PlanStream wrote %d messages unlike Plan's %d: first %q, want %q", len(got), len(want), got[0], want[0])
+		}
+		if len(planned) != 450 || len(planned[3].Items) != 2 || planned[3].Content.Text == "" {
+			t.Errorf("%d planned; the fourth %+v", len(planned), planned[3])
+		}
+
+		// A later slot: recipients in the second batch had their first item,
+		// and get only the new one; the items sent before are not repeated.
+		later := slot.Add(24 * time.Hour)
+		again := streamNotices(450)
+		for i := range again {
+			if strings.HasPrefix(again[i].To.Email, "p25") {
+				again[i].Item.Key += "/new"
+			}
+		}
+		var each []notify.Planned
+		p.Each = func(pl notify.Planned) { each = append(each, pl) }
+		planned, err = p.PlanStream(ctx, "course-reminders", later, source(again), false)
+		if err != nil || planned != nil {
+			t.Fatalf("with Each: %d returned, %v", len(planned), err)
+		}
+		var got []string
+		for _, pl := range each {
+			got = append(got, fmt.Sprint(pl.To.Email, " ", len(pl.Items)))
+		}
+		// p250 … p259: 10 recipients; every third of them (p252, p255, p258)
+		// has two items, both new now.
+		if len(each) != 10 || got[0] != "p250@example.vn 1" || got[2] != "p252@example.vn 2" {
+			t.Errorf("second run: %v", got)
+		}
+	})
+}
+
+// A dry run, a failing source and notices of one recipient apart write
+// nothing, not even what the source wrote in the transaction.
+func TestPlanStreamAllOrNothing(t *testing.T) {
+	cases := []struct {
+		name    string
+		dry     bool
+		notices []notify.Notice
+		fail    error  // returned by the source after its notices
+		wantErr string // "" for none
+	}{
+		// A dry run renders every message and keeps nothing.
+		{name: "dry run", dry: true, notices: streamNotices(250)},
+		// The source fails after two batches were written.
+		{name: "source fails", notices: streamNotices(450), fail: errors.New("figures unreadable"), wantErr: "figures unreadable"},
+		// p001 comes back after p002: its two messages would share a key.
+		{name: "recipient apart", notices: append(streamNotices(3), streamNotices(2)[2]), wantErr: "p001@example.vn are not together"},
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		slot := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				var rendered int
+				p := planner(t, st)
+				p.Each = func(notify.Planned) { rendered++ }
+				src := func(ctx context.Context, tx *sqlx.Tx, emit func(notify.Notice) error) error {
+					// What a job keeps with its messages (the digest's figures).
+					if _, err := tx.ExecContext(ctx, tx.Rebind("INSERT INTO digest_figures (month, scope, figures, slot) VALUES ('2026-11', ?, '{}', ?)"),
+						c.name, store.T(slot)); err != nil {
+						return err
+					}
+					if err := source(c.notices)(ctx, tx, emit); err != nil {
+						return err
+					}
+					return c.fail
+				}
+				_, err := p.PlanStream(ctx, "course-reminders", slot, src, c.dry)
+				if c.wantErr == "" && err != nil || c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+					t.Fatalf("error %v, want %q", err, c.wantErr)
+				}
+				var n int
+				if err := st.DB.Get(&n, "SELECT (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM digest_figures)"); err != nil || n != 0 {
+					t.Errorf("%d rows kept (%v)", n, err)
+				}
+				if c.dry && rendered != 250 {
+					t.Errorf("dry run rendered %d messages, want 250", rendered)
+				}
+			})
+		}
+	})
+}
