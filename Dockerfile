@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # tickler's image: `docker build -t tickler .`, or `docker compose up` with the
-# docker-compose.yml beside this file. docs/deploy.md tells the rest.
+# docker-compose.yml beside this file. README.md, "Deploy", tells the rest.
 
 # Build on the builder's own platform and cross-compile: the binary is pure Go
 # (the embedded SQLite is modernc.org/sqlite), so CGO_ENABLED=0 gives a static

@@ -13,11 +13,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// yamlBlocks returns the ```yaml blocks of a Markdown file, in order.
-func yamlBlocks(t *testing.T, rel string) []string {
-	t.Helper()
+// yamlBlocks returns the ```yaml blocks of Markdown text, in order.
+func yamlBlocks(text string) []string {
 	var blocks []string
-	for _, m := range regexp.MustCompile("(?ms)^```yaml\n(.*?)^```").FindAllStringSubmatch(readFile(t, rel), -1) {
+	for _, m := range regexp.MustCompile("(?ms)^```yaml\n(.*?)^```").FindAllStringSubmatch(text, -1) {
 		blocks = append(blocks, m[1])
 	}
 	return blocks
@@ -73,14 +72,31 @@ func overlay(t *testing.T, base, part string) string {
 	return string(out)
 }
 
-// Every configuration docs/deploy.md shows passes `tickler check` (a block
+// deploySection is the README's "Deploy" section: from its heading to the
+// next heading of the same level.
+func deploySection(t *testing.T) string {
+	t.Helper()
+	text := readFile(t, "README.md")
+	start := strings.Index(text, "\n## Deploy\n")
+	if start < 0 {
+		t.Fatal(`README.md has no "## Deploy" section`)
+	}
+	text = text[start+1:]
+	if end := strings.Index(text[3:], "\n## "); end >= 0 {
+		text = text[:end+3]
+	}
+	return text
+}
+
+// Every configuration the README's Deploy section shows passes `tickler check` (a block
 // without a database section replaces sections of the one before it, as the
 // text says), every Compose file it shows loads with docker-compose.yml and
 // does what the text says, and every repository file it names exists. A
 // person deploying from that page alone copies these.
 func TestDeployDoc(t *testing.T) {
-	const doc = "docs/deploy.md"
-	blocks := yamlBlocks(t, doc)
+	const doc = `README.md "Deploy"`
+	section := deploySection(t)
+	blocks := yamlBlocks(section)
 	if len(blocks) < 4 {
 		t.Fatalf("%s: %d yaml blocks; the test expects the SQLite, SMTP, Compose override and Compose config ones", doc, len(blocks))
 	}
@@ -173,8 +189,7 @@ func TestDeployDoc(t *testing.T) {
 	}
 
 	// Files of the repository the page tells to copy or read.
-	text := readFile(t, doc)
-	for _, m := range regexp.MustCompile(`(?:packaging|examples|config|docs)/[A-Za-z0-9_./-]+\.[a-z]+`).FindAllString(text, -1) {
+	for _, m := range regexp.MustCompile(`(?:packaging|examples|config|docs)/[A-Za-z0-9_./-]+\.[a-z]+`).FindAllString(section, -1) {
 		if _, err := os.Stat(filepath.Join(root, m)); err != nil {
 			t.Errorf("%s names %s, which does not exist", doc, m)
 		}
@@ -186,7 +201,7 @@ func TestDeployDoc(t *testing.T) {
 func TestSystemdConfig(t *testing.T) {
 	text, replaced := secretFiles(t, readFile(t, "packaging/tickler.yaml"))
 	if !slices.Contains(replaced, "/etc/tickler/smtp-password") {
-		t.Errorf("packaging/tickler.yaml reads the SMTP password from %v, docs/deploy.md installs /etc/tickler/smtp-password", replaced)
+		t.Errorf("packaging/tickler.yaml reads the SMTP password from %v, the README installs /etc/tickler/smtp-password", replaced)
 	}
 	path := filepath.Join(t.TempDir(), "tickler.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
