@@ -27,8 +27,22 @@ func init() { register("monthly-digest", func() Job { return &MonthlyDigest{} })
 // Name implements Job.
 func (*MonthlyDigest) Name() string { return "monthly-digest" }
 
-// Notices implements Job.
-func (j *MonthlyDigest) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+// Notices implements Job. The digest's notices are few (one per recipient
+// and digest) and built whole, then emitted.
+func (j *MonthlyDigest) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
+	notices, err := j.notices(ctx, env, slot)
+	if err != nil {
+		return err
+	}
+	for _, n := range notices {
+		if err := emit(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (j *MonthlyDigest) notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
 	cfg := env.Config.Jobs.MonthlyDigest
 	month := digest.LastFullMonth(env.AsOf(slot))
 	c, err := digest.NewComputer(ctx, env.Store, env.Config)

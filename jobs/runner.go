@@ -17,17 +17,23 @@ type Runner struct {
 	Store     *store.Store
 	Templates *notify.Templates
 	Now       func() time.Time
-	// KeepContent keeps the rendered messages in Result.Planned (tests and
-	// previews); the daemon leaves it off so a run's memory does not grow with
-	// the bodies of its messages.
+	// Report, when set, is handed each message of a run once it is written
+	// (in a dry run: once it would be), as the run goes: `tickler run` lists
+	// them without keeping them all.
+	Report func(*notify.Planned) error
+	// KeepContent keeps the messages, with their rendered content, in
+	// Result.Planned (tests and previews); the daemon leaves it off, so a
+	// run's memory does not grow with its messages.
 	KeepContent bool
 }
 
 // Result is what a run did.
 type Result struct {
-	Job     string
-	Slot    time.Time
-	Items   int // notices the job returned
+	Job      string
+	Slot     time.Time
+	Items    int // notices the job emitted
+	Messages int // messages planned
+	// Planned are the messages, with KeepContent only.
 	Planned []notify.Planned
 }
 
@@ -35,15 +41,37 @@ type Result struct {
 func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot time.Time, dryRun bool) (Result, error) {
 	env := &Env{Store: r.Store, Config: cfg}
 	res := Result{Job: job.Name(), Slot: slot}
-	notices, err := job.Notices(ctx, env, slot)
-	if err != nil {
-		return res, fmt.Errorf("%s: %w", job.Name(), err)
-	}
-	res.Items = len(notices)
 	planner := NewPlanner(r.Store, r.Templates, cfg, r.Now)
 	planner.KeepContent = r.KeepContent
-	res.Planned, err = planner.Plan(ctx, job.Name(), slot, notices, dryRun)
-	if err != nil {
+	report := r.Report
+	if r.KeepContent {
+		report = func(p *notify.Planned) error {
+			res.Planned = append(res.Planned, *p)
+			if r.Report != nil {
+				return r.Report(p)
+			}
+			return nil
+		}
+	}
+	// A failure of the job's own (a query) and one of the planner's (a bad
+	// address in a notice) are told apart in the error.
+	var jobErr, emitErr error
+	stats, err := planner.Run(ctx, job.Name(), slot, dryRun, func(emit notify.Emit) error {
+		jobErr = job.Notices(ctx, env, slot, func(n notify.Notice) error {
+			if err := emit(n); err != nil {
+				emitErr = err
+				return err
+			}
+			return nil
+		})
+		return jobErr
+	}, report)
+	res.Items, res.Messages = stats.Notices, stats.Messages
+	switch {
+	case err == nil:
+	case jobErr != nil && emitErr == nil:
+		return res, fmt.Errorf("%s: %w", job.Name(), err)
+	default:
 		return res, fmt.Errorf("%s: plan: %w", job.Name(), err)
 	}
 	if rec, ok := job.(Recorder); ok && !dryRun {
@@ -71,7 +99,7 @@ func NewPlanner(st *store.Store, t *notify.Templates, cfg *config.Config, now fu
 		domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 	}
 	return &notify.Planner{Store: st, Templates: t, Lang: cfg.Language, Loc: cfg.Location, Office: office, IDDomain: domain,
-		ListLimit: cfg.Mail.ListLimit, Now: now}
+		From: cfg.Mail.From, ReplyTo: cfg.Mail.ReplyTo, ListLimit: cfg.Mail.ListLimit, Now: now}
 }
 
 // RecordManualRun keeps a run started by hand (tickler run) in job_runs with
@@ -82,6 +110,6 @@ func RecordManualRun(ctx context.Context, st *store.Store, res Result, owner str
 		errText = runErr.Error()
 	}
 	_, err := st.DB.ExecContext(ctx, st.Q("record-manual-run"), res.Job, store.T(res.Slot), owner,
-		store.T(now), store.T(now), res.Items, len(res.Planned), errText)
+		store.T(now), store.T(now), res.Items, res.Messages, errText)
 	return err
 }

@@ -467,12 +467,12 @@ func (s *Scheduler) start(cfg *config.Config, name string, id int64, slot, now t
 			s.Log.Error("job failed", "job", name, "slot", slot.Format(time.RFC3339), "err", runErr)
 		} else {
 			s.Log.Info("job ran", "job", name, "slot", slot.Format(time.RFC3339), "items", res.Items,
-				"messages", len(res.Planned), "took", s.Now().Sub(started).Round(time.Millisecond).String())
+				"messages", res.Messages, "took", s.Now().Sub(started).Round(time.Millisecond).String())
 		}
 		finished := s.Now()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if _, err := s.Store.DB.ExecContext(fctx, s.Store.Q("finish-slot"), state, store.T(finished), res.Items, len(res.Planned), errText, id, s.Owner); err != nil {
+		if _, err := s.Store.DB.ExecContext(fctx, s.Store.Q("finish-slot"), state, store.T(finished), res.Items, res.Messages, errText, id, s.Owner); err != nil {
 			// The lease runs out and the slot is run again (its messages are
 			// not sent twice: the outbox keys them).
 			s.Log.Error("record job run; the slot will run again after its lease", "job", name, "err", err)

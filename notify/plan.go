@@ -4,9 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/mail"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -18,15 +19,20 @@ import (
 	"github.com/tickler-dev/tickler/store"
 )
 
-// Planner puts a run's messages in the outbox: it groups the notices of a run
-// per recipient, drops the items whose step that recipient already got,
-// renders one message per recipient with what is left, and records it with its
-// items in one transaction.
+// Planner puts a run's messages in the outbox: it gathers the notices of a
+// run per recipient, drops the items whose step that recipient already got,
+// renders one message per recipient with what is left, and records it with
+// its items, all in one transaction.
 type Planner struct {
 	Store     *store.Store
 	Templates *Templates
 	Lang      string
 	Loc       *time.Location
+	// From and ReplyTo are the messages' From and Reply-To (mail.from,
+	// mail.reply_to): each message is kept in the outbox as it goes on the
+	// wire.
+	From    string
+	ReplyTo string
 	// Office signs messages (the display name of mail.from).
 	Office string
 	// IDDomain is the right-hand side of Message-IDs (the domain of mail.from).
@@ -36,15 +42,13 @@ type Planner struct {
 	// ListLimit is the most items of one list a message shows; the rest go
 	// as a CSV attachment (mail.list_limit; 0: no limit).
 	ListLimit int
-	// KeepContent keeps each message's rendered content in what Plan returns
-	// (tests, previews); off, Plan's memory does not grow with the bodies.
+	// KeepContent keeps each message's rendered content in what is reported
+	// (tests, previews); off, memory does not hold the bodies.
 	KeepContent bool
 }
 
 // Planned is one message a run put in the outbox (or, in a dry run, would).
-// Content is kept only when the Planner's KeepContent is set: at a province's
-// scale a run renders a hundred thousand messages, and only the outbox needs
-// their bodies.
+// Content is kept only when the Planner's KeepContent is set.
 type Planned struct {
 	Job     string      `json:"job"`
 	To      Recipient   `json:"-"`
@@ -55,247 +59,327 @@ type Planned struct {
 	Key     string      `json:"-"`
 }
 
-// maxKeysPerQuery bounds an IN (...) list; SQLite allows 32766 parameters.
-const maxKeysPerQuery = 1000
+// Emit hands the planner one notice of a run.
+type Emit func(Notice) error
+
+// Stats counts what a run did.
+type Stats struct {
+	Notices  int // notices the job emitted
+	Messages int // messages planned (a dry run: that would be)
+}
 
 // planBatch is how many messages are rendered (in parallel) and then written
-// with one multi-row INSERT: large enough that a round trip carries many rows,
-// small enough that a batch's bodies are a few megabytes.
-const planBatch = 200
+// together: large enough that one COPY or INSERT carries many rows, small
+// enough that a batch's messages are a megabyte or two.
+const planBatch = 256
 
-type group struct {
-	to    Recipient
-	cc    []Recipient
-	items []Item
-	data  any
-}
+// readChunk is how many spilled notices one read brings back.
+const readChunk = 2048
 
-// rendered is one group's message, ready for the outbox.
-type rendered struct {
-	g       *group
-	items   []Item
-	content Content
-	att     []byte
-	err     error
-}
-
-// Plan records the messages of job's run for slot. With dryRun it renders and
-// checks everything, then rolls back: the result shows who would get what.
-// Everything is written in one transaction, so a run is in the outbox whole
-// or not at all; within it, messages are rendered in parallel and written in
-// multi-row batches.
-func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices []Notice, dryRun bool) ([]Planned, error) {
-	groups, err := groupNotices(notices)
+// Run plans one run of job for slot: produce emits the job's notices, which
+// are spilled as they come; then they are read back a recipient at a time,
+// rendered and written to the outbox, and each message planned is handed to
+// planned (when not nil) once it is written. Everything happens in one
+// transaction, so a run is in the outbox whole or not at all; with dryRun it
+// is rolled back at the end. An error from produce is returned as it is.
+func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bool, produce func(Emit) error, planned func(*Planned) error) (Stats, error) {
+	var stats Stats
+	q, err := store.LoadQueries(queryFiles, "queries", p.Store.Dialect)
 	if err != nil {
-		return nil, err
+		return stats, err
 	}
-	var out []Planned
 	err = p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
-		sent, err := sentKeys(ctx, p.Store, tx, job, groups)
+		sp, err := openSpill(ctx, p.Store, q, tx, job)
 		if err != nil {
 			return err
 		}
-		// The items each recipient has not had yet; recipients with none are done.
-		var todo []rendered
-		for _, g := range groups {
-			var items []Item
-			for _, it := range g.items {
-				if !sent[itemKey(job, it, g.to.Email)] {
-					items = append(items, it)
-				}
-			}
-			if len(items) > 0 {
-				todo = append(todo, rendered{g: g, items: items})
-			}
+		t0 := time.Now()
+		perr := produce(func(n Notice) error { return sp.add(ctx, n) })
+		fmt.Fprintf(os.Stderr, "TRACE produce %v\n", time.Since(t0))
+		stats.Notices = int(sp.seq)
+		if sp.err != nil {
+			sp.finish(ctx)
+			return sp.err
 		}
-		sent = nil
-		now := p.Now()
-		date := civil.In(slot, p.Loc)
-		// Render the next batch while the last one is written: the cores
-		// draw messages while the database stores them.
-		batches := make(chan []rendered, 1)
-		stop := make(chan struct{})
-		defer close(stop)
-		go func() {
-			defer close(batches)
-			for start := 0; start < len(todo); start += planBatch {
-				batch := todo[start:min(start+planBatch, len(todo))]
-				p.renderAll(job, date, batch)
-				select {
-				case batches <- batch:
-				case <-stop:
-					return
-				}
-			}
-		}()
-		for batch := range batches {
-			for i := range batch {
-				if batch[i].err != nil {
-					return batch[i].err
-				}
-			}
-			ids, err := p.insertDeliveries(ctx, tx, job, slot, now, batch)
-			if err != nil {
-				return err
-			}
-			if err := p.insertItems(ctx, tx, job, slot, batch, ids); err != nil {
-				return err
-			}
-			for i := range batch {
-				r := &batch[i]
-				if _, ok := ids[deliveryKey(job, slot, r.g.to.Email)]; !ok {
-					continue // this slot's message to this recipient was already in the outbox
-				}
-				pl := Planned{Job: job, To: r.g.to, Cc: r.g.cc, Subject: r.content.Subject, Items: r.items, Key: deliveryKey(job, slot, r.g.to.Email)}
-				if p.KeepContent {
-					pl.Content = r.content
-				}
-				out = append(out, pl)
-				r.content, r.att = Content{}, nil // the batch's bodies are written: let them go
-			}
+		if perr != nil {
+			sp.finish(ctx)
+			return perr
+		}
+		t0 = time.Now()
+		if err := sp.finish(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "TRACE finish %v\n", time.Since(t0))
+		w := &writer{p: p, tx: tx, q: q, job: job, slot: slot, now: p.Now()}
+		if err := p.plan(ctx, sp, w, planned, &stats); err != nil {
+			return err
+		}
+		if err := sp.drop(ctx); err != nil {
+			return err
 		}
 		if dryRun {
 			return errDryRun
 		}
 		return nil
 	})
-	if err == errDryRun {
+	if errors.Is(err, errDryRun) {
 		err = nil
 	}
+	return stats, err
+}
+
+// Plan plans the given notices: Run for a job whose notices are at hand
+// (tests, benchmarks). It returns the messages planned.
+func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices []Notice, dryRun bool) ([]Planned, error) {
+	var out []Planned
+	_, err := p.Run(ctx, job, slot, dryRun, func(emit Emit) error {
+		for _, n := range notices {
+			if err := emit(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func(pl *Planned) error {
+		out = append(out, *pl)
+		return nil
+	})
 	return out, err
 }
 
-// renderAll renders a batch's messages on every core.
-func (p *Planner) renderAll(job string, date civil.Date, batch []rendered) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(batch)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				r := &batch[i]
-				view := &View{Lang: p.Lang, Job: job, Date: date, To: r.g.to, Items: r.items, Data: r.g.data,
-					Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
-				r.content, r.err = p.Templates.Render(view)
-				if r.err != nil {
+var errDryRun = errors.New("dry run")
+
+// group is one recipient's message of the run: the spilled notices, then
+// what rendering makes of them.
+type group struct {
+	email   string
+	notices []string // encoded, in the order the job emitted them
+
+	to      Recipient
+	cc      []Recipient
+	items   []Item
+	data    any
+	content Content
+	wire    string
+	err     error
+}
+
+// plan reads the spill in recipient order and plans its recipients in
+// batches. One goroutine owns the transaction (reads and writes alternate on
+// its connection); the cores render the next batches meanwhile.
+func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*Planned) error, stats *Stats) error {
+	keyPrefix := w.job + "|" + w.slot.UTC().Format(time.RFC3339) + "|"
+	r := newRenderer(p, w.job, civil.In(w.slot, p.Loc), w.now, keyPrefix, sp.data)
+	defer r.stop()
+
+	var (
+		ready     []*group // complete groups not yet handed to the renderer
+		cur       *group   // the group being read
+		lastTo    string
+		lastSeq   int64 = -1
+		exhausted bool
+		inFlight  int
+	)
+	var tRead, tWait, tWrite time.Duration
+	defer func() { fmt.Fprintf(os.Stderr, "TRACE read %v wait %v write %v\n", tRead, tWait, tWrite) }()
+	for {
+		for !exhausted && len(ready) < planBatch {
+			t0 := time.Now()
+			rows, err := sp.read(ctx, lastTo, lastSeq, keyPrefix, readChunk)
+			tRead += time.Since(t0)
+			if err != nil {
+				return err
+			}
+			for _, row := range rows {
+				if row.Done {
 					continue
 				}
-				r.content.Subject = sanitizeHeader(r.content.Subject)
-				if len(r.content.Attachments) > 0 {
-					r.att, r.err = json.Marshal(r.content.Attachments)
+				if cur == nil || row.Recipient != cur.email {
+					if cur != nil {
+						ready = append(ready, cur)
+					}
+					cur = &group{email: row.Recipient}
+				}
+				cur.notices = append(cur.notices, row.Notice)
+			}
+			if len(rows) > 0 {
+				lastTo, lastSeq = rows[len(rows)-1].Recipient, rows[len(rows)-1].Seq
+			}
+			if len(rows) < readChunk {
+				exhausted = true
+				if cur != nil {
+					ready = append(ready, cur)
+					cur = nil
 				}
 			}
-		}()
-	}
-	for i := range batch {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
-// insertDeliveries writes a batch's messages with one INSERT and returns the
-// ids of the rows it added, by delivery key (a key already present adds none).
-func (p *Planner) insertDeliveries(ctx context.Context, tx *sqlx.Tx, job string, slot, now time.Time, batch []rendered) (map[string]int64, error) {
-	args := make([]any, 0, len(batch)*14)
-	for i := range batch {
-		r := &batch[i]
-		key := deliveryKey(job, slot, r.g.to.Email)
-		args = append(args, key, job, store.T(slot), r.g.to.Email, sanitizeHeader(r.g.to.Name),
-			formatCc(r.g.cc), r.content.Subject, r.content.Text, r.content.HTML, r.att,
-			MessageID(key, p.IDDomain), store.T(now), store.T(now))
-	}
-	rows, err := tx.QueryxContext(ctx, p.Store.Bulk("insert-deliveries", len(batch)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
-	}
-	defer rows.Close()
-	ids := make(map[string]int64, len(batch))
-	for rows.Next() {
-		var id int64
-		var key string
-		if err := rows.Scan(&id, &key); err != nil {
-			return nil, fmt.Errorf("outbox: %w", err)
 		}
-		ids[key] = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
-	}
-	return ids, nil
-}
-
-// insertItems records what each new message told, in multi-row INSERTs.
-func (p *Planner) insertItems(ctx context.Context, tx *sqlx.Tx, job string, slot time.Time, batch []rendered, ids map[string]int64) error {
-	const perInsert = 1000
-	args := make([]any, 0, perInsert*4)
-	n := 0
-	flush := func() error {
-		if n == 0 {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, p.Store.Bulk("insert-delivery-items", n), args...); err != nil {
-			return fmt.Errorf("outbox items: %w", err)
-		}
-		args, n = args[:0], 0
-		return nil
-	}
-	for i := range batch {
-		r := &batch[i]
-		id, ok := ids[deliveryKey(job, slot, r.g.to.Email)]
-		if !ok {
+		// Keep two batches with the renderer: one rendering while the
+		// other waits to be written.
+		if len(ready) > 0 && inFlight < 2 && (len(ready) >= planBatch || exhausted) {
+			n := min(planBatch, len(ready))
+			r.in <- ready[:n:n]
+			ready = ready[n:]
+			inFlight++
 			continue
 		}
-		for _, it := range r.items {
-			args = append(args, itemKey(job, it, r.g.to.Email), id, it.Key, it.Step)
-			if n++; n == perInsert {
-				if err := flush(); err != nil {
+		if inFlight == 0 {
+			return nil
+		}
+		t0 := time.Now()
+		batch := <-r.out
+		tWait += time.Since(t0)
+		inFlight--
+		for _, g := range batch {
+			if g.err != nil {
+				return g.err
+			}
+		}
+		t0 = time.Now()
+		if err := w.write(ctx, batch); err != nil {
+			return err
+		}
+		tWrite += time.Since(t0)
+		stats.Messages += len(batch)
+		for _, g := range batch {
+			if planned != nil {
+				pl := &Planned{Job: w.job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email}
+				if p.KeepContent {
+					pl.Content = g.content
+				}
+				if err := planned(pl); err != nil {
 					return err
 				}
 			}
+			*g = group{} // written: let the batch's bodies go
 		}
 	}
-	return flush()
 }
 
-var errDryRun = fmt.Errorf("dry run")
+// renderer draws batches of groups on every core, and hands them back in
+// the order they came. At most two batches are in it at once (plan sees to
+// it), so its output never waits.
+type renderer struct {
+	in  chan []*group
+	out chan []*group
+	wg  sync.WaitGroup
+}
 
-// groupNotices gathers the notices per recipient, in the order recipients first
-// appear, with copies merged and the recipient's own address left out of Cc.
-func groupNotices(notices []Notice) ([]*group, error) {
-	byEmail := map[string]*group{}
-	var groups []*group
-	for _, n := range notices {
-		email, err := NormalizeAddress(n.To.Email)
+// pendingBatch is a batch whose messages are being rendered.
+type pendingBatch struct {
+	groups []*group
+	done   *sync.WaitGroup
+}
+
+func newRenderer(p *Planner, job string, date civil.Date, now time.Time, keyPrefix string, data []any) *renderer {
+	r := &renderer{in: make(chan []*group, 2), out: make(chan []*group, 2)}
+	type task struct {
+		g    *group
+		done *sync.WaitGroup
+	}
+	tasks := make(chan task)
+	workers := runtime.GOMAXPROCS(0)
+	r.wg.Add(workers + 2)
+	for range workers {
+		go func() {
+			defer r.wg.Done()
+			var rd noticeReader
+			for t := range tasks {
+				p.render(t.g, job, date, now, keyPrefix, data, &rd)
+				t.done.Done()
+			}
+		}()
+	}
+	// Batches are dispatched as they come and completed in order, so the
+	// cores start on the next batch while the last messages of the previous
+	// one are drawn.
+	pending := make(chan pendingBatch, 2)
+	go func() {
+		defer r.wg.Done()
+		defer close(tasks)
+		defer close(pending)
+		for b := range r.in {
+			done := &sync.WaitGroup{}
+			done.Add(len(b))
+			pending <- pendingBatch{b, done}
+			for _, g := range b {
+				tasks <- task{g, done}
+			}
+		}
+	}()
+	go func() {
+		defer r.wg.Done()
+		defer close(r.out)
+		for pb := range pending {
+			pb.done.Wait()
+			r.out <- pb.groups
+		}
+	}()
+	return r
+}
+
+// stop waits for the renderer's goroutines to end, once the batches handed
+// to it are drawn (an error ends planning with at most two in flight).
+func (r *renderer) stop() {
+	close(r.in)
+	r.wg.Wait()
+}
+
+// render decodes a group's notices (merging copies and repeated items),
+// renders its message and builds the wire form.
+func (p *Planner) render(g *group, job string, date civil.Date, now time.Time, keyPrefix string, data []any, rd *noticeReader) {
+	var seen map[[2]string]bool
+	for i, s := range g.notices {
+		rd.s, rd.err = s, nil
+		n, ref, err := rd.notice()
 		if err != nil {
-			return nil, fmt.Errorf("notice for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+			g.err = fmt.Errorf("outbox: recipient %s: %w", g.email, err)
+			return
 		}
-		g := byEmail[email]
-		if g == nil {
-			to := n.To
-			to.Email = email
-			g = &group{to: to}
-			byEmail[email] = g
-			groups = append(groups, g)
+		if i == 0 {
+			g.to = n.To
 		}
-		g.items = append(g.items, n.Item)
-		if g.data == nil {
-			g.data = n.Data
+		if len(g.notices) > 1 {
+			// One item told once, whatever number of entries reached the
+			// same mailbox (the unit head is also on the hr list).
+			k := [2]string{n.Item.Key, n.Item.Step}
+			if seen == nil {
+				seen = make(map[[2]string]bool, len(g.notices))
+			}
+			if !seen[k] {
+				seen[k] = true
+				g.items = append(g.items, n.Item)
+			}
+		} else {
+			g.items = append(g.items, n.Item)
 		}
 		for _, c := range n.Cc {
-			ce, err := NormalizeAddress(c.Email)
-			if err != nil {
-				return nil, fmt.Errorf("copy for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+			if c.Email != g.email && !containsEmail(g.cc, c.Email) {
+				g.cc = append(g.cc, c)
 			}
-			if ce == email || containsEmail(g.cc, ce) {
-				continue
-			}
-			c.Email = ce
-			g.cc = append(g.cc, c)
+		}
+		if g.data == nil && ref > 0 && ref <= len(data) {
+			g.data = data[ref-1]
 		}
 	}
-	return groups, nil
+	g.notices = nil
+	view := &View{Lang: p.Lang, Job: job, Date: date, To: g.to, Items: g.items, Data: g.data,
+		Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
+	g.content, g.err = p.Templates.Render(view)
+	if g.err != nil {
+		return
+	}
+	g.content.Subject = sanitizeHeader(g.content.Subject)
+	key := keyPrefix + g.email
+	m := &Message{Key: key, MessageID: MessageID(key, p.IDDomain), Job: job, To: g.to, Cc: g.cc,
+		Subject: g.content.Subject, Text: g.content.Text, HTML: g.content.HTML, Attachments: g.content.Attachments, Created: now}
+	wire, err := Wire(m, Envelope{From: p.From, ReplyTo: p.ReplyTo, Loc: p.Loc})
+	if err != nil {
+		g.err = fmt.Errorf("outbox: message to %s: %w", g.email, err)
+		return
+	}
+	g.wire = string(wire)
+	if !p.KeepContent {
+		g.content = Content{Subject: g.content.Subject}
+	}
 }
 
 func containsEmail(rs []Recipient, email string) bool {
@@ -319,31 +403,6 @@ func NormalizeAddress(s string) (string, error) {
 		return "", fmt.Errorf("invalid e-mail address %q", s)
 	}
 	return strings.ToLower(a.Address), nil
-}
-
-func sentKeys(ctx context.Context, st *store.Store, tx *sqlx.Tx, job string, groups []*group) (map[string]bool, error) {
-	var keys []string
-	for _, g := range groups {
-		for _, it := range g.items {
-			keys = append(keys, itemKey(job, it, g.to.Email))
-		}
-	}
-	sent := make(map[string]bool)
-	for start := 0; start < len(keys); start += maxKeysPerQuery {
-		chunk := keys[start:min(start+maxKeysPerQuery, len(keys))]
-		q, args, err := st.In("sent-item-keys", chunk)
-		if err != nil {
-			return nil, err
-		}
-		var found []string
-		if err := tx.SelectContext(ctx, &found, q, args...); err != nil {
-			return nil, fmt.Errorf("outbox lookup: %w", err)
-		}
-		for _, k := range found {
-			sent[k] = true
-		}
-	}
-	return sent, nil
 }
 
 // itemKey is the unique key of "this step of this item was sent to this

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
@@ -77,7 +80,26 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	if err := jobs.RegisterRenderers(tmpl); err != nil {
 		return err
 	}
-	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
+	// The messages are listed as the run plans them, into a file: a run at a
+	// province's scale plans a hundred thousand, which are not kept in
+	// memory, and only a run that went through is printed.
+	spool, err := os.CreateTemp("", "tickler-run-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+	list := bufio.NewWriter(spool)
+	listed := 0
+	report := func(p *notify.Planned) error {
+		listed++
+		if *format == "json" {
+			return writeJSONMessage(list, p, listed == 1)
+		}
+		writeTextMessage(list, p)
+		return nil
+	}
+	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, Report: report}
 	started := time.Now()
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
 	planning := time.Since(started)
@@ -89,9 +111,12 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	if runErr != nil {
 		return runErr
 	}
+	if err := list.Flush(); err != nil {
+		return fmt.Errorf("list of messages: %w", err)
+	}
 	var outcome notify.Outcome
 	var delivery time.Duration
-	if !*dry && len(res.Planned) > 0 {
+	if !*dry && res.Messages > 0 {
 		d, closeSender, err := newDeliverer(cfg, st, nil)
 		if err != nil {
 			return err
@@ -104,41 +129,69 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	out := bufio.NewWriter(g.stdout)
+	defer out.Flush()
 	if *format == "json" {
-		out := make([]runMessage, 0, len(res.Planned))
-		for _, p := range res.Planned {
-			m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
-			for _, c := range p.Cc {
-				m.Cc = append(m.Cc, c.Email)
-			}
-			for _, it := range p.Items {
-				m.Items = append(m.Items, runItem{Kind: it.Kind, StaffCode: it.StaffCode, Ref: it.Ref, Date: it.Date, Step: it.Step, Note: itemNote(it)})
-			}
-			out = append(out, m)
+		// DESIGN.md's array, as encoding/json indents it.
+		if listed == 0 {
+			_, err := out.WriteString("[]\n")
+			return err
 		}
-		enc := json.NewEncoder(g.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		out.WriteString("[\n  ")
+		if _, err := io.Copy(out, spool); err != nil {
+			return err
+		}
+		_, err := out.WriteString("\n]\n")
+		return err
 	}
 	verb := "planned"
 	if *dry {
 		verb = "would send"
 	}
-	fmt.Fprintf(g.stdout, "%s for %s: %d items, %d messages %s (planned in %s)\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, len(res.Planned), verb, planning.Round(time.Millisecond))
-	for _, p := range res.Planned {
-		fmt.Fprintf(g.stdout, "\nTo: %s", p.To.Email)
-		for _, c := range p.Cc {
-			fmt.Fprintf(g.stdout, "  Cc: %s", c.Email)
-		}
-		fmt.Fprintf(g.stdout, "\nSubject: %s\n", p.Subject)
-		for _, it := range p.Items {
-			fmt.Fprintf(g.stdout, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, itemNote(it))
-		}
+	fmt.Fprintf(out, "%s for %s: %d items, %d messages %s (planned in %s)\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, res.Messages, verb, planning.Round(time.Millisecond))
+	if _, err := io.Copy(out, spool); err != nil {
+		return err
 	}
 	if !*dry {
-		fmt.Fprintf(g.stdout, "\ndelivered: %d sent, %d to retry, %d failed (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed, delivery.Round(time.Millisecond))
+		fmt.Fprintf(out, "\ndelivered: %d sent, %d to retry, %d failed (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed, delivery.Round(time.Millisecond))
 	}
 	return nil
+}
+
+// writeJSONMessage writes one message of `run -format json`, an element of
+// the array, indented as encoding/json indents the whole.
+func writeJSONMessage(w *bufio.Writer, p *notify.Planned, first bool) error {
+	m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
+	for _, c := range p.Cc {
+		m.Cc = append(m.Cc, c.Email)
+	}
+	for _, it := range p.Items {
+		m.Items = append(m.Items, runItem{Kind: it.Kind, StaffCode: it.StaffCode, Ref: it.Ref, Date: it.Date, Step: it.Step, Note: itemNote(it)})
+	}
+	b, err := json.MarshalIndent(m, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	if !first {
+		w.WriteString(",\n  ")
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// writeTextMessage writes one message of `run`'s text listing.
+func writeTextMessage(w *bufio.Writer, p *notify.Planned) {
+	fmt.Fprintf(w, "\nTo: %s", p.To.Email)
+	for _, c := range p.Cc {
+		fmt.Fprintf(w, "  Cc: %s", c.Email)
+	}
+	fmt.Fprintf(w, "\nSubject: %s\n", p.Subject)
+	for _, it := range p.Items {
+		fmt.Fprintf(w, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, itemNote(it))
+	}
 }
 
 // itemNote is the item's note, or a short description from its fields.
