@@ -128,8 +128,8 @@ SQL
   psql_db "$1" -c "DROP TABLE bench_deliveries, bench_delivery_items;"
   echo "$b - $a" | bc
 }
-mean_size() { # DB → mean bytes of a message's text, HTML and attachments, plus headers
-  psql_db "$1" -At -c "SELECT COALESCE(round(avg(octet_length(text_body) + octet_length(html_body) + COALESCE(octet_length(attachments), 0)) + 700), 2000) FROM deliveries"
+mean_size() { # DB → mean bytes of a message as it goes on the wire
+  psql_db "$1" -At -c "SELECT COALESCE(round(avg(COALESCE(octet_length(wire), octet_length(text_body) + octet_length(html_body) + COALESCE(octet_length(attachments), 0) + 700))), 2000) FROM deliveries"
 }
 limit_smtp() { # N SIZE → seconds for smtp-source
   local a b

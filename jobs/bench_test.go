@@ -9,6 +9,7 @@ import (
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/sample"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/importer"
@@ -59,11 +60,14 @@ func BenchmarkNotices(b *testing.B) {
 				b.Run(c.job.Name(), func(b *testing.B) {
 					var n int
 					for b.Loop() {
-						notices, err := c.job.Notices(context.Background(), env, at(c.date))
+						n = 0
+						err := c.job.Notices(context.Background(), env, at(c.date), func(notify.Notice) error {
+							n++
+							return nil
+						})
 						if err != nil {
 							b.Fatal(err)
 						}
-						n = len(notices)
 					}
 					b.ReportMetric(float64(n), "notices")
 				})

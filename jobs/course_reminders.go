@@ -43,20 +43,20 @@ type undatedTraining struct {
 }
 
 // Notices implements Job.
-func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
 	cfg := env.Config.Jobs.CourseReminders
 	asOf := env.AsOf(slot)
 	horizon := asOf.AddDays(slices.Max(append([]int{0}, cfg.StepsDays...)))
 	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("due-trainings"), horizon, asOf)
 	if err != nil {
-		return nil, fmt.Errorf("due trainings: %w", err)
+		return fmt.Errorf("due trainings: %w", err)
 	}
 	defer rows.Close()
-	var out []notify.Notice
+	overdueCc := append(slices.Clone(cfg.Cc), cfg.OverdueCc...)
 	for rows.Next() {
 		var r dueTraining
 		if err := rows.StructScan(&r); err != nil {
-			return nil, err
+			return err
 		}
 		days := asOf.DaysUntil(r.DueOn)
 		item := r.item("", "training/"+strconv.FormatInt(r.ID, 10), "")
@@ -65,7 +65,7 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time) ([
 		if days < 0 {
 			item.Kind = "training_overdue"
 			item.Step = overdueStep(days, cfg.OverdueEveryDays)
-			cc = append(slices.Clone(cc), cfg.OverdueCc...)
+			cc = overdueCc
 		} else {
 			step, ok := dueStep(days, cfg.StepsDays)
 			if !ok {
@@ -76,42 +76,44 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time) ([
 				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "ev_training_due", r.CourseName),
 			}}
 		}
-		out = append(out, address(env, item, r.entries(to), r.entries(cc), cfg.DataTo, r.who())...)
+		if err := address(env, emit, item, r.entries(to), r.entries(cc), cfg.DataTo, r.who()); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	undated, err := undatedTrainings(ctx, env, asOf)
-	if err != nil {
-		return nil, err
+	if err := undatedTrainings(ctx, env, asOf, emit); err != nil {
+		return err
 	}
-	out = append(out, undated...)
 	if cfg.Certificates == nil || *cfg.Certificates {
-		certs, err := expiringCertificates(ctx, env, asOf)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, certs...)
+		return expiringCertificates(ctx, env, asOf, emit)
 	}
-	return unique(out), nil
+	return nil
 }
 
 // undatedTrainings lists open trainings with no due date to data_to: without
 // a date no step can fall due, which must not pass in silence. Each is told
 // once.
-func undatedTrainings(ctx context.Context, env *Env, asOf civil.Date) ([]notify.Notice, error) {
-	var rows []undatedTraining
-	if err := env.Store.DB.SelectContext(ctx, &rows, env.Store.Q("undated-trainings"), asOf); err != nil {
-		return nil, fmt.Errorf("undated trainings: %w", err)
+func undatedTrainings(ctx context.Context, env *Env, asOf civil.Date, emit notify.Emit) error {
+	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("undated-trainings"), asOf)
+	if err != nil {
+		return fmt.Errorf("undated trainings: %w", err)
 	}
+	defer rows.Close()
 	cfg := env.Config.Jobs.CourseReminders
-	var out []notify.Notice
-	for _, r := range rows {
+	for rows.Next() {
+		var r undatedTraining
+		if err := rows.StructScan(&r); err != nil {
+			return fmt.Errorf("undated trainings: %w", err)
+		}
 		about := notify.Item{Key: "training/" + strconv.FormatInt(r.ID, 10), Step: "undated",
 			StaffCode: r.StaffCode, StaffName: r.StaffName, Unit: r.UnitCode, Ref: r.CourseCode, RefName: r.CourseName}
-		out = append(out, problem(env, cfg.DataTo, Contact{Code: r.StaffCode, Name: r.StaffName}, "no_due_date", msg(env.Config, "no_due_date"), about)...)
+		if err := problem(env, emit, cfg.DataTo, Contact{Code: r.StaffCode, Name: r.StaffName}, "no_due_date", msg(env.Config, "no_due_date"), about); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return rows.Err()
 }
 
 // expiringCertificate is one row of the expiring-certificates query.
@@ -135,24 +137,21 @@ type certificateCourse struct {
 // certificate is no longer reminded of: the training it needs is then a
 // matter for the training plan. Courses with a validity are few; each gets one
 // range scan over the completions whose certificate can expire in the window.
-func expiringCertificates(ctx context.Context, env *Env, asOf civil.Date) ([]notify.Notice, error) {
+func expiringCertificates(ctx context.Context, env *Env, asOf civil.Date, emit notify.Emit) error {
 	var courses []certificateCourse
 	if err := env.Store.DB.SelectContext(ctx, &courses, env.Store.Q("certificate-courses")); err != nil {
-		return nil, fmt.Errorf("certificate courses: %w", err)
+		return fmt.Errorf("certificate courses: %w", err)
 	}
-	var out []notify.Notice
 	for _, c := range courses {
-		n, err := courseCertificates(ctx, env, asOf, c)
-		if err != nil {
-			return nil, err
+		if err := courseCertificates(ctx, env, asOf, c, emit); err != nil {
+			return err
 		}
-		out = append(out, n...)
 	}
-	return out, nil
+	return nil
 }
 
 // courseCertificates reminds of one course's certificates expiring.
-func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course certificateCourse) ([]notify.Notice, error) {
+func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course certificateCourse, emit notify.Emit) error {
 	cfg := env.Config.Jobs.CourseReminders
 	horizon := asOf.AddDays(slices.Max(append([]int{0}, cfg.StepsDays...)))
 	// Adding months clamps to the month's end (31/01 + 1 month = 28/02), so a
@@ -162,14 +161,13 @@ func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course c
 	to := horizon.AddMonths(-course.ValidMonths).AddDays(3)
 	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("expiring-certificates"), course.Code, from, to, asOf)
 	if err != nil {
-		return nil, fmt.Errorf("expiring certificates: %w", err)
+		return fmt.Errorf("expiring certificates: %w", err)
 	}
 	defer rows.Close()
-	var out []notify.Notice
 	for rows.Next() {
 		var c expiringCertificate
 		if err := rows.StructScan(&c); err != nil {
-			return nil, fmt.Errorf("expiring certificates: %w", err)
+			return fmt.Errorf("expiring certificates: %w", err)
 		}
 		expires := c.CompletedOn.AddMonths(c.ValidMonths)
 		days := asOf.DaysUntil(expires)
@@ -185,21 +183,25 @@ func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course c
 		item.Fields[notify.FieldDeadlines] = []notify.Deadline{{
 			Key: item.Key + "/expiry", Date: expires, Title: say(env.Config, "ev_certificate", c.CourseName), Note: item.Note,
 		}}
-		out = append(out, address(env, item, c.entries(cfg.To), c.entries(cfg.Cc), cfg.DataTo, c.who())...)
+		if err := address(env, emit, item, c.entries(cfg.To), c.entries(cfg.Cc), cfg.DataTo, c.who()); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-// address makes the notices of one item: one per "to" recipient, each with the
-// "cc" recipients in copy, and a data_problem notice for each role that could
-// not be filled. With nobody to write to, the item itself becomes the problem.
-func address(env *Env, item notify.Item, to, cc, dataTo []string, w Who) []notify.Notice {
+// address emits the notices of one item: one per "to" recipient, each with
+// the "cc" recipients in copy, and a data_problem notice for each role that
+// could not be filled. With nobody to write to, the item itself becomes the
+// problem.
+func address(env *Env, emit notify.Emit, item notify.Item, to, cc, dataTo []string, w Who) error {
 	tos, problems := resolve(env.Config, to, w)
 	ccs, ccProblems := resolve(env.Config, cc, w)
 	problems = append(problems, ccProblems...)
-	var out []notify.Notice
 	for _, r := range tos {
-		out = append(out, notify.Notice{To: r, Cc: ccs, Item: item})
+		if err := emit(notify.Notice{To: r, Cc: ccs, Item: item}); err != nil {
+			return err
+		}
 	}
-	return append(out, problemNotices(env.Config, dataTo, problems, item)...)
+	return problemNotices(env.Config, emit, dataTo, problems, item)
 }

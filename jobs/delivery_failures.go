@@ -21,17 +21,12 @@ func init() { register("delivery-failures", func() Job { return DeliveryFailures
 func (DeliveryFailures) Name() string { return "delivery-failures" }
 
 // Notices implements Job.
-func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
 	cfg := env.Config.Jobs.DeliveryFailures
-	failures, err := notify.FailedBetween(ctx, env.Store, slot.Add(-cfg.Lookback.D()), slot)
-	if err != nil {
-		return nil, err
-	}
 	to, cc := listsOnly(env.Config, cfg.To), listsOnly(env.Config, cfg.Cc)
-	var out []notify.Notice
-	for _, f := range failures {
+	return notify.EachFailure(ctx, env.Store, slot.Add(-cfg.Lookback.D()), slot, func(f notify.Failure) error {
 		if f.Job == "delivery-failures" {
-			continue
+			return nil
 		}
 		item := notify.Item{
 			Kind: "delivery_failed", Key: "delivery/" + strconv.FormatInt(f.ID, 10), Step: "failed",
@@ -43,8 +38,10 @@ func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time) (
 			},
 		}
 		for _, r := range to {
-			out = append(out, notify.Notice{To: r, Cc: cc, Item: item})
+			if err := emit(notify.Notice{To: r, Cc: cc, Item: item}); err != nil {
+				return err
+			}
 		}
-	}
-	return out, nil
+		return nil
+	})
 }

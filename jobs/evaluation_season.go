@@ -32,12 +32,12 @@ type unitRating struct {
 }
 
 // Notices implements Job.
-func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
 	cfg := env.Config.Jobs.EvaluationSeason
 	asOf := env.AsOf(slot)
 	m, d, err := config.MonthDay(cfg.Deadline)
 	if err != nil {
-		return nil, fmt.Errorf("deadline: %w", err)
+		return fmt.Errorf("deadline: %w", err)
 	}
 	year := asOf.Year
 	deadline := civil.Date{Year: year, Month: m, Day: d}
@@ -49,9 +49,8 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time) (
 
 	var units []unitRating
 	if err := env.Store.DB.SelectContext(ctx, &units, env.Store.Q("evaluation-units"), year, asOf, asOf); err != nil {
-		return nil, fmt.Errorf("evaluation units: %w", err)
+		return fmt.Errorf("evaluation units: %w", err)
 	}
-	var out []notify.Notice
 	unitItems := map[string]notify.Item{}
 	lists := listsOnly(env.Config, cfg.To)
 	for _, u := range units {
@@ -66,20 +65,22 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time) (
 		}
 		unitItems[u.UnitCode] = it
 		for _, r := range lists {
-			out = append(out, notify.Notice{To: r, Item: it})
+			if err := emit(notify.Notice{To: r, Item: it}); err != nil {
+				return err
+			}
 		}
 	}
 
 	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("evaluation-missing"), asOf, asOf, year)
 	if err != nil {
-		return nil, fmt.Errorf("evaluation missing: %w", err)
+		return fmt.Errorf("evaluation missing: %w", err)
 	}
 	defer rows.Close()
 	reported := map[string]bool{} // unit problems, reported once per unit and head
 	for rows.Next() {
 		var p personRow
 		if err := rows.StructScan(&p); err != nil {
-			return nil, fmt.Errorf("evaluation missing: %w", err)
+			return fmt.Errorf("evaluation missing: %w", err)
 		}
 		it := p.item("evaluation_missing", "evaluation/"+p.StaffCode+"/"+strconv.Itoa(year), step)
 		it.Date, it.Days = deadline, asOf.DaysUntil(deadline)
@@ -89,11 +90,15 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time) (
 		tos, problems := resolve(env.Config, p.entries(cfg.To), p.who())
 		ccs, ccProblems := resolve(env.Config, p.entries(cfg.Cc), p.who())
 		for _, r := range tos {
-			out = append(out, notify.Notice{To: r, Cc: ccs, Item: it})
+			if err := emit(notify.Notice{To: r, Cc: ccs, Item: it}); err != nil {
+				return err
+			}
 		}
 		for _, pr := range append(problems, ccProblems...) {
 			if pr.Reason != "no_unit_head" && pr.Reason != "unit_head_no_email" {
-				out = append(out, problemNotices(env.Config, cfg.DataTo, []Problem{pr}, it)...)
+				if err := problemNotices(env.Config, emit, cfg.DataTo, []Problem{pr}, it); err != nil {
+					return err
+				}
 				continue
 			}
 			// A unit without a head (or whose head has no address) is one
@@ -109,11 +114,10 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time) (
 			}
 			about.Key += "/" + p.HeadCode
 			pr.Who = Contact{Code: p.UnitCode, Name: p.UnitName}
-			out = append(out, problemNotices(env.Config, cfg.DataTo, []Problem{pr}, about)...)
+			if err := problemNotices(env.Config, emit, cfg.DataTo, []Problem{pr}, about); err != nil {
+				return err
+			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return unique(out), nil
+	return rows.Err()
 }

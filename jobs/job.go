@@ -1,7 +1,7 @@
 // Package jobs holds the rules, one file each: a job reads records as of a
-// slot's date and returns notices; it sends nothing. The scheduler decides
-// which slots run, claims them in the database, and hands the notices to
-// notify.Planner.
+// slot's date and emits notices; it sends nothing. The scheduler decides
+// which slots run, claims them in the database, and has notify.Planner take
+// the notices as the job emits them.
 package jobs
 
 import (
@@ -15,11 +15,14 @@ import (
 	"github.com/tickler-dev/tickler/store"
 )
 
-// Job is one rule. Notices is a pure function of the records, the
-// configuration and the slot: run twice for one slot, it returns the same.
+// Job is one rule. Notices emits the rule's notices for the slot, one at a
+// time, as it reads the records (a run at a province's scale emits hundreds
+// of thousands, which nothing holds in memory at once). It is a pure function
+// of the records, the configuration and the slot: run twice for one slot, it
+// emits the same. An error from emit ends it and is returned.
 type Job interface {
 	Name() string
-	Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error)
+	Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error
 }
 
 // Env is what a job reads: the records and the configuration.

@@ -33,15 +33,10 @@ func init() { register("monthly-digest", func() Job { return &MonthlyDigest{} })
 // Name implements Job.
 func (*MonthlyDigest) Name() string { return "monthly-digest" }
 
-// Notices implements Job: the notices Stream hands out, gathered, without
-// keeping the figures.
-func (j *MonthlyDigest) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
-	var out []notify.Notice
-	err := j.Stream(ctx, env, slot, nil, func(n notify.Notice) error {
-		out = append(out, n)
-		return nil
-	})
-	return out, err
+// Notices implements Job: the notices Stream hands out, without keeping the
+// figures (the runner calls Stream).
+func (j *MonthlyDigest) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
+	return j.Stream(ctx, env, slot, nil, emit)
 }
 
 // mailbox is a recipient with several digests, held until the last.
@@ -52,7 +47,7 @@ type mailbox struct {
 
 // Stream implements Streamer. The figures of every scope are written in tx
 // (none when tx is nil).
-func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx *sqlx.Tx, emit func(notify.Notice) error) error {
+func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx *sqlx.Tx, emit notify.Emit) error {
 	cfg := env.Config.Jobs.MonthlyDigest
 	month := digest.LastFullMonth(env.AsOf(slot))
 	c, err := digest.NewComputer(ctx, env.Store, env.Config)

@@ -133,7 +133,7 @@ recipients: {hr: [tochuc@example.vn, h1@example.vn], leadership: [lanhdao@exampl
 			t.Errorf("figures kept: %v", rows)
 		}
 		var outbox int
-		if err := st.DB.Get(&outbox, "SELECT count(*) FROM deliveries WHERE job = 'monthly-digest' AND attachments IS NOT NULL"); err != nil || outbox != 3 {
+		if err := st.DB.Get(&outbox, "SELECT count(*) FROM deliveries WHERE job = 'monthly-digest' AND wire LIKE '%Content-Type: image/png%'"); err != nil || outbox != 3 {
 			t.Errorf("%d messages with charts in the outbox (%v)", outbox, err)
 		}
 

@@ -3,7 +3,6 @@ package jobs
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/notify"
@@ -62,27 +61,8 @@ func yearStep(d civil.Date) string { return strconv.Itoa(d.Year) }
 // in the month.
 func monthStep(d civil.Date) string { return d.String()[:7] }
 
-// problem reports one data problem about a person as a data_problem item
+// problem emits one data problem about a person as a data_problem item
 // under the reminder it concerns.
-func problem(env *Env, dataTo []string, who Contact, reason, note string, about notify.Item) []notify.Notice {
-	return problemNotices(env.Config, dataTo, []Problem{{Who: who, Reason: reason, Note: note}}, about)
-}
-
-// unique drops repeated notices of one item to one recipient, which arise
-// when two entries reach the same mailbox (the unit head's address is also on
-// the hr list): the message lists the item once, with the copies merged.
-func unique(notices []notify.Notice) []notify.Notice {
-	type key struct{ email, item, step string }
-	at := map[key]int{}
-	out := notices[:0:0]
-	for _, n := range notices {
-		k := key{strings.ToLower(strings.TrimSpace(n.To.Email)), n.Item.Key, n.Item.Step}
-		if i, dup := at[k]; dup {
-			out[i].Cc = append(out[i].Cc, n.Cc...)
-			continue
-		}
-		at[k] = len(out)
-		out = append(out, n)
-	}
-	return out
+func problem(env *Env, emit notify.Emit, dataTo []string, who Contact, reason, note string, about notify.Item) error {
+	return problemNotices(env.Config, emit, dataTo, []Problem{{Who: who, Reason: reason, Note: note}}, about)
 }

@@ -70,7 +70,7 @@ type listShare struct {
 var periodRE = regexp.MustCompile(`^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$`)
 
 // Notices implements Job.
-func (PlanningReview) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+func (PlanningReview) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
 	cfg := env.Config.Jobs.PlanningReview
 	asOf := env.AsOf(slot)
 	step := yearStep(asOf)
@@ -81,21 +81,24 @@ func (PlanningReview) Notices(ctx context.Context, env *Env, slot time.Time) ([]
 	}
 	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("planning-entries"), poorFrom, poorTo)
 	if err != nil {
-		return nil, fmt.Errorf("planning entries: %w", err)
+		return fmt.Errorf("planning entries: %w", err)
 	}
 	defer rows.Close()
-	var out []notify.Notice
 	var shares []*listShare
 	byPeriod := map[string]*listShare{}
 	for rows.Next() {
 		var p planningRow
 		if err := rows.StructScan(&p); err != nil {
-			return nil, fmt.Errorf("planning entries: %w", err)
+			return fmt.Errorf("planning entries: %w", err)
 		}
 		it, problems := p.review(env, asOf, step)
-		out = append(out, address(env, it, p.entries(cfg.To), p.entries(cfg.Cc), cfg.DataTo, p.who())...)
+		if err := address(env, emit, it, p.entries(cfg.To), p.entries(cfg.Cc), cfg.DataTo, p.who()); err != nil {
+			return err
+		}
 		for _, pr := range problems {
-			out = append(out, problem(env, cfg.DataTo, p.who().Person, pr, msg(env.Config, pr), it)...)
+			if err := problem(env, emit, cfg.DataTo, p.who().Person, pr, msg(env.Config, pr), it); err != nil {
+				return err
+			}
 		}
 		s := byPeriod[p.Period]
 		if s == nil {
@@ -106,16 +109,18 @@ func (PlanningReview) Notices(ctx context.Context, env *Env, slot time.Time) ([]
 		s.add(&p, asOf, cfg.YoungMaxAge)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	lists := listsOnly(env.Config, cfg.To)
 	for _, s := range shares {
 		it := s.item(env, step)
 		for _, r := range lists {
-			out = append(out, notify.Notice{To: r, Item: it})
+			if err := emit(notify.Notice{To: r, Item: it}); err != nil {
+				return err
+			}
 		}
 	}
-	return unique(out), nil
+	return nil
 }
 
 // review judges one entry: the item with its flags, and the data problems

@@ -40,21 +40,20 @@ type endingTerm struct {
 }
 
 // Notices implements Job.
-func (Reappointments) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+func (Reappointments) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
 	cfg := env.Config.Jobs.Reappointments
 	r := env.Config.Rules
 	asOf := env.AsOf(slot)
 	horizon := asOf.AddDays(max(slices.Max(append([]int{0}, cfg.StepsDays...)), r.ReviewLeadDays))
 	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("ending-terms"), horizon, asOf)
 	if err != nil {
-		return nil, fmt.Errorf("ending terms: %w", err)
+		return fmt.Errorf("ending terms: %w", err)
 	}
 	defer rows.Close()
-	var out []notify.Notice
 	for rows.Next() {
 		var a endingTerm
 		if err := rows.StructScan(&a); err != nil {
-			return nil, fmt.Errorf("ending terms: %w", err)
+			return fmt.Errorf("ending terms: %w", err)
 		}
 		days := asOf.DaysUntil(a.EndOn)
 		step, overdue, ok := termStep(days, r.ReviewLeadDays, cfg.StepsDays, cfg.OverdueEveryDays)
@@ -63,18 +62,20 @@ func (Reappointments) Notices(ctx context.Context, env *Env, slot time.Time) ([]
 		}
 		term, termErr := rules.Reappointment(a.EndOn, a.BirthDate, a.Gender, r)
 		item := a.termItem(env, asOf, step, overdue, term)
-		out = append(out, address(env, item, a.entries(cfg.To), a.entries(cfg.Cc), cfg.DataTo, a.who())...)
+		if err := address(env, emit, item, a.entries(cfg.To), a.entries(cfg.Cc), cfg.DataTo, a.who()); err != nil {
+			return err
+		}
 		switch {
 		case errors.Is(termErr, rules.ErrNoBirthDate):
-			out = append(out, problem(env, cfg.DataTo, a.who().Person, "no_birth_date", msg(env.Config, "no_birth_date"), item)...)
+			err = problem(env, emit, cfg.DataTo, a.who().Person, "no_birth_date", msg(env.Config, "no_birth_date"), item)
 		case errors.Is(termErr, rules.ErrNoGender):
-			out = append(out, problem(env, cfg.DataTo, a.who().Person, "no_gender", msg(env.Config, "no_gender"), item)...)
+			err = problem(env, emit, cfg.DataTo, a.who().Person, "no_gender", msg(env.Config, "no_gender"), item)
+		}
+		if err != nil {
+			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return unique(out), nil
+	return rows.Err()
 }
 
 // termItem is the reminder of one ending term.

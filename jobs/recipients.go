@@ -99,11 +99,14 @@ func parseRecipient(s string) notify.Recipient {
 	return notify.Recipient{Email: strings.TrimSpace(s)}
 }
 
-// problemNotices addresses each problem, as a data_problem item, to the job's
+// problemNotices emits each problem, as a data_problem item, to the job's
 // data_to lists. The problem keeps the key and step of the reminder it blocked
 // (about), so it is reported once per reminder, as the reminder would have been.
-func problemNotices(cfg *config.Config, dataTo []string, problems []Problem, about notify.Item) []notify.Notice {
-	var out []notify.Notice
+func problemNotices(cfg *config.Config, emit notify.Emit, dataTo []string, problems []Problem, about notify.Item) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	lists := listsOnly(cfg, dataTo)
 	for _, p := range problems {
 		item := notify.Item{
 			Kind: "data_problem", Key: "problem|" + p.Reason + "|" + about.Key, Step: about.Step,
@@ -111,11 +114,13 @@ func problemNotices(cfg *config.Config, dataTo []string, problems []Problem, abo
 			Ref: about.Ref, RefName: about.RefName, Date: about.Date, Days: about.Days,
 			Note: p.Note, Fields: map[string]any{"reason": p.Reason, "about_kind": about.Kind},
 		}
-		for _, r := range listsOnly(cfg, dataTo) {
-			out = append(out, notify.Notice{To: r, Item: item})
+		for _, r := range lists {
+			if err := emit(notify.Notice{To: r, Item: item}); err != nil {
+				return err
+			}
 		}
 	}
-	return out
+	return nil
 }
 
 // listsOnly resolves entries that are lists or addresses (roles make no sense

@@ -18,7 +18,10 @@ import (
 // September) on, at each run of its schedule (monthly), once a month.
 type RefresherHours struct{}
 
-func init() { register("refresher-hours", func() Job { return RefresherHours{} }) }
+func init() {
+	register("refresher-hours", func() Job { return RefresherHours{} })
+	notify.RegisterFieldType("jobs.PlannedTraining", []PlannedTraining(nil))
+}
 
 // Name implements Job.
 func (RefresherHours) Name() string { return "refresher-hours" }
@@ -47,39 +50,38 @@ type PlannedTraining struct {
 }
 
 // Notices implements Job.
-func (RefresherHours) Notices(ctx context.Context, env *Env, slot time.Time) ([]notify.Notice, error) {
+func (RefresherHours) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
 	cfg := env.Config.Jobs.RefresherHours
 	asOf := env.AsOf(slot)
 	m, d, err := config.MonthDay(cfg.From)
 	if err != nil {
-		return nil, fmt.Errorf("from: %w", err)
+		return fmt.Errorf("from: %w", err)
 	}
 	if asOf.Before(civil.Date{Year: asOf.Year, Month: m, Day: d}) {
-		return nil, nil // too early in the year to tell anyone they are short
+		return nil // too early in the year to tell anyone they are short
 	}
 	if len(cfg.Categories) == 0 {
-		return nil, nil
+		return nil
 	}
 	minimum := env.Config.Rules.RefresherMinHours
 	jan1 := civil.Date{Year: asOf.Year, Month: time.January, Day: 1}
 	dec31 := civil.Date{Year: asOf.Year, Month: time.December, Day: 31}
 	q, args, err := env.Store.In("refresher-short", cfg.Categories, jan1, asOf, asOf, asOf, minimum, dec31, cfg.Categories)
 	if err != nil {
-		return nil, fmt.Errorf("refresher hours: %w", err)
+		return fmt.Errorf("refresher hours: %w", err)
 	}
 	rows, err := env.Store.DB.QueryxContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("refresher hours: %w", err)
+		return fmt.Errorf("refresher hours: %w", err)
 	}
 	defer rows.Close()
 	step := monthStep(asOf)
 	yearEnd := notify.Deadline{Key: "refresher/" + strconv.Itoa(asOf.Year), Date: dec31, Title: say(env.Config, "ev_refresher", asOf.Year, num(env.Config, minimum))}
-	var out []notify.Notice
 	var cur *refresherRow
 	var planned []PlannedTraining
-	flush := func() {
+	flush := func() error {
 		if cur == nil {
-			return
+			return nil
 		}
 		var plannedHours float64
 		for _, p := range planned {
@@ -97,16 +99,20 @@ func (RefresherHours) Notices(ctx context.Context, env *Env, slot time.Time) ([]
 		it.Fields["planned"] = planned
 		it.Fields["still_short"] = cur.DoneHours+plannedHours < minimum
 		it.Fields[notify.FieldDeadlines] = []notify.Deadline{yearEnd}
-		out = append(out, address(env, it, cur.entries(cfg.To), cur.entries(cfg.Cc), cfg.DataTo, cur.who())...)
-		out = append(out, address(env, it, cur.entries(cfg.ListTo), nil, cfg.DataTo, cur.who())...)
+		if err := address(env, emit, it, cur.entries(cfg.To), cur.entries(cfg.Cc), cfg.DataTo, cur.who()); err != nil {
+			return err
+		}
+		return address(env, emit, it, cur.entries(cfg.ListTo), nil, cfg.DataTo, cur.who())
 	}
 	for rows.Next() {
 		var r refresherRow
 		if err := rows.StructScan(&r); err != nil {
-			return nil, fmt.Errorf("refresher hours: %w", err)
+			return fmt.Errorf("refresher hours: %w", err)
 		}
 		if cur == nil || r.StaffCode != cur.StaffCode {
-			flush()
+			if err := flush(); err != nil {
+				return err
+			}
 			cur, planned = &r, nil
 		}
 		if r.TrainingID != 0 {
@@ -114,8 +120,7 @@ func (RefresherHours) Notices(ctx context.Context, env *Env, slot time.Time) ([]
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	flush()
-	return unique(out), nil
+	return flush()
 }

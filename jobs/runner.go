@@ -19,24 +19,24 @@ type Runner struct {
 	Store     *store.Store
 	Templates *notify.Templates
 	Now       func() time.Time
-	// KeepContent keeps the rendered messages in Result.Planned (tests and
-	// previews); the daemon leaves it off so a run's memory does not grow with
-	// the bodies of its messages.
+	// Report, when set, is handed each message of a run once it is written
+	// (in a dry run: once it would be), as the run goes: `tickler run` lists
+	// them without keeping them all.
+	Report func(*notify.Planned) error
+	// KeepContent keeps the messages, with their rendered content, in
+	// Result.Planned (tests and previews); the daemon leaves it off, so a
+	// run's memory does not grow with its messages.
 	KeepContent bool
-	// Each, when set, is handed each message as it is planned, and
-	// Result.Planned stays empty: a run of a hundred thousand messages then
-	// holds none of them (the daemon only counts them; tickler run prints
-	// them as they come).
-	Each func(notify.Planned)
 }
 
 // Result is what a run did.
 type Result struct {
 	Job      string
 	Slot     time.Time
-	Items    int // notices the job returned
+	Items    int // notices the job emitted
 	Messages int // messages planned
-	Planned  []notify.Planned
+	// Planned are the messages, with KeepContent only.
+	Planned []notify.Planned
 }
 
 // Execute runs job for slot with cfg. With dryRun nothing is written.
@@ -45,38 +45,47 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 	res := Result{Job: job.Name(), Slot: slot}
 	planner := NewPlanner(r.Store, r.Templates, cfg, r.Now)
 	planner.KeepContent = r.KeepContent
-	if r.Each != nil {
-		planner.Each = func(p notify.Planned) {
-			res.Messages++
-			r.Each(p)
+	report := r.Report
+	if r.KeepContent {
+		report = func(p *notify.Planned) error {
+			res.Planned = append(res.Planned, *p)
+			if r.Report != nil {
+				return r.Report(p)
+			}
+			return nil
 		}
 	}
+	// A failure of the job's own (a query) and one of the planner's (a bad
+	// address in a notice) are told apart in the error.
+	var jobErr, emitErr error
+	tell := func(emit notify.Emit) notify.Emit {
+		return func(n notify.Notice) error {
+			if err := emit(n); err != nil {
+				emitErr = err
+				return err
+			}
+			return nil
+		}
+	}
+	var stats notify.Stats
+	var err error
 	if s, ok := job.(Streamer); ok {
-		var err error
-		res.Planned, err = planner.PlanStream(ctx, job.Name(), slot, func(ctx context.Context, tx *sqlx.Tx, emit func(notify.Notice) error) error {
-			return s.Stream(ctx, env, slot, tx, func(n notify.Notice) error {
-				res.Items++
-				return emit(n)
-			})
-		}, dryRun)
-		if r.Each == nil {
-			res.Messages = len(res.Planned)
-		}
-		if err != nil {
-			return res, fmt.Errorf("%s: %w", job.Name(), err)
-		}
-		return res, nil
+		stats, err = planner.PlanStream(ctx, job.Name(), slot, dryRun, func(ctx context.Context, tx *sqlx.Tx, emit notify.Emit) error {
+			jobErr = s.Stream(ctx, env, slot, tx, tell(emit))
+			return jobErr
+		}, report)
+	} else {
+		stats, err = planner.Run(ctx, job.Name(), slot, dryRun, func(emit notify.Emit) error {
+			jobErr = job.Notices(ctx, env, slot, tell(emit))
+			return jobErr
+		}, report)
 	}
-	notices, err := job.Notices(ctx, env, slot)
-	if err != nil {
+	res.Items, res.Messages = stats.Notices, stats.Messages
+	switch {
+	case err == nil:
+	case jobErr != nil && emitErr == nil:
 		return res, fmt.Errorf("%s: %w", job.Name(), err)
-	}
-	res.Items = len(notices)
-	res.Planned, err = planner.Plan(ctx, job.Name(), slot, notices, dryRun)
-	if r.Each == nil {
-		res.Messages = len(res.Planned)
-	}
-	if err != nil {
+	default:
 		return res, fmt.Errorf("%s: plan: %w", job.Name(), err)
 	}
 	if rec, ok := job.(Recorder); ok && !dryRun {
@@ -87,16 +96,16 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 	return res, nil
 }
 
-// Streamer is a job whose notices are too many to hold at once (the monthly
-// digest of a province's tens of thousands of units): Execute plans them
-// with notify.Planner.PlanStream as Stream hands them to emit, the notices
-// of one recipient one after another. Stream runs inside the transaction
-// that writes the run's messages (tx), where it writes what it keeps of the
-// run, so that it is kept with the messages or not at all (a dry run rolls
-// it back).
+// Streamer is a job whose notices carry data too large to hold for a whole
+// run (the monthly digest's report for each of a province's tens of
+// thousands of units): Execute plans them with notify.Planner.PlanStream as
+// Stream hands them to emit, the notices of one recipient one after another.
+// Stream runs inside the transaction that writes the run's messages (tx),
+// where it writes what it keeps of the run, so that it is kept with the
+// messages or not at all (a dry run rolls it back).
 type Streamer interface {
 	Job
-	Stream(ctx context.Context, env *Env, slot time.Time, tx *sqlx.Tx, emit func(notify.Notice) error) error
+	Stream(ctx context.Context, env *Env, slot time.Time, tx *sqlx.Tx, emit notify.Emit) error
 }
 
 // Recorder is a job that keeps something of its run once the run's messages
@@ -116,7 +125,7 @@ func NewPlanner(st *store.Store, t *notify.Templates, cfg *config.Config, now fu
 		domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 	}
 	return &notify.Planner{Store: st, Templates: t, Lang: cfg.Language, Loc: cfg.Location, Office: office, IDDomain: domain,
-		ListLimit: cfg.Mail.ListLimit, Now: now}
+		From: cfg.Mail.From, ReplyTo: cfg.Mail.ReplyTo, ListLimit: cfg.Mail.ListLimit, Now: now}
 }
 
 // RecordManualRun keeps a run started by hand (tickler run) in job_runs with

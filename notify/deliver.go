@@ -349,6 +349,7 @@ type claimedRow struct {
 	Text          string     `db:"text_body"`
 	HTML          string     `db:"html_body"`
 	Attachments   []byte     `db:"attachments"`
+	Wire          []byte     `db:"wire"`
 	MessageID     string     `db:"message_id"`
 	Attempts      int        `db:"attempts"`
 	Created       store.Time `db:"created_at"`
@@ -376,7 +377,7 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 		m := &Message{
 			ID: r.ID, Key: r.Key, MessageID: r.MessageID, Job: r.Job,
 			To: Recipient{Name: r.RecipientName, Email: r.Recipient}, Cc: parseCc(r.Cc),
-			Subject: r.Subject, Text: r.Text, HTML: r.HTML, Created: r.Created.Time, Attempts: r.Attempts,
+			Subject: r.Subject, Text: r.Text, HTML: r.HTML, Wire: r.Wire, Created: r.Created.Time, Attempts: r.Attempts,
 		}
 		if len(r.Attachments) > 0 {
 			if err := json.Unmarshal(r.Attachments, &m.Attachments); err != nil {

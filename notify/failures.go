@@ -31,3 +31,24 @@ func FailedBetween(ctx context.Context, st *store.Store, from, to time.Time) ([]
 	}
 	return out, nil
 }
+
+// EachFailure calls fn with each delivery failed in [from, to), oldest
+// first, reading them as it goes: after a relay's long outage they may be
+// many.
+func EachFailure(ctx context.Context, st *store.Store, from, to time.Time, fn func(Failure) error) error {
+	rows, err := st.DB.QueryxContext(ctx, st.Q("failed-deliveries"), store.T(from), store.T(to))
+	if err != nil {
+		return fmt.Errorf("failed deliveries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f Failure
+		if err := rows.StructScan(&f); err != nil {
+			return fmt.Errorf("failed deliveries: %w", err)
+		}
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

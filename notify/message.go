@@ -67,7 +67,9 @@ type Content struct {
 	Attachments []Attachment
 }
 
-// Message is one outbox row as a sender sees it.
+// Message is one outbox row as a sender sees it. Wire is the message as it
+// goes on the wire, made at planning; Text, HTML and Attachments are set
+// instead for a row planned before the outbox kept the wire form.
 type Message struct {
 	ID          int64
 	Key         string
@@ -79,6 +81,7 @@ type Message struct {
 	Text        string
 	HTML        string
 	Attachments []Attachment
+	Wire        []byte
 	Created     time.Time
 	Attempts    int
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"net/mail"
@@ -19,15 +19,20 @@ import (
 	"github.com/tickler-dev/tickler/store"
 )
 
-// Planner puts a run's messages in the outbox: it groups the notices of a run
-// per recipient, drops the items whose step that recipient already got,
-// renders one message per recipient with what is left, and records it with its
-// items in one transaction.
+// Planner puts a run's messages in the outbox: it gathers the notices of a
+// run per recipient, drops the items whose step that recipient already got,
+// renders one message per recipient with what is left, and records it with
+// its items, all in one transaction.
 type Planner struct {
 	Store     *store.Store
 	Templates *Templates
 	Lang      string
 	Loc       *time.Location
+	// From and ReplyTo are the messages' From and Reply-To (mail.from,
+	// mail.reply_to): each message is kept in the outbox as it goes on the
+	// wire.
+	From    string
+	ReplyTo string
 	// Office signs messages (the display name of mail.from).
 	Office string
 	// IDDomain is the right-hand side of Message-IDs (the domain of mail.from).
@@ -37,19 +42,13 @@ type Planner struct {
 	// ListLimit is the most items of one list a message shows; the rest go
 	// as a CSV attachment (mail.list_limit; 0: no limit).
 	ListLimit int
-	// KeepContent keeps each message's rendered content in what Plan returns
-	// (tests, previews); off, Plan's memory does not grow with the bodies.
+	// KeepContent keeps each message's rendered content in what is reported
+	// (tests, previews); off, memory does not hold the bodies.
 	KeepContent bool
-	// Each, when set, is handed each message as soon as it is written (in a
-	// dry run, rendered), and Plan and PlanStream return none: a run of a
-	// hundred thousand messages then holds none of them.
-	Each func(Planned)
 }
 
 // Planned is one message a run put in the outbox (or, in a dry run, would).
-// Content is kept only when the Planner's KeepContent is set: at a province's
-// scale a run renders a hundred thousand messages, and only the outbox needs
-// their bodies.
+// Content is kept only when the Planner's KeepContent is set.
 type Planned struct {
 	Job     string      `json:"job"`
 	To      Recipient   `json:"-"`
@@ -60,418 +59,315 @@ type Planned struct {
 	Key     string      `json:"-"`
 }
 
-// maxKeysPerQuery bounds an IN (...) list; SQLite allows 32766 parameters.
-const maxKeysPerQuery = 1000
+// Emit hands the planner one notice of a run.
+type Emit func(Notice) error
 
-// planBatch is how many messages are rendered (in parallel) and then written
-// with one multi-row INSERT: large enough that a round trip carries many rows,
-// small enough that a batch's bodies are a few megabytes.
-const planBatch = 200
-
-type group struct {
-	to    Recipient
-	cc    []Recipient
-	items []Item
-	data  any
+// Stats counts what a run did.
+type Stats struct {
+	Notices  int // notices the job emitted
+	Messages int // messages planned (a dry run: that would be)
 }
 
-// rendered is one group's message, ready for the outbox.
-type rendered struct {
-	g       *group
+// planBatch is how many messages are rendered (in parallel) and then written
+// together: large enough that one COPY or INSERT carries many rows, small
+// enough that a batch's messages are a megabyte or two.
+const planBatch = 256
+
+// readChunk is how many spilled notices one read brings back.
+const readChunk = 2048
+
+// Run plans one run of job for slot: produce emits the job's notices, which
+// are spilled as they come; then they are read back a recipient at a time,
+// rendered and written to the outbox, and each message planned is handed to
+// planned (when not nil) once it is written. Everything happens in one
+// transaction, so a run is in the outbox whole or not at all; with dryRun it
+// is rolled back at the end. An error from produce is returned as it is.
+func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bool, produce func(Emit) error, planned func(*Planned) error) (Stats, error) {
+	var stats Stats
+	q, err := store.LoadQueries(queryFiles, "queries", p.Store.Dialect)
+	if err != nil {
+		return stats, err
+	}
+	err = p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
+		sp, err := openSpill(ctx, p.Store, q, tx, job)
+		if err != nil {
+			return err
+		}
+		perr := produce(func(n Notice) error { return sp.add(ctx, n) })
+		stats.Notices = int(sp.seq)
+		if sp.err != nil {
+			sp.finish(ctx)
+			return sp.err
+		}
+		if perr != nil {
+			sp.finish(ctx)
+			return perr
+		}
+		if err := sp.finish(ctx); err != nil {
+			return err
+		}
+		w := &writer{p: p, tx: tx, q: q, job: job, slot: slot, now: p.Now()}
+		if err := p.plan(ctx, sp, w, planned, &stats); err != nil {
+			return err
+		}
+		if err := sp.drop(ctx); err != nil {
+			return err
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return stats, err
+}
+
+// Plan plans the given notices: Run for a job whose notices are at hand
+// (tests, benchmarks). It returns the messages planned.
+func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices []Notice, dryRun bool) ([]Planned, error) {
+	var out []Planned
+	_, err := p.Run(ctx, job, slot, dryRun, func(emit Emit) error {
+		for _, n := range notices {
+			if err := emit(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func(pl *Planned) error {
+		out = append(out, *pl)
+		return nil
+	})
+	return out, err
+}
+
+var errDryRun = errors.New("dry run")
+
+// group is one recipient's message of the run: the spilled notices, then
+// what rendering makes of them.
+type group struct {
+	email   string
+	notices []string // encoded, in the order the job emitted them
+
+	to      Recipient
+	cc      []Recipient
 	items   []Item
+	data    any
 	content Content
-	att     []byte
+	wire    string
 	err     error
 }
 
-// Plan records the messages of job's run for slot. With dryRun it renders and
-// checks everything, then rolls back: the result shows who would get what.
-// Everything is written in one transaction, so a run is in the outbox whole
-// or not at all; within it, messages are rendered in parallel and written in
-// multi-row batches.
-func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices []Notice, dryRun bool) ([]Planned, error) {
-	groups, err := groupNotices(notices)
-	if err != nil {
-		return nil, err
-	}
-	var out []Planned
-	err = p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
-		sent, err := sentKeys(ctx, p.Store, tx, job, groups)
-		if err != nil {
-			return err
-		}
-		// The items each recipient has not had yet; recipients with none are done.
-		var todo []rendered
-		for _, g := range groups {
-			var items []Item
-			for _, it := range g.items {
-				if !sent[itemKey(job, it, g.to.Email)] {
-					items = append(items, it)
-				}
-			}
-			if len(items) > 0 {
-				todo = append(todo, rendered{g: g, items: items})
-			}
-		}
-		sent = nil
-		w := p.newBatchWriter(ctx, tx, job, slot, &out)
-		defer w.drain()
-		for start := 0; start < len(todo); start += planBatch {
-			if err := w.add(todo[start:min(start+planBatch, len(todo))]); err != nil {
-				return err
-			}
-		}
-		if err := w.wait(); err != nil {
-			return err
-		}
-		if dryRun {
-			return errDryRun
-		}
-		return nil
-	})
-	if err == errDryRun {
-		err = nil
-	}
-	return out, err
-}
+// plan reads the spill in recipient order and plans its recipients in
+// batches. One goroutine owns the transaction (reads and writes alternate on
+// its connection); the cores render the next batches meanwhile.
+func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*Planned) error, stats *Stats) error {
+	keyPrefix := w.job + "|" + w.slot.UTC().Format(time.RFC3339) + "|"
+	r := newRenderer(p, w.job, civil.In(w.slot, p.Loc), w.now, keyPrefix, sp.data)
+	defer r.stop()
 
-// batchWriter renders each batch of messages while the batch before it is
-// written: the cores render while the database stores.
-type batchWriter struct {
-	p         *Planner
-	ctx       context.Context
-	tx        *sqlx.Tx
-	job       string
-	slot, now time.Time
-	date      civil.Date
-	out       *[]Planned
-	prev      []rendered    // the batch being rendered, to write next
-	rendered  chan struct{} // closed when prev is rendered
-}
-
-func (p *Planner) newBatchWriter(ctx context.Context, tx *sqlx.Tx, job string, slot time.Time, out *[]Planned) *batchWriter {
-	return &batchWriter{p: p, ctx: ctx, tx: tx, job: job, slot: slot, now: p.Now(), date: civil.In(slot, p.Loc), out: out}
-}
-
-// add starts rendering batch and writes the batch before it meanwhile.
-func (w *batchWriter) add(batch []rendered) error {
-	if len(batch) == 0 {
-		return nil
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		w.p.renderAll(w.job, w.date, batch)
-	}()
-	err := w.wait()
-	w.prev, w.rendered = batch, done
-	return err
-}
-
-// wait writes the batch being rendered, once it is.
-func (w *batchWriter) wait() error {
-	if w.prev == nil {
-		return nil
-	}
-	<-w.rendered
-	batch := w.prev
-	w.prev = nil
-	return w.p.writeBatch(w.ctx, w.tx, w.job, w.slot, w.now, batch, w.out)
-}
-
-// drain waits for a rendering still going when planning stops on an error.
-func (w *batchWriter) drain() {
-	if w.prev != nil {
-		<-w.rendered
-		w.prev = nil
-	}
-}
-
-// writeBatch writes a rendered batch's messages with their items; the
-// messages added are appended to out (or handed to Each).
-func (p *Planner) writeBatch(ctx context.Context, tx *sqlx.Tx, job string, slot, now time.Time, batch []rendered, out *[]Planned) error {
-	for i := range batch {
-		if batch[i].err != nil {
-			return batch[i].err
-		}
-	}
-	// One INSERT per few megabytes of bodies: the driver copies a statement's
-	// values into one buffer, which for 200 digests with charts would be tens
-	// of megabytes.
-	for len(batch) > 0 {
-		n, size := 0, 0
-		for n < len(batch) && (n == 0 || size+batch[n].size() <= maxInsertBytes) {
-			size += batch[n].size()
-			n++
-		}
-		if err := p.writeRows(ctx, tx, job, slot, now, batch[:n], out); err != nil {
-			return err
-		}
-		batch = batch[n:]
-	}
-	return nil
-}
-
-// maxInsertBytes bounds the bodies written by one INSERT.
-const maxInsertBytes = 4 << 20
-
-func (r *rendered) size() int { return len(r.content.Text) + len(r.content.HTML) + len(r.att) }
-
-// writeRows writes messages with one INSERT, and their items.
-func (p *Planner) writeRows(ctx context.Context, tx *sqlx.Tx, job string, slot, now time.Time, batch []rendered, out *[]Planned) error {
-	ids, err := p.insertDeliveries(ctx, tx, job, slot, now, batch)
-	if err != nil {
-		return err
-	}
-	if err := p.insertItems(ctx, tx, job, slot, batch, ids); err != nil {
-		return err
-	}
-	for i := range batch {
-		r := &batch[i]
-		if _, ok := ids[deliveryKey(job, slot, r.g.to.Email)]; !ok {
-			continue // this slot's message to this recipient was already in the outbox
-		}
-		pl := Planned{Job: job, To: r.g.to, Cc: r.g.cc, Subject: r.content.Subject, Items: r.items, Key: deliveryKey(job, slot, r.g.to.Email)}
-		if p.KeepContent {
-			pl.Content = r.content
-		}
-		if p.Each != nil {
-			p.Each(pl)
-		} else {
-			*out = append(*out, pl)
-		}
-		r.content, r.att = Content{}, nil // the batch's bodies are written: let them go
-	}
-	return nil
-}
-
-// Source hands PlanStream the notices of a run: it calls emit with each, the
-// notices of one recipient one after another (a recipient seen before
-// another is an error). tx is the transaction the run's messages are written
-// in; what the source writes in it is kept with them, or not at all (a dry
-// run, a failure).
-type Source func(ctx context.Context, tx *sqlx.Tx, emit func(Notice) error) error
-
-// PlanStream is Plan for a run too large to hold: the notices come from src
-// as it computes them, and every planBatch recipients are checked against
-// the outbox, rendered and written, in the one transaction of the run. With
-// Each set, memory is that of two batches (one rendered while the other is
-// written) whatever the size of the run.
-func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, src Source, dryRun bool) ([]Planned, error) {
-	var out []Planned
-	err := p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
-		w := p.newBatchWriter(ctx, tx, job, slot, &out)
-		defer w.drain()
-		seed := maphash.MakeSeed()
-		seen := map[uint64]bool{} // recipients done: 8 bytes each, not their addresses
-		var groups []*group
-		flush := func() error {
-			if len(groups) == 0 {
-				return nil
-			}
-			sent, err := sentKeys(ctx, p.Store, tx, job, groups)
+	var (
+		ready     []*group // complete groups not yet handed to the renderer
+		cur       *group   // the group being read
+		lastTo    string
+		lastSeq   int64 = -1
+		exhausted bool
+		inFlight  int
+	)
+	for {
+		for !exhausted && len(ready) < planBatch {
+			rows, err := sp.read(ctx, lastTo, lastSeq, keyPrefix, readChunk)
 			if err != nil {
 				return err
 			}
-			var todo []rendered
-			for _, g := range groups {
-				var items []Item
-				for _, it := range g.items {
-					if !sent[itemKey(job, it, g.to.Email)] {
-						items = append(items, it)
+			for _, row := range rows {
+				if row.Done {
+					continue
+				}
+				if cur == nil || row.Recipient != cur.email {
+					if cur != nil {
+						ready = append(ready, cur)
 					}
+					cur = &group{email: row.Recipient}
 				}
-				if len(items) > 0 {
-					todo = append(todo, rendered{g: g, items: items})
+				cur.notices = append(cur.notices, row.Notice)
+			}
+			if len(rows) > 0 {
+				lastTo, lastSeq = rows[len(rows)-1].Recipient, rows[len(rows)-1].Seq
+			}
+			if len(rows) < readChunk {
+				exhausted = true
+				if cur != nil {
+					ready = append(ready, cur)
+					cur = nil
 				}
 			}
-			groups = groups[:0]
-			return w.add(todo)
 		}
-		emit := func(n Notice) error {
-			email, err := NormalizeAddress(n.To.Email)
-			if err != nil {
-				return fmt.Errorf("notice for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+		// Keep two batches with the renderer: one rendering while the
+		// other waits to be written.
+		if len(ready) > 0 && inFlight < 2 && (len(ready) >= planBatch || exhausted) {
+			n := min(planBatch, len(ready))
+			r.in <- ready[:n:n]
+			ready = ready[n:]
+			inFlight++
+			continue
+		}
+		if inFlight == 0 {
+			return nil
+		}
+		batch := <-r.out
+		inFlight--
+		for _, g := range batch {
+			if g.err != nil {
+				return g.err
 			}
-			if len(groups) > 0 && groups[len(groups)-1].to.Email == email {
-				return groups[len(groups)-1].add(n)
-			}
-			h := maphash.String(seed, email)
-			if seen[h] {
-				return fmt.Errorf("notices for %s are not together", email)
-			}
-			seen[h] = true
-			if len(groups) == planBatch {
-				if err := flush(); err != nil {
+		}
+		if err := w.write(ctx, batch); err != nil {
+			return err
+		}
+		stats.Messages += len(batch)
+		for _, g := range batch {
+			if planned != nil {
+				pl := &Planned{Job: w.job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email}
+				if p.KeepContent {
+					pl.Content = g.content
+				}
+				if err := planned(pl); err != nil {
 					return err
 				}
 			}
-			to := n.To
-			to.Email = email
-			g := &group{to: to, data: n.Data}
-			groups = append(groups, g)
-			return g.add(n)
+			*g = group{} // written: let the batch's bodies go
 		}
-		if err := src(ctx, tx, emit); err != nil {
-			return err
-		}
-		if err := flush(); err != nil {
-			return err
-		}
-		if err := w.wait(); err != nil {
-			return err
-		}
-		if dryRun {
-			return errDryRun
-		}
-		return nil
-	})
-	if err == errDryRun {
-		err = nil
 	}
-	return out, err
 }
 
-// renderAll renders a batch's messages on every core.
-func (p *Planner) renderAll(job string, date civil.Date, batch []rendered) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(batch)) {
-		wg.Add(1)
+// renderer draws batches of groups on every core, and hands them back in
+// the order they came. At most two batches are in it at once (plan sees to
+// it), so its output never waits.
+type renderer struct {
+	in  chan []*group
+	out chan []*group
+	wg  sync.WaitGroup
+}
+
+// pendingBatch is a batch whose messages are being rendered.
+type pendingBatch struct {
+	groups []*group
+	done   *sync.WaitGroup
+}
+
+func newRenderer(p *Planner, job string, date civil.Date, now time.Time, keyPrefix string, data []any) *renderer {
+	r := &renderer{in: make(chan []*group, 2), out: make(chan []*group, 2)}
+	type task struct {
+		g    *group
+		done *sync.WaitGroup
+	}
+	tasks := make(chan task)
+	workers := runtime.GOMAXPROCS(0)
+	r.wg.Add(workers + 2)
+	for range workers {
 		go func() {
-			defer wg.Done()
-			for i := range next {
-				r := &batch[i]
-				view := &View{Lang: p.Lang, Job: job, Date: date, To: r.g.to, Items: r.items, Data: r.g.data,
-					Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
-				r.content, r.err = p.Templates.Render(view)
-				if r.err != nil {
-					continue
-				}
-				r.content.Subject = sanitizeHeader(r.content.Subject)
-				if len(r.content.Attachments) > 0 {
-					r.att, r.err = json.Marshal(r.content.Attachments)
-				}
+			defer r.wg.Done()
+			var rd noticeReader
+			for t := range tasks {
+				p.render(t.g, job, date, now, keyPrefix, data, &rd)
+				t.done.Done()
 			}
 		}()
 	}
-	for i := range batch {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
-// insertDeliveries writes a batch's messages with one INSERT and returns the
-// ids of the rows it added, by delivery key (a key already present adds none).
-func (p *Planner) insertDeliveries(ctx context.Context, tx *sqlx.Tx, job string, slot, now time.Time, batch []rendered) (map[string]int64, error) {
-	args := make([]any, 0, len(batch)*14)
-	for i := range batch {
-		r := &batch[i]
-		key := deliveryKey(job, slot, r.g.to.Email)
-		args = append(args, key, job, store.T(slot), r.g.to.Email, sanitizeHeader(r.g.to.Name),
-			formatCc(r.g.cc), r.content.Subject, r.content.Text, r.content.HTML, r.att,
-			MessageID(key, p.IDDomain), store.T(now), store.T(now))
-	}
-	rows, err := tx.QueryxContext(ctx, p.Store.Bulk("insert-deliveries", len(batch)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
-	}
-	defer rows.Close()
-	ids := make(map[string]int64, len(batch))
-	for rows.Next() {
-		var id int64
-		var key string
-		if err := rows.Scan(&id, &key); err != nil {
-			return nil, fmt.Errorf("outbox: %w", err)
-		}
-		ids[key] = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
-	}
-	return ids, nil
-}
-
-// insertItems records what each new message told, in multi-row INSERTs.
-func (p *Planner) insertItems(ctx context.Context, tx *sqlx.Tx, job string, slot time.Time, batch []rendered, ids map[string]int64) error {
-	const perInsert = 1000
-	args := make([]any, 0, perInsert*4)
-	n := 0
-	flush := func() error {
-		if n == 0 {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, p.Store.Bulk("insert-delivery-items", n), args...); err != nil {
-			return fmt.Errorf("outbox items: %w", err)
-		}
-		args, n = args[:0], 0
-		return nil
-	}
-	for i := range batch {
-		r := &batch[i]
-		id, ok := ids[deliveryKey(job, slot, r.g.to.Email)]
-		if !ok {
-			continue
-		}
-		for _, it := range r.items {
-			args = append(args, itemKey(job, it, r.g.to.Email), id, it.Key, it.Step)
-			if n++; n == perInsert {
-				if err := flush(); err != nil {
-					return err
-				}
+	// Batches are dispatched as they come and completed in order, so the
+	// cores start on the next batch while the last messages of the previous
+	// one are drawn.
+	pending := make(chan pendingBatch, 2)
+	go func() {
+		defer r.wg.Done()
+		defer close(tasks)
+		defer close(pending)
+		for b := range r.in {
+			done := &sync.WaitGroup{}
+			done.Add(len(b))
+			pending <- pendingBatch{b, done}
+			for _, g := range b {
+				tasks <- task{g, done}
 			}
 		}
-	}
-	return flush()
+	}()
+	go func() {
+		defer r.wg.Done()
+		defer close(r.out)
+		for pb := range pending {
+			pb.done.Wait()
+			r.out <- pb.groups
+		}
+	}()
+	return r
 }
 
-var errDryRun = fmt.Errorf("dry run")
-
-// groupNotices gathers the notices per recipient, in the order recipients first
-// appear, with copies merged and the recipient's own address left out of Cc.
-func groupNotices(notices []Notice) ([]*group, error) {
-	byEmail := map[string]*group{}
-	var groups []*group
-	for _, n := range notices {
-		email, err := NormalizeAddress(n.To.Email)
-		if err != nil {
-			return nil, fmt.Errorf("notice for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
-		}
-		g := byEmail[email]
-		if g == nil {
-			to := n.To
-			to.Email = email
-			g = &group{to: to}
-			byEmail[email] = g
-			groups = append(groups, g)
-		}
-		if err := g.add(n); err != nil {
-			return nil, err
-		}
-	}
-	return groups, nil
+// stop waits for the renderer's goroutines to end, once the batches handed
+// to it are drawn (an error ends planning with at most two in flight).
+func (r *renderer) stop() {
+	close(r.in)
+	r.wg.Wait()
 }
 
-// add puts notice n in g: its item, its copies (merged, the recipient's own
-// address left out), and its data when g has none yet.
-func (g *group) add(n Notice) error {
-	g.items = append(g.items, n.Item)
-	if g.data == nil {
-		g.data = n.Data
-	}
-	for _, c := range n.Cc {
-		ce, err := NormalizeAddress(c.Email)
+// render decodes a group's notices (merging copies and repeated items),
+// renders its message and builds the wire form.
+func (p *Planner) render(g *group, job string, date civil.Date, now time.Time, keyPrefix string, data []any, rd *noticeReader) {
+	var seen map[[2]string]bool
+	for i, s := range g.notices {
+		rd.s, rd.err = s, nil
+		n, ref, err := rd.notice()
 		if err != nil {
-			return fmt.Errorf("copy for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+			g.err = fmt.Errorf("outbox: recipient %s: %w", g.email, err)
+			return
 		}
-		if ce == g.to.Email || containsEmail(g.cc, ce) {
-			continue
+		if i == 0 {
+			g.to = n.To
 		}
-		c.Email = ce
-		g.cc = append(g.cc, c)
+		if len(g.notices) > 1 {
+			// One item told once, whatever number of entries reached the
+			// same mailbox (the unit head is also on the hr list).
+			k := [2]string{n.Item.Key, n.Item.Step}
+			if seen == nil {
+				seen = make(map[[2]string]bool, len(g.notices))
+			}
+			if !seen[k] {
+				seen[k] = true
+				g.items = append(g.items, n.Item)
+			}
+		} else {
+			g.items = append(g.items, n.Item)
+		}
+		for _, c := range n.Cc {
+			if c.Email != g.email && !containsEmail(g.cc, c.Email) {
+				g.cc = append(g.cc, c)
+			}
+		}
+		if g.data == nil && ref > 0 && ref <= len(data) {
+			g.data = data[ref-1]
+		}
 	}
-	return nil
+	g.notices = nil
+	view := &View{Lang: p.Lang, Job: job, Date: date, To: g.to, Items: g.items, Data: g.data,
+		Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
+	g.content, g.err = p.Templates.Render(view)
+	if g.err != nil {
+		return
+	}
+	g.content.Subject = sanitizeHeader(g.content.Subject)
+	key := keyPrefix + g.email
+	m := &Message{Key: key, MessageID: MessageID(key, p.IDDomain), Job: job, To: g.to, Cc: g.cc,
+		Subject: g.content.Subject, Text: g.content.Text, HTML: g.content.HTML, Attachments: g.content.Attachments, Created: now}
+	wire, err := Wire(m, Envelope{From: p.From, ReplyTo: p.ReplyTo, Loc: p.Loc})
+	if err != nil {
+		g.err = fmt.Errorf("outbox: message to %s: %w", g.email, err)
+		return
+	}
+	g.wire = string(wire)
+	if !p.KeepContent {
+		g.content = Content{Subject: g.content.Subject}
+	}
 }
 
 func containsEmail(rs []Recipient, email string) bool {
@@ -495,31 +391,6 @@ func NormalizeAddress(s string) (string, error) {
 		return "", fmt.Errorf("invalid e-mail address %q", s)
 	}
 	return strings.ToLower(a.Address), nil
-}
-
-func sentKeys(ctx context.Context, st *store.Store, tx *sqlx.Tx, job string, groups []*group) (map[string]bool, error) {
-	var keys []string
-	for _, g := range groups {
-		for _, it := range g.items {
-			keys = append(keys, itemKey(job, it, g.to.Email))
-		}
-	}
-	sent := make(map[string]bool)
-	for start := 0; start < len(keys); start += maxKeysPerQuery {
-		chunk := keys[start:min(start+maxKeysPerQuery, len(keys))]
-		q, args, err := st.In("sent-item-keys", chunk)
-		if err != nil {
-			return nil, err
-		}
-		var found []string
-		if err := tx.SelectContext(ctx, &found, q, args...); err != nil {
-			return nil, fmt.Errorf("outbox lookup: %w", err)
-		}
-		for _, k := range found {
-			sent[k] = true
-		}
-	}
-	return sent, nil
 }
 
 // itemKey is the unique key of "this step of this item was sent to this
@@ -564,3 +435,209 @@ func parseCc(s string) []Recipient {
 	}
 	return out
 }
+
+// Source hands PlanStream the notices of a run: it calls emit with each, the
+// notices of one recipient one after another (a recipient seen before
+// another is an error). tx is the transaction the run's messages are written
+// in; what the source writes in it is kept with them, or not at all (a dry
+// run, a failure).
+type Source func(ctx context.Context, tx *sqlx.Tx, emit Emit) error
+
+// PlanStream is Run for notices that carry large data of their own (the
+// monthly digest's figures, one report per unit): nothing is spilled, since
+// the data could not be; the source hands each recipient's notices
+// together, and every planBatch recipients are checked against the outbox,
+// rendered and written as they come. Memory is that of the batches in
+// flight, whatever the size of the run.
+func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dryRun bool, src Source, planned func(*Planned) error) (Stats, error) {
+	var stats Stats
+	q, err := store.LoadQueries(queryFiles, "queries", p.Store.Dialect)
+	if err != nil {
+		return stats, err
+	}
+	err = p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
+		w := &writer{p: p, tx: tx, q: q, job: job, slot: slot, now: p.Now()}
+		keyPrefix := job + "|" + slot.UTC().Format(time.RFC3339) + "|"
+		r := newRenderer(p, job, civil.In(slot, p.Loc), w.now, keyPrefix, nil)
+		defer r.stop()
+		inFlight := 0
+		// take writes the oldest batch in the renderer.
+		take := func() error {
+			batch := <-r.out
+			inFlight--
+			for _, g := range batch {
+				if g.err != nil {
+					return g.err
+				}
+			}
+			if err := w.write(ctx, batch); err != nil {
+				return err
+			}
+			stats.Messages += len(batch)
+			for _, g := range batch {
+				if planned != nil {
+					pl := &Planned{Job: job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email}
+					if p.KeepContent {
+						pl.Content = g.content
+					}
+					if err := planned(pl); err != nil {
+						return err
+					}
+				}
+				*g = group{}
+			}
+			return nil
+		}
+		var groups []*group
+		flush := func() error {
+			if len(groups) == 0 {
+				return nil
+			}
+			todo, err := p.unsent(ctx, tx, job, keyPrefix, groups)
+			groups = groups[:0:0]
+			if err != nil || len(todo) == 0 {
+				return err
+			}
+			for inFlight >= 2 {
+				if err := take(); err != nil {
+					return err
+				}
+			}
+			r.in <- todo
+			inFlight++
+			return nil
+		}
+		seed := maphash.MakeSeed()
+		seen := map[uint64]bool{} // recipients done: 8 bytes each, not their addresses
+		emit := func(n Notice) error {
+			stats.Notices++
+			email, err := NormalizeAddress(n.To.Email)
+			if err != nil {
+				return fmt.Errorf("notice for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+			}
+			if len(groups) > 0 && groups[len(groups)-1].email == email {
+				return groups[len(groups)-1].add(n)
+			}
+			h := maphash.String(seed, email)
+			if seen[h] {
+				return fmt.Errorf("notices for %s are not together", email)
+			}
+			seen[h] = true
+			if len(groups) == planBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			to := n.To
+			to.Email = email
+			g := &group{email: email, to: to, data: n.Data}
+			groups = append(groups, g)
+			return g.add(n)
+		}
+		if err := src(ctx, tx, emit); err != nil {
+			return err
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		for inFlight > 0 {
+			if err := take(); err != nil {
+				return err
+			}
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return stats, err
+}
+
+// add puts one more of the recipient's notices in g: its item, once, and
+// its copies.
+func (g *group) add(n Notice) error {
+	for _, it := range g.items {
+		if it.Key == n.Item.Key && it.Step == n.Item.Step {
+			return nil // one item told once, whatever number of entries reached this mailbox
+		}
+	}
+	g.items = append(g.items, n.Item)
+	if g.data == nil {
+		g.data = n.Data
+	}
+	for _, c := range n.Cc {
+		ce, err := NormalizeAddress(c.Email)
+		if err != nil {
+			return fmt.Errorf("copy for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+		}
+		if ce == g.email || containsEmail(g.cc, ce) {
+			continue
+		}
+		c.Email = ce
+		g.cc = append(g.cc, c)
+	}
+	return nil
+}
+
+// unsent returns the groups still to plan, with the items each recipient has
+// not had yet: a recipient whose message of the slot is already in the
+// outbox, or who has had every item, is done.
+func (p *Planner) unsent(ctx context.Context, tx *sqlx.Tx, job, keyPrefix string, groups []*group) ([]*group, error) {
+	var itemKeys, msgKeys []string
+	for _, g := range groups {
+		msgKeys = append(msgKeys, keyPrefix+g.email)
+		for _, it := range g.items {
+			itemKeys = append(itemKeys, itemKey(job, it, g.email))
+		}
+	}
+	sent, err := p.existing(ctx, tx, "sent-item-keys", itemKeys)
+	if err != nil {
+		return nil, err
+	}
+	planned, err := p.existing(ctx, tx, "planned-delivery-keys", msgKeys)
+	if err != nil {
+		return nil, err
+	}
+	var todo []*group
+	for _, g := range groups {
+		if planned[keyPrefix+g.email] {
+			continue
+		}
+		items := g.items[:0:0]
+		for _, it := range g.items {
+			if !sent[itemKey(job, it, g.email)] {
+				items = append(items, it)
+			}
+		}
+		if len(items) > 0 {
+			g.items = items
+			todo = append(todo, g)
+		}
+	}
+	return todo, nil
+}
+
+// existing returns which of keys the named query finds.
+func (p *Planner) existing(ctx context.Context, tx *sqlx.Tx, query string, keys []string) (map[string]bool, error) {
+	found := make(map[string]bool)
+	for start := 0; start < len(keys); start += maxKeysPerQuery {
+		q, args, err := p.Store.In(query, keys[start:min(start+maxKeysPerQuery, len(keys))])
+		if err != nil {
+			return nil, err
+		}
+		var rows []string
+		if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+			return nil, fmt.Errorf("outbox lookup: %w", err)
+		}
+		for _, k := range rows {
+			found[k] = true
+		}
+	}
+	return found, nil
+}
+
+// maxKeysPerQuery bounds an IN (...) list; SQLite allows 32766 parameters.
+const maxKeysPerQuery = 1000

@@ -20,7 +20,8 @@ func planner(t *testing.T, st *store.Store) *notify.Planner {
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	return &notify.Planner{Store: st, Templates: tmpl, Lang: "vi", Loc: loc, Office: "Ban Tổ chức", IDDomain: "example.vn", Now: time.Now, KeepContent: true}
+	return &notify.Planner{Store: st, Templates: tmpl, Lang: "vi", Loc: loc, Office: "Ban Tổ chức", IDDomain: "example.vn",
+		From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Now: time.Now, KeepContent: true}
 }
 
 func due(staff, key, step string) notify.Item {

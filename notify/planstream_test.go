@@ -31,7 +31,7 @@ func streamNotices(n int) []notify.Notice {
 }
 
 func source(notices []notify.Notice) notify.Source {
-	return func(ctx context.Context, tx *sqlx.Tx, emit func(notify.Notice) error) error {
+	return func(ctx context.Context, tx *sqlx.Tx, emit notify.Emit) error {
 		for _, n := range notices {
 			if err := emit(n); err != nil {
 				return err
@@ -67,7 +67,7 @@ func TestPlanStreamAsPlan(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		slot := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-		notices := streamNotices(450) // three batches of 200 recipients and less
+		notices := streamNotices(600) // three batches of 256 recipients and less
 
 		byPlan := storetest.New(t, st.Dialect)
 		if _, err := planner(t, byPlan).Plan(ctx, "course-reminders", slot, notices, false); err != nil {
@@ -76,39 +76,43 @@ func TestPlanStreamAsPlan(t *testing.T) {
 		want := outbox(t, byPlan)
 
 		p := planner(t, st)
-		planned, err := p.PlanStream(ctx, "course-reminders", slot, source(notices), false)
-		if err != nil {
+		p.KeepContent = true
+		var planned []notify.Planned
+		collect := func(pl *notify.Planned) error {
+			planned = append(planned, *pl)
+			return nil
+		}
+		if _, err := p.PlanStream(ctx, "course-reminders", slot, false, source(notices), collect); err != nil {
 			t.Fatal(err)
 		}
 		if got := outbox(t, st); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("PlanStream wrote %d messages unlike Plan's %d: first %q, want %q", len(got), len(want), got[0], want[0])
 		}
-		if len(planned) != 450 || len(planned[3].Items) != 2 || planned[3].Content.Text == "" {
+		if len(planned) != 600 || len(planned[3].Items) != 2 || planned[3].Content.Text == "" {
 			t.Errorf("%d planned; the fourth %+v", len(planned), planned[3])
 		}
 
 		// A later slot: recipients in the second batch had their first item,
 		// and get only the new one; the items sent before are not repeated.
 		later := slot.Add(24 * time.Hour)
-		again := streamNotices(450)
+		again := streamNotices(600)
 		for i := range again {
 			if strings.HasPrefix(again[i].To.Email, "p25") {
 				again[i].Item.Key += "/new"
 			}
 		}
-		var each []notify.Planned
-		p.Each = func(pl notify.Planned) { each = append(each, pl) }
-		planned, err = p.PlanStream(ctx, "course-reminders", later, source(again), false)
-		if err != nil || planned != nil {
-			t.Fatalf("with Each: %d returned, %v", len(planned), err)
+		planned = nil
+		stats, err := p.PlanStream(ctx, "course-reminders", later, false, source(again), collect)
+		if err != nil || stats.Messages != len(planned) {
+			t.Fatalf("second run: %d planned, %d counted, %v", len(planned), stats.Messages, err)
 		}
 		var got []string
-		for _, pl := range each {
+		for _, pl := range planned {
 			got = append(got, fmt.Sprint(pl.To.Email, " ", len(pl.Items)))
 		}
 		// p250 … p259: 10 recipients; every third of them (p252, p255, p258)
 		// has two items, both new now.
-		if len(each) != 10 || got[0] != "p250@example.vn 1" || got[2] != "p252@example.vn 2" {
+		if len(planned) != 10 || got[0] != "p250@example.vn 1" || got[2] != "p252@example.vn 2" {
 			t.Errorf("second run: %v", got)
 		}
 	})
@@ -127,7 +131,7 @@ func TestPlanStreamAllOrNothing(t *testing.T) {
 		// A dry run renders every message and keeps nothing.
 		{name: "dry run", dry: true, notices: streamNotices(250)},
 		// The source fails after two batches were written.
-		{name: "source fails", notices: streamNotices(450), fail: errors.New("figures unreadable"), wantErr: "figures unreadable"},
+		{name: "source fails", notices: streamNotices(600), fail: errors.New("figures unreadable"), wantErr: "figures unreadable"},
 		// p001 comes back after p002: its two messages would share a key.
 		{name: "recipient apart", notices: append(streamNotices(3), streamNotices(2)[2]), wantErr: "p001@example.vn are not together"},
 	}
@@ -138,8 +142,8 @@ func TestPlanStreamAllOrNothing(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				var rendered int
 				p := planner(t, st)
-				p.Each = func(notify.Planned) { rendered++ }
-				src := func(ctx context.Context, tx *sqlx.Tx, emit func(notify.Notice) error) error {
+				count := func(*notify.Planned) error { rendered++; return nil }
+				src := func(ctx context.Context, tx *sqlx.Tx, emit notify.Emit) error {
 					// What a job keeps with its messages (the digest's figures).
 					if _, err := tx.ExecContext(ctx, tx.Rebind("INSERT INTO digest_figures (month, scope, figures, slot) VALUES ('2026-11', ?, '{}', ?)"),
 						c.name, store.T(slot)); err != nil {
@@ -150,7 +154,7 @@ func TestPlanStreamAllOrNothing(t *testing.T) {
 					}
 					return c.fail
 				}
-				_, err := p.PlanStream(ctx, "course-reminders", slot, src, c.dry)
+				_, err := p.PlanStream(ctx, "course-reminders", slot, c.dry, src, count)
 				if c.wantErr == "" && err != nil || c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
 					t.Fatalf("error %v, want %q", err, c.wantErr)
 				}

@@ -82,12 +82,27 @@ func TestSQLLog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(string(b), "-- How many.\nSELECT count(*) FROM units;") {
-			t.Errorf("log lacks the query with comments:\n%s", b)
+		if !strings.Contains(string(b), "\nSELECT count(*) FROM units;") {
+			t.Errorf("log lacks the query that starts with comments:\n%s", b)
 		}
 		want := "SELECT count(*) FROM staff WHERE code = 'it''s' OR code = '7';"
 		if !strings.Contains(string(b), want) {
 			t.Errorf("log lacks %q:\n%s", want, b)
+		}
+		// A named query's doc comment is left out, and the SQL kept on one
+		// line; tickler's own bookkeeping is not recorded at all.
+		if err := st.DB.Get(&n, st.DB.Rebind("-- name: x\n-- Who's there -- twice\nSELECT count(*)\n  FROM units -- all of them\n  WHERE code <> '--' AND code <> ?"), "U"); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DB.Get(&n, store.OwnWork+" SELECT count(*) FROM units WHERE code = 'own'"); err != nil {
+			t.Fatal(err)
+		}
+		b, _ = os.ReadFile(log)
+		if want := "SELECT count(*) FROM units WHERE code <> '--' AND code <> 'U';\n"; !strings.Contains(string(b), want) {
+			t.Errorf("log lacks %q:\n%s", want, b)
+		}
+		if strings.Contains(string(b), "own") {
+			t.Errorf("own work recorded:\n%s", b)
 		}
 		// What was recorded runs.
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {

@@ -80,9 +80,9 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	if err := jobs.RegisterRenderers(tmpl); err != nil {
 		return err
 	}
-	// The messages are listed as they are planned, into a spool file printed
-	// after the summary line: a run of a province's digests (tens of
-	// thousands of messages) holds none of them in memory.
+	// The messages are listed as the run plans them, into a file: a run at a
+	// province's scale plans a hundred thousand, which are not kept in
+	// memory, and only a run that went through is printed.
 	spool, err := os.CreateTemp("", "tickler-run-*")
 	if err != nil {
 		return err
@@ -90,15 +90,16 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	defer os.Remove(spool.Name())
 	defer spool.Close()
 	list := bufio.NewWriter(spool)
-	var listErr error
-	n := 0
-	each := func(p notify.Planned) {
-		if listErr == nil {
-			listErr = listMessage(list, p, *format == "json", n == 0)
+	listed := 0
+	report := func(p *notify.Planned) error {
+		listed++
+		if *format == "json" {
+			return writeJSONMessage(list, p, listed == 1)
 		}
-		n++
+		writeTextMessage(list, p)
+		return nil
 	}
-	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, Each: each}
+	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, Report: report}
 	started := time.Now()
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
 	planning := time.Since(started)
@@ -109,6 +110,9 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	}
 	if runErr != nil {
 		return runErr
+	}
+	if err := list.Flush(); err != nil {
+		return fmt.Errorf("list of messages: %w", err)
 	}
 	var outcome notify.Outcome
 	var delivery time.Duration
@@ -125,64 +129,61 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 			return err
 		}
 	}
-	if listErr == nil {
-		listErr = list.Flush()
-	}
-	if listErr != nil {
-		return fmt.Errorf("list the messages: %w", listErr)
-	}
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
+	out := bufio.NewWriter(g.stdout)
+	defer out.Flush()
 	if *format == "json" {
-		// The array as json.Encoder with two-space indentation writes it.
-		if n == 0 {
-			_, err := fmt.Fprintln(g.stdout, "[]")
+		// DESIGN.md's array, as encoding/json indents it.
+		if listed == 0 {
+			_, err := out.WriteString("[]\n")
 			return err
 		}
-		fmt.Fprint(g.stdout, "[\n")
-		if _, err := io.Copy(g.stdout, spool); err != nil {
+		out.WriteString("[\n  ")
+		if _, err := io.Copy(out, spool); err != nil {
 			return err
 		}
-		_, err := fmt.Fprint(g.stdout, "\n]\n")
+		_, err := out.WriteString("\n]\n")
 		return err
 	}
 	verb := "planned"
 	if *dry {
 		verb = "would send"
 	}
-	fmt.Fprintf(g.stdout, "%s for %s: %d items, %d messages %s (planned in %s)\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, res.Messages, verb, planning.Round(time.Millisecond))
-	if _, err := io.Copy(g.stdout, spool); err != nil {
+	fmt.Fprintf(out, "%s for %s: %d items, %d messages %s (planned in %s)\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, res.Messages, verb, planning.Round(time.Millisecond))
+	if _, err := io.Copy(out, spool); err != nil {
 		return err
 	}
 	if !*dry {
-		fmt.Fprintf(g.stdout, "\ndelivered: %d sent, %d to retry, %d failed (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed, delivery.Round(time.Millisecond))
+		fmt.Fprintf(out, "\ndelivered: %d sent, %d to retry, %d failed (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed, delivery.Round(time.Millisecond))
 	}
 	return nil
 }
 
-// listMessage writes p as `run` lists it: an element of the JSON array (after
-// a comma unless first), or the lines of the text listing.
-func listMessage(w io.Writer, p notify.Planned, asJSON, first bool) error {
-	if asJSON {
-		m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
-		for _, c := range p.Cc {
-			m.Cc = append(m.Cc, c.Email)
-		}
-		for _, it := range p.Items {
-			m.Items = append(m.Items, runItem{Kind: it.Kind, StaffCode: it.StaffCode, Ref: it.Ref, Date: it.Date, Step: it.Step, Note: itemNote(it)})
-		}
-		b, err := json.MarshalIndent(m, "  ", "  ")
-		if err != nil {
-			return err
-		}
-		if !first {
-			io.WriteString(w, ",\n")
-		}
-		io.WriteString(w, "  ")
-		_, err = w.Write(b)
+// writeJSONMessage writes one message of `run -format json`, an element of
+// the array, indented as encoding/json indents the whole.
+func writeJSONMessage(w *bufio.Writer, p *notify.Planned, first bool) error {
+	m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
+	for _, c := range p.Cc {
+		m.Cc = append(m.Cc, c.Email)
+	}
+	for _, it := range p.Items {
+		m.Items = append(m.Items, runItem{Kind: it.Kind, StaffCode: it.StaffCode, Ref: it.Ref, Date: it.Date, Step: it.Step, Note: itemNote(it)})
+	}
+	b, err := json.MarshalIndent(m, "  ", "  ")
+	if err != nil {
 		return err
 	}
+	if !first {
+		w.WriteString(",\n  ")
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// writeTextMessage writes one message of `run`'s text listing.
+func writeTextMessage(w *bufio.Writer, p *notify.Planned) {
 	fmt.Fprintf(w, "\nTo: %s", p.To.Email)
 	for _, c := range p.Cc {
 		fmt.Fprintf(w, "  Cc: %s", c.Email)
@@ -191,7 +192,6 @@ func listMessage(w io.Writer, p notify.Planned, asJSON, first bool) error {
 	for _, it := range p.Items {
 		fmt.Fprintf(w, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, itemNote(it))
 	}
-	return nil
 }
 
 // itemNote is the item's note, or a short description from its fields.

@@ -91,8 +91,8 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	m.ConfigLoaded(true, time.Now())
 	deliverer.Observe = m.Delivered
 
-	// The daemon only counts a run's messages (Each): it holds none of them.
-	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, Each: func(notify.Planned) {}}
+	// The daemon only counts a run's messages: it holds none of them.
+	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
 	execute := func(ctx context.Context, cfg *config.Config, name string, slot time.Time) (jobs.Result, error) {
 		job, err := jobs.Lookup(name)
 		if err != nil {

@@ -48,6 +48,9 @@ type Options struct {
 	// OnAccept, when set, is called after each accepted message, with the
 	// number of messages accepted so far.
 	OnAccept func(accepted int)
+	// No8BitMIME: the server does not offer 8BITMIME, as an old relay
+	// (on connections without TLS).
+	No8BitMIME bool
 }
 
 // Message is one accepted message.
@@ -114,6 +117,9 @@ func Listen(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.No8BitMIME {
+		ln = no8BitListener{ln}
+	}
 	s.Addr = ln.Addr().String()
 	host, port, _ := net.SplitHostPort(s.Addr)
 	s.Host = host
@@ -169,6 +175,25 @@ func (s *Server) Steps(step string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.steps[step]
+}
+
+// no8BitListener hides 8BITMIME from the EHLO reply of go-smtp, which
+// always offers it.
+type no8BitListener struct{ net.Listener }
+
+func (l no8BitListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return no8BitConn{c}, nil
+}
+
+type no8BitConn struct{ net.Conn }
+
+func (c no8BitConn) Write(p []byte) (int, error) {
+	// The same length, so that the count written stays true.
+	return c.Conn.Write(bytes.ReplaceAll(p, []byte("250-8BITMIME\r\n"), []byte("250-XNOEIGHT\r\n")))
 }
 
 type discardLog struct{}

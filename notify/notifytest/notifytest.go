@@ -54,7 +54,7 @@ func Planner(st *store.Store, now func() time.Time) (*notify.Planner, error) {
 		return nil, err
 	}
 	return &notify.Planner{Store: st, Templates: tmpl, Lang: "vi", Loc: Loc, Office: "Ban Tổ chức",
-		IDDomain: "example.vn", Now: now}, nil
+		From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", IDDomain: "example.vn", Now: now}, nil
 }
 
 // Plan puts n course reminders in the outbox, created at now, and returns

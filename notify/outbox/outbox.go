@@ -1,6 +1,7 @@
 // Package outbox is the embedded default transport: each message becomes an
-// RFC 5322 .eml file in a folder, as go-mail writes it, readable by any mail
-// client and by a person with a text editor.
+// RFC 5322 .eml file in a folder, the message's wire form as planned (8-bit
+// UTF-8 text), readable by any mail client and by a person with a text
+// editor.
 package outbox
 
 import (
@@ -41,7 +42,7 @@ func FileName(m *notify.Message) string {
 // Send writes m to a temporary file (mode 0600) and renames it into place, so a
 // reader never sees half a message.
 func (f *Folder) Send(ctx context.Context, m *notify.Message) (reply string, retry bool, err error) {
-	msg, err := notify.Build(m, f.Envelope)
+	wire, err := notify.WireOf(m, f.Envelope)
 	if err != nil {
 		return "", false, err
 	}
@@ -55,7 +56,7 @@ func (f *Folder) Send(ctx context.Context, m *notify.Message) (reply string, ret
 		tmp.Close()
 		return "", true, err
 	}
-	if _, err := msg.WriteTo(tmp); err != nil {
+	if _, err := tmp.Write(wire); err != nil {
 		tmp.Close()
 		return "", true, err
 	}

@@ -10,15 +10,16 @@ import (
 	"time"
 	"unicode/utf8"
 
-	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
-// go-mail sends a message in four round trips (MAIL, RCPT, DATA, the
-// content). Relays that offer PIPELINING (RFC 2920; Postfix, Exim, Exchange
-// and go-smtp all do) take MAIL, RCPT and DATA in one write, which halves the
-// round trips and the system calls of a message. This file does that on the
-// connection go-mail dialled, secured and logged in; without PIPELINING, or
-// for an address that needs SMTPUTF8, Send keeps go-mail's own transaction.
+// A transaction takes four round trips one command at a time (MAIL, RCPT,
+// DATA, the content). Relays that offer PIPELINING (RFC 2920; Postfix, Exim,
+// Exchange and go-smtp all do) take MAIL, RCPT and DATA in one write, which
+// halves the round trips and the system calls of a message. This file does
+// that on the connection go-mail dialled, secured and logged in; without
+// PIPELINING, or for an address that needs SMTPUTF8, stepwise sends the
+// commands one by one through go-mail's SMTP client.
 
 // txError is a failed step of a transaction: the server's reply (Code > 0)
 // or a network error.
@@ -66,7 +67,7 @@ func canPipeline(c *conn, from string, rcpts []string) bool {
 // DATA waits for their replies, so that a refused copy never leaves a
 // message half-addressed. After a refusal the transaction is reset, so the
 // connection can carry the next message.
-func pipelined(c *conn, timeout time.Duration, msg *gomail.Msg, from string, rcpts []string, eightBit bool) (string, error) {
+func pipelined(c *conn, timeout time.Duration, data []byte, from string, rcpts []string, eightBit bool) (string, *txError) {
 	if err := c.smtp.UpdateDeadline(timeout); err != nil {
 		return "", &txError{Step: "connection", Err: err, Broken: true}
 	}
@@ -126,7 +127,7 @@ func pipelined(c *conn, timeout time.Duration, msg *gomail.Msg, from string, rcp
 	if refused != nil {
 		return "", reset(t, refused)
 	}
-	if err := writeData(t.W, msg); err != nil {
+	if err := writeData(t.W, data); err != nil {
 		return "", &txError{Step: "end of DATA", Err: err, Broken: true}
 	}
 	_, text, err := t.ReadResponse(250)
@@ -137,39 +138,77 @@ func pipelined(c *conn, timeout time.Duration, msg *gomail.Msg, from string, rcp
 	return "250 " + text, nil
 }
 
+// stepwise sends data in one transaction, a command at a time, through
+// go-mail's SMTP client (which adds SMTPUTF8 and BODY=8BITMIME where the
+// server offers them). After a refusal the transaction is reset.
+func stepwise(c *conn, timeout time.Duration, data []byte, from string, rcpts []string) (string, *txError) {
+	if err := c.smtp.UpdateDeadline(timeout); err != nil {
+		return "", &txError{Step: "connection", Err: err, Broken: true}
+	}
+	refused := func(step string, err error) *txError {
+		e := stepErr(step, err)
+		if e.Broken || closing(e) {
+			return e
+		}
+		if err := c.smtp.Reset(); err != nil {
+			e.Broken = true
+		}
+		return e
+	}
+	if err := c.smtp.Mail(from); err != nil {
+		return "", refused("MAIL FROM", err)
+	}
+	for _, r := range rcpts {
+		if err := c.smtp.Rcpt(r); err != nil {
+			return "", refused("RCPT TO "+r, err)
+		}
+	}
+	w, err := c.smtp.Data()
+	if err != nil {
+		return "", refused("DATA", err)
+	}
+	if _, err := w.Write(data); err != nil {
+		w.Close()
+		return "", &txError{Step: "end of DATA", Err: err, Broken: true}
+	}
+	if err := w.Close(); err != nil {
+		// After the end of DATA the transaction is over either way.
+		return "", stepErr("end of DATA", err)
+	}
+	reply := "250"
+	if dc, ok := w.(*gosmtp.DataCloser); ok && dc.ServerResponse() != "" {
+		reply += " " + dc.ServerResponse()
+	}
+	return reply, nil
+}
+
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// writeData writes msg as the content of DATA, with CRLF line ends,
+// writeData writes a message as the content of DATA, with CRLF line ends,
 // dot-stuffed and ended with CRLF.CRLF: what textproto's DotWriter does a
 // byte at a time, in a few bulk copies.
-func writeData(w *bufio.Writer, msg *gomail.Msg) error {
-	buf := buffers.Get().(*bytes.Buffer)
-	defer buffers.Put(buf)
-	buf.Reset()
-	if _, err := msg.WriteTo(buf); err != nil {
-		return err
-	}
-	b := buf.Bytes()
-	if bytes.Count(b, []byte("\n")) != bytes.Count(b, []byte("\r\n")) {
-		// 8-bit bodies keep the templates' bare LFs: SMTP wants CRLF.
-		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
+func writeData(w *bufio.Writer, data []byte) error {
+	b := data
+	if len(b) == 0 || bytes.Count(b, []byte("\n")) != bytes.Count(b, []byte("\r\n")) || !bytes.HasSuffix(b, []byte("\r\n")) {
+		// Bare LFs (a body from elsewhere) or no final line end: SMTP wants
+		// every line ended by CRLF.
+		buf := buffers.Get().(*bytes.Buffer)
+		defer buffers.Put(buf)
 		buf.Reset()
-		buf.Write(b)
+		buf.Write(bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n")))
+		if !bytes.HasSuffix(buf.Bytes(), []byte("\r\n")) {
+			buf.WriteString("\r\n")
+		}
 		b = buf.Bytes()
 	}
-	if !bytes.HasSuffix(b, []byte("\r\n")) {
-		buf.WriteString("\r\n")
-	}
-	buf.WriteString(".\r\n")
-	b = buf.Bytes()
 	if b[0] == '.' {
 		w.WriteByte('.')
 	}
-	// Usually no line starts with a dot and the whole message, terminator
-	// included, goes in one write.
+	// Usually no line starts with a dot and the whole message goes in one
+	// write.
 	for {
 		i := bytes.Index(b, []byte("\n."))
-		if i < 0 || i+2 == len(b)-2 { // the terminator's own "\n.\r\n"
+		if i < 0 {
 			break
 		}
 		w.Write(b[:i+1])
@@ -177,6 +216,7 @@ func writeData(w *bufio.Writer, msg *gomail.Msg) error {
 		b = b[i+1:]
 	}
 	w.Write(b)
+	w.WriteString(".\r\n")
 	return w.Flush()
 }
 

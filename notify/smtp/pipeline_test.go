@@ -26,12 +26,13 @@ func TestWriteDataMatchesDotWriter(t *testing.T) {
 			msg.From("a@example.vn")
 			msg.To("b@example.vn")
 			msg.SetBodyString(gomail.TypeTextPlain, body)
-			var want, got bytes.Buffer
+			var want, got, wire bytes.Buffer
+			msg.WriteTo(&wire)
 			dw := textproto.NewWriter(bufio.NewWriter(&want)).DotWriter()
-			msg.WriteTo(dw)
+			dw.Write(wire.Bytes())
 			dw.Close()
 			w := bufio.NewWriter(&got)
-			if err := writeData(w, msg); err != nil {
+			if err := writeData(w, wire.Bytes()); err != nil {
 				t.Fatal(err)
 			}
 			if bytes.Contains([]byte(body), []byte("\n.")) && !bytes.Contains(got.Bytes(), []byte("\r\n..")) {

@@ -45,7 +45,7 @@ type Options struct {
 	// IdleTimeout: a connection unused for this long is closed, and not reused.
 	IdleTimeout time.Duration
 	Envelope    notify.Envelope
-	// NoPipelining keeps go-mail's one-command-at-a-time transaction even
+	// NoPipelining sends one command at a time (go-mail's SMTP client) even
 	// where the server offers PIPELINING (tests of both paths).
 	NoPipelining bool
 }
@@ -214,25 +214,28 @@ func authOptions(o Options) ([]gomail.Option, error) {
 	return append(creds, gomail.WithSMTPAuth(t)), nil
 }
 
-// Send delivers m on a pooled connection. The reply of a sent message is the
-// server's ("250 2.0.0 Ok: queued as 4XyZ"). A 5xx to RCPT or DATA fails the
-// message; a 4xx, a timeout or a broken connection asks for a retry; a
-// failure to connect, to start TLS or to log in, or a refused sender, is a
-// *notify.RelayError.
+// Send delivers m on a pooled connection: the message's wire form, as
+// planned, re-encoded in 7 bits for a relay without 8BITMIME. The reply of a
+// sent message is the server's ("250 2.0.0 Ok: queued as 4XyZ"). A 5xx to
+// RCPT or DATA fails the message; a 4xx, a timeout or a broken connection
+// asks for a retry; a failure to connect, to start TLS or to log in, or a
+// refused sender, is a *notify.RelayError.
 func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retry bool, err error) {
-	built := map[bool]*gomail.Msg{} // by 8BITMIME of the connection
-	build := func(eightBit bool) (*gomail.Msg, error) {
-		if msg, ok := built[eightBit]; ok {
-			return msg, nil
+	wire, err := notify.WireOf(m, r.env)
+	if err != nil {
+		return "", false, fmt.Errorf("message: %w", err)
+	}
+	var sevenBit []byte
+	content := func(eightBit bool) ([]byte, error) {
+		if eightBit {
+			return wire, nil
 		}
-		env := r.env
-		env.EightBit = eightBit
-		msg, err := notify.Build(m, env)
-		if err != nil {
-			return nil, fmt.Errorf("message: %w", err)
+		if sevenBit == nil {
+			if sevenBit, err = notify.SevenBit(wire); err != nil {
+				return nil, fmt.Errorf("message: %w", err)
+			}
 		}
-		built[eightBit] = msg
-		return msg, nil
+		return sevenBit, nil
 	}
 	from, rcpts, err := r.envelopeOf(m)
 	if err != nil {
@@ -243,27 +246,22 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retr
 		if err != nil {
 			return "", true, &notify.RelayError{Err: err}
 		}
-		msg, err := build(c.eightBit)
+		data, err := content(c.eightBit)
 		if err != nil {
 			r.put(c)
 			return "", false, err
 		}
-		var v verdict
+		var te *txError
 		if canPipeline(c, from, rcpts) {
-			reply, err := pipelined(c, r.timeout, msg, from, rcpts, c.eightBit)
-			if err == nil {
-				r.put(c)
-				return reply, false, nil
-			}
-			v = classifyTx(err.(*txError))
+			reply, te = pipelined(c, r.timeout, data, from, rcpts, c.eightBit)
 		} else {
-			err := r.client.SendWithSMTPClient(c.smtp, msg)
-			if err == nil {
-				r.put(c)
-				return "250 " + msg.ServerResponse(), false, nil
-			}
-			v = classify(err)
+			reply, te = stepwise(c, r.timeout, data, from, rcpts)
 		}
+		if te == nil {
+			r.put(c)
+			return reply, false, nil
+		}
+		v := classifyTx(te)
 		if v.keep {
 			r.put(c)
 		} else {
@@ -296,7 +294,7 @@ func (r *Relay) envelopeOf(m *notify.Message) (from string, rcpts []string, err 
 	return from, rcpts, nil
 }
 
-// verdict is what a send error means for the message and the connection.
+// verdict is what a failed transaction means for the message and the connection.
 type verdict struct {
 	retry bool   // may succeed later
 	relay bool   // the relay refuses every message (our sender address)
@@ -305,63 +303,8 @@ type verdict struct {
 	text  string // for the row's reply and the logs
 }
 
-func classify(err error) verdict {
-	var se *gomail.SendError
-	if !errors.As(err, &se) {
-		return verdict{retry: true, text: unquoteReplies(err.Error())}
-	}
-	text := replyText(se)
-	code := se.ErrorCode()
-	switch {
-	case code == 421:
-		// The server is closing the connection (at MAIL FROM, often because
-		// it dropped an idle one): try again on a new connection.
-		return verdict{retry: true, stale: se.Reason == gomail.ErrSMTPMailFrom, text: text}
-	case code >= 400 && code < 500:
-		return verdict{retry: true, keep: true, text: text}
-	case code >= 500 && se.Reason == gomail.ErrSMTPMailFrom:
-		// MAIL FROM refused (authentication required, our address rejected):
-		// no message can go until the configuration changes.
-		return verdict{retry: true, relay: true, keep: true, text: text}
-	case code >= 500:
-		return verdict{keep: true, text: text}
-	}
-	switch se.Reason {
-	case gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrNoUnencoded:
-		// The message itself cannot be sent: a bad address, or 8-bit text to
-		// a server that takes none.
-		return verdict{keep: true, text: text}
-	case gomail.ErrConnCheck, gomail.ErrSMTPMailFrom:
-		return verdict{retry: true, stale: true, text: text}
-	}
-	// A network error or a timeout mid-transaction: the connection is lost
-	// and the message may or may not have arrived; try it again later.
-	return verdict{retry: true, text: text}
-}
-
 // quotedReply is a server reply as net/textproto prints it: 550 "5.1.1 ...".
 var quotedReply = regexp.MustCompile(`\b([2-5][0-9][0-9]) ("(?:[^"\\]|\\.)*")`)
-
-// replyText shortens go-mail's error to the step and the server's words:
-// "RCPT TO: 550 5.1.1 <x@y>: no such user".
-func replyText(se *gomail.SendError) string {
-	s := unquoteReplies(se.Error())
-	if i := strings.Index(s, ", affected message ID:"); i >= 0 {
-		s = s[:i]
-	}
-	steps := map[gomail.SendErrReason]string{
-		gomail.ErrSMTPMailFrom: "MAIL FROM", gomail.ErrSMTPRcptTo: "RCPT TO", gomail.ErrSMTPData: "DATA",
-		gomail.ErrSMTPDataClose: "end of DATA", gomail.ErrWriteContent: "writing the message",
-		gomail.ErrConnCheck: "connection",
-	}
-	if step, ok := steps[se.Reason]; ok {
-		s = step + strings.TrimPrefix(s, se.Reason.String())
-	}
-	if se.ErrorCode() == 0 && strings.Contains(s, "timeout") {
-		s += " (no answer within mail.delivery.timeout)"
-	}
-	return s
-}
 
 // unquoteReplies prints server replies as the server wrote them.
 func unquoteReplies(s string) string {

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,10 +83,11 @@ func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.O
 	return d, &bundle{st: st, sink: sink, clock: clock, log: logs, relay: relay}
 }
 
-// bothPaths runs a test with the pipelined transaction and with go-mail's.
+// bothPaths runs a test with the pipelined transaction and with one command
+// at a time (through go-mail's SMTP client).
 func bothPaths(t *testing.T, fn func(t *testing.T, o smtp.Options)) {
 	t.Run("pipelined", func(t *testing.T) { fn(t, smtp.Options{}) })
-	t.Run("go-mail", func(t *testing.T) { fn(t, smtp.Options{NoPipelining: true}) })
+	t.Run("stepwise", func(t *testing.T) { fn(t, smtp.Options{NoPipelining: true}) })
 }
 
 func drain(t *testing.T, d *notify.Deliverer) notify.Outcome {
@@ -132,6 +136,62 @@ func testSeveralMessagesOnOneConnection(t *testing.T, st *store.Store, o smtp.Op
 	if m.Body != "8BITMIME" || !bytes.Contains(m.Data, []byte("Content-Transfer-Encoding: 8bit")) ||
 		!bytes.Contains(m.Data, []byte("Kính gửi đồng chí Nguyễn Văn Số 1")) {
 		t.Errorf("BODY=%q, message:\n%s", m.Body, m.Data)
+	}
+}
+
+// A relay that does not offer 8BITMIME gets the message in 7 bits (the
+// Vietnamese text quoted-printable), declared without BODY=8BITMIME, and the
+// same text arrives.
+func TestRelayWithout8BITMIME(t *testing.T) {
+	bothPaths(t, func(t *testing.T, o smtp.Options) {
+		sink := smtptest.Start(t, smtptest.Options{Keep: true, No8BitMIME: true})
+		d, _ := setup(t, storetest.New(t, store.SQLite), sink, 2, o)
+		if o := drain(t, d); o.Sent != 2 {
+			t.Fatalf("outcome %+v, want 2 sent", o)
+		}
+		for _, m := range sink.Messages() {
+			if m.Body != "" {
+				t.Errorf("BODY=%s to a relay without 8BITMIME", m.Body)
+			}
+			for i, c := range m.Data {
+				if c >= 0x80 {
+					t.Fatalf("an 8-bit octet at %d:\n%s", i, m.Data)
+				}
+			}
+			if !bytes.Contains(m.Data, []byte("Content-Transfer-Encoding: quoted-printable")) {
+				t.Errorf("no quoted-printable part:\n%s", m.Data)
+			}
+			parsed, err := mail.ReadMessage(bytes.NewReader(m.Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := textPart(parsed.Header.Get("Content-Type"), parsed.Body)
+			if !strings.Contains(text, "Kính gửi đồng chí Nguyễn Văn Số") {
+				t.Errorf("the text did not arrive whole:\n%s", text)
+			}
+		}
+	})
+}
+
+// textPart returns the decoded text/plain part of a MIME body.
+func textPart(contentType string, body io.Reader) string {
+	mt, params, _ := mime.ParseMediaType(contentType)
+	if mt == "text/plain" {
+		b, _ := io.ReadAll(body)
+		return string(b)
+	}
+	if !strings.HasPrefix(mt, "multipart/") {
+		return ""
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return ""
+		}
+		if s := textPart(p.Header.Get("Content-Type"), p); s != "" {
+			return s
+		}
 	}
 }
 

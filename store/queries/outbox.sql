@@ -4,14 +4,22 @@
 -- per dialect: queries/sqlite and queries/postgres.
 
 -- name: sent-item-keys
+-- Of these item keys, those already sent (PlanStream's check; Run's is in
+-- its read of the spilled notices).
 SELECT key FROM delivery_items WHERE key IN (?);
 
+-- name: planned-delivery-keys
+-- Of these message keys, those already in the outbox.
+SELECT key FROM deliveries WHERE key IN (?);
+
 -- name: insert-deliveries
--- Many rows at once: store.Bulk repeats the VALUES tuple marked rows.
-INSERT INTO deliveries (key, job, slot, recipient, recipient_name, cc, subject, text_body, html_body,
-                        attachments, message_id, state, next_attempt_at, created_at)
-VALUES /*rows*/ (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-ON CONFLICT (key) DO NOTHING
+-- SQLite's outbox writes (PostgreSQL's go by COPY, notify/write.go), many
+-- rows at once: store.Bulk repeats the VALUES tuple marked rows. The message
+-- is kept as it goes on the wire; text_body and html_body only hold the
+-- parts of messages planned before it was.
+INSERT INTO deliveries (key, job, slot, recipient, recipient_name, cc, subject, text_body,
+                        message_id, state, next_attempt_at, created_at, wire)
+VALUES /*rows*/ (?, ?, ?, ?, ?, ?, ?, '', ?, 'pending', ?, ?, ?)
 RETURNING id, key;
 
 -- name: insert-delivery-items

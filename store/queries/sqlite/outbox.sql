@@ -10,7 +10,7 @@ WHERE id IN (
     ORDER BY next_attempt_at, id
     LIMIT ?4)
 RETURNING id, key, job, recipient, recipient_name, cc, subject, text_body, html_body, attachments,
-          message_id, attempts, created_at;
+          wire, message_id, attempts, created_at;
 
 -- name: record-deliveries
 -- The outcomes of a group of attempts, as a JSON array of

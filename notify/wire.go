@@ -1,0 +1,195 @@
+package notify
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"mime"
+	"mime/quotedprintable"
+	"net/textproto"
+	"strings"
+	"sync"
+)
+
+// The outbox keeps each message in its wire form (deliveries.wire): the
+// RFC 5322 bytes, CRLF line ends, that Build and go-mail's WriteTo make at
+// planning. A sender then only writes those bytes, and the cores that render
+// a run's messages also encode them, once, instead of the delivery workers
+// building each message at every attempt.
+//
+// Bodies are kept 8-bit (UTF-8 as it is; quoted-printable only for a line
+// longer than SMTP's 998 octets): a third smaller than quoted-printable for
+// Vietnamese, less to write, to read back and to send, and readable in a .eml
+// file. Every relay in use offers 8BITMIME (Postfix, Exim, Exchange, go-smtp);
+// for one that does not, SevenBit re-encodes the 8-bit parts as
+// quoted-printable at the moment of sending.
+
+var wireBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Wire returns m's wire form as Build makes it, with 8-bit bodies and CRLF
+// line ends throughout.
+func Wire(m *Message, env Envelope) ([]byte, error) {
+	env.EightBit = true
+	msg, err := Build(m, env)
+	if err != nil {
+		return nil, err
+	}
+	buf := wireBuffers.Get().(*bytes.Buffer)
+	defer wireBuffers.Put(buf)
+	buf.Reset()
+	if _, err := msg.WriteTo(buf); err != nil {
+		return nil, fmt.Errorf("message: %w", err)
+	}
+	return crlf(buf.Bytes()), nil
+}
+
+// WireOf returns the bytes to send for m: its stored wire form, or, for a
+// row planned before the outbox kept one, the message built now.
+func WireOf(m *Message, env Envelope) ([]byte, error) {
+	if len(m.Wire) > 0 {
+		return m.Wire, nil
+	}
+	return Wire(m, env)
+}
+
+// crlf returns b with every line ending in CRLF: go-mail writes headers with
+// CRLF but leaves an 8-bit body's bare LFs from the templates. The result is
+// a new slice.
+func crlf(b []byte) []byte {
+	lf := bytes.Count(b, []byte("\n"))
+	out := make([]byte, 0, len(b)+lf-bytes.Count(b, []byte("\r\n")))
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return append(out, b...)
+		}
+		if i > 0 && b[i-1] == '\r' {
+			out = append(out, b[:i+1]...)
+		} else {
+			out = append(out, b[:i]...)
+			out = append(out, '\r', '\n')
+		}
+		b = b[i+1:]
+	}
+}
+
+// SevenBit returns the wire form for a relay that does not offer 8BITMIME:
+// every part sent as 8bit is re-encoded quoted-printable (or labelled 7bit
+// when it holds ASCII only). Headers are already 7-bit (encoded words), and
+// everything else (the structure, the boundaries, base64 attachments) is
+// kept byte for byte.
+func SevenBit(wire []byte) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(wire) + len(wire)/2)
+	if err := sevenBitEntity(&out, wire); err != nil {
+		return nil, fmt.Errorf("7-bit form: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// sevenBitEntity writes one MIME entity (header, blank line, body) in 7 bits.
+func sevenBitEntity(out *bytes.Buffer, e []byte) error {
+	end := bytes.Index(e, []byte("\r\n\r\n"))
+	if end < 0 {
+		out.Write(e) // no body
+		return nil
+	}
+	header, body := e[:end+4], e[end+4:]
+	h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(header))).ReadMIMEHeader()
+	if err != nil {
+		return fmt.Errorf("header: %w", err)
+	}
+	mediaType, params, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	if boundary := params["boundary"]; strings.HasPrefix(mediaType, "multipart/") && boundary != "" {
+		out.Write(header)
+		return sevenBitParts(out, body, boundary)
+	}
+	if !strings.EqualFold(strings.TrimSpace(h.Get("Content-Transfer-Encoding")), "8bit") {
+		out.Write(header)
+		out.Write(body)
+		return nil
+	}
+	ascii := true
+	for _, c := range body {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	to := "quoted-printable"
+	if ascii {
+		to = "7bit"
+	}
+	out.Write(relabel(header, to))
+	if ascii {
+		out.Write(body)
+		return nil
+	}
+	qp := quotedprintable.NewWriter(out)
+	if _, err := qp.Write(body); err != nil {
+		return err
+	}
+	if err := qp.Close(); err != nil {
+		return err
+	}
+	if bytes.HasSuffix(body, []byte("\r\n")) && !bytes.HasSuffix(out.Bytes(), []byte("\r\n")) {
+		out.WriteString("\r\n")
+	}
+	return nil
+}
+
+// sevenBitParts writes a multipart body: preamble, each part converted, the
+// closing delimiter and the epilogue.
+func sevenBitParts(out *bytes.Buffer, body []byte, boundary string) error {
+	delim := []byte("--" + boundary)
+	// A delimiter is "--boundary" at the start of a line; the CRLF before it
+	// belongs to it, not to the part.
+	i := 0
+	if !bytes.HasPrefix(body, delim) {
+		j := bytes.Index(body, append([]byte("\r\n"), delim...))
+		if j < 0 {
+			out.Write(body) // no parts
+			return nil
+		}
+		i = j + 2
+	}
+	out.Write(body[:i]) // preamble
+	body = body[i:]
+	for {
+		// body starts with a delimiter line.
+		body = body[len(delim):]
+		if bytes.HasPrefix(body, []byte("--")) {
+			out.Write(delim)
+			out.Write(body) // the close delimiter and the epilogue
+			return nil
+		}
+		eol := bytes.Index(body, []byte("\r\n"))
+		if eol < 0 {
+			return fmt.Errorf("multipart: no line end after a delimiter")
+		}
+		out.Write(delim)
+		out.Write(body[:eol+2]) // transport padding and CRLF
+		body = body[eol+2:]
+		next := bytes.Index(body, append([]byte("\r\n"), delim...))
+		if next < 0 {
+			return fmt.Errorf("multipart: no closing delimiter")
+		}
+		if err := sevenBitEntity(out, body[:next]); err != nil {
+			return err
+		}
+		out.WriteString("\r\n")
+		body = body[next+2:]
+	}
+}
+
+// relabel sets the header's Content-Transfer-Encoding to cte.
+func relabel(header []byte, cte string) []byte {
+	lines := strings.SplitAfter(string(header), "\r\n")
+	for i, l := range lines {
+		name, _, ok := strings.Cut(l, ":")
+		if ok && strings.EqualFold(strings.TrimSpace(name), "Content-Transfer-Encoding") {
+			lines[i] = "Content-Transfer-Encoding: " + cte + "\r\n"
+		}
+	}
+	return []byte(strings.Join(lines, ""))
+}

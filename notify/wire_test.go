@@ -1,0 +1,125 @@
+package notify_test
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tickler-dev/tickler/notify"
+)
+
+// leaves returns the decoded leaf parts of a message, in order, with their
+// headers.
+func leaves(t *testing.T, wire []byte) []leaf {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(wire))
+	if err != nil {
+		t.Fatalf("not a message: %v\n%s", err, wire)
+	}
+	var out []leaf
+	var walk func(contentType string, body io.Reader, cte string)
+	walk = func(contentType string, body io.Reader, cte string) {
+		mt, params, err := mime.ParseMediaType(contentType)
+		if err != nil {
+			t.Fatalf("Content-Type %q: %v", contentType, err)
+		}
+		if strings.HasPrefix(mt, "multipart/") {
+			mr := multipart.NewReader(body, params["boundary"])
+			for {
+				p, err := mr.NextPart()
+				if err == io.EOF {
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				// multipart decodes quoted-printable itself and drops the header.
+				walk(p.Header.Get("Content-Type"), p, p.Header.Get("Content-Transfer-Encoding"))
+			}
+		}
+		if strings.EqualFold(cte, "quoted-printable") {
+			body = quotedprintable.NewReader(body)
+		}
+		b, _ := io.ReadAll(body)
+		out = append(out, leaf{mt, cte, string(b)})
+	}
+	walk(m.Header.Get("Content-Type"), m.Body, m.Header.Get("Content-Transfer-Encoding"))
+	return out
+}
+
+type leaf struct{ mediaType, cte, body string }
+
+// The stored wire form is a message with 8-bit bodies and CRLF line ends;
+// for a relay without 8BITMIME, SevenBit makes it 7-bit with the same
+// content: the same parts, in the same order, the 8-bit ones in
+// quoted-printable, the rest (base64 attachments, headers) as they were.
+func TestSevenBit(t *testing.T) {
+	long := strings.Repeat("Bồi dưỡng kiến thức quốc phòng ", 60) // one line of 2,000 octets
+	cases := []struct {
+		name string
+		m    notify.Message
+	}{
+		// A reminder: Vietnamese text and HTML, and a calendar.
+		{"text, html and calendar", notify.Message{Text: "Kính gửi đồng chí Nguyễn Văn An,\n\n.Khóa học: Quản lý nhà nước = 100%\n", HTML: "<p>Kính gửi đồng chí</p>\n<p>Trân trọng,</p>\n",
+			Attachments: []notify.Attachment{{Filename: "lich.ics", ContentType: "text/calendar; charset=utf-8", Data: []byte("BEGIN:VCALENDAR\r\nSUMMARY:Hạn hoàn thành\r\nEND:VCALENDAR\r\n")}}}},
+		// Plain text only.
+		{"text only", notify.Message{Text: "Kính gửi,\nTrân trọng\n"}},
+		// English: 8-bit in name only.
+		{"ascii", notify.Message{Text: "Dear colleague,\n", HTML: "<p>Dear colleague</p>"}},
+		// A line too long for 8-bit: Build made that part quoted-printable already.
+		{"long line", notify.Message{Text: "ngắn\n", HTML: "<p>" + long + "</p>"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := c.m
+			m.MessageID, m.Job, m.To, m.Subject = "<x@example.vn>", "course-reminders", notify.Recipient{Name: "Nguyễn Văn An", Email: "a@example.vn"}, "Nhắc việc"
+			m.Created = start
+			wire, err := notify.Wire(&m, envelope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Count(wire, []byte("\n")) != bytes.Count(wire, []byte("\r\n")) {
+				t.Error("the wire form has a bare LF")
+			}
+			seven, err := notify.SevenBit(wire)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range seven {
+				if c >= 0x80 {
+					t.Fatalf("an 8-bit octet at %d:\n%s", i, seven)
+				}
+			}
+			for _, line := range strings.Split(string(seven), "\r\n") {
+				if len(line) > 998 {
+					t.Errorf("a line of %d octets", len(line))
+				}
+			}
+			before, after := leaves(t, wire), leaves(t, seven)
+			if len(before) != len(after) {
+				t.Fatalf("%d parts, then %d", len(before), len(after))
+			}
+			for i := range before {
+				b, a := before[i], after[i]
+				if a.mediaType != b.mediaType || a.body != b.body {
+					t.Errorf("part %d: %s %q\nbecame %s %q", i, b.mediaType, b.body, a.mediaType, a.body)
+				}
+				if a.cte == "8bit" {
+					t.Errorf("part %d is still labelled 8bit", i)
+				}
+			}
+			// Headers untouched, but for the encoding of a single part.
+			cte := regexp.MustCompile(`Content-Transfer-Encoding: [^\r]*\r\n`)
+			h := func(b []byte) string { return cte.ReplaceAllString(string(b[:bytes.Index(b, []byte("\r\n\r\n"))]), "") }
+			if h(seven) != h(wire) {
+				t.Errorf("headers changed:\n%s\n---\n%s", h(wire), h(seven))
+			}
+		})
+	}
+}
