@@ -6,16 +6,16 @@
 #   RUNS=5 bench/scale.sh          # more runs per figure (the median is reported)
 #   JOBS="course-reminders" bench/scale.sh
 #
-# For each job (course-reminders and reappointments by default; the monthly
-# digest has its own script, bench/digest-job.sh, and the agency digest
-# bench/digest.sh) on the 1,000,000-staff database it runs
+# For each job (course-reminders, reappointments and monthly-digest by
+# default) on the 1,000,000-staff database it runs
 # `tickler run JOB -at $AT` RUNS times, the outbox emptied before each run,
 # with SMTP to postfix's smtp-sink on loopback, and takes from tickler's own
 # output the planning time (scan to outbox) and the delivery time. Beside it,
 # in the same run, the physical limit of each part:
 #   scan      the reads tickler ran (recorded with TICKLER_SQL_LOG, parameters
 #             filled in) fetched whole by psql as COPY (...) TO STDOUT, on one
-#             connection;
+#             connection (for the monthly digest: its aggregate SQL, every
+#             unit's figures);
 #   write     the outbox rows the run wrote (deliveries and delivery_items),
 #             written again by COPY into tables shaped like them (LIKE ...
 #             INCLUDING ALL: the same columns, keys and indexes);
@@ -36,7 +36,7 @@ RUNS=${RUNS:-3}
 AT=${AT:-2026-11-26}
 RUN_AT=${RUN_AT:-${AT}T07:00}
 CONNS=${CONNS:-4}
-JOBS=${JOBS:-course-reminders reappointments}
+JOBS=${JOBS:-course-reminders reappointments monthly-digest}
 PGHOST=${PGHOST:-/var/run/postgresql}
 BIG=${BIG:-tickler_bench_1m}
 SMALL=${SMALL:-tickler_bench_100k}
@@ -89,7 +89,9 @@ secs() { # "1m2.5s", "850ms", "2.1s" → seconds
     if (d ~ /ms$/) { sub(/ms$/, "", d); s += d / 1000 } else { sub(/s$/, "", d); s += d }
     printf "%.3f", s }'
 }
-reset_outbox() { psql_db "$1" -c "TRUNCATE delivery_items, deliveries RESTART IDENTITY CASCADE; DELETE FROM job_runs;"; }
+# Every run is the first of its slot: no message of it in the outbox, no
+# digest figures kept for its month.
+reset_outbox() { psql_db "$1" -c "TRUNCATE delivery_items, deliveries RESTART IDENTITY CASCADE; DELETE FROM job_runs; DELETE FROM digest_figures;"; }
 
 # run_job DB JOB LOG: one real run; prints "planning_s delivery_s messages rss_kb".
 run_job() {

@@ -41,6 +41,10 @@ type Store struct {
 	DB      *sqlx.DB
 	Dialect Dialect
 	queries Queries
+	// Applied are the versions the last Migrate applied; Version is the
+	// schema's version after it.
+	Applied []int64
+	Version int64
 }
 
 // Open connects to the database, without migrating. dsn is a file path (or a
@@ -162,7 +166,15 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	s.Applied = s.Applied[:0]
+	for _, r := range results {
+		s.Applied = append(s.Applied, r.Source.Version)
+	}
+	if s.Version, err = p.GetDBVersion(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return s.queries.Check(ctx, s.DB)

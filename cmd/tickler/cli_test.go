@@ -197,3 +197,18 @@ func TestCheckLoadsTemplates(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+// migrate says what it applied to a new database, and that there was nothing
+// to apply the second time.
+func TestMigrateSaysWhatItDid(t *testing.T) {
+	cfg := sqliteConfig(t, t.TempDir())
+	code, out, stderr := tickler(t, "-config", cfg, "migrate")
+	if code != 0 || !strings.HasPrefix(out, "database sqlite: applied ") || !strings.Contains(out, "migrations (1, ") {
+		t.Fatalf("first migrate: exit %d, %q %s", code, out, stderr)
+	}
+	version := out[strings.LastIndex(out, " ")+1:]
+	code, out, _ = tickler(t, "-config", cfg, "migrate")
+	if code != 0 || out != "database sqlite is up to date (version "+strings.TrimSpace(version)+")\n" {
+		t.Errorf("second migrate: exit %d, %q", code, out)
+	}
+}
