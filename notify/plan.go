@@ -222,30 +222,38 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*
 		if inFlight == 0 {
 			return nil
 		}
-		batch := <-r.out
 		inFlight--
-		for _, g := range batch {
-			if g.err != nil {
-				return g.err
-			}
-		}
-		if err := w.write(ctx, batch); err != nil {
+		if err := p.written(ctx, w, keyPrefix, <-r.out, planned, stats); err != nil {
 			return err
 		}
-		stats.Messages += len(batch)
-		for _, g := range batch {
-			if planned != nil {
-				pl := &Planned{Job: w.job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email}
-				if p.KeepContent {
-					pl.Content = g.content
-				}
-				if err := planned(pl); err != nil {
-					return err
-				}
-			}
-			*g = group{} // written: let the batch's bodies go
+	}
+}
+
+// written writes a rendered batch to the outbox, counts it and hands each of
+// its messages to planned (when not nil).
+func (p *Planner) written(ctx context.Context, w *writer, keyPrefix string, batch []*group, planned func(*Planned) error, stats *Stats) error {
+	for _, g := range batch {
+		if g.err != nil {
+			return g.err
 		}
 	}
+	if err := w.write(ctx, batch); err != nil {
+		return err
+	}
+	stats.Messages += len(batch)
+	for _, g := range batch {
+		if planned != nil {
+			pl := &Planned{Job: w.job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email}
+			if p.KeepContent {
+				pl.Content = g.content
+			}
+			if err := planned(pl); err != nil {
+				return err
+			}
+		}
+		*g = group{} // written: let the batch's bodies go
+	}
+	return nil
 }
 
 // renderer draws batches of groups on every core, and hands them back in
@@ -469,30 +477,8 @@ func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dr
 		inFlight := 0
 		// take writes the oldest batch in the renderer.
 		take := func() error {
-			batch := <-r.out
 			inFlight--
-			for _, g := range batch {
-				if g.err != nil {
-					return g.err
-				}
-			}
-			if err := w.write(ctx, batch); err != nil {
-				return err
-			}
-			stats.Messages += len(batch)
-			for _, g := range batch {
-				if planned != nil {
-					pl := &Planned{Job: job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email}
-					if p.KeepContent {
-						pl.Content = g.content
-					}
-					if err := planned(pl); err != nil {
-						return err
-					}
-				}
-				*g = group{}
-			}
-			return nil
+			return p.written(ctx, w, keyPrefix, <-r.out, planned, &stats)
 		}
 		var groups []*group
 		flush := func() error {
