@@ -146,12 +146,6 @@ type Renderer interface {
 	Render(v *View) (Content, error)
 }
 
-// RendererFunc adapts a function to Renderer.
-type RendererFunc func(v *View) (Content, error)
-
-// Render calls f.
-func (f RendererFunc) Render(v *View) (Content, error) { return f(v) }
-
 // Templates renders messages from template files, one per job and language
 // ("vi/course-reminders.tmpl"), each defining "subject", "text" and "html".
 // The same file is parsed by text/template (subject, text) and by html/template

@@ -41,15 +41,6 @@ type Term struct {
 	NewEnd civil.Date
 }
 
-// TermEnd is the end of an appointment: the recorded end, or start plus
-// rules.term_years when none was recorded (Decree 138/2020 art. 41.1).
-func TermEnd(start, end civil.Date, r config.Rules) civil.Date {
-	if !end.IsZero() {
-		return end
-	}
-	return start.AddYears(r.TermYears)
-}
-
 // Reappointment judges a term ending on end for a person born on birth of
 // gender. With no birth date or gender the case is CaseUnknown and err says
 // which is missing; the rest of Term is still filled.

@@ -211,14 +211,5 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	return tx.Commit()
 }
 
-// IsUniqueViolation reports whether err is a unique-constraint violation.
-func IsUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	m := err.Error()
-	return strings.Contains(m, "UNIQUE constraint failed") || strings.Contains(m, "duplicate key value")
-}
-
 // ErrNoRows is sql.ErrNoRows, re-exported so callers need not import database/sql.
 var ErrNoRows = sql.ErrNoRows
