@@ -33,8 +33,9 @@ import (
 // fails is marked so in every report it could not be computed for, as in
 // Compute; EachScope itself fails when the units cannot be read or fn fails.
 //
-// On PostgreSQL the queries are read side by side, each on its own
-// connection (14, of the store's 16). SQLite's pool is smaller, and a SQLite
+// Where the store's read pool allows a reader walkCursors cursors at once
+// (PostgreSQL), the queries are read side by side, each on its own
+// connection, as the walk goes. SQLite's pool is smaller, and a SQLite
 // agency is small: there each query is read whole, one after another.
 func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report, head *UnitHead) error) error {
 	p := period{month: month, start: month.First(), end: month.Last()}
@@ -49,7 +50,7 @@ func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report
 	fill(&w.agencyDeliveries, func() (*Deliveries, bool, error) { return c.deliveries(ctx, p) })
 	w.evalYear, w.evalDeadline = evaluationYear(p.end, c.Config.Jobs.EvaluationSeason.Deadline)
 
-	live := c.Store.Dialect == store.Postgres
+	live := c.Store.CursorsAtOnce() >= walkCursors
 	defer w.close()
 	if err := w.open(ctx, live); err != nil {
 		return err
@@ -87,6 +88,9 @@ func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report
 	}
 	return ctx.Err()
 }
+
+// walkCursors is how many per-unit queries a walk reads side by side.
+const walkCursors = 13
 
 // walk is one EachScope: the cursors of the per-unit queries and what every
 // scope shares.
@@ -653,13 +657,8 @@ type cursor[T any, PT rowOf[T]] struct {
 // section it feeds fails, the others go on.
 func openCursor[T any, PT rowOf[T]](ctx context.Context, w *walk, live bool, name string, args ...any) *cursor[T, PT] {
 	k := &cursor[T, PT]{name: name}
-	q, flat, err := w.c.queries.In(name, args...)
-	if err != nil {
-		k.err = err
-		return k
-	}
-	w.c.trace(q, flat)
-	rows, err := w.c.Store.DB.QueryxContext(ctx, q, flat...)
+	w.c.trace(name, args)
+	rows, err := w.c.Store.Query(ctx, name, args...)
 	if err != nil {
 		k.err = err
 		return k

@@ -23,7 +23,7 @@ func eachScopeAsCompute(t *testing.T, st *store.Store, c *digest.Computer, month
 	t.Helper()
 	ctx := context.Background()
 	var parents []struct{ Code, Parent string }
-	if err := st.DB.Select(&parents, "SELECT code AS \"code\", COALESCE(parent_code, '') AS \"parent\" FROM units"); err != nil {
+	if err := st.SelectSQL(context.Background(), &parents, "SELECT code AS \"code\", COALESCE(parent_code, '') AS \"parent\" FROM units"); err != nil {
 		t.Fatal(err)
 	}
 	parent := map[string]string{}
@@ -91,14 +91,14 @@ func TestEachScopeHandMade(t *testing.T) {
 			"UPDATE staff SET email = 'chung@example.vn' WHERE code IN ('P13', 'P20')",
 			"UPDATE staff SET email = 'P21@Example.vn' WHERE code = 'P21'",
 		} {
-			if _, err := st.DB.Exec(q); err != nil {
+			if _, err := st.ExecSQL(context.Background(), q); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for i, to := range []string{"chung@example.vn", "chung@example.vn", "p21@example.vn", "p05@example.vn"} {
 			at := time.Date(2026, 10, 20+i, 9, 0, 0, 0, hanoi)
-			_, err := st.DB.Exec(st.DB.Rebind(`INSERT INTO deliveries (key, job, slot, recipient, subject, text_body, message_id,
-				state, next_attempt_at, created_at, reply) VALUES (?, ?, ?, ?, 'Nhắc việc', '', ?, 'failed', ?, ?, '550 no such user')`),
+			_, err := st.ExecSQL(context.Background(), `INSERT INTO deliveries (key, job, slot, recipient, subject, text_body, message_id,
+				state, next_attempt_at, created_at, reply) VALUES (?, ?, ?, ?, 'Nhắc việc', '', ?, 'failed', ?, ?, '550 no such user')`,
 				fmt.Sprint("s", i), []string{"course-reminders", "reappointments"}[i%2], store.T(at), to, fmt.Sprintf("<s%d@x>", i), store.T(at), store.T(at))
 			if err != nil {
 				t.Fatal(err)
@@ -187,7 +187,7 @@ func TestEachScopeSectionFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		_, c := setup(t, st)
 		for _, q := range []string{"DROP TABLE delivery_items", "DROP TABLE deliveries", "DROP TABLE evaluations"} {
-			if _, err := st.DB.Exec(q); err != nil {
+			if _, err := st.ExecSQL(context.Background(), q); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -3,7 +3,6 @@ package digest
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,16 +14,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/store"
 )
-
-//go:embed queries
-var queryFiles embed.FS
 
 // Lengths of the lists a digest carries: it is read by a person, and the
 // counts beside each list say how many there are in all.
@@ -53,24 +47,18 @@ type Computer struct {
 	// queries are scans and aggregates, each busy on one database core).
 	Parallel int
 
-	queries store.Queries
 	traceMu sync.Mutex
 
 	cacheMu     sync.Mutex
 	targetCache map[Month][]targetRow
 }
 
-// NewComputer loads the digest's SQL for the store's dialect and prepares it
-// once, so a broken query is found now rather than on the 1st of the month.
+// NewComputer returns a Computer of the store's records. The digest's SQL
+// is the store's (store/queries/digest*.sql), prepared once when the store
+// is migrated, so a broken query is found at start rather than on the 1st
+// of the month.
 func NewComputer(ctx context.Context, st *store.Store, cfg *config.Config) (*Computer, error) {
-	q, err := store.LoadQueries(queryFiles, "queries", st.Dialect)
-	if err != nil {
-		return nil, fmt.Errorf("digest queries: %w", err)
-	}
-	if err := q.Check(ctx, st.DB); err != nil {
-		return nil, fmt.Errorf("digest queries: %w", err)
-	}
-	return &Computer{Store: st, Config: cfg, Parallel: 2, queries: q}, nil
+	return &Computer{Store: st, Config: cfg, Parallel: 2}, nil
 }
 
 // period is what every section's SQL is given.
@@ -143,8 +131,12 @@ func fill[T any](s *Section[T], f func() (*T, bool, error)) {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func (c *Computer) trace(q string, args []any) {
+func (c *Computer) trace(name string, args []any) {
 	if c.Trace != nil {
+		q, args, err := c.Store.SQL(name, args...)
+		if err != nil {
+			return // the query itself fails with it
+		}
 		c.traceMu.Lock()
 		defer c.traceMu.Unlock()
 		c.Trace(q, args)
@@ -153,35 +145,20 @@ func (c *Computer) trace(q string, args []any) {
 
 // sel runs a named query into dest (a slice).
 func (c *Computer) sel(ctx context.Context, dest any, name string, args ...any) error {
-	q := c.queries.Get(name)
-	c.trace(q, args)
-	if err := c.Store.DB.SelectContext(ctx, dest, q, args...); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	c.trace(name, args)
+	return c.Store.Select(ctx, dest, name, args...)
 }
 
 // get runs a named one-row query into dest.
 func (c *Computer) get(ctx context.Context, dest any, name string, args ...any) error {
-	q := c.queries.Get(name)
-	c.trace(q, args)
-	if err := c.Store.DB.GetContext(ctx, dest, q, args...); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	c.trace(name, args)
+	return c.Store.Get(ctx, dest, name, args...)
 }
 
 // selIn runs a named query with an IN (?) list.
 func (c *Computer) selIn(ctx context.Context, dest any, name string, args ...any) error {
-	q, flat, err := c.queries.In(name, args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	c.trace(q, flat)
-	if err := c.Store.DB.SelectContext(ctx, dest, q, flat...); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	c.trace(name, args)
+	return c.Store.Select(ctx, dest, name, args...)
 }
 
 func (c *Computer) scope(ctx context.Context, p period, s *Scope) error {
@@ -651,12 +628,11 @@ func deref(p *int64) int64 {
 
 func (c *Computer) terms(ctx context.Context, p period) (*Terms, bool, error) {
 	until := p.end.AddMonths(termMonths)
-	q := c.queries.Get("digest-terms")
 	args := []any{p.root, p.root, p.end, p.end, p.end, until}
-	c.trace(q, args)
-	rows, err := c.Store.DB.QueryxContext(ctx, q, args...)
+	c.trace("digest-terms", args)
+	rows, err := c.Store.Query(ctx, "digest-terms", args...)
 	if err != nil {
-		return nil, false, fmt.Errorf("digest-terms: %w", err)
+		return nil, false, err
 	}
 	defer rows.Close()
 	tally := termTally{}
@@ -1077,7 +1053,7 @@ func (c *Computer) loadFigures(ctx context.Context, scope string, from, to Month
 // whole), so later digests can show the trend. slot is the run that computed
 // them. It writes in one transaction.
 func (c *Computer) SaveFigures(ctx context.Context, slot time.Time, reports []*Report) error {
-	return c.Store.InTx(ctx, func(tx *sqlx.Tx) error {
+	return c.Store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		w := c.FigureWriter(tx, slot)
 		for _, r := range reports {
 			if err := w.Add(ctx, r); err != nil {
@@ -1091,19 +1067,18 @@ func (c *Computer) SaveFigures(ctx context.Context, slot time.Time, reports []*R
 // FigureWriter keeps the figures of many reports in a transaction, a few
 // hundred rows to a statement (the monthly-digest job keeps every scope's).
 type FigureWriter struct {
-	c       *Computer
-	tx      *sqlx.Tx
-	slot    store.Time
-	args    []any
-	pending map[[2]string]bool // month and scope of the rows in args
+	tx      *store.Tx
+	slot    time.Time
+	rows    []store.Figures
+	pending map[[2]string]bool // month and scope of the rows
 }
 
 // figuresPerInsert rows of 4 values: well under SQLite's 32766 parameters.
 const figuresPerInsert = 500
 
 // FigureWriter returns a writer of figures kept by the run of slot, in tx.
-func (c *Computer) FigureWriter(tx *sqlx.Tx, slot time.Time) *FigureWriter {
-	return &FigureWriter{c: c, tx: tx, slot: store.T(slot), pending: map[[2]string]bool{}}
+func (c *Computer) FigureWriter(tx *store.Tx, slot time.Time) *FigureWriter {
+	return &FigureWriter{tx: tx, slot: slot, pending: map[[2]string]bool{}}
 }
 
 // Add keeps r's figures, unless a section they come from failed.
@@ -1124,20 +1099,16 @@ func (w *FigureWriter) Add(ctx context.Context, r *Report) error {
 		}
 	}
 	w.pending[key] = true
-	w.args = append(w.args, r.Month, r.Scope.Key(), string(b), w.slot)
+	w.rows = append(w.rows, store.Figures{Month: r.Month, Scope: r.Scope.Key(), JSON: string(b)})
 	return nil
 }
 
 // Flush writes the figures added since the last flush.
 func (w *FigureWriter) Flush(ctx context.Context) error {
-	n := len(w.pending)
-	if n == 0 {
-		return nil
+	if err := w.tx.KeepFigures(ctx, w.slot, w.rows); err != nil {
+		return err
 	}
-	if _, err := w.tx.ExecContext(ctx, w.c.queries.Bulk("digest-figures-save", n), w.args...); err != nil {
-		return fmt.Errorf("keep digest figures: %w", err)
-	}
-	w.args, w.pending = w.args[:0], map[[2]string]bool{}
+	w.rows, w.pending = w.rows[:0], map[[2]string]bool{}
 	return nil
 }
 
@@ -1163,11 +1134,10 @@ func (c *Computer) UnitHeads(ctx context.Context, day civil.Date) ([]UnitHead, e
 // EachUnitHead hands fn, one at a time, the units whose head is on staff on
 // day and has an address, by unit code.
 func (c *Computer) EachUnitHead(ctx context.Context, day civil.Date, fn func(UnitHead) error) error {
-	q := c.queries.Get("digest-unit-heads")
-	c.trace(q, []any{day})
-	rows, err := c.Store.DB.QueryxContext(ctx, q, day)
+	c.trace("digest-unit-heads", []any{day})
+	rows, err := c.Store.Query(ctx, "digest-unit-heads", day)
 	if err != nil {
-		return fmt.Errorf("digest-unit-heads: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {

@@ -161,8 +161,8 @@ func setup(t *testing.T, st *store.Store) (*config.Config, *digest.Computer) {
 		{"k5", "course-reminders", "p09@example.vn", "sent", time.Date(2026, 10, 12, 9, 0, 0, 0, hanoi)},
 	}
 	for _, r := range rows {
-		_, err := st.DB.Exec(st.DB.Rebind(`INSERT INTO deliveries (key, job, slot, recipient, subject, text_body, message_id,
-			state, next_attempt_at, created_at, reply) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)`),
+		_, err := st.ExecSQL(context.Background(), `INSERT INTO deliveries (key, job, slot, recipient, subject, text_body, message_id,
+			state, next_attempt_at, created_at, reply) VALUES (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)`,
 			r.key, r.job, store.T(r.at), r.to, "Nhắc việc", "<"+r.key+"@x>", r.state, store.T(r.at), store.T(r.at),
 			"550 5.1.1 mailbox unavailable")
 		if err != nil {

@@ -98,7 +98,7 @@ func TestEmptyAndFailedSections(t *testing.T) {
 	st := storetest.New(t, store.SQLite)
 	_, c := setup(t, st)
 	for _, q := range []string{"DROP TABLE delivery_items", "DROP TABLE deliveries"} {
-		if _, err := st.DB.Exec(q); err != nil {
+		if _, err := st.ExecSQL(context.Background(), q); err != nil {
 			t.Fatal(err)
 		}
 	}

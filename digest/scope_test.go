@@ -155,7 +155,7 @@ func TestTrend(t *testing.T) {
 				"ranks":{"senior_specialist":2,"principal_specialist":5,"specialist":17}}`},
 			{"2025-09", `{"headcount":99,"intellectuals":1,"intellectual_share":1.01,"ranks":{}}`},
 		} {
-			if _, err := st.DB.Exec(st.DB.Rebind("INSERT INTO digest_figures (month, scope, figures, slot) VALUES (?, '', ?, ?)"),
+			if _, err := st.ExecSQL(context.Background(), "INSERT INTO digest_figures (month, scope, figures, slot) VALUES (?, '', ?, ?)",
 				row.month, row.figures, store.T(slot)); err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +188,7 @@ func TestTrend(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := st.DB.Get(&n, "SELECT count(*) FROM digest_figures WHERE month = '2026-09'"); err != nil || n != 2 {
+		if err := st.GetSQL(context.Background(), &n, "SELECT count(*) FROM digest_figures WHERE month = '2026-09'"); err != nil || n != 2 {
 			t.Errorf("rows for 2026-09: %d, %v (want the agency's and U2's)", n, err)
 		}
 	})
@@ -201,7 +201,7 @@ func TestSectionFails(t *testing.T) {
 		_, c := setup(t, st)
 		// The outbox is gone (say, a botched manual clean-up).
 		for _, q := range []string{"DROP TABLE delivery_items", "DROP TABLE deliveries"} {
-			if _, err := st.DB.Exec(q); err != nil {
+			if _, err := st.ExecSQL(context.Background(), q); err != nil {
 				t.Fatal(err)
 			}
 		}

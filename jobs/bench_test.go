@@ -43,7 +43,7 @@ func BenchmarkNotices(b *testing.B) {
 			}
 			// Statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE
 			// (SQLite) would have gathered them on a live database.
-			if _, err := st.DB.Exec("ANALYZE"); err != nil {
+			if _, err := st.ExecSQL(context.Background(), "ANALYZE"); err != nil {
 				b.Fatal(err)
 			}
 			env := &jobs.Env{Store: st, Config: testkit.Config(b, baseConfig)}

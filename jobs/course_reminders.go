@@ -47,7 +47,7 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 	cfg := env.Config.Jobs.CourseReminders
 	asOf := env.AsOf(slot)
 	horizon := asOf.AddDays(slices.Max(append([]int{0}, cfg.StepsDays...)))
-	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("due-trainings"), horizon, asOf)
+	rows, err := env.Store.Query(ctx, "due-trainings", horizon, asOf)
 	if err != nil {
 		return fmt.Errorf("due trainings: %w", err)
 	}
@@ -96,7 +96,7 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 // a date no step can fall due, which must not pass in silence. Each is told
 // once.
 func undatedTrainings(ctx context.Context, env *Env, asOf civil.Date, emit notify.Emit) error {
-	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("undated-trainings"), asOf)
+	rows, err := env.Store.Query(ctx, "undated-trainings", asOf)
 	if err != nil {
 		return fmt.Errorf("undated trainings: %w", err)
 	}
@@ -139,7 +139,7 @@ type certificateCourse struct {
 // range scan over the completions whose certificate can expire in the window.
 func expiringCertificates(ctx context.Context, env *Env, asOf civil.Date, emit notify.Emit) error {
 	var courses []certificateCourse
-	if err := env.Store.DB.SelectContext(ctx, &courses, env.Store.Q("certificate-courses")); err != nil {
+	if err := env.Store.Select(ctx, &courses, "certificate-courses"); err != nil {
 		return fmt.Errorf("certificate courses: %w", err)
 	}
 	for _, c := range courses {
@@ -159,7 +159,7 @@ func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course c
 	// the window; the exact expiry is checked below.
 	from := asOf.AddMonths(-course.ValidMonths).AddDays(-3)
 	to := horizon.AddMonths(-course.ValidMonths).AddDays(3)
-	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("expiring-certificates"), course.Code, from, to, asOf)
+	rows, err := env.Store.Query(ctx, "expiring-certificates", course.Code, from, to, asOf)
 	if err != nil {
 		return fmt.Errorf("expiring certificates: %w", err)
 	}

@@ -176,7 +176,7 @@ func TestCourseRemindersWhoAndWhat(t *testing.T) {
 			t.Errorf("next day planned %q", summary(next.Planned))
 		}
 		var n int
-		if err := st.DB.Get(&n, "SELECT count(*) FROM deliveries"); err != nil {
+		if err := st.GetSQL(context.Background(), &n, "SELECT count(*) FROM deliveries"); err != nil {
 			t.Fatal(err)
 		}
 		if n != 3 {
@@ -223,7 +223,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 			t.Fatalf("dry run shows %d messages, want 1", len(res.Planned))
 		}
 		var n int
-		if err := st.DB.Get(&n, "SELECT (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM delivery_items)"); err != nil {
+		if err := st.GetSQL(context.Background(), &n, "SELECT (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM delivery_items)"); err != nil {
 			t.Fatal(err)
 		}
 		if n != 0 {

@@ -48,7 +48,7 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time, e
 	}
 
 	var units []unitRating
-	if err := env.Store.DB.SelectContext(ctx, &units, env.Store.Q("evaluation-units"), year, asOf, asOf); err != nil {
+	if err := env.Store.Select(ctx, &units, "evaluation-units", year, asOf, asOf); err != nil {
 		return fmt.Errorf("evaluation units: %w", err)
 	}
 	unitItems := map[string]notify.Item{}
@@ -71,7 +71,7 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time, e
 		}
 	}
 
-	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("evaluation-missing"), asOf, asOf, year)
+	rows, err := env.Store.Query(ctx, "evaluation-missing", asOf, asOf, year)
 	if err != nil {
 		return fmt.Errorf("evaluation missing: %w", err)
 	}

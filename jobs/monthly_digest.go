@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jmoiron/sqlx"
+	"github.com/tickler-dev/tickler/store"
 
 	"github.com/tickler-dev/tickler/digest"
 	"github.com/tickler-dev/tickler/notify"
@@ -47,7 +47,7 @@ type mailbox struct {
 
 // Stream implements Streamer. The figures of every scope are written in tx
 // (none when tx is nil).
-func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx *sqlx.Tx, emit notify.Emit) error {
+func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx *store.Tx, emit notify.Emit) error {
 	cfg := env.Config.Jobs.MonthlyDigest
 	month := digest.LastFullMonth(env.AsOf(slot))
 	c, err := digest.NewComputer(ctx, env.Store, env.Config)

@@ -67,7 +67,7 @@ recipients: {hr: [tochuc@example.vn, h1@example.vn], leadership: [lanhdao@exampl
 			t.Errorf("dry run: %d messages, want 4", len(res.Planned))
 		}
 		var kept int
-		if err := st.DB.Get(&kept, "SELECT count(*) FROM digest_figures"); err != nil || kept != 0 {
+		if err := st.GetSQL(context.Background(), &kept, "SELECT count(*) FROM digest_figures"); err != nil || kept != 0 {
 			t.Fatalf("a dry run kept %d figures (%v)", kept, err)
 		}
 
@@ -126,14 +126,14 @@ recipients: {hr: [tochuc@example.vn, h1@example.vn], leadership: [lanhdao@exampl
 			Month string `db:"month"`
 			Scope string `db:"scope"`
 		}
-		if err := st.DB.Select(&rows, "SELECT month, scope FROM digest_figures ORDER BY scope"); err != nil {
+		if err := st.SelectSQL(context.Background(), &rows, "SELECT month, scope FROM digest_figures ORDER BY scope"); err != nil {
 			t.Fatal(err)
 		}
 		if fmt.Sprint(rows) != "[{2026-10 } {2026-10 U1} {2026-10 U2} {2026-10 U3} {2026-10 U4}]" {
 			t.Errorf("figures kept: %v", rows)
 		}
 		var outbox int
-		if err := st.DB.Get(&outbox, "SELECT count(*) FROM deliveries WHERE job = 'monthly-digest' AND wire LIKE '%Content-Type: image/png%'"); err != nil || outbox != 3 {
+		if err := st.GetSQL(context.Background(), &outbox, "SELECT count(*) FROM deliveries WHERE job = 'monthly-digest' AND wire LIKE '%Content-Type: image/png%'"); err != nil || outbox != 3 {
 			t.Errorf("%d messages with charts in the outbox (%v)", outbox, err)
 		}
 

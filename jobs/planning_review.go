@@ -79,7 +79,7 @@ func (PlanningReview) Notices(ctx context.Context, env *Env, slot time.Time, emi
 	if cfg.PoorRatingYears == 0 {
 		poorFrom = poorTo + 1 // the check is off
 	}
-	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("planning-entries"), poorFrom, poorTo)
+	rows, err := env.Store.Query(ctx, "planning-entries", poorFrom, poorTo)
 	if err != nil {
 		return fmt.Errorf("planning entries: %w", err)
 	}

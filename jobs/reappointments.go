@@ -45,7 +45,7 @@ func (Reappointments) Notices(ctx context.Context, env *Env, slot time.Time, emi
 	r := env.Config.Rules
 	asOf := env.AsOf(slot)
 	horizon := asOf.AddDays(max(slices.Max(append([]int{0}, cfg.StepsDays...)), r.ReviewLeadDays))
-	rows, err := env.Store.DB.QueryxContext(ctx, env.Store.Q("ending-terms"), horizon, asOf)
+	rows, err := env.Store.Query(ctx, "ending-terms", horizon, asOf)
 	if err != nil {
 		return fmt.Errorf("ending terms: %w", err)
 	}

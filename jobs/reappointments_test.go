@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -263,7 +264,7 @@ func TestReappointmentsCalendar(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		b := setupFiles(t, st, "", termAgency)
 		var id int64
-		if err := st.DB.Get(&id, "SELECT id FROM appointments WHERE staff_code = 'FULL'"); err != nil {
+		if err := st.GetSQL(context.Background(), &id, "SELECT id FROM appointments WHERE staff_code = 'FULL'"); err != nil {
 			t.Fatal(err)
 		}
 		review := fmt.Sprintf("UID:reappointments.appointment.%d.review@example.vn", id)

@@ -66,11 +66,7 @@ func (RefresherHours) Notices(ctx context.Context, env *Env, slot time.Time, emi
 	minimum := env.Config.Rules.RefresherMinHours
 	jan1 := civil.Date{Year: asOf.Year, Month: time.January, Day: 1}
 	dec31 := civil.Date{Year: asOf.Year, Month: time.December, Day: 31}
-	q, args, err := env.Store.In("refresher-short", cfg.Categories, jan1, asOf, asOf, asOf, minimum, dec31, cfg.Categories)
-	if err != nil {
-		return fmt.Errorf("refresher hours: %w", err)
-	}
-	rows, err := env.Store.DB.QueryxContext(ctx, q, args...)
+	rows, err := env.Store.Query(ctx, "refresher-short", cfg.Categories, jan1, asOf, asOf, asOf, minimum, dec31, cfg.Categories)
 	if err != nil {
 		return fmt.Errorf("refresher hours: %w", err)
 	}

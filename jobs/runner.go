@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
@@ -70,12 +68,12 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 	var stats notify.Stats
 	var err error
 	if s, ok := job.(Streamer); ok {
-		stats, err = planner.PlanStream(ctx, job.Name(), slot, dryRun, func(ctx context.Context, tx *sqlx.Tx, emit notify.Emit) error {
+		stats, err = planner.PlanStream(ctx, job.Name(), slot, dryRun, func(ctx context.Context, tx *store.Tx, emit notify.Emit) error {
 			jobErr = s.Stream(ctx, env, slot, tx, tell(emit))
 			return jobErr
 		}, report)
 	} else {
-		stats, err = planner.Run(ctx, job.Name(), slot, dryRun, func(emit notify.Emit) error {
+		stats, err = planner.Run(ctx, job.Name(), slot, dryRun, func(ctx context.Context, emit notify.Emit) error {
 			jobErr = job.Notices(ctx, env, slot, tell(emit))
 			return jobErr
 		}, report)
@@ -105,7 +103,7 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 // messages or not at all (a dry run rolls it back).
 type Streamer interface {
 	Job
-	Stream(ctx context.Context, env *Env, slot time.Time, tx *sqlx.Tx, emit notify.Emit) error
+	Stream(ctx context.Context, env *Env, slot time.Time, tx *store.Tx, emit notify.Emit) error
 }
 
 // Recorder is a job that keeps something of its run once the run's messages
@@ -135,7 +133,5 @@ func RecordManualRun(ctx context.Context, st *store.Store, res Result, owner str
 	if runErr != nil {
 		errText = runErr.Error()
 	}
-	_, err := st.DB.ExecContext(ctx, st.Q("record-manual-run"), res.Job, store.T(res.Slot), owner,
-		store.T(now), store.T(now), res.Items, res.Messages, errText)
-	return err
+	return st.RecordManualRun(ctx, res.Job, res.Slot, owner, now, now, res.Items, res.Messages, errText)
 }

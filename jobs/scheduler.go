@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -243,17 +242,6 @@ func (s *Scheduler) noteDB(err error) {
 	}
 }
 
-type lastRun struct {
-	ID         int64      `db:"id"`
-	Slot       store.Time `db:"slot"`
-	State      string     `db:"state"`
-	Owner      string     `db:"owner"`
-	Attempts   int        `db:"attempts"`
-	StartedAt  store.Time `db:"started_at"`
-	FinishedAt store.Time `db:"finished_at"`
-	LeaseUntil store.Time `db:"lease_until"`
-}
-
 // consider decides what to do for one job at now; an error is the database's.
 func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, spec cron.Schedule, now time.Time) error {
 	if s.isRunning(name) {
@@ -261,12 +249,10 @@ func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name strin
 	}
 	// A slot up to two ticks late is on time, whatever catchup_window says.
 	window := max(sc.CatchupWindow.D(), 2*s.Tick)
-	var last lastRun
-	err := s.Store.DB.GetContext(ctx, &last, s.Store.Q("last-run"), name)
-	if err != nil && !errors.Is(err, store.ErrNoRows) {
-		return fmt.Errorf("last run of %s: %w", name, err)
+	last, hasLast, err := s.Store.LastRun(ctx, name)
+	if err != nil {
+		return err
 	}
-	hasLast := err == nil
 	if hasLast && last.State == "running" {
 		// The previous run is going on (here or elsewhere): no new slot starts.
 		// If its owner stopped renewing the lease, take the run over; if the
@@ -322,13 +308,12 @@ func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name strin
 		// so the next look counts from it.
 		return s.recordSlot(ctx, name, sc, latest, "missed", reasonLate, total+overlapped, now)
 	}
-	var id int64
-	err = s.Store.DB.GetContext(ctx, &id, s.Store.Q("claim-slot"), name, store.T(latest), s.Owner, store.T(now.Add(s.Lease)), store.T(now))
-	if errors.Is(err, store.ErrNoRows) {
-		return nil // another replica claimed it
-	}
+	id, ok, err := s.Store.ClaimSlot(ctx, name, latest, s.Owner, now.Add(s.Lease), now)
 	if err != nil {
 		return fmt.Errorf("claim %s: %w", name, err)
+	}
+	if !ok {
+		return nil // another replica claimed it
 	}
 	// Only the replica that won the claim counts what the run passes over.
 	if overlapped > 0 {
@@ -379,37 +364,35 @@ func (s *Scheduler) missed(name string, sc *config.Schedule, reason string, n in
 // recordSlot writes a slot that does not run, and counts n missed slots if
 // this replica wrote it.
 func (s *Scheduler) recordSlot(ctx context.Context, name string, sc *config.Schedule, slot time.Time, state, reason string, n int, now time.Time) error {
-	var id int64
-	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("record-slot"), name, store.T(slot), state, s.Owner, store.T(now), store.T(now), reason)
-	if errors.Is(err, store.ErrNoRows) {
-		return nil // another replica recorded or claimed it
-	}
+	ok, err := s.Store.RecordSlot(ctx, name, slot, state, s.Owner, reason, now)
 	if err != nil {
 		return fmt.Errorf("record %s slot of %s: %w", state, name, err)
+	}
+	if !ok {
+		return nil // another replica recorded or claimed it
 	}
 	s.missed(name, sc, reason, n, slot)
 	return nil
 }
 
 // takeOver runs again a slot whose owner stopped renewing its lease.
-func (s *Scheduler) takeOver(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, last lastRun, now time.Time) error {
-	var id int64
-	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("take-over-slot"), s.Owner, store.T(now.Add(s.Lease)), store.T(now), last.ID, store.T(now), s.Owner)
-	if errors.Is(err, store.ErrNoRows) {
-		return nil // another replica took it
-	}
+func (s *Scheduler) takeOver(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, last store.Run, now time.Time) error {
+	ok, err := s.Store.TakeOverSlot(ctx, last.ID, s.Owner, now.Add(s.Lease), now)
 	if err != nil {
 		return fmt.Errorf("take over %s: %w", name, err)
 	}
+	if !ok {
+		return nil // another replica took it
+	}
 	s.Log.Warn("taking over a run whose owner stopped", "job", name, "slot", last.Slot.In(sc.Location).Format(time.RFC3339),
 		"previous_owner", last.Owner, "attempt", last.Attempts+1)
-	s.start(cfg, name, id, last.Slot.Time, now, last.Attempts+1)
+	s.start(cfg, name, last.ID, last.Slot.Time, now, last.Attempts+1)
 	return nil
 }
 
 // retry runs a failed slot again, while it is inside the catch-up window,
 // after a wait that doubles with each attempt.
-func (s *Scheduler) retry(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, last lastRun, window time.Duration, now time.Time) error {
+func (s *Scheduler) retry(ctx context.Context, cfg *config.Config, name string, sc *config.Schedule, last store.Run, window time.Duration, now time.Time) error {
 	wait := s.RetryFailed
 	for i := 1; i < last.Attempts && wait < time.Hour; i++ {
 		wait *= 2
@@ -418,16 +401,15 @@ func (s *Scheduler) retry(ctx context.Context, cfg *config.Config, name string, 
 	if now.Sub(last.Slot.Time) > window || now.Sub(last.FinishedAt.Time) < wait {
 		return nil
 	}
-	var id int64
-	err := s.Store.DB.GetContext(ctx, &id, s.Store.Q("retry-slot"), s.Owner, store.T(now.Add(s.Lease)), store.T(now), last.ID)
-	if errors.Is(err, store.ErrNoRows) {
-		return nil // another replica took it
-	}
+	ok, err := s.Store.RetrySlot(ctx, last.ID, s.Owner, now.Add(s.Lease), now)
 	if err != nil {
 		return fmt.Errorf("retry %s: %w", name, err)
 	}
+	if !ok {
+		return nil // another replica took it
+	}
 	s.Log.Info("retrying failed run", "job", name, "slot", last.Slot.In(sc.Location).Format(time.RFC3339), "attempt", last.Attempts+1)
-	s.start(cfg, name, id, last.Slot.Time, now, last.Attempts+1)
+	s.start(cfg, name, last.ID, last.Slot.Time, now, last.Attempts+1)
 	return nil
 }
 
@@ -472,7 +454,7 @@ func (s *Scheduler) start(cfg *config.Config, name string, id int64, slot, now t
 		finished := s.Now()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if _, err := s.Store.DB.ExecContext(fctx, s.Store.Q("finish-slot"), state, store.T(finished), res.Items, res.Messages, errText, id, s.Owner); err != nil {
+		if err := s.Store.FinishSlot(fctx, id, s.Owner, state, finished, res.Items, res.Messages, errText); err != nil {
 			// The lease runs out and the slot is run again (its messages are
 			// not sent twice: the outbox keys them).
 			s.Log.Error("record job run; the slot will run again after its lease", "job", name, "err", err)
@@ -495,7 +477,7 @@ func (s *Scheduler) renew(ctx context.Context, name string, id int64) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := s.Store.DB.ExecContext(ctx, s.Store.Q("renew-slot"), store.T(s.Now().Add(s.Lease)), id, s.Owner); err != nil && ctx.Err() == nil {
+			if err := s.Store.RenewSlot(ctx, id, s.Owner, s.Now().Add(s.Lease)); err != nil && ctx.Err() == nil {
 				s.Log.Warn("renew job lease", "job", name, "err", err)
 			}
 		}

@@ -164,7 +164,7 @@ type runRow struct {
 func rows(t *testing.T, st *store.Store) []string {
 	t.Helper()
 	var rs []runRow
-	if err := st.DB.Select(&rs, "SELECT slot, state, owner, attempts, error, items FROM job_runs WHERE job = 'course-reminders' ORDER BY slot"); err != nil {
+	if err := st.SelectSQL(context.Background(), &rs, "SELECT slot, state, owner, attempts, error, items FROM job_runs WHERE job = 'course-reminders' ORDER BY slot"); err != nil {
 		t.Fatal(err)
 	}
 	var out []string
@@ -374,7 +374,7 @@ func TestTakeOverAndRetry(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		b := schedSetup(st, hanoi("10 07:00"))
 		// A replica claimed 07:00 and died: its lease ended at 07:01.
-		if _, err := st.DB.Exec(st.Q("claim-slot"), "course-reminders", store.T(hanoi("10 07:00")), "dead:1",
+		if _, err := st.ExecSQL(context.Background(), st.Q("claim-slot"), "course-reminders", store.T(hanoi("10 07:00")), "dead:1",
 			store.T(hanoi("10 07:01")), store.T(hanoi("10 07:00"))); err != nil {
 			t.Fatal(err)
 		}

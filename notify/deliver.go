@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"golang.org/x/time/rate"
 
 	"github.com/tickler-dev/tickler/store"
@@ -107,14 +105,7 @@ type Deliverer struct {
 	// lease ran out while its send still hangs (a transport not honouring
 	// Timeout) can come back in this deliverer's own next claim: it is left
 	// to the worker that holds it, never sent a second time from here.
-	held sync.Map
-	// writes serialises this deliverer's claims and outcome writes on SQLite:
-	// its lock, when contended, makes the waiter sleep for milliseconds.
-	writes sync.Mutex
-
-	stmtMu sync.Mutex
-	stmts  map[string]*sqlx.Stmt // prepared once, reused by every claim and write
-
+	held       sync.Map
 	mu         sync.Mutex
 	relayErr   error     // the relay's last refusal
 	relayUntil time.Time // no sends before this after a refusal
@@ -189,23 +180,9 @@ type claimed struct {
 	leaseUntil time.Time
 }
 
-// result is the outcome of one row, as record-deliveries reads it.
-type result struct {
-	ID    int64  `json:"id"`
-	State string `json:"state"` // sent, retry, failed; "release": not tried
-	Reply string `json:"reply"`
-	At    string `json:"at,omitempty"`   // sent_at or failed_at
-	Next  string `json:"next,omitempty"` // next_attempt_at
-
-	nextAt time.Time
-}
-
-// stamp is t as the database stores instants (see store.Time).
-func stamp(t time.Time) string {
-	v, _ := store.T(t).Value()
-	s, _ := v.(string)
-	return s
-}
+// result is the outcome of one row: sent, retry or failed
+// (store.Outcome), or "release": not tried.
+type result = store.Outcome
 
 func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
 	queue := make(chan claimed, d.BatchSize)
@@ -316,8 +293,8 @@ func (d *Deliverer) budget(ctx context.Context) (int, error) {
 		// In flight first: a group recorded meanwhile is then counted twice
 		// (safe), never not at all.
 		inFlight := int(d.inFlight.Load())
-		var sent int
-		if err := d.Store.DB.GetContext(ctx, &sent, d.Store.Q("sent-since"), store.T(d.Now().Add(-time.Hour))); err != nil {
+		sent, err := d.Store.SentSince(ctx, d.Now().Add(-time.Hour))
+		if err != nil {
 			return 0, fmt.Errorf("hourly cap: %w", err)
 		}
 		n = min(n, d.MaxPerHour-sent-inFlight)
@@ -338,32 +315,12 @@ func (d *Deliverer) budget(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-type claimedRow struct {
-	ID            int64      `db:"id"`
-	Key           string     `db:"key"`
-	Job           string     `db:"job"`
-	Recipient     string     `db:"recipient"`
-	RecipientName string     `db:"recipient_name"`
-	Cc            string     `db:"cc"`
-	Subject       string     `db:"subject"`
-	Text          string     `db:"text_body"`
-	HTML          string     `db:"html_body"`
-	Attachments   []byte     `db:"attachments"`
-	Wire          []byte     `db:"wire"`
-	MessageID     string     `db:"message_id"`
-	Attempts      int        `db:"attempts"`
-	Created       store.Time `db:"created_at"`
-}
-
 func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 	now := d.Now()
 	until := now.Add(d.Lease)
-	var rows []claimedRow
-	unlock := d.lockWrites()
-	err := d.stmt(ctx, "claim-deliveries").SelectContext(ctx, &rows, d.Owner, store.T(until), store.T(now), n)
-	unlock()
+	rows, err := d.Store.ClaimDeliveries(ctx, d.Owner, until, now, n)
 	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
+		return nil, err
 	}
 	out := make([]claimed, 0, len(rows))
 	var bad []result
@@ -389,12 +346,8 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 		out = append(out, claimed{m, until})
 	}
 	if len(again) > 0 {
-		b, _ := json.Marshal(again)
-		unlock := d.lockWrites()
-		_, err := d.stmt(ctx, "uncount-claims").ExecContext(ctx, d.Owner, string(b))
-		unlock()
-		if err != nil {
-			return out, fmt.Errorf("claim deliveries: %w", err)
+		if err := d.Store.UncountClaims(ctx, d.Owner, again); err != nil {
+			return out, err
 		}
 	}
 	if len(bad) > 0 {
@@ -424,14 +377,14 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 	end := d.Now()
 	var res result
 	if err == nil {
-		res = result{ID: m.ID, State: "sent", Reply: reply, At: stamp(end)}
+		res = result{ID: m.ID, State: "sent", Reply: reply, At: end}
 		d.relayUp()
 	} else {
 		res = d.failure(m.Message, end, retry, err)
 		if re := (*RelayError)(nil); errors.As(err, &re) {
 			until := end.Add(d.Policy.Initial)
 			if res.State == "retry" {
-				until = res.nextAt
+				until = res.Next
 			}
 			d.relayRefused(re, until)
 		}
@@ -450,7 +403,7 @@ func (d *Deliverer) failure(m *Message, now time.Time, retry bool, err error) re
 	isRelay := errors.As(err, &relay)
 	if retry {
 		if next, ok := d.Policy.Next(now, m.Created, m.Attempts); ok {
-			res.State, res.Next, res.nextAt = "retry", stamp(next), next
+			res.State, res.Next = "retry", next
 			if !isRelay {
 				d.Log.Warn("delivery: temporary failure, will retry", "to", m.To.Email, "job", m.Job,
 					"attempt", m.Attempts, "next", next.Format(time.RFC3339), "err", err)
@@ -459,7 +412,7 @@ func (d *Deliverer) failure(m *Message, now time.Time, retry bool, err error) re
 		}
 		res.Reply = fmt.Sprintf("gave up after %d attempts in %s: %s", m.Attempts, roundAge(now.Sub(m.Created)), err)
 	}
-	res.State, res.At = "failed", stamp(now)
+	res.State, res.At = "failed", now
 	d.Log.Error("delivery: failed", "to", m.To.Email, "job", m.Job, "id", m.ID, "reason", res.Reply)
 	return res
 }
@@ -585,20 +538,14 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 	// Recorded even if ctx ended meanwhile: the messages left.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	defer d.lockWrites()()
 	if len(done) > 0 {
-		b, err := json.Marshal(done)
-		if err != nil {
+		if err := d.Store.RecordOutcomes(wctx, d.Owner, done); err != nil {
 			return Outcome{}, err
-		}
-		if _, err := d.stmt(wctx, "record-deliveries").ExecContext(wctx, string(b), d.Owner); err != nil {
-			return Outcome{}, fmt.Errorf("record %d deliveries: %w", len(done), err)
 		}
 	}
 	if len(released) > 0 {
-		b, _ := json.Marshal(released)
-		if _, err := d.stmt(wctx, "release-deliveries").ExecContext(wctx, store.T(d.Now()), d.Owner, string(b)); err != nil {
-			return o, fmt.Errorf("release %d deliveries: %w", len(released), err)
+		if err := d.Store.ReleaseDeliveries(wctx, d.Owner, d.Now(), released); err != nil {
+			return o, err
 		}
 	}
 	for _, r := range group {
@@ -606,54 +553,6 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 	}
 	d.inFlight.Add(-int64(len(group)))
 	return o, nil
-}
-
-// querier runs a named query, prepared or not.
-type querier interface {
-	SelectContext(ctx context.Context, dest any, args ...any) error
-	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
-}
-
-// plain runs a query unprepared.
-type plain struct {
-	db   *sqlx.DB
-	text string
-}
-
-func (p plain) SelectContext(ctx context.Context, dest any, args ...any) error {
-	return p.db.SelectContext(ctx, dest, p.text, args...)
-}
-
-func (p plain) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
-	return p.db.ExecContext(ctx, p.text, args...)
-}
-
-// stmt returns the named query prepared (preparing it the first time), or
-// unprepared while the database cannot prepare it (an outage).
-func (d *Deliverer) stmt(ctx context.Context, name string) querier {
-	d.stmtMu.Lock()
-	defer d.stmtMu.Unlock()
-	if s, ok := d.stmts[name]; ok {
-		return s
-	}
-	s, err := d.Store.DB.PreparexContext(ctx, d.Store.Q(name))
-	if err != nil {
-		return plain{d.Store.DB, d.Store.Q(name)}
-	}
-	if d.stmts == nil {
-		d.stmts = map[string]*sqlx.Stmt{}
-	}
-	d.stmts[name] = s
-	return s
-}
-
-// lockWrites takes the write lock on SQLite and returns its release.
-func (d *Deliverer) lockWrites() func() {
-	if d.Store.Dialect != store.SQLite {
-		return func() {}
-	}
-	d.writes.Lock()
-	return d.writes.Unlock
 }
 
 // release frees claimed rows that will not be tried by this process.

@@ -114,7 +114,7 @@ func TestRowsOfADeadWorkerAreTakenOverAfterTheLease(t *testing.T) {
 		clock := notifytest.NewClock(start)
 		notifytest.Plan(t, st, 3, clock.Now())
 		// The dead worker: it claimed the rows, as its claim query would.
-		if _, err := st.DB.Exec(st.Q("claim-deliveries"), "dead:1", store.T(start.Add(time.Minute)), store.T(start), 10); err != nil {
+		if _, err := st.ExecSQL(context.Background(), st.Q("claim-deliveries"), "dead:1", store.T(start.Add(time.Minute)), store.T(start), 10); err != nil {
 			t.Fatal(err)
 		}
 		rec := &recorder{}

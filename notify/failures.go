@@ -26,7 +26,7 @@ type Failure struct {
 // what the daily notice to HR and the monthly digest report.
 func FailedBetween(ctx context.Context, st *store.Store, from, to time.Time) ([]Failure, error) {
 	var out []Failure
-	if err := st.DB.SelectContext(ctx, &out, st.Q("failed-deliveries"), store.T(from), store.T(to)); err != nil {
+	if err := st.Select(ctx, &out, "failed-deliveries", store.T(from), store.T(to)); err != nil {
 		return nil, fmt.Errorf("failed deliveries: %w", err)
 	}
 	return out, nil
@@ -36,19 +36,9 @@ func FailedBetween(ctx context.Context, st *store.Store, from, to time.Time) ([]
 // first, reading them as it goes: after a relay's long outage they may be
 // many.
 func EachFailure(ctx context.Context, st *store.Store, from, to time.Time, fn func(Failure) error) error {
-	rows, err := st.DB.QueryxContext(ctx, st.Q("failed-deliveries"), store.T(from), store.T(to))
+	err := store.Each(ctx, st, "failed-deliveries", []any{store.T(from), store.T(to)}, func(f *Failure) error { return fn(*f) })
 	if err != nil {
 		return fmt.Errorf("failed deliveries: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var f Failure
-		if err := rows.StructScan(&f); err != nil {
-			return fmt.Errorf("failed deliveries: %w", err)
-		}
-		if err := fn(f); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return nil
 }

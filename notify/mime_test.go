@@ -130,7 +130,7 @@ func TestHTMLEscapesNames(t *testing.T) {
 			t.Fatal(err)
 		}
 		var stored string
-		if err := st.DB.Get(&stored, "SELECT wire FROM deliveries"); err != nil {
+		if err := st.GetSQL(context.Background(), &stored, "SELECT wire FROM deliveries"); err != nil {
 			t.Fatal(err)
 		}
 		parsed, err := mail.ReadMessage(strings.NewReader(stored))

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/store"
 )
@@ -87,36 +85,30 @@ const readChunk = 2048
 // rendered and written to the outbox, and each message planned is handed to
 // planned (when not nil) once it is written. Everything happens in one
 // transaction, so a run is in the outbox whole or not at all; with dryRun it
-// is rolled back at the end. An error from produce is returned as it is.
-func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bool, produce func(Emit) error, planned func(*Planned) error) (Stats, error) {
+// is rolled back at the end. produce is given the transaction's context: it
+// reads through the store's read pool, and a write through the store's pool
+// with it is refused (store.ErrWriteInTx). An error from produce is
+// returned as it is.
+func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bool, produce func(context.Context, Emit) error, planned func(*Planned) error) (Stats, error) {
 	var stats Stats
-	q, err := store.LoadQueries(queryFiles, "queries", p.Store.Dialect)
-	if err != nil {
-		return stats, err
-	}
-	err = p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
-		sp, err := openSpill(ctx, p.Store, q, tx, job)
+	err := p.Store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		sp, err := openSpill(ctx, tx, job)
 		if err != nil {
 			return err
 		}
-		perr := produce(func(n Notice) error { return sp.add(ctx, n) })
+		perr := produce(ctx, func(n Notice) error { return sp.add(ctx, n) })
 		stats.Notices = int(sp.seq)
-		if sp.err != nil {
-			sp.finish(ctx)
-			return sp.err
-		}
-		if perr != nil {
-			sp.finish(ctx)
-			return perr
+		if perr != nil && sp.err == nil {
+			sp.err = perr
 		}
 		if err := sp.finish(ctx); err != nil {
 			return err
 		}
-		w := &writer{p: p, tx: tx, q: q, job: job, slot: slot, now: p.Now()}
+		w := &writer{p: p, tx: tx, job: job, slot: slot, now: p.Now()}
 		if err := p.plan(ctx, sp, w, planned, &stats); err != nil {
 			return err
 		}
-		if err := sp.drop(ctx); err != nil {
+		if err := sp.sp.Drop(ctx); err != nil {
 			return err
 		}
 		if dryRun {
@@ -134,7 +126,7 @@ func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bo
 // (tests, benchmarks). It returns the messages planned.
 func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices []Notice, dryRun bool) ([]Planned, error) {
 	var out []Planned
-	_, err := p.Run(ctx, job, slot, dryRun, func(emit Emit) error {
+	_, err := p.Run(ctx, job, slot, dryRun, func(_ context.Context, emit Emit) error {
 		for _, n := range notices {
 			if err := emit(n); err != nil {
 				return err
@@ -169,7 +161,7 @@ type group struct {
 // batches. One goroutine owns the transaction (reads and writes alternate on
 // its connection); the cores render the next batches meanwhile.
 func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*Planned) error, stats *Stats) error {
-	keyPrefix := w.job + "|" + w.slot.UTC().Format(time.RFC3339) + "|"
+	keyPrefix := store.DeliveryKeyPrefix(w.job, w.slot)
 	r := newRenderer(p, w.job, civil.In(w.slot, p.Loc), w.now, keyPrefix, sp.data)
 	defer r.stop()
 
@@ -183,7 +175,7 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*
 	)
 	for {
 		for !exhausted && len(ready) < planBatch {
-			rows, err := sp.read(ctx, lastTo, lastSeq, keyPrefix, readChunk)
+			rows, err := sp.sp.Read(ctx, keyPrefix, lastTo, lastSeq, readChunk)
 			if err != nil {
 				return err
 			}
@@ -407,17 +399,6 @@ func NormalizeAddress(s string) (string, error) {
 	return strings.ToLower(a.Address), nil
 }
 
-// itemKey is the unique key of "this step of this item was sent to this
-// recipient by this job".
-func itemKey(job string, it Item, email string) string {
-	return job + "|" + it.Key + "|" + it.Step + "|" + email
-}
-
-// deliveryKey is the unique key of one message: a job's run for a slot, to one recipient.
-func deliveryKey(job string, slot time.Time, email string) string {
-	return job + "|" + slot.UTC().Format(time.RFC3339) + "|" + email
-}
-
 // MessageID derives the Message-ID from a delivery's key, so a resend after a
 // crash carries the same Message-ID and the recipient's client sees one message.
 func MessageID(key, domain string) string {
@@ -454,8 +435,8 @@ func parseCc(s string) []Recipient {
 // notices of one recipient one after another (a recipient seen before
 // another is an error). tx is the transaction the run's messages are written
 // in; what the source writes in it is kept with them, or not at all (a dry
-// run, a failure).
-type Source func(ctx context.Context, tx *sqlx.Tx, emit Emit) error
+// run, a failure). Its reads go through the store's read pool.
+type Source func(ctx context.Context, tx *store.Tx, emit Emit) error
 
 // PlanStream is Run for notices that carry large data of their own (the
 // monthly digest's figures, one report per unit): nothing is spilled, since
@@ -465,13 +446,9 @@ type Source func(ctx context.Context, tx *sqlx.Tx, emit Emit) error
 // flight, whatever the size of the run.
 func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dryRun bool, src Source, planned func(*Planned) error) (Stats, error) {
 	var stats Stats
-	q, err := store.LoadQueries(queryFiles, "queries", p.Store.Dialect)
-	if err != nil {
-		return stats, err
-	}
-	err = p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
-		w := &writer{p: p, tx: tx, q: q, job: job, slot: slot, now: p.Now()}
-		keyPrefix := job + "|" + slot.UTC().Format(time.RFC3339) + "|"
+	err := p.Store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		w := &writer{p: p, tx: tx, job: job, slot: slot, now: p.Now()}
+		keyPrefix := store.DeliveryKeyPrefix(job, slot)
 		r := newRenderer(p, job, civil.In(slot, p.Loc), w.now, keyPrefix, nil)
 		defer r.stop()
 		inFlight := 0
@@ -577,19 +554,19 @@ func (g *group) add(n Notice) error {
 // unsent returns the groups still to plan, with the items each recipient has
 // not had yet: a recipient whose message of the slot is already in the
 // outbox, or who has had every item, is done.
-func (p *Planner) unsent(ctx context.Context, tx *sqlx.Tx, job, keyPrefix string, groups []*group) ([]*group, error) {
+func (p *Planner) unsent(ctx context.Context, tx *store.Tx, job, keyPrefix string, groups []*group) ([]*group, error) {
 	var itemKeys, msgKeys []string
 	for _, g := range groups {
 		msgKeys = append(msgKeys, keyPrefix+g.email)
 		for _, it := range g.items {
-			itemKeys = append(itemKeys, itemKey(job, it, g.email))
+			itemKeys = append(itemKeys, store.ItemKey(job, it.Key, it.Step, g.email))
 		}
 	}
-	sent, err := p.existing(ctx, tx, "sent-item-keys", itemKeys)
+	sent, err := tx.SentItems(ctx, itemKeys)
 	if err != nil {
 		return nil, err
 	}
-	planned, err := p.existing(ctx, tx, "planned-delivery-keys", msgKeys)
+	planned, err := tx.PlannedMessages(ctx, msgKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -600,7 +577,7 @@ func (p *Planner) unsent(ctx context.Context, tx *sqlx.Tx, job, keyPrefix string
 		}
 		items := g.items[:0:0]
 		for _, it := range g.items {
-			if !sent[itemKey(job, it, g.email)] {
+			if !sent[store.ItemKey(job, it.Key, it.Step, g.email)] {
 				items = append(items, it)
 			}
 		}
@@ -611,25 +588,3 @@ func (p *Planner) unsent(ctx context.Context, tx *sqlx.Tx, job, keyPrefix string
 	}
 	return todo, nil
 }
-
-// existing returns which of keys the named query finds.
-func (p *Planner) existing(ctx context.Context, tx *sqlx.Tx, query string, keys []string) (map[string]bool, error) {
-	found := make(map[string]bool)
-	for start := 0; start < len(keys); start += maxKeysPerQuery {
-		q, args, err := p.Store.In(query, keys[start:min(start+maxKeysPerQuery, len(keys))])
-		if err != nil {
-			return nil, err
-		}
-		var rows []string
-		if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
-			return nil, fmt.Errorf("outbox lookup: %w", err)
-		}
-		for _, k := range rows {
-			found[k] = true
-		}
-	}
-	return found, nil
-}
-
-// maxKeysPerQuery bounds an IN (...) list; SQLite allows 32766 parameters.
-const maxKeysPerQuery = 1000

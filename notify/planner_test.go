@@ -56,7 +56,7 @@ func TestPlanGroupsPerRecipient(t *testing.T) {
 		}
 		// The Message-ID is derived from the key: the same for the same row, different across rows.
 		var ids []string
-		if err := st.DB.Select(&ids, "SELECT message_id FROM deliveries ORDER BY id"); err != nil {
+		if err := st.SelectSQL(context.Background(), &ids, "SELECT message_id FROM deliveries ORDER BY id"); err != nil {
 			t.Fatal(err)
 		}
 		key := "course-reminders|" + slot.Format(time.RFC3339) + "|a@example.vn"
@@ -86,7 +86,7 @@ func TestPlanRefusesBadAddresses(t *testing.T) {
 			}
 		}
 		var n int
-		st.DB.Get(&n, "SELECT count(*) FROM deliveries")
+		st.GetSQL(context.Background(), &n, "SELECT count(*) FROM deliveries")
 		if n != 0 {
 			t.Errorf("%d rows written", n)
 		}
@@ -108,7 +108,7 @@ func TestPlanEscapesRecords(t *testing.T) {
 			t.Errorf("script not escaped in HTML")
 		}
 		var name string
-		st.DB.Get(&name, "SELECT recipient_name FROM deliveries")
+		st.GetSQL(context.Background(), &name, "SELECT recipient_name FROM deliveries")
 		if strings.ContainsAny(name, "\r\n") {
 			t.Errorf("recipient name kept a line break: %q", name)
 		}

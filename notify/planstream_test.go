@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
@@ -31,7 +30,7 @@ func streamNotices(n int) []notify.Notice {
 }
 
 func source(notices []notify.Notice) notify.Source {
-	return func(ctx context.Context, tx *sqlx.Tx, emit notify.Emit) error {
+	return func(ctx context.Context, tx *store.Tx, emit notify.Emit) error {
 		for _, n := range notices {
 			if err := emit(n); err != nil {
 				return err
@@ -49,7 +48,7 @@ func outbox(t *testing.T, st *store.Store) []string {
 		Cc        string `db:"cc"`
 		Items     string `db:"items"`
 	}
-	err := st.DB.Select(&rows, `SELECT d.recipient, d.cc, (SELECT count(*) FROM delivery_items i WHERE i.delivery_id = d.id) AS items
+	err := st.SelectSQL(context.Background(), &rows, `SELECT d.recipient, d.cc, (SELECT count(*) FROM delivery_items i WHERE i.delivery_id = d.id) AS items
 		FROM deliveries d ORDER BY d.recipient`)
 	if err != nil {
 		t.Fatal(err)
@@ -143,10 +142,9 @@ func TestPlanStreamAllOrNothing(t *testing.T) {
 				var rendered int
 				p := planner(t, st)
 				count := func(*notify.Planned) error { rendered++; return nil }
-				src := func(ctx context.Context, tx *sqlx.Tx, emit notify.Emit) error {
+				src := func(ctx context.Context, tx *store.Tx, emit notify.Emit) error {
 					// What a job keeps with its messages (the digest's figures).
-					if _, err := tx.ExecContext(ctx, tx.Rebind("INSERT INTO digest_figures (month, scope, figures, slot) VALUES ('2026-11', ?, '{}', ?)"),
-						c.name, store.T(slot)); err != nil {
+					if err := tx.KeepFigures(ctx, slot, []store.Figures{{Month: "2026-11", Scope: c.name, JSON: "{}"}}); err != nil {
 						return err
 					}
 					if err := source(c.notices)(ctx, tx, emit); err != nil {
@@ -159,7 +157,7 @@ func TestPlanStreamAllOrNothing(t *testing.T) {
 					t.Fatalf("error %v, want %q", err, c.wantErr)
 				}
 				var n int
-				if err := st.DB.Get(&n, "SELECT (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM digest_figures)"); err != nil || n != 0 {
+				if err := st.GetSQL(context.Background(), &n, "SELECT (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM digest_figures)"); err != nil || n != 0 {
 					t.Errorf("%d rows kept (%v)", n, err)
 				}
 				if c.dry && rendered != 250 {

@@ -2,63 +2,33 @@ package notify
 
 import (
 	"context"
-	"embed"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 
 	"github.com/tickler-dev/tickler/store"
 )
 
-//go:embed queries
-var queryFiles embed.FS
-
-// spill keeps a run's notices out of memory: a temporary table in the run's
-// transaction, written as the job emits them (COPY on PostgreSQL, multi-row
-// INSERTs on SQLite) and read back in recipient order, so that each
-// recipient's notices come together and the run is planned a batch of
-// recipients at a time. The planner's memory then depends on the batch, not
-// on how many items fall due.
+// spill writes a run's notices to the store's spill (store.Spill) as the
+// job emits them: each encoded (noticecodec.go), under its recipient's
+// normalised address and its item key. The data a notice carries (Data)
+// stays in memory, by index.
 type spill struct {
-	st  *store.Store
-	q   store.Queries
-	tx  *sqlx.Tx
+	sp  *store.Spill
 	job string
 
 	seq  int64 // notices written
 	data []any // Notice.Data values, by the index written with each notice
-
-	copy *store.Copy // PostgreSQL: one COPY while the job runs
-	args []any       // SQLite: rows waiting for their INSERT
-	rows int
 
 	enc noticeWriter
 	cc  []Recipient
 	err error // the first failure; every later add returns it
 }
 
-// spillInsert is how many rows one INSERT writes on SQLite (4 parameters
-// each, far below SQLite's limit of 32766).
-const spillInsert = 500
-
-func openSpill(ctx context.Context, st *store.Store, q store.Queries, tx *sqlx.Tx, job string) (*spill, error) {
-	s := &spill{st: st, q: q, tx: tx, job: job}
-	names := []string{"drop-spill", "create-spill"}
-	if st.Dialect == store.Postgres {
-		names = append([]string{"begin-run"}, names...)
+func openSpill(ctx context.Context, tx *store.Tx, job string) (*spill, error) {
+	sp, err := tx.Spill(ctx)
+	if err != nil {
+		return nil, err
 	}
-	for _, name := range names {
-		if _, err := tx.ExecContext(ctx, q.Get(name)); err != nil {
-			return nil, fmt.Errorf("spill: %w", err)
-		}
-	}
-	if st.Dialect == store.Postgres {
-		var err error
-		if s.copy, err = st.CopyIn(ctx, tx, "tickler_spill", "recipient", "seq", "item_key", "notice"); err != nil {
-			return nil, fmt.Errorf("spill: %w", err)
-		}
-	}
-	return s, nil
+	return &spill{sp: sp, job: job}, nil
 }
 
 // add writes one notice. Addresses are checked here, before anything reaches
@@ -94,79 +64,15 @@ func (s *spill) add(ctx context.Context, n Notice) error {
 		return err
 	}
 	s.seq++
-	key := itemKey(s.job, n.Item, email)
-	if s.copy != nil {
-		if err := s.copy.Row(email, s.seq, key, string(s.enc.b)); err != nil {
-			s.err = err
-		}
-		return s.err
-	}
-	s.args = append(s.args, email, s.seq, key, string(s.enc.b))
-	if s.rows++; s.rows == spillInsert {
-		s.err = s.flush(ctx)
-	}
+	s.err = s.sp.Add(ctx, email, s.seq, store.ItemKey(s.job, n.Item.Key, n.Item.Step, email), string(s.enc.b))
 	return s.err
 }
 
-// flush writes the rows waiting on SQLite.
-func (s *spill) flush(ctx context.Context) error {
-	if s.rows == 0 {
-		return nil
-	}
-	if _, err := s.tx.ExecContext(ctx, s.q.Bulk("insert-spill", s.rows), s.args...); err != nil {
-		return fmt.Errorf("spill: %w", err)
-	}
-	s.args, s.rows = s.args[:0], 0
-	return nil
-}
-
-// finish ends the writing and indexes the table for reading in order.
+// finish ends the writing and prepares the spill to be read in order.
 func (s *spill) finish(ctx context.Context) error {
 	if s.err != nil {
-		if s.copy != nil {
-			s.copy.Close() // the run fails anyway; the COPY must end first
-		}
+		s.sp.Abort()
 		return s.err
 	}
-	if s.copy != nil {
-		if err := s.copy.Close(); err != nil {
-			return fmt.Errorf("spill: %w", err)
-		}
-	} else if err := s.flush(ctx); err != nil {
-		return err
-	}
-	for _, name := range []string{"index-spill", "analyze-spill"} {
-		if _, err := s.tx.ExecContext(ctx, s.q.Get(name)); err != nil {
-			return fmt.Errorf("spill: %w", err)
-		}
-	}
-	return nil
-}
-
-// spilled is one notice read back. Done: its item was already sent to the
-// recipient, or the recipient's message of the slot is already in the
-// outbox.
-type spilled struct {
-	Recipient string `db:"recipient"`
-	Seq       int64  `db:"seq"`
-	Notice    string `db:"notice"`
-	Done      bool   `db:"done"`
-}
-
-// read returns up to limit notices after (recipient, seq) in recipient
-// order (keyPrefix + address is a message's key in the outbox).
-func (s *spill) read(ctx context.Context, recipient string, seq int64, keyPrefix string, limit int) ([]spilled, error) {
-	var out []spilled
-	if err := s.tx.SelectContext(ctx, &out, s.q.Get("read-spill"), keyPrefix, recipient, seq, limit); err != nil {
-		return nil, fmt.Errorf("spill: %w", err)
-	}
-	return out, nil
-}
-
-// drop removes the table (PostgreSQL drops it at commit by itself).
-func (s *spill) drop(ctx context.Context) error {
-	if _, err := s.tx.ExecContext(ctx, s.q.Get("drop-spill")); err != nil {
-		return fmt.Errorf("spill: %w", err)
-	}
-	return nil
+	return s.sp.Finish(ctx)
 }

@@ -125,7 +125,7 @@ func Gather(ctx context.Context, st *store.Store, cfg *config.Config, now time.T
 
 func (r *Report) readDB(ctx context.Context, st *store.Store, now time.Time) error {
 	var runs []lastRun
-	if err := st.DB.SelectContext(ctx, &runs, st.Q("last-runs")); err != nil {
+	if err := st.Select(ctx, &runs, "last-runs"); err != nil {
 		return fmt.Errorf("job runs: %w", err)
 	}
 	byJob := map[string]lastRun{}
@@ -142,7 +142,7 @@ func (r *Report) readDB(ctx context.Context, st *store.Store, now time.Time) err
 		}
 	}
 	var manual []ManualRun
-	if err := st.DB.SelectContext(ctx, &manual, st.Q("last-manual-runs")); err != nil {
+	if err := st.Select(ctx, &manual, "last-manual-runs"); err != nil {
 		return fmt.Errorf("job runs by hand: %w", err)
 	}
 	for _, m := range manual {
@@ -157,7 +157,7 @@ func (r *Report) readDB(ctx context.Context, st *store.Store, now time.Time) err
 		return err
 	}
 	r.Outbox = counts
-	if err := st.DB.SelectContext(ctx, &r.Problems, st.Q("problem-deliveries"), store.T(now.Add(-StuckAfter)), 50); err != nil {
+	if err := st.Select(ctx, &r.Problems, "problem-deliveries", store.T(now.Add(-StuckAfter)), 50); err != nil {
 		return fmt.Errorf("outbox problems: %w", err)
 	}
 	return nil
@@ -168,7 +168,7 @@ func outboxCounts(ctx context.Context, st *store.Store) (map[string]int, error) 
 		State string `db:"state"`
 		N     int    `db:"n"`
 	}
-	if err := st.DB.SelectContext(ctx, &counts, st.Q("outbox-counts")); err != nil {
+	if err := st.Select(ctx, &counts, "outbox-counts"); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
 	out := map[string]int{}
@@ -190,7 +190,7 @@ func Stored(ctx context.Context, st *store.Store) (metrics.Stored, error) {
 		Job        string     `db:"job"`
 		FinishedAt store.Time `db:"finished_at"`
 	}
-	if err := st.DB.SelectContext(ctx, &rows, st.Q("last-successes")); err != nil {
+	if err := st.Select(ctx, &rows, "last-successes"); err != nil {
 		return s, fmt.Errorf("last successes: %w", err)
 	}
 	s.LastSuccess = map[string]time.Time{}

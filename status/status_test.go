@@ -87,7 +87,7 @@ func TestGatherWithoutDatabase(t *testing.T) {
 
 func mustExec(t *testing.T, st *store.Store, q string, args ...any) {
 	t.Helper()
-	if _, err := st.DB.Exec(st.DB.Rebind(q), args...); err != nil {
+	if _, err := st.ExecSQL(context.Background(), q, args...); err != nil {
 		t.Fatal(err)
 	}
 }

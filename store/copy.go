@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -22,12 +21,12 @@ type Copy struct {
 	rows  int
 }
 
-// CopyIn starts a COPY into table's columns within tx (PostgreSQL only).
-func (s *Store) CopyIn(ctx context.Context, tx *sqlx.Tx, table string, columns ...string) (*Copy, error) {
-	if s.Dialect != Postgres {
+// copyIn starts a COPY into table's columns within tx (PostgreSQL only).
+func (tx *Tx) copyIn(ctx context.Context, table string, columns ...string) (*Copy, error) {
+	if tx.s.Dialect != Postgres {
 		return nil, fmt.Errorf("copy into %s: COPY needs PostgreSQL", table)
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
+	stmt, err := tx.tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
 	if err != nil {
 		return nil, fmt.Errorf("copy into %s: %w", table, err)
 	}

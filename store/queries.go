@@ -128,6 +128,9 @@ func (q Queries) Check(ctx context.Context, db *sqlx.DB) error {
 		if strings.Contains(strings.ToUpper(q.raw[n]), "IN (?)") {
 			continue // an IN list, expanded by In at run time
 		}
+		if spillQuery(q.raw[n]) || strings.HasPrefix(stripComments(q.raw[n]), "SET ") {
+			continue // the spill exists during a run only; SET is not a statement to prepare
+		}
 		st, err := db.PrepareContext(ctx, q.sql[n])
 		if err != nil {
 			return fmt.Errorf("query %s: %w", n, err)

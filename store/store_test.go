@@ -18,7 +18,7 @@ func TestMigrateTwice(t *testing.T) {
 			t.Fatalf("second migrate: %v", err)
 		}
 		var n int
-		if err := st.DB.Get(&n, st.Q("count-staff")); err != nil {
+		if err := st.GetSQL(context.Background(), &n, st.Q("count-staff")); err != nil {
 			t.Fatal(err)
 		}
 		if n != 0 {
@@ -47,23 +47,6 @@ func TestSQLitePathWithURICharacters(t *testing.T) {
 	}
 }
 
-// Bulk repeats the marked VALUES tuple and numbers the placeholders on.
-func TestBulk(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		q := st.Bulk("insert-delivery-items", 3)
-		want := map[store.Dialect]string{
-			store.SQLite:   "VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?);",
-			store.Postgres: "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12);",
-		}[st.Dialect]
-		if !strings.HasSuffix(q, want) {
-			t.Errorf("got %q, want it to end in %q", q, want)
-		}
-		if n := strings.Count(st.Bulk("insert-deliveries", 2), "'pending'"); n != 2 {
-			t.Errorf("insert-deliveries for 2 rows has %d tuples", n)
-		}
-	})
-}
-
 // With TICKLER_SQL_LOG set, reads are written to the file with their
 // parameters as literals, and the file runs as SQL.
 func TestSQLLog(t *testing.T) {
@@ -71,11 +54,11 @@ func TestSQLLog(t *testing.T) {
 	t.Setenv(store.EnvSQLLog, log)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		var n int
-		if err := st.DB.Get(&n, st.DB.Rebind("SELECT count(*) FROM staff WHERE code = ? OR code = ?"), "it's", "7"); err != nil {
+		if err := st.GetSQL(context.Background(), &n, "SELECT count(*) FROM staff WHERE code = ? OR code = ?", "it's", "7"); err != nil {
 			t.Fatal(err)
 		}
 		// A named query from a .sql file starts with the comments saying what it counts.
-		if err := st.DB.Get(&n, "-- name: people\n-- How many.\nSELECT count(*) FROM units"); err != nil {
+		if err := st.GetSQL(context.Background(), &n, "-- name: people\n-- How many.\nSELECT count(*) FROM units"); err != nil {
 			t.Fatal(err)
 		}
 		b, err := os.ReadFile(log)
@@ -91,10 +74,10 @@ func TestSQLLog(t *testing.T) {
 		}
 		// A named query's doc comment is left out, and the SQL kept on one
 		// line; tickler's own bookkeeping is not recorded at all.
-		if err := st.DB.Get(&n, st.DB.Rebind("-- name: x\n-- Who's there -- twice\nSELECT count(*)\n  FROM units -- all of them\n  WHERE code <> '--' AND code <> ?"), "U"); err != nil {
+		if err := st.GetSQL(context.Background(), &n, "-- name: x\n-- Who's there -- twice\nSELECT count(*)\n  FROM units -- all of them\n  WHERE code <> '--' AND code <> ?", "U"); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DB.Get(&n, store.OwnWork+" SELECT count(*) FROM units WHERE code = 'own'"); err != nil {
+		if err := st.GetSQL(context.Background(), &n, store.OwnWork+" SELECT count(*) FROM units WHERE code = 'own'"); err != nil {
 			t.Fatal(err)
 		}
 		b, _ = os.ReadFile(log)
@@ -107,7 +90,7 @@ func TestSQLLog(t *testing.T) {
 		// What was recorded runs.
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 			if strings.HasPrefix(line, "SELECT count(*) FROM staff") {
-				if _, err := st.DB.Exec(line); err != nil {
+				if _, err := st.ExecSQL(context.Background(), line); err != nil {
 					t.Errorf("%s: %v", line, err)
 				}
 			}
@@ -119,25 +102,31 @@ func TestSQLLog(t *testing.T) {
 // that instant's slot; a scheduled claim still stops a second one.
 func TestManualRunDoesNotBlockTheSlot(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		slot := store.T(time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
-		now := store.T(time.Now())
-		if _, err := st.DB.Exec(st.Q("record-manual-run"), "course-reminders", slot, "me", now, now, 3, 2, ""); err != nil {
+		slot := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+		now := time.Now()
+		ctx := context.Background()
+		if err := st.RecordManualRun(ctx, "course-reminders", slot, "me", now, now, 3, 2, ""); err != nil {
 			t.Fatal(err)
 		}
-		var id int64
-		if err := st.DB.Get(&id, st.Q("claim-slot"), "course-reminders", slot, "replica1", now, now); err != nil {
-			t.Fatalf("the scheduler could not claim a slot run by hand: %v", err)
+		id, ok, err := st.ClaimSlot(ctx, "course-reminders", slot, "replica1", now, now)
+		if err != nil || !ok {
+			t.Fatalf("the scheduler could not claim a slot run by hand: %v %v", ok, err)
 		}
-		err := st.DB.Get(&id, st.Q("claim-slot"), "course-reminders", slot, "replica2", now, now)
-		if err != store.ErrNoRows {
-			t.Errorf("a second claim of a scheduled slot: %v, want no row", err)
+		if _, ok, err := st.ClaimSlot(ctx, "course-reminders", slot, "replica2", now, now); ok || err != nil {
+			t.Errorf("a second claim of a scheduled slot: %v %v, want no claim", ok, err)
 		}
 		// A manual run of the same instant now leaves the scheduled row alone.
-		if _, err := st.DB.Exec(st.Q("record-manual-run"), "course-reminders", slot, "me", now, now, 9, 9, "x"); err != nil {
+		if err := st.RecordManualRun(ctx, "course-reminders", slot, "me", now, now, 9, 9, "x"); err != nil {
 			t.Fatal(err)
 		}
-		var state, owner string
-		st.DB.QueryRow(st.DB.Rebind("SELECT state, owner FROM job_runs WHERE id = ?"), id).Scan(&state, &owner)
+		var row struct {
+			State string `db:"state"`
+			Owner string `db:"owner"`
+		}
+		if err := st.GetSQL(ctx, &row, "SELECT state, owner FROM job_runs WHERE id = ?", id); err != nil {
+			t.Fatal(err)
+		}
+		state, owner := row.State, row.Owner
 		if state != "running" || owner != "replica1" {
 			t.Errorf("scheduled row became %s/%s", state, owner)
 		}

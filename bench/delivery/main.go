@@ -148,7 +148,7 @@ func sample(st *store.Store, env notify.Envelope, path string) (int, error) {
 		MessageID string `db:"message_id"`
 		Job       string `db:"job"`
 	}
-	err := st.DB.Get(&m, `SELECT id, recipient, recipient_name, subject, text_body, html_body, message_id, job
+	err := st.GetSQL(context.Background(), &m, `SELECT id, recipient, recipient_name, subject, text_body, html_body, message_id, job
 		FROM deliveries ORDER BY id LIMIT 1`)
 	if err != nil {
 		return 0, err

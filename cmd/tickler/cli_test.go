@@ -30,7 +30,7 @@ func countRows(t *testing.T, dir, table string) int {
 	}
 	defer st.Close()
 	var n int
-	if err := st.DB.Get(&n, "SELECT count(*) FROM "+table); err != nil {
+	if err := st.GetSQL(context.Background(), &n, "SELECT count(*) FROM "+table); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -149,7 +150,7 @@ func TestPostgresOutage(t *testing.T) {
 	// The latest slot missed during the outage runs; the older ones are counted.
 	var slot store.Time
 	waitFor(t, "a run of a slot that fell during the outage", 30*time.Second, func() bool {
-		return st.DB.Get(&slot, `SELECT slot FROM job_runs WHERE job = 'course-reminders' AND state = 'done'
+		return st.GetSQL(context.Background(), &slot, `SELECT slot FROM job_runs WHERE job = 'course-reminders' AND state = 'done'
 			AND slot > $1 AND slot < $2 ORDER BY slot DESC LIMIT 1`, store.T(down), store.T(up)) == nil
 	})
 	_, metrics := d.get("/metrics")
@@ -162,6 +163,6 @@ func TestPostgresOutage(t *testing.T) {
 
 func doneRuns(st *store.Store) int {
 	var n int
-	st.DB.Get(&n, "SELECT count(*) FROM job_runs WHERE job = 'course-reminders' AND state = 'done'")
+	st.GetSQL(context.Background(), &n, "SELECT count(*) FROM job_runs WHERE job = 'course-reminders' AND state = 'done'")
 	return n
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ type replicaRun struct {
 func courseRuns(t *testing.T, st *store.Store) []replicaRun {
 	t.Helper()
 	var rs []replicaRun
-	if err := st.DB.Select(&rs, "SELECT state, owner, attempts FROM job_runs WHERE job = 'course-reminders' ORDER BY slot"); err != nil {
+	if err := st.SelectSQL(context.Background(), &rs, "SELECT state, owner, attempts FROM job_runs WHERE job = 'course-reminders' ORDER BY slot"); err != nil {
 		t.Fatal(err)
 	}
 	return rs
@@ -36,11 +37,11 @@ func courseRuns(t *testing.T, st *store.Store) []replicaRun {
 func checkExactlyOnce(t *testing.T, st *store.Store, outbox string) int {
 	t.Helper()
 	var n, sent, once int
-	if err := st.DB.Get(&n, "SELECT count(*) FROM deliveries"); err != nil {
+	if err := st.GetSQL(context.Background(), &n, "SELECT count(*) FROM deliveries"); err != nil {
 		t.Fatal(err)
 	}
-	st.DB.Get(&sent, "SELECT count(*) FROM deliveries WHERE state = 'sent'")
-	st.DB.Get(&once, "SELECT count(*) FROM deliveries WHERE state = 'sent' AND attempts = 1")
+	st.GetSQL(context.Background(), &sent, "SELECT count(*) FROM deliveries WHERE state = 'sent'")
+	st.GetSQL(context.Background(), &once, "SELECT count(*) FROM deliveries WHERE state = 'sent' AND attempts = 1")
 	if n == 0 {
 		t.Fatal("the job planned no message: the test proves nothing")
 	}
@@ -76,7 +77,7 @@ func TestThreeReplicasRunASlotOnce(t *testing.T) {
 	})
 	waitFor(t, "the outbox is worked off", 60*time.Second, func() bool {
 		var left int
-		st.DB.Get(&left, "SELECT count(*) FROM deliveries WHERE state IN ('pending', 'retry')")
+		st.GetSQL(context.Background(), &left, "SELECT count(*) FROM deliveries WHERE state IN ('pending', 'retry')")
 		return left == 0
 	})
 	if rs := courseRuns(t, st); len(rs) != 1 {
@@ -148,7 +149,7 @@ func TestKilledReplicaSlotCompletesOnAnother(t *testing.T) {
 	}
 	waitFor(t, "the outbox is worked off", 60*time.Second, func() bool {
 		var left int
-		st.DB.Get(&left, "SELECT count(*) FROM deliveries WHERE state IN ('pending', 'retry')")
+		st.GetSQL(context.Background(), &left, "SELECT count(*) FROM deliveries WHERE state IN ('pending', 'retry')")
 		return left == 0
 	})
 	checkExactlyOnce(t, st, outbox)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -219,7 +220,7 @@ func TestSIGTERMFinishesTheRunInFlight(t *testing.T) {
 	}
 	st := openDB(t, "sqlite", db)
 	var state string
-	if err := st.DB.Get(&state, "SELECT state FROM job_runs WHERE job = 'course-reminders'"); err != nil || state != "done" {
+	if err := st.GetSQL(context.Background(), &state, "SELECT state FROM job_runs WHERE job = 'course-reminders'"); err != nil || state != "done" {
 		t.Errorf("job_runs state %q (%v), want done", state, err)
 	}
 	if !strings.Contains(d.log(), "stopped") {

@@ -145,7 +145,7 @@ func testKillDuringDelivery(t *testing.T, d store.Dialect) {
 	}
 	atKill := sink.Copies()
 	var sentAtKill []string
-	if err := st.DB.Select(&sentAtKill, "SELECT message_id FROM deliveries WHERE state = 'sent'"); err != nil {
+	if err := st.SelectSQL(context.Background(), &sentAtKill, "SELECT message_id FROM deliveries WHERE state = 'sent'"); err != nil {
 		t.Fatal(err)
 	}
 	recorded := map[string]bool{}
@@ -165,7 +165,7 @@ func testKillDuringDelivery(t *testing.T, d store.Dialect) {
 	second, logs2 := startServe(t, dir, config)
 	waitForLogged(t, 60*time.Second, "every message sent", func() bool {
 		var left int
-		st.DB.Get(&left, "SELECT count(*) FROM deliveries WHERE state <> 'sent'")
+		st.GetSQL(context.Background(), &left, "SELECT count(*) FROM deliveries WHERE state <> 'sent'")
 		return left == 0
 	}, logs2)
 	second.Process.Signal(syscall.SIGTERM)
@@ -225,7 +225,7 @@ func TestSMTPSecretNeverInLogsOrStatus(t *testing.T) {
 	cmd, logs := startServe(t, dir, config)
 	waitForLogged(t, 30*time.Second, "the deliveries failed", func() bool {
 		var failed int
-		st.DB.Get(&failed, "SELECT count(*) FROM deliveries WHERE state = 'failed'")
+		st.GetSQL(context.Background(), &failed, "SELECT count(*) FROM deliveries WHERE state = 'failed'")
 		return failed == 3
 	}, logs)
 	cmd.Process.Signal(syscall.SIGTERM)

@@ -276,7 +276,7 @@ func fillSample(ctx context.Context, cfg *config.Config, st *store.Store, log *s
 		return nil
 	}
 	var n int
-	if err := st.DB.GetContext(ctx, &n, st.Q("count-staff")); err != nil {
+	if err := st.Get(ctx, &n, "count-staff"); err != nil {
 		return err
 	}
 	if n > 0 {

@@ -75,7 +75,7 @@ func Plan(t testing.TB, st *store.Store, n int, now time.Time) []string {
 func MessageIDs(t testing.TB, st *store.Store) []string {
 	t.Helper()
 	var ids []string
-	if err := st.DB.Select(&ids, "SELECT message_id FROM deliveries ORDER BY id"); err != nil {
+	if err := st.SelectSQL(context.Background(), &ids, "SELECT message_id FROM deliveries ORDER BY id"); err != nil {
 		t.Fatal(err)
 	}
 	return ids
@@ -99,7 +99,7 @@ type Row struct {
 func Rows(t testing.TB, st *store.Store) []Row {
 	t.Helper()
 	var rows []Row
-	err := st.DB.Select(&rows, `SELECT id, recipient, message_id, state, attempts, reply, lease_owner,
+	err := st.SelectSQL(context.Background(), &rows, `SELECT id, recipient, message_id, state, attempts, reply, lease_owner,
 		next_attempt_at, sent_at, failed_at FROM deliveries ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)

@@ -107,7 +107,7 @@ func TestOutboxFailureIsRetriedAndResendReplacesTheFile(t *testing.T) {
 		t.Fatalf("%+v, want 1 sent", o)
 	}
 	// The outcome was lost: the row is due again, and written again.
-	if _, err := st.DB.Exec("UPDATE deliveries SET state = 'pending', next_attempt_at = created_at"); err != nil {
+	if _, err := st.ExecSQL(context.Background(), "UPDATE deliveries SET state = 'pending', next_attempt_at = created_at"); err != nil {
 		t.Fatal(err)
 	}
 	if o, _ := d.Drain(context.Background()); o.Sent != 1 {

@@ -29,7 +29,7 @@ func counts(t *testing.T, st *store.Store) map[string]int {
 	out := map[string]int{}
 	for _, tb := range tables {
 		var n int
-		if err := st.DB.Get(&n, "SELECT count(*) FROM "+tb); err != nil {
+		if err := st.GetSQL(context.Background(), &n, "SELECT count(*) FROM "+tb); err != nil {
 			t.Fatal(err)
 		}
 		out[tb] = n
@@ -61,7 +61,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 func staffRow(t *testing.T, st *store.Store, code string) store.Staff {
 	t.Helper()
 	var s store.Staff
-	if err := st.DB.Get(&s, st.DB.Rebind("SELECT * FROM staff WHERE code = ?"), code); err != nil {
+	if err := st.GetSQL(context.Background(), &s, "SELECT * FROM staff WHERE code = ?", code); err != nil {
 		t.Fatalf("staff %s: %v", code, err)
 	}
 	return s
@@ -106,35 +106,35 @@ func TestImportAgency(t *testing.T) {
 		}
 
 		var a store.Appointment
-		if err := st.DB.Get(&a, st.DB.Rebind("SELECT * FROM appointments WHERE staff_code = ?"), "S001"); err != nil {
+		if err := st.GetSQL(context.Background(), &a, "SELECT * FROM appointments WHERE staff_code = ?", "S001"); err != nil {
 			t.Fatal(err)
 		}
 		if a.EndOn != civil.MustParse("2026-04-01") {
 			t.Errorf("appointment without end_on ends %s, want start + 5 years 2026-04-01", a.EndOn)
 		}
 		var c store.Course
-		if err := st.DB.Get(&c, st.DB.Rebind("SELECT * FROM courses WHERE code = ?"), "BD-2026"); err != nil {
+		if err := st.GetSQL(context.Background(), &c, "SELECT * FROM courses WHERE code = ?", "BD-2026"); err != nil {
 			t.Fatal(err)
 		}
 		if c.Hours.Float64 != 40.5 || c.ValidMonths.Int64 != 24 || c.Level.Valid {
 			t.Errorf("course BD-2026 = %+v", c)
 		}
 		var p []store.Planning
-		if err := st.DB.Select(&p, "SELECT * FROM planning ORDER BY staff_code"); err != nil {
+		if err := st.SelectSQL(context.Background(), &p, "SELECT * FROM planning ORDER BY staff_code"); err != nil {
 			t.Fatal(err)
 		}
 		if len(p) != 2 || p[0].Period != "2026-2031" || p[1].Period != "2026-2031" || p[1].Status != "active" {
 			t.Errorf("planning = %+v, want periods written 2026-2031 and status active by default", p)
 		}
 		var tg store.Target
-		if err := st.DB.Get(&tg, st.DB.Rebind("SELECT * FROM targets WHERE category = ?"), "refresher"); err != nil {
+		if err := st.GetSQL(context.Background(), &tg, "SELECT * FROM targets WHERE category = ?", "refresher"); err != nil {
 			t.Fatal(err)
 		}
 		if tg.Level != "" || tg.Target != 200 {
 			t.Errorf("target = %+v", tg)
 		}
 		var score float64
-		if err := st.DB.Get(&score, st.DB.Rebind("SELECT score FROM evaluations WHERE staff_code = ?"), "S002"); err != nil || score != 82.5 {
+		if err := st.GetSQL(context.Background(), &score, "SELECT score FROM evaluations WHERE staff_code = ?", "S002"); err != nil || score != 82.5 {
 			t.Errorf("score = %v, %v; want 82.5 from \"82,5\"", score, err)
 		}
 	})
@@ -161,14 +161,14 @@ func TestImportVietnamese(t *testing.T) {
 			t.Errorf("CB02 = %+v", got)
 		}
 		var c store.Course
-		if err := st.DB.Get(&c, st.DB.Rebind("SELECT * FROM courses WHERE code = ?"), "BD"); err != nil {
+		if err := st.GetSQL(context.Background(), &c, "SELECT * FROM courses WHERE code = ?", "BD"); err != nil {
 			t.Fatal(err)
 		}
 		if c.Category != "defense_security" || c.Hours.Float64 != 40.5 {
 			t.Errorf("course BD = %+v", c)
 		}
 		var rating string
-		if err := st.DB.Get(&rating, st.DB.Rebind("SELECT rating FROM evaluations WHERE staff_code = ?"), "CB02"); err != nil || rating != "good" {
+		if err := st.GetSQL(context.Background(), &rating, "SELECT rating FROM evaluations WHERE staff_code = ?", "CB02"); err != nil || rating != "good" {
 			t.Errorf("rating = %q, %v; want good", rating, err)
 		}
 	})
@@ -455,11 +455,11 @@ func TestImportXLSX(t *testing.T) {
 			t.Errorf("numeric code 1003 = %+v", got)
 		}
 		var hours float64
-		if err := st.DB.Get(&hours, "SELECT hours FROM courses"); err != nil || hours != 40.5 {
+		if err := st.GetSQL(context.Background(), &hours, "SELECT hours FROM courses"); err != nil || hours != 40.5 {
 			t.Errorf("hours = %v, %v; want 40.5", hours, err)
 		}
 		var completed civil.Date
-		if err := st.DB.Get(&completed, "SELECT completed_on FROM training"); err != nil || completed != civil.MustParse("2025-06-30") {
+		if err := st.GetSQL(context.Background(), &completed, "SELECT completed_on FROM training"); err != nil || completed != civil.MustParse("2025-06-30") {
 			t.Errorf("completed_on = %v, %v", completed, err)
 		}
 	})

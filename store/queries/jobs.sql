@@ -84,3 +84,9 @@ FROM job_runs r
 JOIN (SELECT job, max(started_at) AS started_at FROM job_runs WHERE state = 'manual' GROUP BY job) l
   ON l.job = r.job AND l.started_at = r.started_at AND r.state = 'manual'
 ORDER BY r.job;
+
+-- name: running-slot
+-- The scheduled run of (job, slot) while it runs with a live lease: a hand
+-- run of the same slot would race it. Parameters: job, slot, now.
+SELECT id, job, slot, state, owner, attempts, started_at, finished_at, lease_until FROM job_runs
+WHERE job = ? AND slot = ? AND state = 'running' AND lease_until > ?;

@@ -66,7 +66,7 @@ func DSN(t testing.TB, d store.Dialect) (driver, dsn string) {
 			t.Fatalf("open postgres: %v", err)
 		}
 		defer admin.Close()
-		if _, err := admin.DB.Exec("CREATE SCHEMA " + schema); err != nil {
+		if _, err := admin.ExecSQL(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 			t.Fatalf("create schema: %v", err)
 		}
 		t.Cleanup(func() {
@@ -75,7 +75,7 @@ func DSN(t testing.TB, d store.Dialect) (driver, dsn string) {
 				return
 			}
 			defer admin.Close()
-			admin.DB.Exec("DROP SCHEMA " + schema + " CASCADE")
+			admin.ExecSQL(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 		})
 		return "postgres", WithSearchPath(base, schema)
 	}

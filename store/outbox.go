@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// The outbox is the deliveries table (one message to one recipient) and
+// delivery_items (what each message told). A planning run writes it in its
+// transaction (plan.go); a deliverer claims due rows with a lease, and
+// records what became of them. Everything here writes on the write pool.
+
+// Claimed is a delivery a deliverer claimed: the message to send.
+type Claimed struct {
+	ID            int64  `db:"id"`
+	Key           string `db:"key"`
+	Job           string `db:"job"`
+	Recipient     string `db:"recipient"`
+	RecipientName string `db:"recipient_name"`
+	Cc            string `db:"cc"`
+	Subject       string `db:"subject"`
+	Text          string `db:"text_body"`
+	HTML          string `db:"html_body"`
+	Attachments   []byte `db:"attachments"`
+	Wire          []byte `db:"wire"`
+	MessageID     string `db:"message_id"`
+	Attempts      int    `db:"attempts"`
+	Created       Time   `db:"created_at"`
+}
+
+// ClaimDeliveries claims up to n rows due at now for owner, with a lease
+// until until; each claim counts as an attempt.
+func (s *Store) ClaimDeliveries(ctx context.Context, owner string, until, now time.Time, n int) ([]Claimed, error) {
+	var rows []Claimed
+	if err := s.selectW(ctx, &rows, "claim-deliveries", owner, T(until), T(now), n); err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return rows, nil
+}
+
+// UncountClaims takes back the attempt counted for rows owner claimed again
+// while it still works on them (their lease ran out mid-send).
+func (s *Store) UncountClaims(ctx context.Context, owner string, ids []int64) error {
+	b, _ := json.Marshal(ids)
+	if _, err := s.exec(ctx, "uncount-claims", owner, string(b)); err != nil {
+		return fmt.Errorf("claim deliveries: %w", err)
+	}
+	return nil
+}
+
+// Outcome is what became of one claimed delivery.
+type Outcome struct {
+	ID    int64
+	State string // sent, retry or failed
+	Reply string
+	At    time.Time // sent or failed: when
+	Next  time.Time // retry: when to try again
+}
+
+// outcomeJSON is an Outcome as record-deliveries reads it.
+type outcomeJSON struct {
+	ID    int64  `json:"id"`
+	State string `json:"state"`
+	Reply string `json:"reply"`
+	At    string `json:"at,omitempty"`
+	Next  string `json:"next,omitempty"`
+}
+
+// stamp is t as the database stores instants, "" for the zero time.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// RecordOutcomes records the outcomes of owner's attempts in one statement.
+// A retry or a failure is recorded only while owner holds the row's lease;
+// "sent" is recorded in any case (the message left) unless the row is
+// already sent.
+func (s *Store) RecordOutcomes(ctx context.Context, owner string, outcomes []Outcome) error {
+	rows := make([]outcomeJSON, len(outcomes))
+	for i, o := range outcomes {
+		rows[i] = outcomeJSON{ID: o.ID, State: o.State, Reply: o.Reply, At: stamp(o.At), Next: stamp(o.Next)}
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, "record-deliveries", string(b), owner); err != nil {
+		return fmt.Errorf("record %d deliveries: %w", len(outcomes), err)
+	}
+	return nil
+}
+
+// ReleaseDeliveries frees rows owner claimed and did not try, without
+// counting the attempt: they are due again at now.
+func (s *Store) ReleaseDeliveries(ctx context.Context, owner string, now time.Time, ids []int64) error {
+	b, _ := json.Marshal(ids)
+	if _, err := s.exec(ctx, "release-deliveries", T(now), owner, string(b)); err != nil {
+		return fmt.Errorf("release %d deliveries: %w", len(ids), err)
+	}
+	return nil
+}
+
+// SentSince counts the messages sent after t (the hourly cap).
+func (s *Store) SentSince(ctx context.Context, t time.Time) (int, error) {
+	var n int
+	if err := s.r.GetContext(ctx, &n, s.queries.Get("sent-since"), T(t)); err != nil {
+		return 0, fmt.Errorf("sent-since: %w", err)
+	}
+	return n, nil
+}
