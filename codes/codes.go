@@ -1,4 +1,4 @@
-// Package codes holds the coded values of the records (DOMAIN.md glossary): the
+// Package codes holds the coded values of the records (docs/domain.md glossary): the
 // English code stored in the database, its Vietnamese label, and its rank where
 // the values are ordered (education, political theory).
 package codes
@@ -84,7 +84,7 @@ func fold(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// The coded sets of DOMAIN.md. Ordered sets run from lowest to highest.
+// The coded sets of docs/domain.md. Ordered sets run from lowest to highest.
 var (
 	Gender = Set{"gender", []Value{
 		{"male", "Nam", "Male", []string{"m"}},

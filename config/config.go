@@ -114,7 +114,7 @@ type HTTP struct {
 // Enabled reports whether the status server runs.
 func (h HTTP) Enabled() bool { return h.Listen != "" && h.Listen != "off" }
 
-// Rules are the regulations' numbers (DOMAIN.md "Rules that become defaults").
+// Rules are the regulations' numbers (docs/domain.md "Rules behind the defaults").
 type Rules struct {
 	// TermYears is the length of an appointment term (Decree 138/2020 art. 41.1).
 	TermYears int `yaml:"term_years"`

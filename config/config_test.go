@@ -185,7 +185,7 @@ func TestLoadMissingFile(t *testing.T) {
 	}
 }
 
-// TestDefaults checks every default on an empty file (DOMAIN.md, DESIGN.md).
+// TestDefaults checks every default on an empty file (docs/domain.md, config/REFERENCE.md).
 func TestDefaults(t *testing.T) {
 	c, err := config.Load("testdata/empty.yaml")
 	if err != nil {

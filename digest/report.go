@@ -1,5 +1,5 @@
 // Package digest computes the monthly progress digest: the figures an
-// agency's own reports print (DOMAIN.md "Figures an agency reports") for a
+// agency's own reports print (docs/domain.md "Figures an agency reports") for a
 // month and a scope (the whole agency, or a unit with its sub-units), with the
 // change against earlier months, and renders it as text, JSON or an HTML
 // e-mail with charts. The figures come from set-based SQL (digest/queries);

@@ -3,8 +3,8 @@ package digest
 import "github.com/tickler-dev/tickler/rules"
 
 // Reappointment cases of a term ending, as codes in the JSON and keys of the
-// labels: the rules package's cases (DOMAIN.md "Retirement age and
-// re-appointment"), so the digest and the reappointments job agree.
+// labels: the rules package's cases (docs/domain.md "Re-appointment near
+// retirement"), so the digest and the reappointments job agree.
 const (
 	CaseFullTerm        = string(rules.CaseFullTerm)
 	CaseUntilRetirement = string(rules.CaseUntilRetirement)

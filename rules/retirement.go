@@ -1,7 +1,7 @@
 // Package rules holds the regulations that turn records into dates and
 // decisions: the retirement date of the Labour Code 2019 roadmap, and what an
 // appointment term's end means for re-appointment. The numbers come from
-// config.Rules (DOMAIN.md "Rules that become defaults"); nothing here reads
+// config.Rules (docs/domain.md "Rules behind the defaults"); nothing here reads
 // the clock. The reminder jobs and the monthly digest both call it, so they
 // agree.
 package rules

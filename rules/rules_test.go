@@ -9,7 +9,7 @@ import (
 	"github.com/tickler-dev/tickler/rules"
 )
 
-// defaults are the rules of an empty configuration file: the ones DOMAIN.md
+// defaults are the rules of an empty configuration file: the ones docs/domain.md
 // documents.
 func defaults(t *testing.T) config.Rules {
 	t.Helper()
@@ -26,7 +26,7 @@ func TestRetirementDate(t *testing.T) {
 		birth, gender, want string
 		age                 string // the age reached in the retirement month, for the reader
 	}{
-		// DOMAIN.md check rows, men: the roadmap rises 3 months a year from
+		// docs/domain.md check rows, men: the roadmap rises 3 months a year from
 		// 60y3m in 2021 to 62y in 2028.
 		{"1961-01-15", "male", "2021-04-30", "60y3m"},
 		{"1961-10-15", "male", "2022-04-30", "60y6m"},
@@ -36,7 +36,7 @@ func TestRetirementDate(t *testing.T) {
 		{"1964-10-15", "male", "2026-04-30", "61y6m"},
 		{"1965-07-15", "male", "2027-04-30", "61y9m"},
 		{"1966-04-15", "male", "2028-04-30", "62y"},
-		// DOMAIN.md check rows, women: 4 months a year from 55y4m in 2021 to 60y in 2035.
+		// docs/domain.md check rows, women: 4 months a year from 55y4m in 2021 to 60y in 2035.
 		{"1966-01-15", "female", "2021-05-31", "55y4m"},
 		{"1966-09-15", "female", "2022-05-31", "55y8m"},
 		{"1967-05-15", "female", "2023-05-31", "56y"},

@@ -65,7 +65,7 @@ func yearsDays(y float64) day { return day(y * 365.2425) }
 func jan1(y int) day { return dayOf(civil.Date{Year: y, Month: time.January, Day: 1}) }
 
 // retirementAgeMonths is the statutory retirement age in months for a year
-// (DOMAIN.md: Labour Code 2019 art. 169, Decree 135/2020): men 60y3m in 2021 plus
+// (docs/domain.md: Labour Code 2019 art. 169, Decree 135/2020): men 60y3m in 2021 plus
 // 3 months a year up to 62, women 55y4m plus 4 months a year up to 60; before
 // 2021, 60 and 55.
 func retirementAgeMonths(male bool, year int) int {

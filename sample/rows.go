@@ -2,7 +2,7 @@ package sample
 
 import "github.com/tickler-dev/tickler/civil"
 
-// The row types below mirror the columns of DESIGN.md "Import format". An empty
+// The row types below mirror the columns of docs/design.md "Columns". An empty
 // string, a zero civil.Date or a zero number stands for an empty cell (NULL).
 
 // Unit is a row of units.csv.

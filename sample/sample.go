@@ -1,5 +1,5 @@
 // Package sample generates a realistic synthetic agency in tickler's import
-// format (DESIGN.md "Import format"): a tree of units, their staff, a course
+// format (docs/design.md, contract 2): a tree of units, their staff, a course
 // catalogue, training records, appointments, cadre planning, training-plan
 // targets and yearly evaluations, with dates placed around a given day so that a
 // demo always has something to remind people of.
@@ -86,7 +86,7 @@ func Kinds() []string {
 	return []string{"units", "staff", "courses", "training", "appointments", "planning", "targets", "evaluations"}
 }
 
-// Columns returns the header of a kind's file, as DESIGN.md "Import format"
+// Columns returns the header of a kind's file, as docs/design.md "Columns"
 // lists it, or nil for an unknown kind.
 func Columns(kind string) []string {
 	switch kind {

@@ -697,7 +697,7 @@ func TestFailedGenerationLeavesNoFiles(t *testing.T) {
 	}
 }
 
-// The retirement rule, against DOMAIN.md's check rows.
+// The retirement rule, against the check rows of docs/domain.md.
 func TestRetirement(t *testing.T) {
 	for _, c := range []struct {
 		born   string
@@ -728,7 +728,7 @@ func TestDays(t *testing.T) {
 	}
 }
 
-// TestMillion generates the DESIGN.md reference size and reports time and
+// TestMillion generates the reference size of docs/design.md and reports time and
 // memory. It takes several seconds: SAMPLE_MILLION=1 go test -run Million -v.
 func TestMillion(t *testing.T) {
 	if os.Getenv("SAMPLE_MILLION") == "" {

@@ -106,7 +106,7 @@ func TestImportBadDateChangesNothing(t *testing.T) {
 	}
 }
 
-// run -dry-run -format json prints DESIGN.md's shape and records nothing.
+// run -dry-run -format json prints the shape docs/design.md documents and records nothing.
 func TestRunDryRunJSON(t *testing.T) {
 	dir := t.TempDir()
 	cfg := sqliteConfig(t, dir)

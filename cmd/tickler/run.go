@@ -14,7 +14,7 @@ import (
 	"github.com/tickler-dev/tickler/notify"
 )
 
-// runMessage is one message of `run -format json` (DESIGN.md, a contract).
+// runMessage is one message of `run -format json` (docs/design.md, a contract).
 type runMessage struct {
 	Job     string    `json:"job"`
 	To      []string  `json:"to"`
@@ -135,7 +135,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	out := bufio.NewWriter(g.stdout)
 	defer out.Flush()
 	if *format == "json" {
-		// DESIGN.md's array, as encoding/json indents it.
+		// The array docs/design.md documents, as encoding/json indents it.
 		if listed == 0 {
 			_, err := out.WriteString("[]\n")
 			return err

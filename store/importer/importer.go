@@ -1,5 +1,5 @@
 // Package importer reads the records of an agency from CSV files and XLSX
-// workbooks (DESIGN.md "Import format") and writes them to the store in one
+// workbooks (docs/design.md, contract 2) and writes them to the store in one
 // transaction: every bad row of every file is reported, and if there is any,
 // nothing is written. Rows are upserted by their key, so re-importing a
 // corrected file updates the stored rows; a column a file does not have keeps
@@ -20,7 +20,7 @@ import (
 // Options tune an import.
 type Options struct {
 	// TermYears is the length of an appointment term, used for an appointments
-	// row without end_on (DOMAIN.md: 5 years); 0 means 5.
+	// row without end_on (docs/domain.md: 5 years); 0 means 5.
 	TermYears int
 	// MaxProblems is how many problems an *Error lists before "… and N more
 	// problems"; 0 means 50.

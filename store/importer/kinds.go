@@ -33,7 +33,7 @@ const (
 	refCourse
 )
 
-// column is one column of an import kind, in the order of the DESIGN.md table,
+// column is one column of an import kind, in the order of docs/design.md's table,
 // which is also the order of the values in the upsert queries.
 type column struct {
 	name     string

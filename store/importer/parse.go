@@ -161,7 +161,7 @@ func (imp *importer) parseValue(c column, cell string) (any, error) {
 	case tBirthDate:
 		if len(s) == 4 {
 			if y, err := strconv.Atoi(s); err == nil && y > 1800 {
-				return civil.New(y, 1, 1), nil // only the year known: DOMAIN.md takes 1 January
+				return civil.New(y, 1, 1), nil // only the year known: 1 January (docs/domain.md)
 			}
 		}
 		d, err := civil.Parse(s)
@@ -301,7 +301,7 @@ func checkAppointment(imp *importer, r *record) {
 		return
 	}
 	if r.vals[end] == nil && !imp.hasProblem(r.src, r.row, end) {
-		r.vals[end] = s.AddYears(imp.opt.TermYears) // DOMAIN.md: end = start + term_years
+		r.vals[end] = s.AddYears(imp.opt.TermYears) // docs/domain.md: end = start + term_years
 	}
 	if e := r.date(end); !e.IsZero() && !e.After(s) {
 		imp.problemAt(r, end, fmt.Sprintf("%s is not after start_on %s", e, s))

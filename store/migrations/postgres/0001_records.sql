@@ -1,5 +1,5 @@
 -- +goose Up
--- Records: one table per import kind (DESIGN.md "Import format"). Codes are the
+-- Records: one table per import kind (docs/design.md, the import format). Codes are the
 -- agency's own keys; dates are calendar dates in the agency's zone.
 CREATE TABLE units (
     code        TEXT PRIMARY KEY,

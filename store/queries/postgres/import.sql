@@ -1,6 +1,6 @@
 -- Record import, PostgreSQL: the rows of a batch come as one JSON array
 -- parameter, read with json_array_elements; a row is an array of the kind's
--- columns in DESIGN.md order. In an upsert, "CASE WHEN ?::boolean ..." is a
+-- columns in docs/design.md order. In an upsert, "CASE WHEN ?::boolean ..." is a
 -- flag per optional column: false when the file has no such column, so the
 -- stored value is kept.
 

@@ -1,5 +1,5 @@
 -- Record import, SQLite: the rows of a batch come as one JSON array parameter,
--- read with json_each. A row is an array of the kind's columns in DESIGN.md
+-- read with json_each. A row is an array of the kind's columns in docs/design.md
 -- order. In an upsert, "CASE WHEN ? ..." is a flag per optional column: false
 -- when the file has no such column, so the stored value is kept. "WHERE true"
 -- lets SQLite parse ON CONFLICT after INSERT ... SELECT.
