@@ -47,12 +47,14 @@ func New(country string, holidays, workdays []civil.Date) (*Calendar, error) {
 // checkLists reports a zero date or a date that is both a holiday and a
 // workday: either is a mistake in a configuration file.
 func checkLists(holidays, workdays []civil.Date) error {
-	off := set(holidays)
-	for _, d := range append(append([]civil.Date{}, holidays...), workdays...) {
-		if d.IsZero() {
-			return fmt.Errorf("empty date in holidays or workdays")
+	for _, list := range [][]civil.Date{holidays, workdays} {
+		for _, d := range list {
+			if d.IsZero() {
+				return fmt.Errorf("empty date in holidays or workdays")
+			}
 		}
 	}
+	off := set(holidays)
 	for _, d := range workdays {
 		if off[d] {
 			return fmt.Errorf("%s is listed both as a holiday and as a workday", d)
@@ -61,6 +63,7 @@ func checkLists(holidays, workdays []civil.Date) error {
 	return nil
 }
 
+// set returns the dates of ds as a set.
 func set(ds []civil.Date) map[civil.Date]bool {
 	m := make(map[civil.Date]bool, len(ds))
 	for _, d := range ds {
@@ -116,7 +119,8 @@ func (c *Calendar) reasonFor(d civil.Date) reason {
 	return rule
 }
 
-// ruleFor returns why the rules alone make d a day off, or workday.
+// ruleFor returns why the rules alone make d a day off; its kind is workday
+// if they do not. A holiday's name wins over the weekend it falls on.
 func ruleFor(d civil.Date) reason {
 	offs := daysOff(d.Year)
 	i := sort.Search(len(offs), func(i int) bool { return !offs[i].date.Before(d) })
