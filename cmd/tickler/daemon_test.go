@@ -248,13 +248,22 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool)
 	}
 }
 
+// emlFiles lists the messages written to the outbox folder, leaving out
+// the hidden temporary files of messages being written (Glob's "*" matches
+// a leading dot).
 func emlFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return files
+	out := files[:0]
+	for _, f := range files {
+		if !strings.HasPrefix(filepath.Base(f), ".") {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // messageIDs reads the Message-ID of each .eml file.
