@@ -58,6 +58,7 @@ type Scheduler struct {
 	running  map[string]bool
 	wg       sync.WaitGroup
 	dbDown   bool
+	lookErr  map[string]string // job → the error of its last look, if any
 	wake     chan struct{}
 	seen     map[string]string    // job → schedule and zone last looked at
 	changed  map[string]time.Time // job → when its schedule last changed
@@ -115,6 +116,7 @@ func (s *Scheduler) init() {
 		s.running = map[string]bool{}
 		s.seen = map[string]string{}
 		s.changed = map[string]time.Time{}
+		s.lookErr = map[string]string{}
 		s.wake = make(chan struct{}, 1)
 		s.runCtx, s.stopRuns = context.WithCancel(context.Background())
 	})
@@ -205,7 +207,7 @@ func (s *Scheduler) Look(ctx context.Context) time.Time {
 	cfg := s.Config()
 	now := s.Now()
 	var next time.Time
-	var dbErr error
+	errs := map[string]error{}
 	for _, name := range config.JobNames {
 		sc, spec, ok := s.job(cfg, name)
 		if !ok {
@@ -218,27 +220,51 @@ func (s *Scheduler) Look(ctx context.Context) time.Time {
 			break
 		}
 		if err := s.consider(ctx, cfg, name, sc, spec, now); err != nil {
-			dbErr = err
+			errs[name] = err
 		}
 	}
-	s.noteDB(dbErr)
+	s.noteDB(ctx, errs)
 	return next
 }
 
-// noteDB logs a database outage once, and its end once.
-func (s *Scheduler) noteDB(err error) {
+// noteDB tells an outage from a failure of one job's bookkeeping: with
+// errors, the database is pinged. An outage is logged once, and its end
+// once; a job's error while the database answers is logged once per
+// change of its text (not at every tick), never as an outage.
+func (s *Scheduler) noteDB(ctx context.Context, errs map[string]error) {
+	down := false
+	var outage error
+	if len(errs) > 0 && ctx.Err() == nil {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		outage = s.Store.Ping(pctx)
+		cancel()
+		down = outage != nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.Observer != nil {
-		s.Observer.DatabaseUp(err == nil)
+		s.Observer.DatabaseUp(!down)
 	}
 	switch {
-	case err != nil && !s.dbDown:
+	case down && !s.dbDown:
 		s.dbDown = true
-		s.Log.Error("scheduler: database unreachable; missed slots will run when it is back (within their catch-up windows)", "err", err)
-	case err == nil && s.dbDown:
+		s.Log.Error("scheduler: database unreachable; missed slots will run when it is back (within their catch-up windows)", "err", outage)
+	case !down && s.dbDown:
 		s.dbDown = false
 		s.Log.Info("scheduler: database reachable again")
+	}
+	if down {
+		return
+	}
+	for _, name := range config.JobNames {
+		err, prev := errs[name], s.lookErr[name]
+		switch {
+		case err != nil && err.Error() != prev:
+			s.Log.Error("scheduler: could not look at a job's slots; it is tried again at the next look", "job", name, "err", err)
+			s.lookErr[name] = err.Error()
+		case err == nil && prev != "":
+			delete(s.lookErr, name)
+		}
 	}
 }
 
@@ -322,7 +348,7 @@ func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name strin
 	if total > 1 {
 		s.missed(name, sc, reasonSuperseded, total-1, latest)
 	}
-	s.start(cfg, name, id, latest, now, 1)
+	s.start(cfg, name, sc.Location, id, latest, now, 1)
 	return nil
 }
 
@@ -386,7 +412,7 @@ func (s *Scheduler) takeOver(ctx context.Context, cfg *config.Config, name strin
 	}
 	s.Log.Warn("taking over a run whose owner stopped", "job", name, "slot", last.Slot.In(sc.Location).Format(time.RFC3339),
 		"previous_owner", last.Owner, "attempt", last.Attempts+1)
-	s.start(cfg, name, last.ID, last.Slot.Time, now, last.Attempts+1)
+	s.start(cfg, name, sc.Location, last.ID, last.Slot.Time, now, last.Attempts+1)
 	return nil
 }
 
@@ -409,7 +435,7 @@ func (s *Scheduler) retry(ctx context.Context, cfg *config.Config, name string, 
 		return nil // another replica took it
 	}
 	s.Log.Info("retrying failed run", "job", name, "slot", last.Slot.In(sc.Location).Format(time.RFC3339), "attempt", last.Attempts+1)
-	s.start(cfg, name, last.ID, last.Slot.Time, now, last.Attempts+1)
+	s.start(cfg, name, sc.Location, last.ID, last.Slot.Time, now, last.Attempts+1)
 	return nil
 }
 
@@ -420,7 +446,8 @@ func (s *Scheduler) isRunning(name string) bool {
 }
 
 // start runs a claimed slot in the background, renewing its lease.
-func (s *Scheduler) start(cfg *config.Config, name string, id int64, slot, now time.Time, attempt int) {
+func (s *Scheduler) start(cfg *config.Config, name string, loc *time.Location, id int64, slot, now time.Time, attempt int) {
+	slot = slot.In(loc) // logged in the job's zone, also when it comes back from the database
 	s.mu.Lock()
 	s.running[name] = true
 	s.mu.Unlock()
