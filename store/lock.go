@@ -53,13 +53,13 @@ func LockServe(dsn, owner string, now time.Time) (*ServeLock, error) {
 		return nil, fmt.Errorf("%w: %s is already served by %s (lock %s); stop that tickler first, or use PostgreSQL to run several replicas", ErrServed, db, who, path)
 	}
 	if err := f.Truncate(0); err == nil {
-		fmt.Fprintf(f, "tickler serve %s since %s\n", ownerText(owner), now.Format(time.RFC3339))
+		fmt.Fprintf(f, "tickler serve %s since %s\n", OwnerText(owner), now.Format(time.RFC3339))
 	}
 	return &ServeLock{f: f, path: path}, nil
 }
 
-// ownerText turns "host:pid" into "pid 123 on host h".
-func ownerText(owner string) string {
+// OwnerText turns an owner "host:pid" into "pid 123 on host h".
+func OwnerText(owner string) string {
 	if i := strings.LastIndexByte(owner, ':'); i > 0 {
 		return fmt.Sprintf("pid %s on host %s", owner[i+1:], owner[:i])
 	}

@@ -2,9 +2,14 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/lib/pq"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // A planning run writes its messages in one transaction (Store.Write): the
@@ -62,9 +67,9 @@ func (tx *Tx) AddMessages(ctx context.Context, job string, slot, now time.Time, 
 		return nil
 	}
 	if tx.s.Dialect == Postgres {
-		return tx.copyMessages(ctx, job, slot, now, batch)
+		return conflict(tx.copyMessages(ctx, job, slot, now, batch))
 	}
-	return tx.insertMessages(ctx, job, slot, now, batch)
+	return conflict(tx.insertMessages(ctx, job, slot, now, batch))
 }
 
 // deliveryColumns are the columns of deliveries that the COPY writes;
@@ -365,3 +370,30 @@ func (s *Store) CursorsAtOnce() int {
 // postgresCursors is the part of PostgreSQL's read pool one reader (the
 // monthly digest's walk over its per-unit queries) may hold.
 const postgresCursors = 14
+
+// ErrPlannedElsewhere is returned when another process planned the same
+// messages while this run planned them (a hand run of a slot the daemon
+// runs at that moment): the unique keys refused this run's, which rolled
+// back. Nothing is sent twice.
+var ErrPlannedElsewhere = errors.New("another process planned the same messages at the same time")
+
+// conflict wraps a unique-key refusal of a run's writes as ErrPlannedElsewhere.
+func conflict(err error) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%w (%v)", ErrPlannedElsewhere, err)
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a unique index refusing a row.
+func isUniqueViolation(err error) bool {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}

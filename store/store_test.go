@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -129,6 +131,52 @@ func TestManualRunDoesNotBlockTheSlot(t *testing.T) {
 		state, owner := row.State, row.Owner
 		if state != "running" || owner != "replica1" {
 			t.Errorf("scheduled row became %s/%s", state, owner)
+		}
+	})
+}
+
+// A message planned twice for one key (a hand run racing the daemon's run
+// of the same slot) is refused as ErrPlannedElsewhere, and its whole run
+// rolls back.
+func TestPlannedElsewhere(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		slot := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		msg := store.NewMessage{Recipient: "a@example.vn", Subject: "s", MessageID: "<1@x>", Wire: "w",
+			Items: []store.NewItem{{Key: "training/1", Step: "7d"}}}
+		plan := func() error {
+			return st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+				return tx.AddMessages(ctx, "course-reminders", slot, slot, []store.NewMessage{msg})
+			})
+		}
+		if err := plan(); err != nil {
+			t.Fatal(err)
+		}
+		if err := plan(); !errors.Is(err, store.ErrPlannedElsewhere) {
+			t.Fatalf("second plan: %v, want ErrPlannedElsewhere", err)
+		}
+		var n int
+		if err := st.GetSQL(ctx, &n, "SELECT count(*) FROM deliveries"); err != nil || n != 1 {
+			t.Errorf("%d deliveries (%v), want 1", n, err)
+		}
+	})
+}
+
+// A write through the pool from within a transaction's context fails at
+// once instead of waiting for the connection the transaction holds (on
+// SQLite the only writer connection: it would wait for ever).
+func TestWriteInsideATransactionIsRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+			var n int
+			if err := st.GetSQL(ctx, &n, "SELECT count(*) FROM staff"); err != nil {
+				return fmt.Errorf("a read beside the transaction: %w", err)
+			}
+			return st.RenewSlot(ctx, 1, "me", time.Now())
+		})
+		if !errors.Is(err, store.ErrWriteInTx) {
+			t.Fatalf("got %v, want ErrWriteInTx", err)
 		}
 	})
 }

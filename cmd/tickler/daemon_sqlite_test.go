@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -225,5 +226,40 @@ func TestSIGTERMFinishesTheRunInFlight(t *testing.T) {
 	}
 	if !strings.Contains(d.log(), "stopped") {
 		t.Error("no 'stopped' line")
+	}
+}
+
+// A hand run of the slot the daemon is running at that moment says so in one
+// line, names the process, plans nothing and exits 1 (it used to print the
+// outbox's raw unique-key refusal).
+func TestHandRunOfARunningSlot(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tickler.db")
+	path := writeConfig(t, dir, daemonConfig("sqlite", db, filepath.Join(dir, "outbox"), "0 7 * * *", "1d"))
+	importSample(t, path, 40)
+	gate := filepath.Join(dir, "go-on")
+	d := startDaemon(t, "serve", dir, path, "TICKLER_TEST_JOB_GATE="+gate)
+	line := d.waitLog(15*time.Second, "job started", "job=course-reminders")
+	m := regexp.MustCompile(`slot=(\d{4}-\d\d-\d\dT\d\d:\d\d)`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("no slot in %q", line)
+	}
+	code, out, errs := tickler(t, "-config", path, "run", "course-reminders", "-at", m[1])
+	if code != 1 {
+		t.Errorf("exit %d, want 1; stdout %q", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	if len(lines) != 1 || !strings.Contains(errs, "is being run right now by tickler serve (pid ") || strings.Contains(errs, "duplicate") {
+		t.Errorf("stderr %q, want one line naming the daemon", errs)
+	}
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.waitLog(15*time.Second, "job ran", "job=course-reminders")
+	d.stop(8 * time.Second)
+	st := openDB(t, "sqlite", db)
+	var manual int
+	if err := st.GetSQL(context.Background(), &manual, "SELECT count(*) FROM job_runs WHERE state = 'manual'"); err != nil || manual != 0 {
+		t.Errorf("%d manual runs recorded (%v), want none", manual, err)
 	}
 }

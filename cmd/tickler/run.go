@@ -4,14 +4,17 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/store"
 )
 
 // runMessage is one message of `run -format json` (docs/design.md, a contract).
@@ -99,9 +102,27 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		writeTextMessage(list, p)
 		return nil
 	}
+	if !*dry {
+		// The daemon running this very slot now sends its messages itself;
+		// planning them here too would only be refused by the outbox's keys.
+		r, running, err := st.RunningSlot(ctx, name, slot, time.Now())
+		if err != nil {
+			return err
+		}
+		if running {
+			return busySlot(name, slot, r.Owner)
+		}
+	}
 	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, Report: report}
 	started := time.Now()
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
+	if errors.Is(runErr, store.ErrPlannedElsewhere) {
+		owner := "another tickler process"
+		if r, running, err := st.RunningSlot(ctx, name, slot, time.Now()); err == nil && running {
+			owner = r.Owner
+		}
+		return busySlot(name, slot, owner)
+	}
 	planning := time.Since(started)
 	if !*dry {
 		if err := jobs.RecordManualRun(ctx, st, res, ownerName(), time.Now(), runErr); err != nil {
@@ -159,6 +180,16 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		fmt.Fprintf(out, "\ndelivered: %d sent, %d to retry, %d failed (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed, delivery.Round(time.Millisecond))
 	}
 	return nil
+}
+
+// busySlot is the error of a hand run of a slot that another process is
+// running at that moment: one plain line, and exit status 1.
+func busySlot(job string, slot time.Time, owner string) error {
+	if strings.Contains(owner, ":") {
+		owner = "tickler serve (" + store.OwnerText(owner) + ")"
+	}
+	return fmt.Errorf("%s for %s is being run right now by %s, which sends its messages; nothing was planned here",
+		job, slot.Format("2006-01-02 15:04 MST"), owner)
 }
 
 // writeJSONMessage writes one message of `run -format json`, an element of

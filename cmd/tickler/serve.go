@@ -98,12 +98,8 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return jobs.Result{Job: name, Slot: slot}, err
 		}
-		if hooks.jobDelay > 0 {
-			select {
-			case <-time.After(hooks.jobDelay):
-			case <-ctx.Done():
-				return jobs.Result{Job: name, Slot: slot}, ctx.Err()
-			}
+		if err := hooks.hold(ctx); err != nil {
+			return jobs.Result{Job: name, Slot: slot}, err
 		}
 		return runner.Execute(ctx, cfg, job, slot, false)
 	}
@@ -255,10 +251,12 @@ func reload(path string, current *atomic.Pointer[config.Config], m *metrics.Metr
 }
 
 // testHooks are settings only the binary's tests use, to make a run slow
-// enough to kill mid-way and leases short enough to expire within a test.
-// They are read from TICKLER_TEST_* variables and unset in production.
+// enough to kill mid-way, hold a run until the test lets it go, and leases
+// short enough to expire within a test. They are read from TICKLER_TEST_*
+// variables and unset in production.
 type testHooks struct {
 	tick, lease, jobDelay time.Duration
+	jobGate               string // a run waits until this file exists
 }
 
 func readTestHooks() testHooks {
@@ -266,7 +264,30 @@ func readTestHooks() testHooks {
 		v, _ := time.ParseDuration(os.Getenv(name))
 		return v
 	}
-	return testHooks{tick: d("TICKLER_TEST_TICK"), lease: d("TICKLER_TEST_JOB_LEASE"), jobDelay: d("TICKLER_TEST_JOB_DELAY")}
+	return testHooks{tick: d("TICKLER_TEST_TICK"), lease: d("TICKLER_TEST_JOB_LEASE"), jobDelay: d("TICKLER_TEST_JOB_DELAY"),
+		jobGate: os.Getenv("TICKLER_TEST_JOB_GATE")}
+}
+
+// hold makes a run wait, once claimed, for the test's delay and gate.
+func (h testHooks) hold(ctx context.Context) error {
+	if h.jobDelay > 0 {
+		select {
+		case <-time.After(h.jobDelay):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for h.jobGate != "" {
+		if _, err := os.Stat(h.jobGate); err == nil {
+			return nil
+		}
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 // fillSample generates and imports a sample agency when the config asks for
