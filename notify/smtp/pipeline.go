@@ -29,6 +29,9 @@ type txError struct {
 	Text   string
 	Err    error
 	Broken bool // the connection is not in a known state
+	// DataWait: the error came while waiting for the answer to the end of
+	// DATA (the data timeout, not the command timeout).
+	DataWait bool
 }
 
 func (e *txError) Error() string {
@@ -67,7 +70,7 @@ func canPipeline(c *conn, from string, rcpts []string) bool {
 // DATA waits for their replies, so that a refused copy never leaves a
 // message half-addressed. After a refusal the transaction is reset, so the
 // connection can carry the next message.
-func pipelined(c *conn, timeout time.Duration, data []byte, from string, rcpts []string, eightBit bool) (string, *txError) {
+func pipelined(c *conn, timeout, dataTimeout time.Duration, data []byte, from string, rcpts []string, eightBit bool) (string, *txError) {
 	if err := c.smtp.UpdateDeadline(timeout); err != nil {
 		return "", &txError{Step: "connection", Err: err, Broken: true}
 	}
@@ -127,13 +130,20 @@ func pipelined(c *conn, timeout time.Duration, data []byte, from string, rcpts [
 	if refused != nil {
 		return "", reset(t, refused)
 	}
+	if err := c.smtp.UpdateDeadline(timeout); err != nil {
+		return "", &txError{Step: "connection", Err: err, Broken: true}
+	}
 	if err := writeData(t.W, data); err != nil {
 		return "", &txError{Step: "end of DATA", Err: err, Broken: true}
+	}
+	// The relay has the message: it may take its time to queue it.
+	if err := c.smtp.UpdateDeadline(dataTimeout); err != nil {
+		return "", &txError{Step: "connection", Err: err, Broken: true}
 	}
 	_, text, err := t.ReadResponse(250)
 	if err != nil {
 		// After the end of DATA the transaction is over either way.
-		return "", stepErr("end of DATA", err)
+		return "", dataWaitErr(err)
 	}
 	return "250 " + text, nil
 }
@@ -141,7 +151,7 @@ func pipelined(c *conn, timeout time.Duration, data []byte, from string, rcpts [
 // stepwise sends data in one transaction, a command at a time, through
 // go-mail's SMTP client (which adds SMTPUTF8 and BODY=8BITMIME where the
 // server offers them). After a refusal the transaction is reset.
-func stepwise(c *conn, timeout time.Duration, data []byte, from string, rcpts []string) (string, *txError) {
+func stepwise(c *conn, timeout, dataTimeout time.Duration, data []byte, from string, rcpts []string) (string, *txError) {
 	if err := c.smtp.UpdateDeadline(timeout); err != nil {
 		return "", &txError{Step: "connection", Err: err, Broken: true}
 	}
@@ -167,13 +177,23 @@ func stepwise(c *conn, timeout time.Duration, data []byte, from string, rcpts []
 	if err != nil {
 		return "", refused("DATA", err)
 	}
+	if err := c.smtp.UpdateDeadline(timeout); err != nil {
+		w.Close()
+		return "", &txError{Step: "connection", Err: err, Broken: true}
+	}
 	if _, err := w.Write(data); err != nil {
 		w.Close()
 		return "", &txError{Step: "end of DATA", Err: err, Broken: true}
 	}
+	// Close writes the end of the content and waits for the answer: the
+	// relay has the message, and may take its time to queue it.
+	if err := c.smtp.UpdateDeadline(dataTimeout); err != nil {
+		w.Close()
+		return "", &txError{Step: "connection", Err: err, Broken: true}
+	}
 	if err := w.Close(); err != nil {
 		// After the end of DATA the transaction is over either way.
-		return "", stepErr("end of DATA", err)
+		return "", dataWaitErr(err)
 	}
 	reply := "250"
 	if dc, ok := w.(*gosmtp.DataCloser); ok && dc.ServerResponse() != "" {
@@ -220,6 +240,13 @@ func writeData(w *bufio.Writer, data []byte) error {
 	return w.Flush()
 }
 
+// dataWaitErr is a failed wait for the answer to the end of DATA.
+func dataWaitErr(err error) *txError {
+	e := stepErr("end of DATA", err)
+	e.DataWait = true
+	return e
+}
+
 // closing reports a 421: the server closes the connection after it, so no
 // further reply will come.
 func closing(e *txError) bool {
@@ -258,7 +285,10 @@ func classifyTx(e *txError) verdict {
 	case e.Code >= 500:
 		return verdict{keep: !e.Broken, text: text}
 	}
-	if isTimeout(e.Err) {
+	switch {
+	case isTimeout(e.Err) && e.DataWait:
+		text += " (no answer within mail.delivery.data_timeout)"
+	case isTimeout(e.Err):
 		text += " (no answer within mail.delivery.timeout)"
 	}
 	return verdict{retry: true, stale: mailFrom, text: text}

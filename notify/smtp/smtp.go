@@ -40,8 +40,14 @@ type Options struct {
 	// CAFile is a PEM bundle trusted besides the system's CAs.
 	CAFile   string
 	HeloName string
-	// Timeout bounds a dial and each message (mail.delivery.timeout).
+	// Timeout bounds a dial, the commands of a message and the writing of
+	// its content (mail.delivery.timeout).
 	Timeout time.Duration
+	// DataTimeout bounds the wait for the answer to the end of a message's
+	// content (mail.delivery.data_timeout; default 10 minutes, RFC 5321
+	// 4.5.3.2). The relay has the message by then: giving up early would
+	// send again a message it may have taken.
+	DataTimeout time.Duration
 	// IdleTimeout: a connection unused for this long is closed, and not reused.
 	IdleTimeout time.Duration
 	Envelope    notify.Envelope
@@ -57,7 +63,7 @@ func FromConfig(m config.Mail, env notify.Envelope) Options {
 		Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth,
 		Username: s.Username, Password: s.Password.Reveal(),
 		CAFile: s.CAFile, HeloName: s.HeloName,
-		Timeout: m.Delivery.Timeout.D(), IdleTimeout: s.IdleTimeout.D(),
+		Timeout: m.Delivery.Timeout.D(), DataTimeout: m.Delivery.DataTimeout.D(), IdleTimeout: s.IdleTimeout.D(),
 		Envelope: env,
 	}
 }
@@ -87,7 +93,9 @@ type Relay struct {
 	user    string
 	idle    time.Duration
 	timeout time.Duration
-	now     func() time.Time
+	// dataTimeout bounds the wait for the answer to the end of DATA.
+	dataTimeout time.Duration
+	now         func() time.Time
 
 	noPipelining bool
 
@@ -111,6 +119,11 @@ type conn struct {
 	eightBit   bool // the server offers 8BITMIME
 }
 
+// DefaultDataTimeout is the wait for the answer to the end of DATA that
+// RFC 5321 (4.5.3.2) asks a client to allow, and Postfix's
+// smtp_data_done_timeout.
+const DefaultDataTimeout = 10 * time.Minute
+
 // New checks the options and returns a Relay; it does not dial yet.
 func New(o Options) (*Relay, error) {
 	if o.Host == "" {
@@ -118,6 +131,9 @@ func New(o Options) (*Relay, error) {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
+	}
+	if o.DataTimeout <= 0 {
+		o.DataTimeout = DefaultDataTimeout
 	}
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = 30 * time.Second
@@ -172,7 +188,7 @@ func New(o Options) (*Relay, error) {
 	}
 	return &Relay{
 		client: client, env: o.Envelope, addr: net.JoinHostPort(o.Host, strconv.Itoa(o.Port)),
-		tls: o.TLS, user: o.Username, idle: o.IdleTimeout, timeout: o.Timeout, now: time.Now,
+		tls: o.TLS, user: o.Username, idle: o.IdleTimeout, timeout: o.Timeout, dataTimeout: o.DataTimeout, now: time.Now,
 		noPipelining: o.NoPipelining,
 	}, nil
 }
@@ -253,9 +269,9 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retr
 		}
 		var te *txError
 		if canPipeline(c, from, rcpts) {
-			reply, te = pipelined(c, r.timeout, data, from, rcpts, c.eightBit)
+			reply, te = pipelined(c, r.timeout, r.dataTimeout, data, from, rcpts, c.eightBit)
 		} else {
-			reply, te = stepwise(c, r.timeout, data, from, rcpts)
+			reply, te = stepwise(c, r.timeout, r.dataTimeout, data, from, rcpts)
 		}
 		if te == nil {
 			r.put(c)

@@ -35,6 +35,7 @@ type bundle struct {
 	clock *notifytest.Clock
 	log   *syncBuffer
 	relay *smtp.Relay
+	opts  smtp.Options // the relay's, host, port and envelope filled in
 }
 
 type syncBuffer struct {
@@ -80,7 +81,7 @@ func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.O
 		Workers: 1, BatchSize: 50, Lease: time.Minute, Timeout: o.Timeout, Poll: time.Second,
 		Now: clock.Now, Log: slog.New(slog.NewTextHandler(logs, nil)),
 	}
-	return d, &bundle{st: st, sink: sink, clock: clock, log: logs, relay: relay}
+	return d, &bundle{st: st, sink: sink, clock: clock, log: logs, relay: relay, opts: o}
 }
 
 // bothPaths runs a test with the pipelined transaction and with one command
@@ -338,9 +339,10 @@ func testPermanentFailure(t *testing.T, o smtp.Options, step string, refusal err
 	})
 }
 
-// A server that answers the end of DATA later than the timeout: the attempt
-// is abandoned and retried; the retry carries the same Message-ID, so the
-// copy that the slow server may still have queued is recognisably the same.
+// A server that answers the end of DATA later than the data timeout: the
+// attempt is abandoned and retried; the retry carries the same Message-ID, so
+// the copy that the slow server may still have queued is recognisably the
+// same.
 func TestServerSlowerThanTimeout(t *testing.T) {
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -351,7 +353,7 @@ func TestServerSlowerThanTimeout(t *testing.T) {
 		return nil
 	}})
 	st := storetest.New(t, store.SQLite)
-	d, b := setup(t, st, sink, 1, smtp.Options{Timeout: 300 * time.Millisecond})
+	d, b := setup(t, st, sink, 1, smtp.Options{Timeout: 300 * time.Millisecond, DataTimeout: 300 * time.Millisecond})
 	began := time.Now()
 	if o := drain(t, d); o.Retry != 1 {
 		t.Fatalf("%+v, want 1 retry", o)
@@ -372,6 +374,64 @@ func TestServerSlowerThanTimeout(t *testing.T) {
 			t.Errorf("a copy has Message-ID %s, the row %s", m.MessageID, r.MessageID)
 		}
 	}
+}
+
+// restart is a new process on the same outbox: a new relay and a new
+// deliverer with d's settings.
+func restart(t *testing.T, d *notify.Deliverer, b *bundle) *notify.Deliverer {
+	t.Helper()
+	relay, err := smtp.New(b.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { relay.Close() })
+	return &notify.Deliverer{
+		Store: d.Store, Sender: relay, Owner: d.Owner + "-restarted", Policy: d.Policy,
+		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease, Timeout: d.Timeout, Poll: d.Poll,
+		Now: d.Now, Log: d.Log,
+	}
+}
+
+// A relay that answers the end of DATA later than mail.delivery.timeout
+// (Postfix may take its time to queue a message it has) gets every message
+// once: the wait for that answer has its own timeout, ten minutes by default
+// (RFC 5321 4.5.3.2), so tickler does not give up on a message the relay
+// took and send it again after a restart.
+func TestSlowAnswerToDataSendsNoDuplicates(t *testing.T) {
+	bothPaths(t, func(t *testing.T, o smtp.Options) {
+		storetest.Each(t, func(t *testing.T, st *store.Store) {
+			const n = 4
+			sink := smtptest.Start(t, smtptest.Options{Hook: func(s string, _ int, _ *gosmtp.Conn, body io.Reader) error {
+				if s == "data" {
+					io.Copy(io.Discard, body)          // the relay has the message
+					time.Sleep(800 * time.Millisecond) // and answers after the command timeout
+				}
+				return nil
+			}})
+			o.Timeout, o.DataTimeout = 300*time.Millisecond, 5*time.Second
+			d, b := setup(t, st, sink, n, o)
+			d.Workers = n
+			first := drain(t, d)
+			b.relay.Close()
+			b.clock.Add(2 * time.Minute) // any retry is due
+			second := drain(t, restart(t, d, b))
+			// Abandoned transactions finish at the server after the client left.
+			if !sink.WaitIdle(5 * time.Second) {
+				t.Fatal("the server still has connections open")
+			}
+			extra := 0
+			for _, r := range notifytest.Rows(t, st) {
+				if c := sink.Copies()[r.MessageID]; c != 1 {
+					extra += c - 1
+					t.Errorf("row %d: the relay accepted %d copies", r.ID, c)
+				}
+			}
+			t.Logf("%d messages, %d duplicates; outcomes %+v then, after the restart, %+v", n, extra, first, second)
+			if first.Sent != n || second != (notify.Outcome{}) {
+				t.Errorf("outcomes %+v then %+v, want %d sent, then nothing to do", first, second, n)
+			}
+		})
+	})
 }
 
 // A relay that requires a login: without one, or with a wrong password, the
