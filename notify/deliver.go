@@ -90,6 +90,11 @@ type Deliverer struct {
 	Lease     time.Duration // how long a claim holds
 	Timeout   time.Duration // per message; at most Lease
 	Poll      time.Duration // how often an idle deliverer looks for due rows
+	// DataTimeout is how much longer a send may wait for the transport to
+	// take a message it has (SMTP's answer to the end of DATA; default 10m):
+	// a send lasts at most Timeout + DataTimeout, and its row's lease is
+	// renewed while it does (holdLease).
+	DataTimeout time.Duration
 	// RatePerSecond limits messages per second (0: unlimited); MaxPerHour
 	// caps the messages sent in any hour, counted in the database (0: none).
 	RatePerSecond float64
@@ -141,6 +146,9 @@ func (d *Deliverer) init() {
 		}
 		if d.Timeout <= 0 || d.Timeout > d.Lease {
 			d.Timeout = d.Lease / 2
+		}
+		if d.DataTimeout <= 0 {
+			d.DataTimeout = 10 * time.Minute
 		}
 		if d.Poll <= 0 {
 			d.Poll = 5 * time.Second
@@ -417,9 +425,12 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 		return d.failure(m.Message, now, true, err)
 	}
 	// A message in flight is finished even when shutdown begins: it is
-	// bounded by Timeout, and abandoning it could send it twice.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout)
+	// bounded by Timeout and DataTimeout, and abandoning it could send it
+	// twice.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout+d.DataTimeout)
+	stop := d.holdLease(ctx, m, now)
 	reply, retry, err := d.Sender.Send(sctx, m.Message)
+	stop()
 	cancel()
 	end := d.Now()
 	var res result
@@ -440,6 +451,59 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 		d.Observe(res.State, end.Sub(now))
 	}
 	return res
+}
+
+// holdLease renews m's lease while its send lasts, up to the longest a send
+// may take (Timeout + DataTimeout): a relay may take minutes to answer the
+// end of DATA, and a row whose lease ran out meanwhile could be claimed and
+// sent by another worker. A renewal is made with a quarter of the lease to
+// spare; a send that ends before, as nearly all do, writes nothing. stop
+// ends the renewals.
+func (d *Deliverer) holdLease(ctx context.Context, m claimed, began time.Time) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		lease, last := m.leaseUntil, began.Add(d.Timeout+d.DataTimeout)
+		wait := lease.Sub(d.Now()) - d.Lease/4
+		for lease.Before(last) {
+			t := time.NewTimer(max(wait, 0))
+			select {
+			case <-done:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			next := d.Now().Add(d.Lease)
+			held, err := d.renewLease(ctx, m.ID, next)
+			switch {
+			case err != nil:
+				d.Log.Warn("delivery: renewing the lease of a message being sent failed; retrying", "id", m.ID, "err", err)
+				wait = time.Second
+				continue
+			case !held:
+				d.Log.Error("delivery: a message being sent lost its lease; another worker may send it too", "id", m.ID)
+				return
+			}
+			lease = next
+			wait = lease.Sub(d.Now()) - d.Lease/4
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+// renewLease moves the lease of a row this deliverer holds to until; held is
+// false when the row is not held by it any more.
+func (d *Deliverer) renewLease(ctx context.Context, id int64, until time.Time) (held bool, err error) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	unlock := d.lockWrites()
+	res, err := d.stmt(wctx, "renew-delivery-lease").ExecContext(wctx, store.T(until), store.T(until), id, d.Owner)
+	unlock()
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // failure is the outcome of a failed attempt: retry while the policy allows,

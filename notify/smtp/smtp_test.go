@@ -78,7 +78,7 @@ func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.O
 	d := &notify.Deliverer{
 		Store: st, Sender: relay, Owner: "test:1",
 		Policy:  notify.RetryPolicy{MaxAttempts: 5, MaxAge: 72 * time.Hour, Initial: time.Minute, Max: time.Hour},
-		Workers: 1, BatchSize: 50, Lease: time.Minute, Timeout: o.Timeout, Poll: time.Second,
+		Workers: 1, BatchSize: 50, Lease: time.Minute, Timeout: o.Timeout, DataTimeout: o.DataTimeout, Poll: time.Second,
 		Now: clock.Now, Log: slog.New(slog.NewTextHandler(logs, nil)),
 	}
 	return d, &bundle{st: st, sink: sink, clock: clock, log: logs, relay: relay, opts: o}
@@ -387,8 +387,8 @@ func restart(t *testing.T, d *notify.Deliverer, b *bundle) *notify.Deliverer {
 	t.Cleanup(func() { relay.Close() })
 	return &notify.Deliverer{
 		Store: d.Store, Sender: relay, Owner: d.Owner + "-restarted", Policy: d.Policy,
-		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease, Timeout: d.Timeout, Poll: d.Poll,
-		Now: d.Now, Log: d.Log,
+		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease, Timeout: d.Timeout, DataTimeout: d.DataTimeout,
+		Poll: d.Poll, Now: d.Now, Log: d.Log,
 	}
 }
 
@@ -431,6 +431,41 @@ func TestSlowAnswerToDataSendsNoDuplicates(t *testing.T) {
 				t.Errorf("outcomes %+v then %+v, want %d sent, then nothing to do", first, second, n)
 			}
 		})
+	})
+}
+
+// A relay that takes longer to answer the end of DATA than the lease lasts:
+// the worker sending the message keeps its claim on the row while it waits,
+// so another replica looking for due rows meanwhile does not send it too.
+func TestLeaseHoldsWhileTheRelayTakesItsTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		waiting := make(chan struct{}, 2)
+		sink := smtptest.Start(t, smtptest.Options{Hook: func(s string, _ int, _ *gosmtp.Conn, body io.Reader) error {
+			if s == "data" {
+				io.Copy(io.Discard, body)
+				waiting <- struct{}{}
+				time.Sleep(2500 * time.Millisecond) // past the lease of 1s
+			}
+			return nil
+		}})
+		d, b := setup(t, st, sink, 1, smtp.Options{Timeout: 200 * time.Millisecond, DataTimeout: 5 * time.Second})
+		d.Lease, d.Now = time.Second, time.Now
+		done := make(chan notify.Outcome)
+		go func() { done <- drain(t, d) }()
+		<-waiting
+		time.Sleep(1200 * time.Millisecond) // the first claim's lease has ended
+		other := restart(t, d, b)
+		other.Owner = "replica-b:1"
+		if o := drain(t, other); o != (notify.Outcome{}) {
+			t.Errorf("the other replica did %+v while the message was being sent", o)
+		}
+		if o := <-done; o.Sent != 1 {
+			t.Errorf("the sending worker: %+v, want 1 sent", o)
+		}
+		r := notifytest.Rows(t, st)[0]
+		if c := sink.Copies()[r.MessageID]; c != 1 || r.State != "sent" || r.Attempts != 1 {
+			t.Errorf("accepted %d times; row %s after %d attempts", c, r.State, r.Attempts)
+		}
 	})
 }
 
