@@ -20,11 +20,11 @@ import (
 // refuse fails, for good, the messages to the given addresses.
 type refuse map[string]bool
 
-func (r refuse) Send(_ context.Context, m *notify.Message) (string, bool, error) {
+func (r refuse) Send(_ context.Context, m *notify.Message) (notify.Sent, bool, error) {
 	if r[m.To.Email] {
-		return "", false, errors.New("RCPT TO <" + m.To.Email + ">: 550 5.1.1 No such user")
+		return notify.Sent{}, false, errors.New("RCPT TO <" + m.To.Email + ">: 550 5.1.1 No such user")
 	}
-	return "250 2.0.0 Ok", false, nil
+	return notify.Sent{Reply: "250 2.0.0 Ok"}, false, nil
 }
 
 // deliverAt works the outbox off at the given time.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,12 +21,29 @@ import (
 )
 
 // Sender hands one message to its transport. A nil error means the transport
-// accepted the message (reply is the server's answer, if any). On failure,
-// retry says whether trying again later may succeed (a 4xx reply, a network
-// error, a timeout) or not (a 5xx reply, a refused address). An error wrapping
-// a *RelayError says the transport itself is unusable for now.
+// accepted the message, for one recipient at least (sent says what it
+// answered and which recipients it refused). On failure, retry says whether
+// trying again later may succeed (a 4xx reply, a network error, a timeout) or
+// not (a 5xx reply, a refused address). An error wrapping a *RelayError says
+// the transport itself is unusable for now.
 type Sender interface {
-	Send(ctx context.Context, m *Message) (reply string, retry bool, err error)
+	Send(ctx context.Context, m *Message) (sent Sent, retry bool, err error)
+}
+
+// Sent is what the transport answered for a message it accepted.
+type Sent struct {
+	Reply string // the server's answer, if any ("250 2.0.0 Ok: queued as 4XyZ")
+	// Refused are the recipients the relay refused while it accepted the
+	// message for the others (a Cc whose mailbox is gone): the message left
+	// for everyone else, and each of these becomes a delivery of its own.
+	Refused []Refusal
+}
+
+// Refusal is one recipient the relay refused.
+type Refusal struct {
+	Email string
+	Err   error // the relay's answer
+	Retry bool  // a temporary refusal (4xx): that recipient may accept it later
 }
 
 // RelayError is a failure of the transport rather than of one message: the
@@ -205,7 +223,21 @@ type result struct {
 	At    string `json:"at,omitempty"`   // sent_at or failed_at
 	Next  string `json:"next,omitempty"` // next_attempt_at
 
-	nextAt time.Time
+	nextAt  time.Time
+	refused []refusal // of a sent message, the recipients the relay refused
+}
+
+// refusal is a recipient the relay refused while it accepted the message for
+// the others, as split-deliveries reads it: a delivery of its own, to that
+// address alone, failed or to retry.
+type refusal struct {
+	ID    int64  `json:"id"` // the message's row
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	State string `json:"state"` // failed or retry
+	Reply string `json:"reply"`
+	At    string `json:"at,omitempty"`   // failed_at
+	Next  string `json:"next,omitempty"` // next_attempt_at
 }
 
 // stamp is t as the database stores instants (see store.Time).
@@ -429,13 +461,16 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 	// twice.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout+d.DataTimeout)
 	stop := d.holdLease(ctx, m, now)
-	reply, retry, err := d.Sender.Send(sctx, m.Message)
+	sent, retry, err := d.Sender.Send(sctx, m.Message)
 	stop()
 	cancel()
 	end := d.Now()
 	var res result
 	if err == nil {
-		res = result{ID: m.ID, State: "sent", Reply: reply, At: stamp(end)}
+		res = result{ID: m.ID, State: "sent", Reply: sent.Reply, At: stamp(end)}
+		for _, r := range sent.Refused {
+			res.refused = append(res.refused, d.refused(m.Message, end, r))
+		}
 		d.relayUp()
 	} else {
 		res = d.failure(m.Message, end, retry, err)
@@ -526,6 +561,23 @@ func (d *Deliverer) failure(m *Message, now time.Time, retry bool, err error) re
 	res.State, res.At = "failed", stamp(now)
 	d.Log.Error("delivery: failed", "to", m.To.Email, "job", m.Job, "id", m.ID, "reason", res.Reply)
 	return res
+}
+
+// refused is the outcome for one recipient the relay refused while it
+// accepted the message for the others: the message as if it had been to
+// that recipient alone, failed, or retried while the policy allows.
+func (d *Deliverer) refused(m *Message, now time.Time, r Refusal) refusal {
+	to := Recipient{Email: r.Email}
+	for _, c := range append([]Recipient{m.To}, m.Cc...) {
+		if strings.EqualFold(c.Email, r.Email) {
+			to = c
+			break
+		}
+	}
+	alone := *m
+	alone.To, alone.Cc = to, nil
+	res := d.failure(&alone, now, r.Retry, r.Err)
+	return refusal{ID: m.ID, Email: to.Email, Name: to.Name, State: res.State, Reply: res.Reply, At: res.At, Next: res.Next}
 }
 
 func roundAge(d time.Duration) time.Duration {
@@ -632,6 +684,7 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 	var o Outcome
 	var done []result
 	var released []int64
+	var refused []refusal
 	for _, r := range group {
 		switch r.State {
 		case "release":
@@ -645,11 +698,30 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 			o.Failed++
 		}
 		done = append(done, r)
+		for _, x := range r.refused {
+			refused = append(refused, x)
+			if x.State == "retry" {
+				o.Retry++
+			} else {
+				o.Failed++
+			}
+		}
 	}
 	// Recorded even if ctx ended meanwhile: the messages left.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	defer d.lockWrites()()
+	if len(refused) > 0 {
+		// First: written again with the message's outcome after a failed
+		// write, a refused recipient's row is left as it is.
+		b, err := json.Marshal(refused)
+		if err != nil {
+			return Outcome{}, err
+		}
+		if _, err := d.stmt(wctx, "split-deliveries").ExecContext(wctx, string(b)); err != nil {
+			return Outcome{}, fmt.Errorf("record %d refused recipients: %w", len(refused), err)
+		}
+	}
 	if len(done) > 0 {
 		b, err := json.Marshal(done)
 		if err != nil {

@@ -1,8 +1,8 @@
 -- The outbox: deliveries (one message to one recipient) and delivery_items (what
 -- each message told, unique per job, item, step and recipient). Claims and
--- outcomes (claim-deliveries, record-deliveries, release-deliveries) differ
--- per dialect: queries/sqlite and queries/postgres; renew-delivery-lease is
--- the same in both.
+-- outcomes (claim-deliveries, record-deliveries, split-deliveries,
+-- release-deliveries) differ per dialect: queries/sqlite and queries/postgres;
+-- renew-delivery-lease is the same in both.
 
 -- name: sent-item-keys
 -- Of these item keys, those already sent (PlanStream's check; Run's is in
