@@ -97,6 +97,7 @@ type Delivery struct {
 	BatchSize      int      `yaml:"batch_size"`      // rows claimed at once
 	Lease          Duration `yaml:"lease"`           // how long a claim holds before another worker may take the row
 	Timeout        Duration `yaml:"timeout"`         // per message
+	DataTimeout    Duration `yaml:"data_timeout"`    // the relay's answer to a message's content (end of DATA)
 	MaxAttempts    int      `yaml:"max_attempts"`    // then failed
 	MaxAge         Duration `yaml:"max_age"`         // a row older than this is failed instead of retried
 	BackoffInitial Duration `yaml:"backoff_initial"` // first retry delay; doubles, with jitter

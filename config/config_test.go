@@ -211,7 +211,7 @@ func TestDefaults(t *testing.T) {
 	check("mail.smtp.port", c.Mail.SMTP.Port, 587)
 	check("mail.smtp.tls", c.Mail.SMTP.TLS, "mandatory")
 	check("mail.delivery", c.Mail.Delivery, config.Delivery{
-		Workers: 4, BatchSize: 100, Lease: dur("2m"), Timeout: dur("30s"), MaxAttempts: 100,
+		Workers: 4, BatchSize: 100, Lease: dur("2m"), Timeout: dur("30s"), DataTimeout: dur("10m"), MaxAttempts: 100,
 		MaxAge: dur("3d"), BackoffInitial: dur("1m"), BackoffMax: dur("1h"),
 		RatePerSecond: 0, MaxPerHour: 0, Poll: dur("5s"),
 	})
@@ -355,7 +355,7 @@ func TestFull(t *testing.T) {
 		IdleTimeout: dur("45s"),
 	})
 	check("mail.delivery", m.Delivery, config.Delivery{
-		Workers: 2, BatchSize: 50, Lease: dur("5m"), Timeout: dur("1m"), MaxAttempts: 5, MaxAge: dur("36h"),
+		Workers: 2, BatchSize: 50, Lease: dur("5m"), Timeout: dur("1m"), DataTimeout: dur("15m"), MaxAttempts: 5, MaxAge: dur("36h"),
 		BackoffInitial: dur("90s"), BackoffMax: dur("2h"), RatePerSecond: 2.5, MaxPerHour: 1000, Poll: dur("10s"),
 	})
 	check("recipients.hr", c.ListAddresses("hr"), []string{"tochuc@example.vn", "Nguyễn Thị Lan <lan@example.vn>"})

@@ -84,6 +84,7 @@ func (d *Delivery) setDefaults() {
 	d.BatchSize = 100
 	d.Lease = Duration(2 * time.Minute)
 	d.Timeout = Duration(30 * time.Second)
+	d.DataTimeout = Duration(10 * time.Minute)
 	d.MaxAttempts = 100
 	d.MaxAge = Duration(3 * day)
 	d.BackoffInitial = Duration(time.Minute)

@@ -265,6 +265,7 @@ func (v *validator) delivery(d *Delivery) {
 	v.atLeast(p+"batch_size", d.BatchSize, 1)
 	v.positive(p+"lease", d.Lease)
 	v.positive(p+"timeout", d.Timeout)
+	v.positive(p+"data_timeout", d.DataTimeout)
 	if d.Lease > 0 && d.Timeout > d.Lease {
 		v.errorf(p+"lease", "%s is shorter than mail.delivery.timeout (%s): a row would be taken over while it is being sent", d.Lease, d.Timeout)
 	}

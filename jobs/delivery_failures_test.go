@@ -1,18 +1,22 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/metrics"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/notifytest"
+	"github.com/tickler-dev/tickler/status"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
 )
@@ -20,11 +24,26 @@ import (
 // refuse fails, for good, the messages to the given addresses.
 type refuse map[string]bool
 
-func (r refuse) Send(_ context.Context, m *notify.Message) (string, bool, error) {
+func (r refuse) Send(_ context.Context, m *notify.Message) (notify.Sent, bool, error) {
 	if r[m.To.Email] {
-		return "", false, errors.New("RCPT TO <" + m.To.Email + ">: 550 5.1.1 No such user")
+		return notify.Sent{}, false, errors.New("RCPT TO <" + m.To.Email + ">: 550 5.1.1 No such user")
 	}
-	return "250 2.0.0 Ok", false, nil
+	return notify.Sent{Reply: "250 2.0.0 Ok"}, false, nil
+}
+
+// refuseCc takes every message, but the relay refuses the given recipients
+// in copy, as a relay answers 550 to one RCPT TO among several.
+type refuseCc map[string]bool
+
+func (r refuseCc) Send(_ context.Context, m *notify.Message) (notify.Sent, bool, error) {
+	sent := notify.Sent{Reply: "250 2.0.0 Ok"}
+	for _, c := range m.Cc {
+		if r[c.Email] {
+			sent.Refused = append(sent.Refused, notify.Refusal{Email: c.Email,
+				Err: errors.New("RCPT TO <" + c.Email + ">: 550 5.1.1 No such user")})
+		}
+	}
+	return sent, false, nil
 }
 
 // deliverAt works the outbox off at the given time.
@@ -157,4 +176,91 @@ func TestDeliveryFailuresNoticeStaysShort(t *testing.T) {
 			t.Errorf("%s: %d failures listed, want 30", lang, n)
 		}
 	}
+}
+
+// A recipient in copy that the relay refused while it took the message for
+// the employee is a failed delivery of its own: tickler status and the
+// status page list it with the relay's reply, /metrics counts it, and the
+// daily notice tells HR, the same as any failed delivery.
+func TestRefusedCcIsShownAndToldToHR(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		cfg := testkit.Config(t, `
+timezone: Asia/Ho_Chi_Minh
+language: vi
+mail: {from: "Ban Tổ chức <tochuc@example.vn>"}
+recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
+`)
+		tmpl, err := notify.LoadTemplates("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		day1 := time.Date(2026, 6, 1, 7, 0, 0, 0, notifytest.Loc)
+		ns := notifytest.Notices(2)
+		ns[0].Cc = []notify.Recipient{{Name: "Trưởng phòng Lê Văn Bình", Email: "binh.lv@example.vn"}}
+		notifytest.PlanNotices(t, st, ns, day1)
+		if o := deliverAt(t, st, refuseCc{"binh.lv@example.vn": true}, day1.Add(time.Minute)); o != (notify.Outcome{Sent: 2, Failed: 1}) {
+			t.Fatalf("%+v, want 2 sent and the refused copy failed", o)
+		}
+		const reply = "RCPT TO <binh.lv@example.vn>: 550 5.1.1 No such user"
+
+		// tickler status and the status page.
+		now := day1.Add(30 * time.Minute)
+		r, err := status.Gather(context.Background(), st, cfg, now, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Outbox["sent"] != 2 || r.Outbox["failed"] != 1 || len(r.Problems) != 1 ||
+			r.Problems[0].Recipient != "binh.lv@example.vn" || r.Problems[0].State != "failed" || r.Problems[0].Reply != reply {
+			t.Errorf("status: outbox %v, problems %+v", r.Outbox, r.Problems)
+		}
+		var text, page bytes.Buffer
+		r.WriteText(&text)
+		if err := r.WriteHTML(&page, "vi"); err != nil {
+			t.Fatal(err)
+		}
+		for name, out := range map[string]string{"tickler status": text.String(), "status page": page.String()} {
+			if !strings.Contains(out, "binh.lv@example.vn") || !strings.Contains(out, "550 5.1.1 No such user") {
+				t.Errorf("%s does not show the refused copy:\n%s", name, out)
+			}
+		}
+		if !strings.Contains(text.String(), "outbox: 0 pending, 0 retrying, 2 sent, 1 failed") {
+			t.Errorf("tickler status counts:\n%s", text.String())
+		}
+
+		// /metrics.
+		m := metrics.New(func(ctx context.Context) (metrics.Stored, error) { return status.Stored(ctx, st) }, nil)
+		srv := httptest.NewServer(m.Handler())
+		defer srv.Close()
+		resp, err := srv.Client().Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{`tickler_outbox_deliveries{state="failed"} 1`, `tickler_outbox_deliveries{state="sent"} 2`} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %s:\n%s", want, body)
+			}
+		}
+
+		// The daily notice to HR.
+		runner := &jobs.Runner{Store: st, Templates: tmpl, Now: func() time.Time { return now }, KeepContent: true}
+		job, _ := jobs.Lookup("delivery-failures")
+		res, err := runner.Execute(context.Background(), cfg, job, day1.Add(time.Hour), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Planned) != 1 || len(res.Planned[0].Items) != 1 || res.Planned[0].To.Email != "phongtccb@example.vn" {
+			t.Fatalf("planned %+v, want one notice to HR with one item", res.Planned)
+		}
+		it := res.Planned[0].Items[0]
+		if it.Ref != "binh.lv@example.vn" || it.Note != reply {
+			t.Errorf("item %+v", it)
+		}
+		for _, want := range []string{"binh.lv@example.vn (Trưởng phòng Lê Văn Bình)", "550 5.1.1 No such user"} {
+			if !strings.Contains(res.Planned[0].Content.Text, want) {
+				t.Errorf("the notice lacks %q:\n%s", want, res.Planned[0].Content.Text)
+			}
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,12 +19,29 @@ import (
 )
 
 // Sender hands one message to its transport. A nil error means the transport
-// accepted the message (reply is the server's answer, if any). On failure,
-// retry says whether trying again later may succeed (a 4xx reply, a network
-// error, a timeout) or not (a 5xx reply, a refused address). An error wrapping
-// a *RelayError says the transport itself is unusable for now.
+// accepted the message, for one recipient at least (sent says what it
+// answered and which recipients it refused). On failure, retry says whether
+// trying again later may succeed (a 4xx reply, a network error, a timeout) or
+// not (a 5xx reply, a refused address). An error wrapping a *RelayError says
+// the transport itself is unusable for now.
 type Sender interface {
-	Send(ctx context.Context, m *Message) (reply string, retry bool, err error)
+	Send(ctx context.Context, m *Message) (sent Sent, retry bool, err error)
+}
+
+// Sent is what the transport answered for a message it accepted.
+type Sent struct {
+	Reply string // the server's answer, if any ("250 2.0.0 Ok: queued as 4XyZ")
+	// Refused are the recipients the relay refused while it accepted the
+	// message for the others (a Cc whose mailbox is gone): the message left
+	// for everyone else, and each of these becomes a delivery of its own.
+	Refused []Refusal
+}
+
+// Refusal is one recipient the relay refused.
+type Refusal struct {
+	Email string
+	Err   error // the relay's answer
+	Retry bool  // a temporary refusal (4xx): that recipient may accept it later
 }
 
 // RelayError is a failure of the transport rather than of one message: the
@@ -88,6 +106,11 @@ type Deliverer struct {
 	Lease     time.Duration // how long a claim holds
 	Timeout   time.Duration // per message; at most Lease
 	Poll      time.Duration // how often an idle deliverer looks for due rows
+	// DataTimeout is how much longer a send may wait for the transport to
+	// take a message it has (SMTP's answer to the end of DATA; default 10m):
+	// a send lasts at most Timeout + DataTimeout, and its row's lease is
+	// renewed while it does (holdLease).
+	DataTimeout time.Duration
 	// RatePerSecond limits messages per second (0: unlimited); MaxPerHour
 	// caps the messages sent in any hour, counted in the database (0: none).
 	RatePerSecond float64
@@ -132,6 +155,9 @@ func (d *Deliverer) init() {
 		}
 		if d.Timeout <= 0 || d.Timeout > d.Lease {
 			d.Timeout = d.Lease / 2
+		}
+		if d.DataTimeout <= 0 {
+			d.DataTimeout = 10 * time.Minute
 		}
 		if d.Poll <= 0 {
 			d.Poll = 5 * time.Second
@@ -181,7 +207,8 @@ type claimed struct {
 }
 
 // result is the outcome of one row: sent, retry or failed
-// (store.Outcome), or "release": not tried.
+// (store.Outcome, with the recipients the relay refused of a sent
+// message), or "release": not tried.
 type result = store.Outcome
 
 func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
@@ -370,14 +397,20 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 		return d.failure(m.Message, now, true, err)
 	}
 	// A message in flight is finished even when shutdown begins: it is
-	// bounded by Timeout, and abandoning it could send it twice.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout)
-	reply, retry, err := d.Sender.Send(sctx, m.Message)
+	// bounded by Timeout and DataTimeout, and abandoning it could send it
+	// twice.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout+d.DataTimeout)
+	stop := d.holdLease(ctx, m, now)
+	sent, retry, err := d.Sender.Send(sctx, m.Message)
+	stop()
 	cancel()
 	end := d.Now()
 	var res result
 	if err == nil {
-		res = result{ID: m.ID, State: "sent", Reply: reply, At: end}
+		res = result{ID: m.ID, State: "sent", Reply: sent.Reply, At: end}
+		for _, r := range sent.Refused {
+			res.Refused = append(res.Refused, d.refused(m.Message, end, r))
+		}
 		d.relayUp()
 	} else {
 		res = d.failure(m.Message, end, retry, err)
@@ -393,6 +426,52 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 		d.Observe(res.State, end.Sub(now))
 	}
 	return res
+}
+
+// holdLease renews m's lease while its send lasts, up to the longest a send
+// may take (Timeout + DataTimeout): a relay may take minutes to answer the
+// end of DATA, and a row whose lease ran out meanwhile could be claimed and
+// sent by another worker. A renewal is made with a quarter of the lease to
+// spare; a send that ends before, as nearly all do, writes nothing. stop
+// ends the renewals.
+func (d *Deliverer) holdLease(ctx context.Context, m claimed, began time.Time) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		lease, last := m.leaseUntil, began.Add(d.Timeout+d.DataTimeout)
+		wait := lease.Sub(d.Now()) - d.Lease/4
+		for lease.Before(last) {
+			t := time.NewTimer(max(wait, 0))
+			select {
+			case <-done:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			next := d.Now().Add(d.Lease)
+			held, err := d.renewLease(ctx, m.ID, next)
+			switch {
+			case err != nil:
+				d.Log.Warn("delivery: renewing the lease of a message being sent failed; retrying", "id", m.ID, "err", err)
+				wait = time.Second
+				continue
+			case !held:
+				d.Log.Error("delivery: a message being sent lost its lease; another worker may send it too", "id", m.ID)
+				return
+			}
+			lease = next
+			wait = lease.Sub(d.Now()) - d.Lease/4
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+// renewLease moves the lease of a row this deliverer holds to until; held is
+// false when the row is not held by it any more.
+func (d *Deliverer) renewLease(ctx context.Context, id int64, until time.Time) (held bool, err error) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return d.Store.RenewDeliveryLease(wctx, id, d.Owner, until)
 }
 
 // failure is the outcome of a failed attempt: retry while the policy allows,
@@ -415,6 +494,23 @@ func (d *Deliverer) failure(m *Message, now time.Time, retry bool, err error) re
 	res.State, res.At = "failed", now
 	d.Log.Error("delivery: failed", "to", m.To.Email, "job", m.Job, "id", m.ID, "reason", res.Reply)
 	return res
+}
+
+// refused is the outcome for one recipient the relay refused while it
+// accepted the message for the others: the message as if it had been to
+// that recipient alone, failed, or retried while the policy allows.
+func (d *Deliverer) refused(m *Message, now time.Time, r Refusal) store.Refused {
+	to := Recipient{Email: r.Email}
+	for _, c := range append([]Recipient{m.To}, m.Cc...) {
+		if strings.EqualFold(c.Email, r.Email) {
+			to = c
+			break
+		}
+	}
+	alone := *m
+	alone.To, alone.Cc = to, nil
+	res := d.failure(&alone, now, r.Retry, r.Err)
+	return store.Refused{Email: to.Email, Name: to.Name, State: res.State, Reply: res.Reply, At: res.At, Next: res.Next}
 }
 
 func roundAge(d time.Duration) time.Duration {
@@ -534,6 +630,13 @@ func (d *Deliverer) flush(ctx context.Context, group []result) (Outcome, error) 
 			o.Failed++
 		}
 		done = append(done, r)
+		for _, x := range r.Refused {
+			if x.State == "retry" {
+				o.Retry++
+			} else {
+				o.Failed++
+			}
+		}
 	}
 	// Recorded even if ctx ended meanwhile: the messages left.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

@@ -37,13 +37,13 @@ type ownerSender struct {
 	owner string
 }
 
-func (s ownerSender) Send(ctx context.Context, m *notify.Message) (string, bool, error) {
+func (s ownerSender) Send(ctx context.Context, m *notify.Message) (notify.Sent, bool, error) {
 	if s.r.delay > 0 {
 		time.Sleep(s.r.delay)
 	}
 	if s.r.fn != nil {
 		if reply, retry, err := s.r.fn(m); err != nil || reply != "" {
-			return reply, retry, err
+			return notify.Sent{Reply: reply}, retry, err
 		}
 	}
 	s.r.mu.Lock()
@@ -52,7 +52,7 @@ func (s ownerSender) Send(ctx context.Context, m *notify.Message) (string, bool,
 		s.r.sends = map[int64][]string{}
 	}
 	s.r.sends[m.ID] = append(s.r.sends[m.ID], s.owner)
-	return "250 2.0.0 Ok", false, nil
+	return notify.Sent{Reply: "250 2.0.0 Ok"}, false, nil
 }
 
 func deliverer(st *store.Store, s notify.Sender, owner string, now func() time.Time) *notify.Deliverer {
@@ -274,6 +274,46 @@ func TestHourlyCap(t *testing.T) {
 		clock.Add(31 * time.Minute)
 		if o, _ := restarted.Drain(context.Background()); o.Sent != 3 {
 			t.Fatalf("next hour: %+v, want 3", o)
+		}
+	})
+}
+
+// refuseCopies accepts every message but refuses its recipients in copy, as
+// a relay that answers 550 to their RCPT TO.
+type refuseCopies struct{ sends atomic.Int32 }
+
+func (r *refuseCopies) Send(_ context.Context, m *notify.Message) (notify.Sent, bool, error) {
+	r.sends.Add(1)
+	sent := notify.Sent{Reply: "250 2.0.0 Ok"}
+	for _, c := range m.Cc {
+		sent.Refused = append(sent.Refused, notify.Refusal{Email: c.Email, Err: errors.New("550 5.1.1 No such user")})
+	}
+	return sent, false, nil
+}
+
+// A message sent again after a crash (the relay took it, its outcome was
+// not written) whose copy is refused again still has one row for that
+// refused recipient, not two.
+func TestRefusedRecipientRecordedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ns := notifytest.Notices(1)
+		ns[0].Cc = []notify.Recipient{{Name: "Trưởng phòng", Email: "tp@example.vn"}}
+		notifytest.PlanNotices(t, st, ns, start)
+		s := &refuseCopies{}
+		d := deliverer(st, s, "a:1", func() time.Time { return start })
+		for pass := range 2 {
+			if o, err := d.Drain(context.Background()); err != nil || o != (notify.Outcome{Sent: 1, Failed: 1}) {
+				t.Fatalf("pass %d: %+v %v", pass+1, o, err)
+			}
+			// The crash: the message's "sent" is lost.
+			if _, err := st.ExecSQL(context.Background(), "UPDATE deliveries SET state = 'pending', next_attempt_at = ? WHERE cc <> ''", store.T(start)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows := notifytest.Rows(t, st)
+		if s.sends.Load() != 2 || len(rows) != 2 || rows[1].Recipient != "tp@example.vn" || rows[1].State != "failed" ||
+			rows[1].Key != rows[0].Key+"|rcpt:tp@example.vn" || !strings.Contains(rows[1].Reply, "550 5.1.1") {
+			t.Errorf("%d sends, rows %+v", s.sends.Load(), rows)
 		}
 	})
 }

@@ -57,6 +57,32 @@ type Outcome struct {
 	Reply string
 	At    time.Time // sent or failed: when
 	Next  time.Time // retry: when to try again
+	// Refused are, of a sent message, the recipients the relay refused
+	// while it accepted the others.
+	Refused []Refused
+}
+
+// Refused is a recipient the relay refused while it accepted the message
+// for the others. It becomes a delivery of its own, keyed
+// "<key>|rcpt:<address>", to that address alone, with the message's bytes:
+// failed, or to retry.
+type Refused struct {
+	Email, Name string
+	State       string // failed or retry
+	Reply       string
+	At          time.Time // failed: when
+	Next        time.Time // retry: when
+}
+
+// refusedJSON is a Refused as split-deliveries reads it.
+type refusedJSON struct {
+	ID    int64  `json:"id"` // the message's row
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	State string `json:"state"`
+	Reply string `json:"reply"`
+	At    string `json:"at,omitempty"`
+	Next  string `json:"next,omitempty"`
 }
 
 // outcomeJSON is an Outcome as record-deliveries reads it.
@@ -76,14 +102,30 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(timeLayout)
 }
 
-// RecordOutcomes records the outcomes of owner's attempts in one statement.
-// A retry or a failure is recorded only while owner holds the row's lease;
-// "sent" is recorded in any case (the message left) unless the row is
-// already sent.
+// RecordOutcomes records the outcomes of owner's attempts: first the rows
+// of the recipients refused (a row already there, from the same outcome
+// written again after a failed write, is left as it is), then the outcomes
+// in one statement. A retry or a failure is recorded only while owner holds
+// the row's lease; "sent" is recorded in any case (the message left)
+// unless the row is already sent.
 func (s *Store) RecordOutcomes(ctx context.Context, owner string, outcomes []Outcome) error {
 	rows := make([]outcomeJSON, len(outcomes))
+	var refused []refusedJSON
 	for i, o := range outcomes {
 		rows[i] = outcomeJSON{ID: o.ID, State: o.State, Reply: o.Reply, At: stamp(o.At), Next: stamp(o.Next)}
+		for _, r := range o.Refused {
+			refused = append(refused, refusedJSON{ID: o.ID, Email: r.Email, Name: r.Name, State: r.State,
+				Reply: r.Reply, At: stamp(r.At), Next: stamp(r.Next)})
+		}
+	}
+	if len(refused) > 0 {
+		b, err := json.Marshal(refused)
+		if err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, "split-deliveries", string(b)); err != nil {
+			return fmt.Errorf("record %d refused recipients: %w", len(refused), err)
+		}
 	}
 	b, err := json.Marshal(rows)
 	if err != nil {
@@ -93,6 +135,18 @@ func (s *Store) RecordOutcomes(ctx context.Context, owner string, outcomes []Out
 		return fmt.Errorf("record %d deliveries: %w", len(outcomes), err)
 	}
 	return nil
+}
+
+// RenewDeliveryLease moves the lease of a row owner is sending (a relay slow
+// to answer the end of DATA) to until; held is false when owner does not
+// hold it any more.
+func (s *Store) RenewDeliveryLease(ctx context.Context, id int64, owner string, until time.Time) (held bool, err error) {
+	res, err := s.exec(ctx, "renew-delivery-lease", T(until), T(until), id, owner)
+	if err != nil {
+		return false, fmt.Errorf("renew delivery lease: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // ReleaseDeliveries frees rows owner claimed and did not try, without

@@ -176,6 +176,6 @@ func sample(st *store.Store, env notify.Envelope, path string) (int, error) {
 // nullSender accepts every message at once.
 type nullSender struct{}
 
-func (nullSender) Send(context.Context, *notify.Message) (string, bool, error) {
-	return "250 2.0.0 Ok: dropped", false, nil
+func (nullSender) Send(context.Context, *notify.Message) (notify.Sent, bool, error) {
+	return notify.Sent{Reply: "250 2.0.0 Ok: dropped"}, false, nil
 }

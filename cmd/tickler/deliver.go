@@ -46,6 +46,7 @@ func newDeliverer(cfg *config.Config, st *store.Store, log *slog.Logger) (*notif
 			Initial: d.BackoffInitial.D(), Max: d.BackoffMax.D(),
 		},
 		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease.D(), Timeout: d.Timeout.D(), Poll: d.Poll.D(),
+		DataTimeout:   d.DataTimeout.D(),
 		RatePerSecond: d.RatePerSecond, MaxPerHour: d.MaxPerHour,
 		Now: time.Now, Log: log.With("transport", cfg.Mail.Transport),
 	}, closeFn, nil

@@ -43,6 +43,10 @@ type Options struct {
 	// server's answer instead of success. At "data" it may also read from
 	// body, sleep, or close the connection.
 	Hook func(step string, n int, c *smtp.Conn, body io.Reader) error
+	// Rcpt, when set, is asked about each RCPT TO with its address, after
+	// Hook: a non-nil error refuses that recipient, and the transaction goes
+	// on for the others.
+	Rcpt func(to string) error
 	// Keep keeps each accepted message's bytes (otherwise only counts).
 	Keep bool
 	// OnAccept, when set, is called after each accepted message, with the
@@ -147,6 +151,22 @@ func (s *Server) Copies() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// Received is how many accepted messages named addr in their envelope: the
+// copies that reached that mailbox.
+func (s *Server) Received(addr string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, m := range s.msgs {
+		for _, to := range m.To {
+			if to == addr {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Accepted is the number of messages accepted.
@@ -268,6 +288,11 @@ func (ss *session) Mail(from string, opts *smtp.MailOptions) error {
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if err := ss.step("rcpt", nil); err != nil {
 		return err
+	}
+	if ss.s.opts.Rcpt != nil {
+		if err := ss.s.opts.Rcpt(to); err != nil {
+			return err
+		}
 	}
 	ss.to = append(ss.to, to)
 	return nil

@@ -61,11 +61,18 @@ func Planner(st *store.Store, now func() time.Time) (*notify.Planner, error) {
 // their Message-IDs in row order.
 func Plan(t testing.TB, st *store.Store, n int, now time.Time) []string {
 	t.Helper()
+	return PlanNotices(t, st, Notices(n), now)
+}
+
+// PlanNotices puts the messages of these course-reminders notices in the
+// outbox, created at now, and returns the outbox's Message-IDs in row order.
+func PlanNotices(t testing.TB, st *store.Store, notices []notify.Notice, now time.Time) []string {
+	t.Helper()
 	p, err := Planner(st, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Plan(context.Background(), "course-reminders", Slot, Notices(n), false); err != nil {
+	if _, err := p.Plan(context.Background(), "course-reminders", Slot, notices, false); err != nil {
 		t.Fatal(err)
 	}
 	return MessageIDs(t, st)
@@ -83,24 +90,27 @@ func MessageIDs(t testing.TB, st *store.Store) []string {
 
 // Row is a delivery as tests look at it.
 type Row struct {
-	ID         int64      `db:"id"`
-	Recipient  string     `db:"recipient"`
-	MessageID  string     `db:"message_id"`
-	State      string     `db:"state"`
-	Attempts   int        `db:"attempts"`
-	Reply      string     `db:"reply"`
-	LeaseOwner string     `db:"lease_owner"`
-	Next       store.Time `db:"next_attempt_at"`
-	SentAt     store.Time `db:"sent_at"`
-	FailedAt   store.Time `db:"failed_at"`
+	ID            int64      `db:"id"`
+	Key           string     `db:"key"`
+	Recipient     string     `db:"recipient"`
+	RecipientName string     `db:"recipient_name"`
+	Cc            string     `db:"cc"`
+	MessageID     string     `db:"message_id"`
+	State         string     `db:"state"`
+	Attempts      int        `db:"attempts"`
+	Reply         string     `db:"reply"`
+	LeaseOwner    string     `db:"lease_owner"`
+	Next          store.Time `db:"next_attempt_at"`
+	SentAt        store.Time `db:"sent_at"`
+	FailedAt      store.Time `db:"failed_at"`
 }
 
 // Rows reads every delivery, in row order.
 func Rows(t testing.TB, st *store.Store) []Row {
 	t.Helper()
 	var rows []Row
-	err := st.SelectSQL(context.Background(), &rows, `SELECT id, recipient, message_id, state, attempts, reply, lease_owner,
-		next_attempt_at, sent_at, failed_at FROM deliveries ORDER BY id`)
+	err := st.SelectSQL(context.Background(), &rows, `SELECT id, key, recipient, recipient_name, cc, message_id, state, attempts, reply,
+		lease_owner, next_attempt_at, sent_at, failed_at FROM deliveries ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}

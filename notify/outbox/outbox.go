@@ -41,34 +41,35 @@ func FileName(m *notify.Message) string {
 
 // Send writes m to a temporary file (mode 0600) and renames it into place, so a
 // reader never sees half a message.
-func (f *Folder) Send(ctx context.Context, m *notify.Message) (reply string, retry bool, err error) {
+func (f *Folder) Send(ctx context.Context, m *notify.Message) (sent notify.Sent, retry bool, err error) {
+	var none notify.Sent
 	wire, err := notify.WireOf(m, f.Envelope)
 	if err != nil {
-		return "", false, err
+		return none, false, err
 	}
 	name := FileName(m)
 	tmp, err := os.CreateTemp(f.Dir, ".tmp-*.eml")
 	if err != nil {
-		return "", true, err
+		return none, true, err
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return "", true, err
+		return none, true, err
 	}
 	if _, err := tmp.Write(wire); err != nil {
 		tmp.Close()
-		return "", true, err
+		return none, true, err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return "", true, err
+		return none, true, err
 	}
 	if err := tmp.Close(); err != nil {
-		return "", true, err
+		return none, true, err
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(f.Dir, name)); err != nil {
-		return "", true, err
+		return none, true, err
 	}
-	return "written " + name, false, nil
+	return notify.Sent{Reply: "written " + name}, false, nil
 }

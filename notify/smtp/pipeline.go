@@ -29,6 +29,11 @@ type txError struct {
 	Text   string
 	Err    error
 	Broken bool // the connection is not in a known state
+	// DataWait: the error came while waiting for the answer to the end of
+	// DATA (the data timeout, not the command timeout).
+	DataWait bool
+	// Rcpt is the recipient refused, as in RCPT TO ("<a@b.vn>").
+	Rcpt string
 }
 
 func (e *txError) Error() string {
@@ -64,12 +69,14 @@ func canPipeline(c *conn, from string, rcpts []string) bool {
 
 // pipelined sends msg in one transaction: MAIL, RCPT(s) and (for a single
 // recipient) DATA in one write, then the content. With several recipients
-// DATA waits for their replies, so that a refused copy never leaves a
-// message half-addressed. After a refusal the transaction is reset, so the
-// connection can carry the next message.
-func pipelined(c *conn, timeout time.Duration, data []byte, from string, rcpts []string, eightBit bool) (string, *txError) {
+// DATA waits for their replies: the message goes to the recipients the
+// server accepted, and those it refused are returned with the reply (as
+// Postfix does), unless it refused them all. After a refusal of the message
+// the transaction is reset, so the connection can carry the next message.
+func pipelined(c *conn, timeout, dataTimeout time.Duration, data []byte, from string, rcpts []string, eightBit bool) (
+	reply string, refusedRcpts []*txError, txErr *txError) {
 	if err := c.smtp.UpdateDeadline(timeout); err != nil {
-		return "", &txError{Step: "connection", Err: err, Broken: true}
+		return "", nil, &txError{Step: "connection", Err: err, Broken: true}
 	}
 	t := c.smtp.Text
 	single := len(rcpts) == 1
@@ -85,29 +92,31 @@ func pipelined(c *conn, timeout time.Duration, data []byte, from string, rcpts [
 		t.W.WriteString("DATA\r\n")
 	}
 	if err := t.W.Flush(); err != nil {
-		return "", &txError{Step: "MAIL FROM", Err: err, Broken: true}
+		return "", nil, &txError{Step: "MAIL FROM", Err: err, Broken: true}
 	}
 	var refused *txError
 	if _, _, err := t.ReadResponse(250); err != nil {
 		if refused = stepErr("MAIL FROM", err); refused.Broken || closing(refused) {
-			return "", refused
+			return "", nil, refused
 		}
 	}
 	for _, r := range rcpts {
 		if _, _, err := t.ReadResponse(25); err != nil {
 			e := stepErr("RCPT TO "+r, err)
 			if e.Broken || closing(e) {
-				return "", e
+				return "", nil, e
 			}
-			if refused == nil {
-				refused = e
-			}
+			e.Rcpt = r
+			refusedRcpts = append(refusedRcpts, e)
 		}
+	}
+	if refused == nil && len(refusedRcpts) == len(rcpts) {
+		refused = noRecipient(refusedRcpts)
 	}
 	if !single && refused == nil {
 		t.W.WriteString("DATA\r\n")
 		if err := t.W.Flush(); err != nil {
-			return "", &txError{Step: "DATA", Err: err, Broken: true}
+			return "", nil, &txError{Step: "DATA", Err: err, Broken: true}
 		}
 	}
 	if single || refused == nil {
@@ -117,36 +126,45 @@ func pipelined(c *conn, timeout time.Duration, data []byte, from string, rcpts [
 			// The server would take content although it refused the
 			// envelope: the only safe way out is to drop the connection.
 			refused.Broken = true
-			return "", refused
+			return "", nil, refused
 		case err != nil && refused == nil:
 			if refused = stepErr("DATA", err); refused.Broken {
-				return "", refused
+				return "", nil, refused
 			}
 		}
 	}
 	if refused != nil {
-		return "", reset(t, refused)
+		return "", nil, reset(t, refused)
+	}
+	if err := c.smtp.UpdateDeadline(timeout); err != nil {
+		return "", nil, &txError{Step: "connection", Err: err, Broken: true}
 	}
 	if err := writeData(t.W, data); err != nil {
-		return "", &txError{Step: "end of DATA", Err: err, Broken: true}
+		return "", nil, &txError{Step: "end of DATA", Err: err, Broken: true}
+	}
+	// The relay has the message: it may take its time to queue it.
+	if err := c.smtp.UpdateDeadline(dataTimeout); err != nil {
+		return "", nil, &txError{Step: "connection", Err: err, Broken: true}
 	}
 	_, text, err := t.ReadResponse(250)
 	if err != nil {
 		// After the end of DATA the transaction is over either way.
-		return "", stepErr("end of DATA", err)
+		return "", nil, dataWaitErr(err)
 	}
-	return "250 " + text, nil
+	return "250 " + text, refusedRcpts, nil
 }
 
 // stepwise sends data in one transaction, a command at a time, through
 // go-mail's SMTP client (which adds SMTPUTF8 and BODY=8BITMIME where the
-// server offers them). After a refusal the transaction is reset.
-func stepwise(c *conn, timeout time.Duration, data []byte, from string, rcpts []string) (string, *txError) {
+// server offers them). As pipelined, it sends to the recipients the server
+// accepted and returns those it refused. After a refusal of the message the
+// transaction is reset.
+func stepwise(c *conn, timeout, dataTimeout time.Duration, data []byte, from string, rcpts []string) (
+	reply string, refusedRcpts []*txError, txErr *txError) {
 	if err := c.smtp.UpdateDeadline(timeout); err != nil {
-		return "", &txError{Step: "connection", Err: err, Broken: true}
+		return "", nil, &txError{Step: "connection", Err: err, Broken: true}
 	}
-	refused := func(step string, err error) *txError {
-		e := stepErr(step, err)
+	refused := func(e *txError) *txError {
 		if e.Broken || closing(e) {
 			return e
 		}
@@ -156,30 +174,68 @@ func stepwise(c *conn, timeout time.Duration, data []byte, from string, rcpts []
 		return e
 	}
 	if err := c.smtp.Mail(from); err != nil {
-		return "", refused("MAIL FROM", err)
+		return "", nil, refused(stepErr("MAIL FROM", err))
 	}
 	for _, r := range rcpts {
 		if err := c.smtp.Rcpt(r); err != nil {
-			return "", refused("RCPT TO "+r, err)
+			e := stepErr("RCPT TO "+r, err)
+			if e.Broken || closing(e) {
+				return "", nil, e
+			}
+			e.Rcpt = r
+			refusedRcpts = append(refusedRcpts, e)
 		}
+	}
+	if len(refusedRcpts) == len(rcpts) {
+		return "", nil, refused(noRecipient(refusedRcpts))
 	}
 	w, err := c.smtp.Data()
 	if err != nil {
-		return "", refused("DATA", err)
+		return "", nil, refused(stepErr("DATA", err))
+	}
+	if err := c.smtp.UpdateDeadline(timeout); err != nil {
+		w.Close()
+		return "", nil, &txError{Step: "connection", Err: err, Broken: true}
 	}
 	if _, err := w.Write(data); err != nil {
 		w.Close()
-		return "", &txError{Step: "end of DATA", Err: err, Broken: true}
+		return "", nil, &txError{Step: "end of DATA", Err: err, Broken: true}
+	}
+	// Close writes the end of the content and waits for the answer: the
+	// relay has the message, and may take its time to queue it.
+	if err := c.smtp.UpdateDeadline(dataTimeout); err != nil {
+		w.Close()
+		return "", nil, &txError{Step: "connection", Err: err, Broken: true}
 	}
 	if err := w.Close(); err != nil {
 		// After the end of DATA the transaction is over either way.
-		return "", stepErr("end of DATA", err)
+		return "", nil, dataWaitErr(err)
 	}
-	reply := "250"
+	reply = "250"
 	if dc, ok := w.(*gosmtp.DataCloser); ok && dc.ServerResponse() != "" {
 		reply += " " + dc.ServerResponse()
 	}
-	return reply, nil
+	return reply, refusedRcpts, nil
+}
+
+// noRecipient is the refusal of a message whose every recipient the server
+// refused: a temporary refusal if there is one (the message is tried again,
+// and a recipient refused for good then becomes a failure of its own), with
+// the server's answer for each.
+func noRecipient(refused []*txError) *txError {
+	e := *refused[0]
+	for _, r := range refused {
+		if r.Code < 500 {
+			e = *r
+			break
+		}
+	}
+	for _, r := range refused {
+		if r.Rcpt != e.Rcpt {
+			e.Text += "; " + r.Error()
+		}
+	}
+	return &e
 }
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -220,6 +276,13 @@ func writeData(w *bufio.Writer, data []byte) error {
 	return w.Flush()
 }
 
+// dataWaitErr is a failed wait for the answer to the end of DATA.
+func dataWaitErr(err error) *txError {
+	e := stepErr("end of DATA", err)
+	e.DataWait = true
+	return e
+}
+
 // closing reports a 421: the server closes the connection after it, so no
 // further reply will come.
 func closing(e *txError) bool {
@@ -258,7 +321,10 @@ func classifyTx(e *txError) verdict {
 	case e.Code >= 500:
 		return verdict{keep: !e.Broken, text: text}
 	}
-	if isTimeout(e.Err) {
+	switch {
+	case isTimeout(e.Err) && e.DataWait:
+		text += " (no answer within mail.delivery.data_timeout)"
+	case isTimeout(e.Err):
 		text += " (no answer within mail.delivery.timeout)"
 	}
 	return verdict{retry: true, stale: mailFrom, text: text}

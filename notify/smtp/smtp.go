@@ -40,8 +40,14 @@ type Options struct {
 	// CAFile is a PEM bundle trusted besides the system's CAs.
 	CAFile   string
 	HeloName string
-	// Timeout bounds a dial and each message (mail.delivery.timeout).
+	// Timeout bounds a dial, the commands of a message and the writing of
+	// its content (mail.delivery.timeout).
 	Timeout time.Duration
+	// DataTimeout bounds the wait for the answer to the end of a message's
+	// content (mail.delivery.data_timeout; default 10 minutes, RFC 5321
+	// 4.5.3.2). The relay has the message by then: giving up early would
+	// send again a message it may have taken.
+	DataTimeout time.Duration
 	// IdleTimeout: a connection unused for this long is closed, and not reused.
 	IdleTimeout time.Duration
 	Envelope    notify.Envelope
@@ -57,7 +63,7 @@ func FromConfig(m config.Mail, env notify.Envelope) Options {
 		Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth,
 		Username: s.Username, Password: s.Password.Reveal(),
 		CAFile: s.CAFile, HeloName: s.HeloName,
-		Timeout: m.Delivery.Timeout.D(), IdleTimeout: s.IdleTimeout.D(),
+		Timeout: m.Delivery.Timeout.D(), DataTimeout: m.Delivery.DataTimeout.D(), IdleTimeout: s.IdleTimeout.D(),
 		Envelope: env,
 	}
 }
@@ -87,7 +93,9 @@ type Relay struct {
 	user    string
 	idle    time.Duration
 	timeout time.Duration
-	now     func() time.Time
+	// dataTimeout bounds the wait for the answer to the end of DATA.
+	dataTimeout time.Duration
+	now         func() time.Time
 
 	noPipelining bool
 
@@ -111,6 +119,11 @@ type conn struct {
 	eightBit   bool // the server offers 8BITMIME
 }
 
+// DefaultDataTimeout is the wait for the answer to the end of DATA that
+// RFC 5321 (4.5.3.2) asks a client to allow, and Postfix's
+// smtp_data_done_timeout.
+const DefaultDataTimeout = 10 * time.Minute
+
 // New checks the options and returns a Relay; it does not dial yet.
 func New(o Options) (*Relay, error) {
 	if o.Host == "" {
@@ -118,6 +131,9 @@ func New(o Options) (*Relay, error) {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
+	}
+	if o.DataTimeout <= 0 {
+		o.DataTimeout = DefaultDataTimeout
 	}
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = 30 * time.Second
@@ -172,7 +188,7 @@ func New(o Options) (*Relay, error) {
 	}
 	return &Relay{
 		client: client, env: o.Envelope, addr: net.JoinHostPort(o.Host, strconv.Itoa(o.Port)),
-		tls: o.TLS, user: o.Username, idle: o.IdleTimeout, timeout: o.Timeout, now: time.Now,
+		tls: o.TLS, user: o.Username, idle: o.IdleTimeout, timeout: o.Timeout, dataTimeout: o.DataTimeout, now: time.Now,
 		noPipelining: o.NoPipelining,
 	}, nil
 }
@@ -216,14 +232,17 @@ func authOptions(o Options) ([]gomail.Option, error) {
 
 // Send delivers m on a pooled connection: the message's wire form, as
 // planned, re-encoded in 7 bits for a relay without 8BITMIME. The reply of a
-// sent message is the server's ("250 2.0.0 Ok: queued as 4XyZ"). A 5xx to
-// RCPT or DATA fails the message; a 4xx, a timeout or a broken connection
-// asks for a retry; a failure to connect, to start TLS or to log in, or a
-// refused sender, is a *notify.RelayError.
-func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retry bool, err error) {
+// sent message is the server's ("250 2.0.0 Ok: queued as 4XyZ"). A recipient
+// refused while others were accepted (a Cc whose mailbox is gone) does not
+// stop the message: it goes to the others, and the refusal is in
+// sent.Refused. A 5xx to every RCPT, or to DATA, fails the message; a 4xx, a
+// timeout or a broken connection asks for a retry; a failure to connect, to
+// start TLS or to log in, or a refused sender, is a *notify.RelayError.
+func (r *Relay) Send(ctx context.Context, m *notify.Message) (sent notify.Sent, retry bool, err error) {
+	var none notify.Sent
 	wire, err := notify.WireOf(m, r.env)
 	if err != nil {
-		return "", false, fmt.Errorf("message: %w", err)
+		return none, false, fmt.Errorf("message: %w", err)
 	}
 	var sevenBit []byte
 	content := func(eightBit bool) ([]byte, error) {
@@ -239,27 +258,29 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retr
 	}
 	from, rcpts, err := r.envelopeOf(m)
 	if err != nil {
-		return "", false, fmt.Errorf("message: %w", err)
+		return none, false, fmt.Errorf("message: %w", err)
 	}
 	for try := 0; ; try++ {
 		c, reused, err := r.get(ctx)
 		if err != nil {
-			return "", true, &notify.RelayError{Err: err}
+			return none, true, &notify.RelayError{Err: err}
 		}
 		data, err := content(c.eightBit)
 		if err != nil {
 			r.put(c)
-			return "", false, err
+			return none, false, err
 		}
+		var reply string
+		var refused []*txError
 		var te *txError
 		if canPipeline(c, from, rcpts) {
-			reply, te = pipelined(c, r.timeout, data, from, rcpts, c.eightBit)
+			reply, refused, te = pipelined(c, r.timeout, r.dataTimeout, data, from, rcpts, c.eightBit)
 		} else {
-			reply, te = stepwise(c, r.timeout, data, from, rcpts)
+			reply, refused, te = stepwise(c, r.timeout, r.dataTimeout, data, from, rcpts)
 		}
 		if te == nil {
 			r.put(c)
-			return reply, false, nil
+			return notify.Sent{Reply: reply, Refused: r.refusals(m, refused)}, false, nil
 		}
 		v := classifyTx(te)
 		if v.keep {
@@ -274,10 +295,27 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (reply string, retr
 		}
 		e := fmt.Errorf("%s: %s", r.addr, v.text)
 		if v.relay {
-			return "", true, &notify.RelayError{Err: e}
+			return none, true, &notify.RelayError{Err: e}
 		}
-		return "", v.retry, e
+		return none, v.retry, e
 	}
+}
+
+// refusals are the recipients of m that the relay refused while it accepted
+// the message for the others: retried for a 4xx, failed for a 5xx.
+func (r *Relay) refusals(m *notify.Message, refused []*txError) []notify.Refusal {
+	var out []notify.Refusal
+	for _, e := range refused {
+		email := strings.Trim(e.Rcpt, "<>")
+		for _, to := range append([]notify.Recipient{m.To}, m.Cc...) {
+			if (&mail.Address{Address: to.Email}).String() == e.Rcpt {
+				email = to.Email
+				break
+			}
+		}
+		out = append(out, notify.Refusal{Email: email, Err: fmt.Errorf("%s: %s", r.addr, e.Error()), Retry: e.Code < 500})
+	}
+	return out
 }
 
 // envelopeOf is the SMTP envelope of m, as go-mail writes it: "<a@b.vn>".

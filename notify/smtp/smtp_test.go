@@ -35,6 +35,7 @@ type bundle struct {
 	clock *notifytest.Clock
 	log   *syncBuffer
 	relay *smtp.Relay
+	opts  smtp.Options // the relay's, host, port and envelope filled in
 }
 
 type syncBuffer struct {
@@ -77,10 +78,10 @@ func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.O
 	d := &notify.Deliverer{
 		Store: st, Sender: relay, Owner: "test:1",
 		Policy:  notify.RetryPolicy{MaxAttempts: 5, MaxAge: 72 * time.Hour, Initial: time.Minute, Max: time.Hour},
-		Workers: 1, BatchSize: 50, Lease: time.Minute, Timeout: o.Timeout, Poll: time.Second,
+		Workers: 1, BatchSize: 50, Lease: time.Minute, Timeout: o.Timeout, DataTimeout: o.DataTimeout, Poll: time.Second,
 		Now: clock.Now, Log: slog.New(slog.NewTextHandler(logs, nil)),
 	}
-	return d, &bundle{st: st, sink: sink, clock: clock, log: logs, relay: relay}
+	return d, &bundle{st: st, sink: sink, clock: clock, log: logs, relay: relay, opts: o}
 }
 
 // bothPaths runs a test with the pipelined transaction and with one command
@@ -338,9 +339,161 @@ func testPermanentFailure(t *testing.T, o smtp.Options, step string, refusal err
 	})
 }
 
-// A server that answers the end of DATA later than the timeout: the attempt
-// is abandoned and retried; the retry carries the same Message-ID, so the
-// copy that the slow server may still have queued is recognisably the same.
+// refusingSink is a relay that refuses every address with "-nghi@" in it
+// (550: the mailbox is gone) and greylists tp-ban@ once (451).
+func refusingSink(t *testing.T) *smtptest.Server {
+	var mu sync.Mutex
+	greylisted := false
+	return smtptest.Start(t, smtptest.Options{Keep: true, Rcpt: func(to string) error {
+		switch {
+		case strings.Contains(to, "-nghi@"):
+			return smtpErr(550, gosmtp.EnhancedCode{5, 1, 1}, "Mailbox unavailable")
+		case to == "tp-ban@example.vn":
+			mu.Lock()
+			defer mu.Unlock()
+			if !greylisted {
+				greylisted = true
+				return smtpErr(451, gosmtp.EnhancedCode{4, 7, 1}, "Greylisted, try again later")
+			}
+		}
+		return nil
+	}})
+}
+
+// ccNotices are four reminders with a manager in copy: one manager's mailbox
+// is gone, one is greylisted, one employee's mailbox is gone, and in the last
+// both are.
+func ccNotices() []notify.Notice {
+	ns := notifytest.Notices(4)
+	for i, p := range [][2]string{
+		{"nv1@example.vn", "tp-nghi@example.vn"},
+		{"nv2@example.vn", "tp-ban@example.vn"},
+		{"nv3-nghi@example.vn", "tp3@example.vn"},
+		{"nv4-nghi@example.vn", "tp4-nghi@example.vn"},
+	} {
+		ns[i].To.Email = p[0]
+		ns[i].Cc = []notify.Recipient{{Name: fmt.Sprintf("Trưởng phòng %d", i+1), Email: p[1]}}
+	}
+	return ns
+}
+
+// One recipient refused among several (a manager in copy whose mailbox is
+// gone): the message goes to the recipients the relay accepted, and each
+// refused one becomes a delivery of its own, "<key>|rcpt:<address>", to that
+// address alone, with the message's bytes: failed with the relay's reply
+// for a 550, retried for a 451 and then sent to that address only, never
+// again to the others. A message fails only when no recipient is accepted.
+func TestRefusedRecipientDoesNotStopTheOthers(t *testing.T) {
+	bothPaths(t, func(t *testing.T, o smtp.Options) {
+		storetest.Each(t, func(t *testing.T, st *store.Store) {
+			testRefusedRecipient(t, st, o)
+		})
+	})
+}
+
+func testRefusedRecipient(t *testing.T, st *store.Store, o smtp.Options) {
+	sink := refusingSink(t)
+	d, b := setup(t, st, sink, 0, o)
+	notifytest.PlanNotices(t, st, ccNotices(), b.clock.Now())
+	if o := drain(t, d); o != (notify.Outcome{Sent: 3, Retry: 1, Failed: 3}) {
+		t.Errorf("first pass: %+v, want 3 sent, the greylisted copy to retry, 3 failed", o)
+	}
+	// What reached each mailbox: each DATA the server accepted, per recipient.
+	received := func(want map[string]int) {
+		t.Helper()
+		for addr, n := range want {
+			if got := sink.Received(addr); got != n {
+				t.Errorf("%s received %d copies, want %d", addr, got, n)
+			}
+		}
+	}
+	received(map[string]int{"nv1@example.vn": 1, "tp-nghi@example.vn": 0, "nv2@example.vn": 1, "tp-ban@example.vn": 0,
+		"nv3-nghi@example.vn": 0, "tp3@example.vn": 1, "nv4-nghi@example.vn": 0, "tp4-nghi@example.vn": 0})
+
+	all := notifytest.Rows(t, st)
+	rows, byKey := map[string]notifytest.Row{}, map[string]notifytest.Row{} // the planned rows by recipient; all by key
+	for _, r := range all {
+		byKey[r.Key] = r
+		if !strings.Contains(r.Key, "|rcpt:") {
+			rows[r.Recipient] = r
+		}
+	}
+	if len(all) != 7 {
+		t.Errorf("%d rows, want the 4 planned and 3 for refused recipients: %+v", len(all), all)
+	}
+	for _, to := range []string{"nv1@example.vn", "nv2@example.vn", "nv3-nghi@example.vn"} {
+		if r := rows[to]; r.State != "sent" || !strings.HasPrefix(r.Reply, "250 ") || !r.SentAt.Equal(start) {
+			t.Errorf("%s: %s, reply %q, sent at %v; want sent to the accepted recipients", to, r.State, r.Reply, r.SentAt)
+		}
+	}
+	if r := rows["nv4-nghi@example.vn"]; r.State != "failed" ||
+		!strings.Contains(r.Reply, "RCPT TO <nv4-nghi@example.vn>: 550 5.1.1 Mailbox unavailable") ||
+		!strings.Contains(r.Reply, "RCPT TO <tp4-nghi@example.vn>: 550 5.1.1 Mailbox unavailable") {
+		t.Errorf("no recipient accepted: %s, reply %q; want failed with both refusals", r.State, r.Reply)
+	}
+	refused := []struct {
+		of, addr, name, state, reply string
+	}{
+		{"nv1@example.vn", "tp-nghi@example.vn", "Trưởng phòng 1", "failed", "RCPT TO <tp-nghi@example.vn>: 550 5.1.1 Mailbox unavailable"},
+		{"nv2@example.vn", "tp-ban@example.vn", "Trưởng phòng 2", "retry", "RCPT TO <tp-ban@example.vn>: 451 4.7.1 Greylisted, try again later"},
+		{"nv3-nghi@example.vn", "nv3-nghi@example.vn", "Nguyễn Văn Số 3", "failed", "RCPT TO <nv3-nghi@example.vn>: 550 5.1.1 Mailbox unavailable"},
+	}
+	for _, w := range refused {
+		orig := rows[w.of]
+		r := byKey[orig.Key+"|rcpt:"+w.addr]
+		if r.Recipient != w.addr || r.RecipientName != w.name || r.Cc != "" || r.MessageID != orig.MessageID ||
+			r.State != w.state || !strings.Contains(r.Reply, w.reply) || r.Attempts != 1 || r.LeaseOwner != "" {
+			t.Errorf("refused %s of %s: %+v", w.addr, w.of, r)
+		}
+		switch w.state {
+		case "failed":
+			if !r.FailedAt.Equal(start) {
+				t.Errorf("refused %s failed at %v, want %v", w.addr, r.FailedAt, start)
+			}
+		case "retry":
+			if wait := r.Next.Sub(start); wait < 48*time.Second || wait > 72*time.Second {
+				t.Errorf("refused %s: next attempt in %v, want about 1m", w.addr, wait)
+			}
+		}
+	}
+	if !strings.Contains(b.log.String(), "tp-nghi@example.vn") {
+		t.Errorf("the refused recipient is not in the log:\n%s", b.log)
+	}
+
+	// The greylisted manager gets the message on the retry, alone in the
+	// envelope, with the headers of the message the others got.
+	before := len(sink.Messages())
+	b.clock.Add(2 * time.Minute)
+	if o := drain(t, d); o != (notify.Outcome{Sent: 1}) {
+		t.Errorf("retry pass: %+v, want the greylisted copy sent", o)
+	}
+	received(map[string]int{"nv1@example.vn": 1, "tp-nghi@example.vn": 0, "nv2@example.vn": 1, "tp-ban@example.vn": 1,
+		"nv3-nghi@example.vn": 0, "tp3@example.vn": 1})
+	if msgs := sink.Messages(); len(msgs) != before+1 {
+		t.Errorf("%d messages accepted on the retry pass, want 1", len(msgs)-before)
+	} else {
+		m := msgs[before]
+		header, _, _ := bytes.Cut(m.Data, []byte("\r\n\r\n"))
+		if len(m.To) != 1 || m.To[0] != "tp-ban@example.vn" || m.MessageID != rows["nv2@example.vn"].MessageID ||
+			!bytes.Contains(header, []byte("<nv2@example.vn>")) || !bytes.Contains(header, []byte("<tp-ban@example.vn>")) {
+			t.Errorf("the retried copy went to %v with Message-ID %s and header:\n%s", m.To, m.MessageID, header)
+		}
+	}
+	for _, r := range notifytest.Rows(t, st) {
+		if r.Recipient == "tp-ban@example.vn" && (r.State != "sent" || r.Attempts != 2) {
+			t.Errorf("the greylisted copy: %s after %d attempts", r.State, r.Attempts)
+		}
+	}
+	b.clock.Add(48 * time.Hour)
+	if o := drain(t, d); o != (notify.Outcome{}) {
+		t.Errorf("a later pass did %+v", o)
+	}
+}
+
+// A server that answers the end of DATA later than the data timeout: the
+// attempt is abandoned and retried; the retry carries the same Message-ID, so
+// the copy that the slow server may still have queued is recognisably the
+// same.
 func TestServerSlowerThanTimeout(t *testing.T) {
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -351,7 +504,7 @@ func TestServerSlowerThanTimeout(t *testing.T) {
 		return nil
 	}})
 	st := storetest.New(t, store.SQLite)
-	d, b := setup(t, st, sink, 1, smtp.Options{Timeout: 300 * time.Millisecond})
+	d, b := setup(t, st, sink, 1, smtp.Options{Timeout: 300 * time.Millisecond, DataTimeout: 300 * time.Millisecond})
 	began := time.Now()
 	if o := drain(t, d); o.Retry != 1 {
 		t.Fatalf("%+v, want 1 retry", o)
@@ -372,6 +525,99 @@ func TestServerSlowerThanTimeout(t *testing.T) {
 			t.Errorf("a copy has Message-ID %s, the row %s", m.MessageID, r.MessageID)
 		}
 	}
+}
+
+// restart is a new process on the same outbox: a new relay and a new
+// deliverer with d's settings.
+func restart(t *testing.T, d *notify.Deliverer, b *bundle) *notify.Deliverer {
+	t.Helper()
+	relay, err := smtp.New(b.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { relay.Close() })
+	return &notify.Deliverer{
+		Store: d.Store, Sender: relay, Owner: d.Owner + "-restarted", Policy: d.Policy,
+		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease, Timeout: d.Timeout, DataTimeout: d.DataTimeout,
+		Poll: d.Poll, Now: d.Now, Log: d.Log,
+	}
+}
+
+// A relay that answers the end of DATA later than mail.delivery.timeout
+// (Postfix may take its time to queue a message it has) gets every message
+// once: the wait for that answer has its own timeout, ten minutes by default
+// (RFC 5321 4.5.3.2), so tickler does not give up on a message the relay
+// took and send it again after a restart.
+func TestSlowAnswerToDataSendsNoDuplicates(t *testing.T) {
+	bothPaths(t, func(t *testing.T, o smtp.Options) {
+		storetest.Each(t, func(t *testing.T, st *store.Store) {
+			const n = 4
+			sink := smtptest.Start(t, smtptest.Options{Hook: func(s string, _ int, _ *gosmtp.Conn, body io.Reader) error {
+				if s == "data" {
+					io.Copy(io.Discard, body)          // the relay has the message
+					time.Sleep(800 * time.Millisecond) // and answers after the command timeout
+				}
+				return nil
+			}})
+			o.Timeout, o.DataTimeout = 300*time.Millisecond, 5*time.Second
+			d, b := setup(t, st, sink, n, o)
+			d.Workers = n
+			first := drain(t, d)
+			b.relay.Close()
+			b.clock.Add(2 * time.Minute) // any retry is due
+			second := drain(t, restart(t, d, b))
+			// Abandoned transactions finish at the server after the client left.
+			if !sink.WaitIdle(5 * time.Second) {
+				t.Fatal("the server still has connections open")
+			}
+			extra := 0
+			for _, r := range notifytest.Rows(t, st) {
+				if c := sink.Copies()[r.MessageID]; c != 1 {
+					extra += c - 1
+					t.Errorf("row %d: the relay accepted %d copies", r.ID, c)
+				}
+			}
+			t.Logf("%d messages, %d duplicates; outcomes %+v then, after the restart, %+v", n, extra, first, second)
+			if first.Sent != n || second != (notify.Outcome{}) {
+				t.Errorf("outcomes %+v then %+v, want %d sent, then nothing to do", first, second, n)
+			}
+		})
+	})
+}
+
+// A relay that takes longer to answer the end of DATA than the lease lasts:
+// the worker sending the message keeps its claim on the row while it waits,
+// so another replica looking for due rows meanwhile does not send it too.
+func TestLeaseHoldsWhileTheRelayTakesItsTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		waiting := make(chan struct{}, 2)
+		sink := smtptest.Start(t, smtptest.Options{Hook: func(s string, _ int, _ *gosmtp.Conn, body io.Reader) error {
+			if s == "data" {
+				io.Copy(io.Discard, body)
+				waiting <- struct{}{}
+				time.Sleep(2500 * time.Millisecond) // past the lease of 1s
+			}
+			return nil
+		}})
+		d, b := setup(t, st, sink, 1, smtp.Options{Timeout: 200 * time.Millisecond, DataTimeout: 5 * time.Second})
+		d.Lease, d.Now = time.Second, time.Now
+		done := make(chan notify.Outcome)
+		go func() { done <- drain(t, d) }()
+		<-waiting
+		time.Sleep(1200 * time.Millisecond) // the first claim's lease has ended
+		other := restart(t, d, b)
+		other.Owner = "replica-b:1"
+		if o := drain(t, other); o != (notify.Outcome{}) {
+			t.Errorf("the other replica did %+v while the message was being sent", o)
+		}
+		if o := <-done; o.Sent != 1 {
+			t.Errorf("the sending worker: %+v, want 1 sent", o)
+		}
+		r := notifytest.Rows(t, st)[0]
+		if c := sink.Copies()[r.MessageID]; c != 1 || r.State != "sent" || r.Attempts != 1 {
+			t.Errorf("accepted %d times; row %s after %d attempts", c, r.State, r.Attempts)
+		}
+	})
 }
 
 // A relay that requires a login: without one, or with a wrong password, the

@@ -1,7 +1,8 @@
 -- The outbox: deliveries (one message to one recipient) and delivery_items (what
 -- each message told, unique per job, item, step and recipient). Claims and
--- outcomes (claim-deliveries, record-deliveries, release-deliveries) differ
--- per dialect: queries/sqlite and queries/postgres.
+-- outcomes (claim-deliveries, record-deliveries, split-deliveries,
+-- release-deliveries) differ per dialect: queries/sqlite and queries/postgres;
+-- renew-delivery-lease is the same in both.
 
 -- name: sent-item-keys
 -- Of these item keys, those already sent (PlanStream's check; Run's is in
@@ -24,6 +25,14 @@ RETURNING id, key;
 
 -- name: insert-delivery-items
 INSERT INTO delivery_items (key, delivery_id, item_key, step) VALUES /*rows*/ (?, ?, ?, ?);
+
+-- name: renew-delivery-lease
+-- A message whose send lasts past its row's lease (a relay slow to answer
+-- the end of DATA) keeps the row: its lease and next attempt move on, so
+-- that no other worker claims it. Parameters: the new lease end (twice),
+-- the row, the worker holding it.
+UPDATE deliveries SET lease_until = ?, next_attempt_at = ?
+WHERE id = ? AND lease_owner = ? AND state IN ('pending', 'retry');
 
 -- name: outbox-counts
 SELECT state, count(*) AS n FROM deliveries GROUP BY state;

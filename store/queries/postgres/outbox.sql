@@ -32,6 +32,23 @@ FROM jsonb_to_recordset(?::jsonb) AS o (id BIGINT, state TEXT, reply TEXT, at TI
 WHERE d.id = o.id
   AND CASE WHEN o.state = 'sent' THEN d.state <> 'sent' ELSE d.lease_owner = ? END;
 
+-- name: split-deliveries
+-- Recipients the relay refused while it accepted a message for the others,
+-- as a JSON array of {id, email, name, state, reply, at, next}: each becomes
+-- a delivery of its own, keyed "<key>|rcpt:<address>", to that address alone
+-- (no cc: the envelope names only it) with the message's bytes, headers and
+-- Message-ID, failed (at = when) or to retry (next = when). A row already
+-- there (the same outcome written again) is left as it is.
+INSERT INTO deliveries (key, job, slot, recipient, recipient_name, cc, subject, text_body, html_body,
+                        attachments, wire, message_id, state, attempts, next_attempt_at, reply,
+                        created_at, failed_at)
+SELECT d.key || '|rcpt:' || o.email, d.job, d.slot, o.email, o.name, '', d.subject, d.text_body, d.html_body,
+       d.attachments, d.wire, d.message_id, o.state, d.attempts, COALESCE(o.next, o.at), o.reply,
+       d.created_at, CASE WHEN o.state = 'failed' THEN o.at END
+FROM jsonb_to_recordset(?::jsonb) AS o (id BIGINT, email TEXT, name TEXT, state TEXT, reply TEXT, at TIMESTAMPTZ, next TIMESTAMPTZ)
+JOIN deliveries AS d ON d.id = o.id
+ON CONFLICT (key) DO NOTHING;
+
 -- name: release-deliveries
 -- Claimed rows that were not tried (shutdown, a lease too short to finish in):
 -- free them at once, without counting the attempt. Parameters: now, the
