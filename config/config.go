@@ -32,8 +32,9 @@ type Config struct {
 	// Path is the file the config was read from; set by Load.
 	Path string `yaml:"-"`
 
-	// warnings are problems that do not stop tickler (see Warnings).
-	warnings []string
+	// warnings are problems that do not stop tickler (see Warnings);
+	// moreWarnings are the rest of AllWarnings.
+	warnings, moreWarnings []string
 }
 
 // Database says where the records live.
