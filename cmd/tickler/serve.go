@@ -42,7 +42,7 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	}
 	owner := ownerName()
 	hooks := readTestHooks()
-	for _, w := range cfg.Warnings() {
+	for _, w := range cfg.AllWarnings() {
 		log.Warn("configuration", "warning", w)
 	}
 
@@ -252,6 +252,9 @@ func reload(path string, current *atomic.Pointer[config.Config], m *metrics.Metr
 	current.Store(next)
 	m.ConfigLoaded(true, time.Now())
 	log.Info("configuration reloaded", "config", path)
+	for _, w := range next.AllWarnings() {
+		log.Warn("configuration", "warning", w)
+	}
 }
 
 // testHooks are settings only the binary's tests use, to make a run slow
