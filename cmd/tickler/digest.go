@@ -19,7 +19,7 @@ import (
 )
 
 func cmdDigest(ctx context.Context, g *globals, args []string) error {
-	fs := newFlags(g, "digest", "digest [-month YYYY-MM] [-unit CODE] [-format text|json|html] [-out FILE]")
+	fs := newFlags(g, "digest", "digest [-month YYYY-MM] [-unit CODE] [-format text|json|html] [-out FILE] [-sql FILE]")
 	monthFlag := fs.String("month", "", "the month, YYYY-MM (default: the last full month)")
 	unit := fs.String("unit", "", "a unit's code: the digest of the unit and its sub-units (default: the whole agency)")
 	format := fs.String("format", "text", "text, json or html (a standalone page, charts included)")
