@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tickler-dev/tickler/codes"
 )
@@ -309,6 +310,7 @@ func (v *validator) recipientLists(c *Config) {
 }
 
 func (v *validator) http(h *HTTP) {
+	v.httpAuth(&h.Auth)
 	if !h.Enabled() {
 		return
 	}
@@ -320,8 +322,50 @@ func (v *validator) http(h *HTTP) {
 			err = errors.New("port out of range")
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		v.errorf("http.listen", `%s is not host:port (like 127.0.0.1:8080 or :8080), or "off"`, v.show("http.listen", h.Listen))
+	case !h.Loopback() && !h.Auth.Set():
+		// The status page names people and the mail they were sent.
+		v.requiredBy("http.auth", "http.listen", "required when http.listen (%s) is not a loopback address: "+
+			"set http.auth.token (or token_file), or http.auth.username and password_hash (or password_hash_file); or listen on 127.0.0.1",
+			v.show("http.listen", h.Listen))
+	}
+}
+
+// httpAuth checks the status server's credential and reads its files.
+func (v *validator) httpAuth(a *HTTPAuth) {
+	const p = "http.auth."
+	hashKey := p + "password_hash"
+	if a.PasswordHashFile != "" {
+		hashKey = p + "password_hash_file"
+		if a.PasswordHash != "" {
+			v.errorf(hashKey, "at most one of http.auth.password_hash & http.auth.password_hash_file must be configured")
+		} else if s, ok := v.secretFile(hashKey, a.PasswordHashFile); ok {
+			a.PasswordHash = Secret(s)
+		}
+	}
+	if a.TokenFile != "" {
+		if a.Token != "" {
+			v.errorf(p+"token_file", "at most one of http.auth.token & http.auth.token_file must be configured")
+		} else if s, ok := v.secretFile(p+"token_file", a.TokenFile); ok {
+			a.Token = Secret(s)
+		}
+	}
+	if strings.Contains(a.Username, ":") {
+		v.errorf(p+"username", "%s: a user name may not hold \":\"", v.show(p+"username", a.Username))
+	}
+	switch {
+	case a.PasswordHash != "":
+		// The message never quotes the hash: it is a secret too.
+		if _, err := bcrypt.Cost([]byte(a.PasswordHash.Reveal())); err != nil {
+			v.errorf(hashKey, `not a bcrypt hash (like $2y$10$..., from htpasswd -nB USER: the part after "USER:")`)
+		}
+		if a.Username == "" {
+			v.requiredBy(p+"username", hashKey, "required with a password hash")
+		}
+	case a.Username != "" && a.PasswordHashFile == "":
+		v.requiredBy(p+"password_hash", p+"username", "required when http.auth.username is set (or http.auth.password_hash_file)")
 	}
 }
 
