@@ -154,8 +154,12 @@ func help(ctx context.Context, g *globals, args []string) int {
 		return 0
 	}
 	cmd, ok := commands[args[0]]
-	if !ok || len(args) > 1 {
-		fmt.Fprintf(g.stderr, "tickler help: unknown command %q (run tickler -h for the list)\n", strings.Join(args, " "))
+	switch {
+	case !ok:
+		fmt.Fprintf(g.stderr, "tickler help: unknown command %q (run tickler -h for the list)\n", args[0])
+		return 2
+	case len(args) > 1:
+		fmt.Fprintf(g.stderr, "tickler help: one command at a time, not %q\n", strings.Join(args, " "))
 		return 2
 	}
 	if err := cmd(ctx, g, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
