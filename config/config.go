@@ -5,6 +5,8 @@
 package config
 
 import (
+	"net"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -32,8 +34,9 @@ type Config struct {
 	// Path is the file the config was read from; set by Load.
 	Path string `yaml:"-"`
 
-	// warnings are problems that do not stop tickler (see Warnings).
-	warnings []string
+	// warnings are problems that do not stop tickler (see Warnings);
+	// moreWarnings are the rest of AllWarnings.
+	warnings, moreWarnings []string
 }
 
 // Database says where the records live.
@@ -110,10 +113,46 @@ type Delivery struct {
 // HTTP is the status server.
 type HTTP struct {
 	Listen string `yaml:"listen"` // host:port; "" or "off" disables it
+	// Auth is asked of every request but /healthz and /readyz; it is required
+	// when Listen is not a loopback address.
+	Auth HTTPAuth `yaml:"auth"`
 }
 
 // Enabled reports whether the status server runs.
 func (h HTTP) Enabled() bool { return h.Listen != "" && h.Listen != "off" }
+
+// Loopback reports whether Listen is on a loopback address (127.0.0.0/8,
+// ::1 or localhost), which only this machine reaches.
+func (h HTTP) Loopback() bool {
+	host, _, err := net.SplitHostPort(h.Listen)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	host, _, _ = strings.Cut(host, "%") // an IPv6 zone
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// HTTPAuth is the status server's credential: a user with a bcrypt hash of
+// their password (basic authentication), a bearer token, or both.
+type HTTPAuth struct {
+	Username string `yaml:"username"`
+	// PasswordHash is a bcrypt hash ($2y$..., as htpasswd -B writes it); when
+	// PasswordHashFile is set, Load reads it from there. At most one of the two.
+	PasswordHash     Secret `yaml:"password_hash"`
+	PasswordHashFile string `yaml:"password_hash_file"`
+	// Token is a bearer token, also taken as the password of a basic login
+	// under any user name (a browser asks for one); when TokenFile is set, Load
+	// reads it from there. At most one of the two.
+	Token     Secret `yaml:"token"`
+	TokenFile string `yaml:"token_file"`
+}
+
+// Set reports whether a credential is configured.
+func (a HTTPAuth) Set() bool { return a.Token != "" || a.PasswordHash != "" }
 
 // Rules are the regulations' numbers (docs/domain.md "Rules behind the defaults").
 type Rules struct {

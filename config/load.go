@@ -88,5 +88,6 @@ func parse(data []byte, name string, lookup func(string) (string, bool), readFil
 		return nil, d.errs.sorted()
 	}
 	c.warnings = v.warnings
+	c.moreWarnings = append(v.lost, v.fileModes...)
 	return c, nil
 }

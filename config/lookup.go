@@ -52,6 +52,14 @@ func (c *Config) ListAddresses(name string) []string {
 // mail.transport is outbox. With smtp they are errors.
 func (c *Config) Warnings() []string { return slices.Clone(c.warnings) }
 
+// AllWarnings is every warning `tickler check` prints and `tickler serve`
+// logs: Warnings, then, one line per job and key, what a job sends to a list
+// with no address (or to a role where only lists and addresses count) and so
+// loses, then the secret files (*_file) that others than their owner may read.
+func (c *Config) AllWarnings() []string {
+	return append(slices.Clone(c.warnings), c.moreWarnings...)
+}
+
 // Next returns the first run of the schedule after t, in the job's time zone,
 // with the daylight-saving rules of package schedule (a wall-clock job runs
 // once on each day it matches). It is the zero time for a Schedule that did not

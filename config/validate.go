@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tickler-dev/tickler/codes"
 )
@@ -28,6 +29,9 @@ type validator struct {
 	*decoder
 	readFile func(string) ([]byte, error)
 	warnings []string
+	// lost: what a job sends to a list with no address, or to a role where
+	// only lists count; fileModes: secret files others may read.
+	lost, fileModes []string
 
 	curJob string              // the job being checked, "" when it is disabled
 	uses   map[string][]string // list name -> enabled jobs that send to it
@@ -128,6 +132,12 @@ func (v *validator) secretFile(path, file string) (string, bool) {
 	if s == "" {
 		v.errorf(path, "%s is empty", file)
 		return "", false
+	}
+	if fi, err := os.Stat(file); err == nil && othersMayRead(fi) {
+		// libpq's words for its key file.
+		e := &Error{File: v.file, Line: v.line(path), Key: path, Msg: file + " has group or world access; " +
+			"permissions should be u=rw (0600) or less, or u=rw,g=r (0640) or less if owned by root"}
+		v.fileModes = append(v.fileModes, e.Error())
 	}
 	return s, true
 }
@@ -301,6 +311,7 @@ func (v *validator) recipientLists(c *Config) {
 }
 
 func (v *validator) http(h *HTTP) {
+	v.httpAuth(&h.Auth)
 	if !h.Enabled() {
 		return
 	}
@@ -312,8 +323,50 @@ func (v *validator) http(h *HTTP) {
 			err = errors.New("port out of range")
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		v.errorf("http.listen", `%s is not host:port (like 127.0.0.1:8080 or :8080), or "off"`, v.show("http.listen", h.Listen))
+	case !h.Loopback() && !h.Auth.Set():
+		// The status page names people and the mail they were sent.
+		v.requiredBy("http.auth", "http.listen", "required when http.listen (%s) is not a loopback address: "+
+			"set http.auth.token (or token_file), or http.auth.username and password_hash (or password_hash_file); or listen on 127.0.0.1",
+			v.show("http.listen", h.Listen))
+	}
+}
+
+// httpAuth checks the status server's credential and reads its files.
+func (v *validator) httpAuth(a *HTTPAuth) {
+	const p = "http.auth."
+	hashKey := p + "password_hash"
+	if a.PasswordHashFile != "" {
+		hashKey = p + "password_hash_file"
+		if a.PasswordHash != "" {
+			v.errorf(hashKey, "at most one of http.auth.password_hash & http.auth.password_hash_file must be configured")
+		} else if s, ok := v.secretFile(hashKey, a.PasswordHashFile); ok {
+			a.PasswordHash = Secret(s)
+		}
+	}
+	if a.TokenFile != "" {
+		if a.Token != "" {
+			v.errorf(p+"token_file", "at most one of http.auth.token & http.auth.token_file must be configured")
+		} else if s, ok := v.secretFile(p+"token_file", a.TokenFile); ok {
+			a.Token = Secret(s)
+		}
+	}
+	if strings.Contains(a.Username, ":") {
+		v.errorf(p+"username", "%s: a user name may not hold \":\"", v.show(p+"username", a.Username))
+	}
+	switch {
+	case a.PasswordHash != "":
+		// The message never quotes the hash: it is a secret too.
+		if _, err := bcrypt.Cost([]byte(a.PasswordHash.Reveal())); err != nil {
+			v.errorf(hashKey, `not a bcrypt hash (like $2y$10$..., from htpasswd -nB USER: the part after "USER:")`)
+		}
+		if a.Username == "" {
+			v.requiredBy(p+"username", hashKey, "required with a password hash")
+		}
+	case a.Username != "" && a.PasswordHashFile == "":
+		v.requiredBy(p+"password_hash", p+"username", "required when http.auth.username is set (or http.auth.password_hash_file)")
 	}
 }
 
@@ -495,6 +548,14 @@ func (v *validator) schedule(c *Config, p string, s *Schedule) {
 		if ss, ok := spec.(*cron.SpecSchedule); ok {
 			ss.Location = s.Location
 		}
+		// cron runs "@every 0s", a negative or a sub-second interval every
+		// second, and drops a fraction of a second.
+		if every, ok := strings.CutPrefix(strings.TrimSpace(s.Cron), "@every "); ok {
+			if d, err := time.ParseDuration(strings.TrimSpace(every)); err != nil || d < time.Second || d%time.Second != 0 {
+				v.errorf(p+".schedule", "%s: the interval must be at least 1s, in whole seconds (like @every 6h)", v.show(p+".schedule", s.Cron))
+				break
+			}
+		}
 		s.spec = spec
 	}
 	v.oneOf(p+".overlap", s.Overlap, "skip", "queue")
@@ -518,6 +579,63 @@ func (v *validator) entries(c *Config, p string, list []string) {
 				v.show(pi, e), strings.Join(slices.Sorted(maps.Keys(c.Recipients)), ", "))
 		}
 	}
+	if v.curJob != "" {
+		v.lostEntries(c, p, list)
+	}
+}
+
+// lostEntries warns of each entry of an enabled job's key that reaches
+// nobody: a list with no address, or a role in a key whose job resolves only
+// lists and addresses (jobs/recipients.go, listsOnly).
+func (v *validator) lostEntries(c *Config, p string, list []string) {
+	key := p[strings.LastIndexByte(p, '.')+1:]
+	listsOnly := key == "data_to" || strings.HasPrefix(p, "jobs.monthly-digest.") || strings.HasPrefix(p, "jobs.delivery-failures.")
+	type loss struct {
+		i   int
+		why string
+	}
+	var lost []loss
+	distinct := 0
+	for i, e := range list {
+		if slices.Index(list, e) < i {
+			continue // a repeat
+		}
+		distinct++
+		switch addrs, isList := c.Recipients[e]; {
+		case IsRole(e) && listsOnly:
+			lost = append(lost, loss{i, fmt.Sprintf("%q is a role, but %s takes lists and addresses only", e, key)})
+		case isList && len(addrs) == 0 && v.set("recipients."+e):
+			lost = append(lost, loss{i, fmt.Sprintf("list %q has no address under recipients", e)})
+		case isList && len(addrs) == 0:
+			lost = append(lost, loss{i, fmt.Sprintf("list %q is not defined under recipients", e)})
+		}
+	}
+	what, verb := lostWhat(p, key)
+	if len(lost) < distinct {
+		what += " sent to it" // others still get theirs
+	}
+	for _, l := range lost {
+		e := &Error{File: v.file, Line: v.line(fmt.Sprintf("%s[%d]", p, l.i)), Key: p, Msg: l.why + ": " + what + " " + verb + " nobody"}
+		v.lost = append(v.lost, e.Error())
+	}
+}
+
+// lostWhat names what a job's recipient key gets, and the verb that agrees
+// with it.
+func lostWhat(p, key string) (string, string) {
+	switch {
+	case p == "jobs.monthly-digest.to":
+		return "the agency's digest", "reaches"
+	case key == "list_to":
+		return "the list of everyone short of refresher hours", "reaches"
+	case key == "data_to":
+		return "data-to-fix items of this job", "reach"
+	case key == "overdue_cc":
+		return "the copies of overdue reminders", "reach"
+	case key == "cc":
+		return "this job's copies", "reach"
+	}
+	return "this job's messages", "reach"
 }
 
 // steps checks lead times in days and returns them sorted from the earliest

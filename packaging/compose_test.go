@@ -198,6 +198,9 @@ func TestCompose(t *testing.T) {
 			if _, port, _ := net.SplitHostPort(cfg.HTTP.Listen); port != "8080" || strings.HasPrefix(cfg.HTTP.Listen, "127.") {
 				t.Errorf("http.listen %q: the published port and the HEALTHCHECK need 0.0.0.0:8080", cfg.HTTP.Listen)
 			}
+			if !cfg.HTTP.Auth.Set() {
+				t.Errorf("the status page on %s asks for no credential", cfg.HTTP.Listen)
+			}
 			// "docker compose up, then Mailpit shows the reminders and the
 			// digest": a sample agency, and windows that run the latest slots
 			// of both jobs on first start, whatever the day.

@@ -108,7 +108,7 @@ func TestDeployDoc(t *testing.T) {
 	if len(blocks) < 4 {
 		t.Fatalf("%s: %d yaml blocks; the test expects the SQLite, SMTP, Compose override and Compose config ones", doc, len(blocks))
 	}
-	env := []string{"SMTP_PASSWORD=x", "TICKLER_DB_PASSWORD=x"}
+	env := []string{"SMTP_PASSWORD=x", "TICKLER_DB_PASSWORD=x", "TICKLER_HTTP_TOKEN=x"}
 	var (
 		full       string
 		overrides  []string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -211,9 +212,20 @@ func TestImageFilesInBuildContext(t *testing.T) {
 			}
 		}
 	}
-	code, out, errb := tickler(t, nil, "-config", filepath.Join(root, "packaging/docker.yaml"), "check")
+	// The status server listens on every interface of the container: the
+	// config takes its token from the environment, and needs it.
+	t.Setenv("TICKLER_HTTP_TOKEN", "") // restored after the test
+	os.Unsetenv("TICKLER_HTTP_TOKEN")
+	if code, _, errb := tickler(t, nil, "-config", filepath.Join(root, "packaging/docker.yaml"), "check"); code != 2 || !strings.Contains(errb, "TICKLER_HTTP_TOKEN") {
+		t.Errorf("check packaging/docker.yaml without TICKLER_HTTP_TOKEN: exit %d, %q; want exit 2 naming the variable", code, errb)
+	}
+	code, out, errb := tickler(t, []string{"TICKLER_HTTP_TOKEN=x"}, "-config", filepath.Join(root, "packaging/docker.yaml"), "check")
 	if code != 0 {
 		t.Errorf("tickler check packaging/docker.yaml: exit %d\n%s%s", code, out, errb)
+	}
+	// Nothing the jobs send is dropped: every list they name has an address.
+	if strings.Contains(out, "warning:") {
+		t.Errorf("tickler check packaging/docker.yaml warns:\n%s", out)
 	}
 }
 
@@ -244,6 +256,7 @@ func TestImageHealthcheck(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv("TICKLER_HTTP_TOKEN", "a-token") // docker run --env-file tickler.env
 	serve := startServe(t, dir, cfgPath)
 	m, ok := serve.waitFor(listening, 30*time.Second)
 	if !ok {
@@ -258,6 +271,18 @@ func TestImageHealthcheck(t *testing.T) {
 	}
 	if err := check(); err != nil {
 		t.Errorf("HEALTHCHECK on a serving tickler: %v", err)
+	}
+	// The health check needs no credential; the status page does.
+	for token, want := range map[string]int{"": http.StatusUnauthorized, "a-token": http.StatusOK} {
+		req, _ := http.NewRequest("GET", "http://"+listen+"/", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != want {
+			t.Errorf("the status page with token %q: %v %v, want %d", token, resp, err, want)
+		} else {
+			resp.Body.Close()
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "tickler.db")); err != nil {
 		t.Errorf("the default config did not create its SQLite file in the data volume: %v", err)

@@ -87,6 +87,7 @@ func (s *sinkSession) Data(r io.Reader) error {
 // and, when the monthly digest is in this build, the digest to leadership.
 func TestComposeStackDelivers(t *testing.T) {
 	_, dsn := storetest.DSN(t, store.Postgres) // an empty schema; skips without TICKLER_TEST_POSTGRES
+	t.Setenv("TICKLER_HTTP_TOKEN", "a-token")  // as docker-compose.yml gives it
 
 	mailpit := &sink{got: make(chan struct{}, 1)}
 	srv := smtp.NewServer(mailpit)

@@ -1,9 +1,13 @@
 package status
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"html/template"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -19,6 +23,24 @@ var page = template.Must(template.New("status.html").Funcs(template.FuncMap{
 	},
 	"clock": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05") },
 }).ParseFS(pageFiles, "templates/status.html"))
+
+// StyleSource is the Content-Security-Policy source that allows the page's
+// one inline style sheet and nothing else: its SHA-256 hash, taken from the
+// page as the template writes it (the style sheet has no template actions,
+// so it is the same on every page).
+var StyleSource = func() string {
+	var b bytes.Buffer
+	if err := (&Report{Zone: time.UTC}).WriteHTML(&b, "en"); err != nil {
+		panic("status: the page does not render: " + err.Error())
+	}
+	_, css, _ := strings.Cut(b.String(), "<style>")
+	css, _, ok := strings.Cut(css, "</style>")
+	if !ok {
+		panic("status: the page has no <style> element")
+	}
+	sum := sha256.Sum256([]byte(css))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
 
 // labels are the page's words in the configured language.
 var labels = map[string]map[string]string{

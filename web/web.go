@@ -1,14 +1,23 @@
 // Package web serves the daemon's HTTP endpoints: /healthz (the process is
-// alive), /readyz (the database answers), /metrics and a plain status page.
+// alive), /readyz (the database answers), /metrics and a plain status page,
+// with a Content-Security-Policy and, when http.auth sets one, a credential
+// asked of all but the two probes.
 package web
 
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/status"
 )
 
@@ -23,6 +32,8 @@ type Server struct {
 	Status http.Handler
 	// Metrics serves /metrics (nil: 404).
 	Metrics http.Handler
+	// Auth, when set, is asked of every request but /healthz and /readyz.
+	Auth *Auth
 }
 
 // Handler returns the routes.
@@ -54,7 +65,96 @@ func (s *Server) Handler() http.Handler {
 	if s.Status != nil {
 		mux.Handle("GET /{$}", s.Status)
 	}
-	return mux
+	var h http.Handler = mux
+	if s.Auth != nil {
+		h = s.Auth.guard(h)
+	}
+	return secure(h)
+}
+
+// policy lets a page load nothing but the status page's own style sheet,
+// and be framed by no one.
+var policy = "default-src 'none'; style-src " + status.StyleSource + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// secure sets the headers that keep a browser from running, framing or
+// sniffing anything tickler serves, on every response.
+func secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", policy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Auth is the credential the server asks for (http.auth): a user whose
+// password matches a bcrypt hash (basic authentication), a token (bearer, or
+// the password of a basic login under any user name, which a browser can
+// send), or either.
+type Auth struct {
+	username string
+	hash     []byte
+	token    string
+	// ok is the SHA-256 of the last password the hash accepted, so that the
+	// page's refresh does not cost a bcrypt comparison each minute.
+	ok atomic.Pointer[[sha256.Size]byte]
+}
+
+// NewAuth returns the credential of a, nil when a sets none.
+func NewAuth(a config.HTTPAuth) *Auth {
+	if !a.Set() {
+		return nil
+	}
+	return &Auth{username: a.Username, hash: []byte(a.PasswordHash.Reveal()), token: a.Token.Reveal()}
+}
+
+// guard answers 401 to a request without the credential, except for the
+// probes /healthz and /readyz, which say nothing of the records.
+func (a *Auth) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || a.allows(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Add("WWW-Authenticate", `Basic realm="tickler", charset="UTF-8"`)
+		if a.token != "" {
+			w.Header().Add("WWW-Authenticate", `Bearer realm="tickler"`)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "401 Unauthorized: log in with the credential of http.auth", http.StatusUnauthorized)
+	})
+}
+
+func (a *Auth) allows(r *http.Request) bool {
+	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return a.token != "" && same(h[7:], a.token)
+	}
+	user, pw, ok := r.BasicAuth()
+	switch {
+	case !ok:
+		return false
+	case a.token != "" && same(pw, a.token):
+		return true
+	case len(a.hash) == 0 || !same(user, a.username):
+		return false
+	}
+	sum := sha256.Sum256([]byte(pw))
+	if last := a.ok.Load(); last != nil && subtle.ConstantTimeCompare(last[:], sum[:]) == 1 {
+		return true
+	}
+	if bcrypt.CompareHashAndPassword(a.hash, []byte(pw)) != nil {
+		return false
+	}
+	a.ok.Store(&sum)
+	return true
+}
+
+// same compares in constant time, the lengths included (it compares hashes).
+func same(a, b string) bool {
+	x, y := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(x[:], y[:]) == 1
 }
 
 // StatusPage serves the status page: gather reads the report (it lists the

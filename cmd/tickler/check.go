@@ -72,7 +72,7 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 			fmt.Fprintf(g.stdout, "    %s%s\n", runTime(t), note)
 		}
 	}
-	for _, w := range cfg.Warnings() {
+	for _, w := range cfg.AllWarnings() {
 		fmt.Fprintf(g.stdout, "warning: %s\n", w)
 	}
 	return nil

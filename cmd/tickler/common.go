@@ -17,7 +17,7 @@ import (
 func loadConfig(g *globals) (*config.Config, error) {
 	cfg, err := config.Load(g.configPath)
 	if err != nil {
-		return nil, configErr(err)
+		return nil, configErr(g.noConfig(err))
 	}
 	return cfg, nil
 }

@@ -19,7 +19,7 @@ import (
 )
 
 func cmdDigest(ctx context.Context, g *globals, args []string) error {
-	fs := newFlags(g, "digest", "digest [-month YYYY-MM] [-unit CODE] [-format text|json|html] [-out FILE]")
+	fs := newFlags(g, "digest", "digest [-month YYYY-MM] [-unit CODE] [-format text|json|html] [-out FILE] [-sql FILE]")
 	monthFlag := fs.String("month", "", "the month, YYYY-MM (default: the last full month)")
 	unit := fs.String("unit", "", "a unit's code: the digest of the unit and its sub-units (default: the whole agency)")
 	format := fs.String("format", "text", "text, json or html (a standalone page, charts included)")
@@ -88,15 +88,36 @@ func cmdDigest(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	if *sqlOut != "" {
-		if err := os.WriteFile(*sqlOut, []byte(script.String()), 0o644); err != nil {
+		if err := writePrivate(*sqlOut, []byte(script.String())); err != nil {
 			return err
 		}
 	}
 	if *out != "" {
-		return os.WriteFile(*out, buf.Bytes(), 0o644)
+		return writePrivate(*out, buf.Bytes())
 	}
 	_, err = g.stdout.Write(buf.Bytes())
 	return err
+}
+
+// writePrivate writes data to the file at path, readable by its owner only
+// (0600, like the .eml files): a digest is personnel data. A regular file that
+// was there with a wider mode is narrowed before anything is written to it.
+func writePrivate(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm() != 0o600 {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // office is the sender's display name (mail.from), which heads the page.

@@ -42,7 +42,7 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	}
 	owner := ownerName()
 	hooks := readTestHooks()
-	for _, w := range cfg.Warnings() {
+	for _, w := range cfg.AllWarnings() {
 		log.Warn("configuration", "warning", w)
 	}
 
@@ -130,7 +130,7 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 			return r
 		}, func() string { return current.Load().Language }, log)
 		srv = &http.Server{
-			Handler:           (&web.Server{Ready: ready, Metrics: m.Handler(), Status: page}).Handler(),
+			Handler:           (&web.Server{Ready: ready, Metrics: m.Handler(), Status: page, Auth: web.NewAuth(cfg.HTTP.Auth)}).Handler(),
 			ReadHeaderTimeout: 5 * time.Second,
 		}
 		go srv.Serve(ln)
@@ -219,7 +219,8 @@ func waitForDatabase(ctx context.Context, cfg *config.Config, st *store.Store, l
 // reload re-reads the configuration on SIGHUP. An invalid file is rejected
 // with its errors and the last good configuration stays in force. Schedules,
 // rules and recipients apply from the next slot; the database, the mail
-// transport, templates and the HTTP address are read at start only.
+// transport, templates and the HTTP address and credential are read at start
+// only.
 func reload(path string, current *atomic.Pointer[config.Config], m *metrics.Metrics, log *slog.Logger) {
 	next, err := config.Load(path)
 	if err != nil {
@@ -234,6 +235,7 @@ func reload(path string, current *atomic.Pointer[config.Config], m *metrics.Metr
 	}{
 		{"database", prev.Database.Driver != next.Database.Driver || prev.Database.DSN != next.Database.DSN},
 		{"http.listen", prev.HTTP.Listen != next.HTTP.Listen},
+		{"http.auth", prev.HTTP.Auth != next.HTTP.Auth},
 		{"mail.transport", prev.Mail.Transport != next.Mail.Transport || prev.Mail.OutboxDir != next.Mail.OutboxDir || prev.Mail.SMTP != next.Mail.SMTP},
 		{"mail.templates_dir", prev.Mail.TemplatesDir != next.Mail.TemplatesDir},
 		{"mail.delivery", prev.Mail.Delivery != next.Mail.Delivery},
@@ -248,6 +250,9 @@ func reload(path string, current *atomic.Pointer[config.Config], m *metrics.Metr
 	current.Store(next)
 	m.ConfigLoaded(true, time.Now())
 	log.Info("configuration reloaded", "config", path)
+	for _, w := range next.AllWarnings() {
+		log.Warn("configuration", "warning", w)
+	}
 }
 
 // testHooks are settings only the binary's tests use, to make a run slow
