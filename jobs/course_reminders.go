@@ -63,15 +63,15 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 		item.Ref, item.RefName, item.Date, item.Days = r.CourseCode, r.CourseName, r.DueOn, days
 		to, cc := cfg.To, cfg.Cc
 		if days < 0 {
-			item.Kind = "training_overdue"
-			item.Step = overdueStep(days, cfg.OverdueEveryDays)
+			step, from := overdueStep(days, cfg.OverdueEveryDays)
+			item.Kind, item.Step, item.Since = "training_overdue", step, r.DueOn.AddDays(from)
 			cc = overdueCc
 		} else {
-			step, ok := dueStep(days, cfg.StepsDays)
+			step, from, ok := dueStep(days, cfg.StepsDays)
 			if !ok {
 				continue
 			}
-			item.Kind, item.Step = "training_due", step
+			item.Kind, item.Step, item.Since = "training_due", step, r.DueOn.AddDays(from)
 			item.Fields[notify.FieldDeadlines] = []notify.Deadline{{
 				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "ev_training_due", r.CourseName),
 			}}
@@ -171,11 +171,12 @@ func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course c
 		}
 		expires := c.CompletedOn.AddMonths(c.ValidMonths)
 		days := asOf.DaysUntil(expires)
-		step, ok := dueStep(days, cfg.StepsDays)
+		step, from, ok := dueStep(days, cfg.StepsDays)
 		if !ok {
 			continue
 		}
 		item := c.item("certificate_expiry", "certificate/"+strconv.FormatInt(c.ID, 10), step)
+		item.Since = expires.AddDays(from)
 		item.Ref, item.RefName, item.Date, item.Days = c.CourseCode, c.CourseName, expires, days
 		item.Note = say(env.Config, "certificate_note", day(env.Config, expires), day(env.Config, c.CompletedOn), c.ValidMonths)
 		item.Fields["completed_on"] = c.CompletedOn

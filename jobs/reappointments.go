@@ -56,12 +56,13 @@ func (Reappointments) Notices(ctx context.Context, env *Env, slot time.Time, emi
 			return fmt.Errorf("ending terms: %w", err)
 		}
 		days := asOf.DaysUntil(a.EndOn)
-		step, overdue, ok := termStep(days, r.ReviewLeadDays, cfg.StepsDays, cfg.OverdueEveryDays)
+		step, from, overdue, ok := termStep(days, r.ReviewLeadDays, cfg.StepsDays, cfg.OverdueEveryDays)
 		if !ok {
 			continue
 		}
 		term, termErr := rules.Reappointment(a.EndOn, a.BirthDate, a.Gender, r)
 		item := a.termItem(env, asOf, step, overdue, term)
+		item.Since = a.EndOn.AddDays(from)
 		if err := address(env, emit, item, a.entries(cfg.To), a.entries(cfg.Cc), cfg.DataTo, a.who()); err != nil {
 			return err
 		}

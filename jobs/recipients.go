@@ -109,7 +109,7 @@ func problemNotices(cfg *config.Config, emit notify.Emit, dataTo []string, probl
 	lists := listsOnly(cfg, dataTo)
 	for _, p := range problems {
 		item := notify.Item{
-			Kind: "data_problem", Key: "problem|" + p.Reason + "|" + about.Key, Step: about.Step,
+			Kind: "data_problem", Key: "problem|" + p.Reason + "|" + about.Key, Step: about.Step, Since: about.Since,
 			StaffCode: p.Who.Code, StaffName: p.Who.Name, Unit: about.Unit,
 			Ref: about.Ref, RefName: about.RefName, Date: about.Date, Days: about.Days,
 			Note: p.Note, Fields: map[string]any{"reason": p.Reason, "about_kind": about.Kind},

@@ -21,10 +21,15 @@ type Recipient struct {
 // Item is one thing a message tells its recipient: a training due, a term
 // ending, a person with no e-mail address. Key identifies the thing across runs
 // and Step the reminder stage, so that (job, Key, Step, recipient) is sent once.
+// Since, when set, is the day the step began: the steps of a key are then
+// ordered, and a step is not sent to a recipient who already had one of the
+// key that began the same day or later (no "30 days left" after "7 days
+// left", whatever order slots run in).
 type Item struct {
 	Kind      string     `json:"kind"`
 	Key       string     `json:"-"`
 	Step      string     `json:"step"`
+	Since     civil.Date `json:"-"`
 	StaffCode string     `json:"staff_code"`
 	StaffName string     `json:"staff_name,omitempty"`
 	Unit      string     `json:"unit,omitempty"`

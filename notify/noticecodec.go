@@ -97,6 +97,7 @@ func (w *noticeWriter) item(it *Item) error {
 	w.str(it.Kind)
 	w.str(it.Key)
 	w.str(it.Step)
+	w.date(it.Since)
 	w.str(it.StaffCode)
 	w.str(it.StaffName)
 	w.str(it.Unit)
@@ -366,7 +367,7 @@ func (r *noticeReader) notice() (n Notice, data int, err error) {
 }
 
 func (r *noticeReader) item() Item {
-	it := Item{Kind: r.str(), Key: r.str(), Step: r.str(), StaffCode: r.str(), StaffName: r.str(),
+	it := Item{Kind: r.str(), Key: r.str(), Step: r.str(), Since: r.date(), StaffCode: r.str(), StaffName: r.str(),
 		Unit: r.str(), Ref: r.str(), RefName: r.str(), Date: r.date(), Days: int(r.int()), Note: r.str()}
 	n := r.int()
 	if n < 0 || r.err != nil {

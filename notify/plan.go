@@ -175,7 +175,7 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*
 	)
 	for {
 		for !exhausted && len(ready) < planBatch {
-			rows, err := sp.sp.Read(ctx, keyPrefix, lastTo, lastSeq, readChunk)
+			rows, err := sp.sp.Read(ctx, w.job, keyPrefix, lastTo, lastSeq, readChunk)
 			if err != nil {
 				return err
 			}
@@ -552,12 +552,14 @@ func (g *group) add(n Notice) error {
 }
 
 // unsent returns the groups still to plan, with the items each recipient has
-// not had yet: a recipient whose message of the slot is already in the
-// outbox, or who has had every item, is done.
+// not had yet (at that step, or at a step that began no earlier): a
+// recipient whose message of the slot is already in the outbox, or who has
+// had every item, is done.
 func (p *Planner) unsent(ctx context.Context, tx *store.Tx, job, keyPrefix string, groups []*group) ([]*group, error) {
-	var itemKeys, msgKeys []string
+	var itemKeys, msgKeys, emails []string
 	for _, g := range groups {
 		msgKeys = append(msgKeys, keyPrefix+g.email)
+		emails = append(emails, g.email)
 		for _, it := range g.items {
 			itemKeys = append(itemKeys, store.ItemKey(job, it.Key, it.Step, g.email))
 		}
@@ -570,6 +572,10 @@ func (p *Planner) unsent(ctx context.Context, tx *store.Tx, job, keyPrefix strin
 	if err != nil {
 		return nil, err
 	}
+	marks, err := tx.StepMarks(ctx, job, emails)
+	if err != nil {
+		return nil, err
+	}
 	var todo []*group
 	for _, g := range groups {
 		if planned[keyPrefix+g.email] {
@@ -577,9 +583,13 @@ func (p *Planner) unsent(ctx context.Context, tx *store.Tx, job, keyPrefix strin
 		}
 		items := g.items[:0:0]
 		for _, it := range g.items {
-			if !sent[store.ItemKey(job, it.Key, it.Step, g.email)] {
-				items = append(items, it)
+			if sent[store.ItemKey(job, it.Key, it.Step, g.email)] {
+				continue
 			}
+			if m, ok := marks[[2]string{it.Key, g.email}]; ok && !it.Since.IsZero() && !m.Before(it.Since) {
+				continue // a step that began no earlier was sent
+			}
+			items = append(items, it)
 		}
 		if len(items) > 0 {
 			g.items = items

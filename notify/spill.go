@@ -64,7 +64,7 @@ func (s *spill) add(ctx context.Context, n Notice) error {
 		return err
 	}
 	s.seq++
-	s.err = s.sp.Add(ctx, email, s.seq, store.ItemKey(s.job, n.Item.Key, n.Item.Step, email), string(s.enc.b))
+	s.err = s.sp.Add(ctx, s.job, email, s.seq, n.Item.Key, n.Item.Step, n.Item.Since, string(s.enc.b))
 	return s.err
 }
 

@@ -28,7 +28,7 @@ func (w *writer) write(ctx context.Context, batch []*group) error {
 	for _, g := range batch {
 		items := make([]store.NewItem, len(g.items))
 		for i, it := range g.items {
-			items[i] = store.NewItem{Key: it.Key, Step: it.Step}
+			items[i] = store.NewItem{Key: it.Key, Step: it.Step, Since: it.Since}
 		}
 		w.msgs = append(w.msgs, store.NewMessage{
 			Recipient: g.email, RecipientName: sanitizeHeader(g.to.Name), Cc: formatCc(g.cc),

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/tickler-dev/tickler/civil"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -53,6 +55,10 @@ type NewMessage struct {
 type NewItem struct {
 	Key  string // training/123
 	Step string // 7d, overdue/2
+	// Since, for an item whose steps are ordered, is the day the step
+	// began: no step of the item that began no later is sent to the
+	// recipient again (step_marks).
+	Since civil.Date
 }
 
 // planBatchIDs is how many delivery ids one round trip reserves for COPY.
@@ -66,10 +72,70 @@ func (tx *Tx) AddMessages(ctx context.Context, job string, slot, now time.Time, 
 	if len(batch) == 0 {
 		return nil
 	}
+	var err error
 	if tx.s.Dialect == Postgres {
-		return conflict(tx.copyMessages(ctx, job, slot, now, batch))
+		err = tx.copyMessages(ctx, job, slot, now, batch)
+	} else {
+		err = tx.insertMessages(ctx, job, slot, now, batch)
 	}
-	return conflict(tx.insertMessages(ctx, job, slot, now, batch))
+	if err != nil {
+		return conflict(err)
+	}
+	return tx.markSteps(ctx, job, batch)
+}
+
+// markSteps raises the step marks of the batch's ordered items.
+func (tx *Tx) markSteps(ctx context.Context, job string, batch []NewMessage) error {
+	type mark struct{ item, recipient string }
+	latest := map[mark]civil.Date{}
+	var order []mark
+	for _, m := range batch {
+		for _, it := range m.Items {
+			if it.Since.IsZero() {
+				continue
+			}
+			k := mark{it.Key, m.Recipient}
+			old, seen := latest[k]
+			if !seen {
+				order = append(order, k)
+			}
+			if !seen || it.Since.After(old) {
+				latest[k] = it.Since
+			}
+		}
+	}
+	const perInsert = 500 // 4 parameters each
+	for start := 0; start < len(order); start += perInsert {
+		part := order[start:min(start+perInsert, len(order))]
+		args := make([]any, 0, 4*len(part))
+		for _, k := range part {
+			args = append(args, job, k.item, k.recipient, latest[k])
+		}
+		if _, err := tx.tx.ExecContext(ctx, tx.s.queries.Bulk("mark-steps", len(part)), args...); err != nil {
+			return fmt.Errorf("step marks: %w", err)
+		}
+	}
+	return nil
+}
+
+// StepMarks returns, of the job's ordered items sent to these recipients,
+// the day the latest step began, by item key and recipient.
+func (tx *Tx) StepMarks(ctx context.Context, job string, recipients []string) (map[[2]string]civil.Date, error) {
+	out := map[[2]string]civil.Date{}
+	for start := 0; start < len(recipients); start += maxKeysPerQuery {
+		var rows []struct {
+			Item      string     `db:"item_key"`
+			Recipient string     `db:"recipient"`
+			Since     civil.Date `db:"since"`
+		}
+		if err := tx.Select(ctx, &rows, "step-marks", job, recipients[start:min(start+maxKeysPerQuery, len(recipients))]); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[[2]string{r.Item, r.Recipient}] = r.Since
+		}
+	}
+	return out, nil
 }
 
 // deliveryColumns are the columns of deliveries that the COPY writes;
@@ -220,7 +286,7 @@ type Spill struct {
 	rows int
 }
 
-// spillInsert is how many rows one INSERT writes on SQLite (4 parameters
+// spillInsert is how many rows one INSERT writes on SQLite (6 parameters
 // each, far below SQLite's limit of 32766).
 const spillInsert = 500
 
@@ -238,20 +304,26 @@ func (tx *Tx) Spill(ctx context.Context) (*Spill, error) {
 	}
 	if tx.s.Dialect == Postgres {
 		var err error
-		if sp.copy, err = tx.copyIn(ctx, "tickler_spill", "recipient", "seq", "item_key", "notice"); err != nil {
+		if sp.copy, err = tx.copyIn(ctx, "tickler_spill", "recipient", "seq", "item_key", "item", "since", "notice"); err != nil {
 			return nil, fmt.Errorf("spill: %w", err)
 		}
 	}
 	return sp, nil
 }
 
-// Add writes one notice for recipient, the seq-th of the run, whose item key
-// is itemKey (ItemKey), encoded as notice.
-func (sp *Spill) Add(ctx context.Context, recipient string, seq int64, itemKey, notice string) error {
-	if sp.copy != nil {
-		return sp.copy.Row(recipient, seq, itemKey, notice)
+// Add writes one notice for recipient, the seq-th of the run, about item
+// at step, encoded as notice; since is the day the step began, for an item
+// whose steps are ordered (NewItem.Since), zero otherwise.
+func (sp *Spill) Add(ctx context.Context, job, recipient string, seq int64, item, step string, since civil.Date, notice string) error {
+	key := ItemKey(job, item, step, recipient)
+	var s any // NULL: the item's steps are not ordered
+	if !since.IsZero() {
+		s = since
 	}
-	sp.args = append(sp.args, recipient, seq, itemKey, notice)
+	if sp.copy != nil {
+		return sp.copy.Row(recipient, seq, key, item, s, notice)
+	}
+	sp.args = append(sp.args, recipient, seq, key, item, s, notice)
 	if sp.rows++; sp.rows == spillInsert {
 		return sp.flush(ctx)
 	}
@@ -308,12 +380,12 @@ type Spilled struct {
 	Done      bool   `db:"done"`
 }
 
-// Read returns up to limit notices after (recipient, seq) in recipient
-// order; keyPrefix (DeliveryKeyPrefix) + address is a message's key in the
-// outbox.
-func (sp *Spill) Read(ctx context.Context, keyPrefix, recipient string, seq int64, limit int) ([]Spilled, error) {
+// Read returns up to limit notices of job's run after (recipient, seq) in
+// recipient order; keyPrefix (DeliveryKeyPrefix) + address is a message's
+// key in the outbox.
+func (sp *Spill) Read(ctx context.Context, job, keyPrefix, recipient string, seq int64, limit int) ([]Spilled, error) {
 	var out []Spilled
-	if err := sp.tx.tx.SelectContext(ctx, &out, sp.tx.s.queries.Get("read-spill"), keyPrefix, recipient, seq, limit); err != nil {
+	if err := sp.tx.tx.SelectContext(ctx, &out, sp.tx.s.queries.Get("read-spill"), job, keyPrefix, recipient, seq, limit); err != nil {
 		return nil, fmt.Errorf("spill: %w", err)
 	}
 	return out, nil

@@ -57,3 +57,14 @@ SELECT id, job, recipient, recipient_name, subject, attempts, reply, created_at,
 FROM deliveries
 WHERE state = 'failed' AND failed_at >= ? AND failed_at < ?
 ORDER BY failed_at, id;
+
+-- name: mark-steps
+-- Raise the step marks of ordered items (step_marks), many at once: a mark
+-- only moves to a step that began later.
+INSERT INTO step_marks (job, item_key, recipient, since) VALUES /*rows*/ (?, ?, ?, ?)
+ON CONFLICT (job, item_key, recipient) DO UPDATE
+SET since = CASE WHEN excluded.since > step_marks.since THEN excluded.since ELSE step_marks.since END;
+
+-- name: step-marks
+-- The step marks of a job's items sent to these recipients.
+SELECT item_key, recipient, since FROM step_marks WHERE job = ? AND recipient IN (?);

@@ -1,5 +1,5 @@
 -- A run's notices, spilled to a temporary table as the job emits them and
--- read back in recipient order (notify/plan.go). The table lives in the
+-- read back in recipient order (store.Spill). The table lives in the
 -- run's transaction, on its connection; nobody else sees it.
 -- These queries are not prepared at start like store/queries: the table
 -- exists only during a run. Reads begin with store.OwnWork, which keeps them
@@ -7,7 +7,7 @@
 -- records.
 
 -- name: insert-spill
-INSERT INTO tickler_spill (recipient, seq, item_key, notice) VALUES /*rows*/ (?, ?, ?, ?);
+INSERT INTO tickler_spill (recipient, seq, item_key, item, since, notice) VALUES /*rows*/ (?, ?, ?, ?, ?, ?);
 
 -- name: index-spill
 CREATE INDEX tickler_spill_order ON tickler_spill (recipient, seq);
