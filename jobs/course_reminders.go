@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
 )
 
@@ -21,6 +22,9 @@ func init() { register("course-reminders", func() Job { return CourseReminders{}
 
 // Name implements Job.
 func (CourseReminders) Name() string { return "course-reminders" }
+
+// DataTo is who gets the job's "data to fix" items (data_to).
+func (CourseReminders) DataTo(cfg *config.Config) []string { return cfg.Jobs.CourseReminders.DataTo }
 
 // dueTraining is one row of the due-trainings query.
 type dueTraining struct {

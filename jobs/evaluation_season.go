@@ -23,6 +23,9 @@ func init() { register("evaluation-season", func() Job { return EvaluationSeason
 // Name implements Job.
 func (EvaluationSeason) Name() string { return "evaluation-season" }
 
+// DataTo is who gets the job's "data to fix" items (data_to).
+func (EvaluationSeason) DataTo(cfg *config.Config) []string { return cfg.Jobs.EvaluationSeason.DataTo }
+
 // unitRating is one row of the evaluation-units query.
 type unitRating struct {
 	UnitCode string `db:"unit_code"`

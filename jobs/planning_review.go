@@ -11,6 +11,7 @@ import (
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
+	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/rules"
 )
@@ -28,6 +29,9 @@ func init() { register("planning-review", func() Job { return PlanningReview{} }
 
 // Name implements Job.
 func (PlanningReview) Name() string { return "planning-review" }
+
+// DataTo is who gets the job's "data to fix" items (data_to).
+func (PlanningReview) DataTo(cfg *config.Config) []string { return cfg.Jobs.PlanningReview.DataTo }
 
 // planningRow is one row of the planning-entries query.
 type planningRow struct {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/rules"
 )
@@ -26,6 +27,9 @@ func init() { register("reappointments", func() Job { return Reappointments{} })
 
 // Name implements Job.
 func (Reappointments) Name() string { return "reappointments" }
+
+// DataTo is who gets the job's "data to fix" items (data_to).
+func (Reappointments) DataTo(cfg *config.Config) []string { return cfg.Jobs.Reappointments.DataTo }
 
 // endingTerm is one row of the ending-terms query.
 type endingTerm struct {

@@ -26,6 +26,9 @@ func init() {
 // Name implements Job.
 func (RefresherHours) Name() string { return "refresher-hours" }
 
+// DataTo is who gets the job's "data to fix" items (data_to).
+func (RefresherHours) DataTo(cfg *config.Config) []string { return cfg.Jobs.RefresherHours.DataTo }
+
 // refresherRow is one row of the refresher-short query: a person short of the
 // minimum, and one of their planned refresher trainings (if any).
 type refresherRow struct {

@@ -43,6 +43,7 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 	res := Result{Job: job.Name(), Slot: slot}
 	planner := NewPlanner(r.Store, r.Templates, cfg, r.Now)
 	planner.KeepContent = r.KeepContent
+	planner.Unusable = Unusable(cfg, job.Name())
 	report := r.Report
 	if r.KeepContent {
 		report = func(p *notify.Planned) error {

@@ -43,6 +43,51 @@ type Planner struct {
 	// KeepContent keeps each message's rendered content in what is reported
 	// (tests, previews); off, memory does not hold the bodies.
 	KeepContent bool
+	// Unusable, when set, gives the notices to plan instead of one whose
+	// recipient's address the planner cannot use (a data-to-fix item for
+	// HR), and for a copy it cannot use, which is left out. Without it such
+	// an address fails the run. The notices it gives must have usable
+	// addresses.
+	Unusable func(n Notice, err error) []Notice
+}
+
+// checkAddresses normalises a notice's addresses, its copies into cc (a
+// buffer to reuse). A copy that cannot be used is left out and one that
+// cannot be used as the recipient drops the notice (keep false); the
+// notices Unusable gives for them are returned, to plan in their place.
+// Without Unusable, or when what it gives cannot be used either, an
+// unusable address is an error.
+func (p *Planner) checkAddresses(n Notice, cc []Recipient) (out Notice, keep bool, instead []Notice, err error) {
+	unusable := func(r Recipient, what string, cause error) error {
+		if p.Unusable == nil {
+			return fmt.Errorf("%s for %s (%s): %w", what, n.Item.StaffCode, n.Item.Kind, cause)
+		}
+		for _, x := range p.Unusable(Notice{To: r, Item: n.Item}, cause) {
+			if _, err := NormalizeAddress(x.To.Email); err != nil {
+				return fmt.Errorf("%s for %s (%s): %w; and the notice in its place: %w", what, n.Item.StaffCode, n.Item.Kind, cause, err)
+			}
+			instead = append(instead, x)
+		}
+		return nil
+	}
+	email, cause := NormalizeAddress(n.To.Email)
+	if cause != nil {
+		return n, false, instead, unusable(n.To, "notice", cause)
+	}
+	n.To.Email = email
+	for _, c := range n.Cc {
+		ce, cause := NormalizeAddress(c.Email)
+		if cause != nil {
+			if err := unusable(c, "copy", cause); err != nil {
+				return n, false, nil, err
+			}
+			continue
+		}
+		c.Email = ce
+		cc = append(cc, c)
+	}
+	n.Cc = cc
+	return n, true, instead, nil
 }
 
 // Planned is one message a run put in the outbox (or, in a dry run, would).
@@ -92,7 +137,7 @@ const readChunk = 2048
 func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bool, produce func(context.Context, Emit) error, planned func(*Planned) error) (Stats, error) {
 	var stats Stats
 	err := p.Store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		sp, err := openSpill(ctx, tx, job)
+		sp, err := openSpill(ctx, p, tx, job)
 		if err != nil {
 			return err
 		}
@@ -478,12 +523,20 @@ func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dr
 		}
 		seed := maphash.MakeSeed()
 		seen := map[uint64]bool{} // recipients done: 8 bytes each, not their addresses
+		// A stream's recipients come one after another, so a notice in the
+		// place of an unusable address (to HR, who may have come before)
+		// cannot be planned here: the stream's source checks its addresses
+		// (the digest counts the heads it cannot reach in its data
+		// section), and one it let through fails the run.
+		strict := *p
+		strict.Unusable = nil
 		emit := func(n Notice) error {
 			stats.Notices++
-			email, err := NormalizeAddress(n.To.Email)
+			n, _, _, err := strict.checkAddresses(n, nil)
 			if err != nil {
-				return fmt.Errorf("notice for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+				return err
 			}
+			email := n.To.Email
 			if len(groups) > 0 && groups[len(groups)-1].email == email {
 				return groups[len(groups)-1].add(n)
 			}
@@ -526,7 +579,7 @@ func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dr
 }
 
 // add puts one more of the recipient's notices in g: its item, once, and
-// its copies.
+// its copies (their addresses normalised).
 func (g *group) add(n Notice) error {
 	for _, it := range g.items {
 		if it.Key == n.Item.Key && it.Step == n.Item.Step {
@@ -537,16 +590,10 @@ func (g *group) add(n Notice) error {
 	if g.data == nil {
 		g.data = n.Data
 	}
-	for _, c := range n.Cc {
-		ce, err := NormalizeAddress(c.Email)
-		if err != nil {
-			return fmt.Errorf("copy for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
+	for _, c := range n.Cc { // normalised by checkAddresses
+		if c.Email != g.email && !containsEmail(g.cc, c.Email) {
+			g.cc = append(g.cc, c)
 		}
-		if ce == g.email || containsEmail(g.cc, ce) {
-			continue
-		}
-		c.Email = ce
-		g.cc = append(g.cc, c)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/tickler-dev/tickler/store"
 )
@@ -12,6 +11,7 @@ import (
 // normalised address and its item key. The data a notice carries (Data)
 // stays in memory, by index.
 type spill struct {
+	p   *Planner
 	sp  *store.Spill
 	job string
 
@@ -23,36 +23,36 @@ type spill struct {
 	err error // the first failure; every later add returns it
 }
 
-func openSpill(ctx context.Context, tx *store.Tx, job string) (*spill, error) {
+func openSpill(ctx context.Context, p *Planner, tx *store.Tx, job string) (*spill, error) {
 	sp, err := tx.Spill(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &spill{sp: sp, job: job}, nil
+	return &spill{p: p, sp: sp, job: job}, nil
 }
 
 // add writes one notice. Addresses are checked here, before anything reaches
-// the outbox: a bad one fails the run.
+// the outbox (checkAddresses): one the planner cannot use is replaced by
+// what Planner.Unusable says instead, or, without it, fails the run.
 func (s *spill) add(ctx context.Context, n Notice) error {
 	if s.err != nil {
 		return s.err
 	}
-	email, err := NormalizeAddress(n.To.Email)
-	if err != nil {
-		s.err = fmt.Errorf("notice for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
-		return s.err
-	}
-	n.To.Email = email
 	// The job's Cc slice may be shared by many notices: normalise a copy.
-	s.cc = s.cc[:0]
-	for _, c := range n.Cc {
-		if c.Email, err = NormalizeAddress(c.Email); err != nil {
-			s.err = fmt.Errorf("copy for %s (%s): %w", n.Item.StaffCode, n.Item.Kind, err)
-			return s.err
-		}
-		s.cc = append(s.cc, c)
+	n, keep, instead, err := s.p.checkAddresses(n, s.cc[:0])
+	if err != nil {
+		s.err = err
+		return err
 	}
-	n.Cc = s.cc
+	for _, r := range instead {
+		if err := s.add(ctx, r); err != nil {
+			return err
+		}
+	}
+	if !keep {
+		return nil
+	}
+	s.cc = n.Cc
 	data := 0
 	if n.Data != nil {
 		s.data = append(s.data, n.Data)
@@ -64,7 +64,7 @@ func (s *spill) add(ctx context.Context, n Notice) error {
 		return err
 	}
 	s.seq++
-	s.err = s.sp.Add(ctx, s.job, email, s.seq, n.Item.Key, n.Item.Step, n.Item.Since, string(s.enc.b))
+	s.err = s.sp.Add(ctx, s.job, n.To.Email, s.seq, n.Item.Key, n.Item.Step, n.Item.Since, string(s.enc.b))
 	return s.err
 }
 
