@@ -132,6 +132,10 @@ type Deliverer struct {
 	mu         sync.Mutex
 	relayErr   error     // the relay's last refusal
 	relayUntil time.Time // no sends before this after a refusal
+
+	// What failed, each logged once, again when its reason changes, and
+	// once when it works again: not at every retry of an outage.
+	claims, records, relay outage
 }
 
 // Outcome counts what the deliverer did.
@@ -242,7 +246,6 @@ func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
 // claimLoop claims batches into queue until ctx ends or, with drain, until
 // nothing is due.
 func (d *Deliverer) claimLoop(ctx context.Context, queue chan<- claimed, drain bool) error {
-	failing := false
 	for ctx.Err() == nil {
 		if until := d.relayPause(); !until.IsZero() {
 			if drain {
@@ -268,15 +271,11 @@ func (d *Deliverer) claimLoop(ctx context.Context, queue chan<- claimed, drain b
 			if drain {
 				return err
 			}
-			if !failing {
-				d.Log.Error("delivery: outbox unreachable; will keep trying", "err", err)
-			}
-			failing = true
+			d.claims.failed(d.Log, "delivery: outbox unreachable; will keep trying", err)
 			d.sleep(ctx, d.Poll, false)
 			continue
-		case err == nil && failing:
-			d.Log.Info("delivery: outbox reachable again")
-			failing = false
+		case err == nil:
+			d.claims.over(d.Log, "delivery: outbox reachable again")
 		}
 		if len(batch) == 0 {
 			if drain {
@@ -523,22 +522,45 @@ func roundAge(d time.Duration) time.Duration {
 // relayRefused records that the relay refused us until the given time.
 func (d *Deliverer) relayRefused(err *RelayError, until time.Time) {
 	d.mu.Lock()
-	first := d.relayErr == nil
 	d.relayErr, d.relayUntil = err, until
 	d.mu.Unlock()
-	if first {
-		d.Log.Error("delivery: the mail relay refused us; sending paused",
-			"err", err, "until", until.Format(time.RFC3339))
-	}
+	d.relay.failed(d.Log, "delivery: the mail relay refused us; sending paused", err, "until", until.Format(time.RFC3339))
 }
 
 func (d *Deliverer) relayUp() {
 	d.mu.Lock()
-	was := d.relayErr != nil
 	d.relayErr = nil
 	d.mu.Unlock()
+	d.relay.over(d.Log, "delivery: the mail relay accepts messages again")
+}
+
+// outage logs a part that fails once per reason (the first failure, then
+// each change of reason: connection refused, then 535 login refused), and
+// once when it works again, instead of at every retry.
+type outage struct {
+	mu     sync.Mutex
+	reason string // the error last logged; "" while it works
+}
+
+// failed logs msg with err unless err says what was last logged.
+func (o *outage) failed(log *slog.Logger, msg string, err error, attrs ...any) {
+	o.mu.Lock()
+	same := o.reason == err.Error()
+	o.reason = err.Error()
+	o.mu.Unlock()
+	if !same {
+		log.Error(msg, append([]any{"err", err}, attrs...)...)
+	}
+}
+
+// over logs msg if a failure was logged since it last worked.
+func (o *outage) over(log *slog.Logger, msg string) {
+	o.mu.Lock()
+	was := o.reason != ""
+	o.reason = ""
+	o.mu.Unlock()
 	if was {
-		d.Log.Info("delivery: the mail relay accepts messages again")
+		log.Info(msg)
 	}
 }
 
@@ -603,10 +625,15 @@ func (d *Deliverer) flushRetrying(ctx context.Context, group []result) (Outcome,
 	wait := 100 * time.Millisecond
 	for {
 		o, err := d.flush(ctx, group)
-		if err == nil || time.Now().After(deadline) {
+		if err == nil {
+			d.records.over(d.Log, "delivery: recording outcomes works again")
+			return o, nil
+		}
+		if time.Now().After(deadline) {
+			d.Log.Error("delivery: outcomes could not be recorded within a lease; their messages may be sent again", "rows", len(group), "err", err)
 			return o, err
 		}
-		d.Log.Warn("delivery: recording outcomes failed; retrying", "rows", len(group), "err", err)
+		d.records.failed(d.Log, "delivery: recording outcomes failed; retrying", err)
 		time.Sleep(wait)
 		wait = min(2*wait, 5*time.Second)
 	}

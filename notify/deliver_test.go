@@ -317,3 +317,90 @@ func TestRefusedRecipientRecordedOnce(t *testing.T) {
 		}
 	})
 }
+
+// A database gone while messages are sent: recording their outcomes is
+// retried for a lease, and the failure is logged once, not at every retry
+// (it was logged every few seconds), then once more when the lease is over.
+func TestRecordingFailureLoggedOnce(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	notifytest.Plan(t, st, 1, time.Now())
+	var log strings.Builder
+	var mu sync.Mutex
+	rec := &recorder{fn: func(*notify.Message) (string, bool, error) {
+		st.Close() // the database goes away once the message has left
+		return "", false, nil
+	}}
+	d := deliverer(st, rec.sender("a:1"), "a:1", time.Now)
+	d.Lease, d.Timeout = 2*time.Second, time.Second
+	d.Log = slog.New(slog.NewTextHandler(lockedWriter{&mu, &log}, nil))
+	if _, err := d.Drain(context.Background()); err == nil {
+		t.Fatal("drain succeeded with the database gone")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := strings.Count(log.String(), "recording outcomes failed"); n != 1 {
+		t.Errorf("the failure was logged %d times, want once:\n%s", n, log.String())
+	}
+	if n := strings.Count(log.String(), "could not be recorded within a lease"); n != 1 {
+		t.Errorf("giving up was logged %d times, want once:\n%s", n, log.String())
+	}
+}
+
+// The relay refusing us is logged once per reason: a connection refused,
+// then, when the relay answers but refuses the login, that new reason; and
+// once when it accepts again.
+func TestRelayRefusalLoggedPerReason(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	notifytest.Plan(t, st, 1, start)
+	now := start
+	answers := []error{
+		&notify.RelayError{Err: errors.New("dial tcp 127.0.0.1:25: connect: connection refused")},
+		&notify.RelayError{Err: errors.New("dial tcp 127.0.0.1:25: connect: connection refused")},
+		&notify.RelayError{Err: errors.New("535 5.7.8 authentication failed")},
+		&notify.RelayError{Err: errors.New("535 5.7.8 authentication failed")},
+		nil,
+	}
+	rec := &recorder{}
+	rec.fn = func(*notify.Message) (string, bool, error) {
+		err := answers[0]
+		answers = answers[1:]
+		if err != nil {
+			return "", true, err
+		}
+		return "", false, nil
+	}
+	var log strings.Builder
+	var mu sync.Mutex
+	d := deliverer(st, rec.sender("a:1"), "a:1", func() time.Time { return now })
+	d.Policy = notify.RetryPolicy{MaxAttempts: 10, MaxAge: 24 * time.Hour, Initial: time.Minute, Max: time.Minute}
+	d.Log = slog.New(slog.NewTextHandler(lockedWriter{&mu, &log}, nil))
+	for len(answers) > 0 {
+		if _, err := d.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(2 * time.Minute)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	got := log.String()
+	if n := strings.Count(got, "refused us"); n != 2 {
+		t.Errorf("the refusal was logged %d times, want twice (two reasons):\n%s", n, got)
+	}
+	if !strings.Contains(got, "connection refused") || !strings.Contains(got, "535") {
+		t.Errorf("both reasons are not in the log:\n%s", got)
+	}
+	if n := strings.Count(got, "accepts messages again"); n != 1 {
+		t.Errorf("the end was logged %d times, want once:\n%s", n, got)
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *strings.Builder
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
