@@ -212,3 +212,31 @@ func TestMigrateSaysWhatItDid(t *testing.T) {
 		t.Errorf("second migrate: exit %d, %q", code, out)
 	}
 }
+
+// Flags after JOB, before it or after a stray word: a stray word is refused,
+// and a flag is never silently dropped (`run JOB extra -dry-run` used to
+// stop reading at "extra" and really send).
+func TestRunReadsEveryFlag(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sqliteConfig(t, dir)
+	if code, _, stderr := tickler(t, "-config", cfg, "import", "../../examples/agency"); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	code, _, stderr := tickler(t, "-config", cfg, "run", "course-reminders", "extra", "-dry-run")
+	if code != 2 || !strings.Contains(stderr, `"extra"`) {
+		t.Errorf("a stray word: exit %d, %q; want 2 naming it", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"run", "-dry-run", "course-reminders", "-at", "2026-11-26T07:00"},
+		{"run", "course-reminders", "-at", "2026-11-26T07:00", "-dry-run"},
+		{"run", "-at", "2026-11-26T07:00", "course-reminders", "-dry-run"},
+	} {
+		code, out, stderr := tickler(t, append([]string{"-config", cfg}, args...)...)
+		if code != 0 || !strings.Contains(out, "would send") || !strings.Contains(out, "2026-11-26 07:00") {
+			t.Errorf("%q: exit %d, %q %q; want a dry run of 26/11 07:00", args, code, out, stderr)
+		}
+	}
+	if n := countRows(t, dir, "deliveries") + countRows(t, dir, "job_runs"); n != 0 {
+		t.Errorf("%d rows written: a -dry-run was not read", n)
+	}
+}

@@ -231,6 +231,24 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return &exitError{2, fmt.Errorf("%v (tickler %s -h lists its flags)", err, fs.Name())}
 }
 
+// parseArgs parses flags given before, between or after the positional
+// arguments, which it returns: "run JOB -dry-run" and "run -dry-run JOB" are
+// the same command (the flag package alone stops at the first positional
+// argument, and would leave -dry-run unread).
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // noConfig explains a configuration file that is not there: where tickler
 // looked, and the two ways to name another.
 func (g *globals) noConfig(err error) error {

@@ -40,26 +40,23 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	at := fs.String("at", "", "the slot's time: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default now)")
 	dry := fs.Bool("dry-run", false, "show who would get what; record and send nothing")
 	format := fs.String("format", "text", "text or json")
-	// Accept flags before or after JOB.
-	var name string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		name, args = args[0], args[1:]
-	}
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if name == "" && fs.NArg() > 0 {
-		name = fs.Arg(0)
-	}
-	if name == "" {
+	switch {
+	case len(pos) == 0:
 		return usageErr("which job? (tickler run JOB)")
+	case len(pos) > 1:
+		return usageErr("one job at a time: %q is not a flag (tickler run JOB [-at TIME] [-dry-run] [-format text|json])", pos[1])
 	}
+	name := pos[0]
 	if *format != "text" && *format != "json" {
 		return usageErr("-format must be text or json")
 	}
-	job, err := jobs.Lookup(name)
-	if err != nil {
-		return usageErr("%v", err)
+	job, lerr := jobs.Lookup(name)
+	if lerr != nil {
+		return usageErr("%v", lerr)
 	}
 	cfg, err := loadConfig(g)
 	if err != nil {
