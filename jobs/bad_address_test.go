@@ -22,7 +22,7 @@ func TestUnusableAddressGoesToHR(t *testing.T) {
 		cfg, runner := setup(t, st, "A,QLNN,2026-01-05,enrolled,2026-12-11,,\nC,TH,2026-01-05,enrolled,2026-12-11,,\nA,AV,2026-01-05,enrolled,2026-11-20,,")
 		ctx := context.Background()
 		for _, q := range []string{
-			`UPDATE staff SET email = 'lan@example' WHERE code = 'C'`,      // the .vn forgotten
+			`UPDATE staff SET email = 'lan@example' WHERE code = 'C'`,       // the .vn forgotten
 			`UPDATE staff SET email = '"h x"@example.vn' WHERE code = 'H1'`, // A's manager, copied when overdue
 		} {
 			if _, err := st.ExecSQL(ctx, q); err != nil {
