@@ -8,16 +8,10 @@ import "time"
 // REFERENCE.md documents each value and where the rules come from.
 
 // JobNames lists the jobs in a stable order: the order of the `jobs` section,
-// of `tickler check` and of the documentation.
-var JobNames = []string{
-	"course-reminders",
-	"refresher-hours",
-	"reappointments",
-	"planning-review",
-	"evaluation-season",
-	"monthly-digest",
-	"delivery-failures",
-}
+// of `tickler check` and of the documentation. A job's name is written once,
+// as the YAML key of its settings in Jobs; everything else (this list, the
+// jobs' Name, the lookups by name) reads it from there.
+var JobNames = jobNames()
 
 // Roles are the recipients that a job resolves per item, not from a list.
 const (

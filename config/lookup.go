@@ -1,7 +1,9 @@
 package config
 
 import (
+	"fmt"
 	"net/mail"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -11,25 +13,79 @@ import (
 	cronzone "github.com/tickler-dev/tickler/schedule" // config has its own func schedule
 )
 
+// jobsType is Jobs: one field per job, its YAML key the job's name.
+var jobsType = reflect.TypeFor[Jobs]()
+
+// jobNames reads the jobs' names from Jobs' YAML keys, in field order.
+func jobNames() []string {
+	names := make([]string, jobsType.NumField())
+	for i := range names {
+		names[i] = yamlKey(jobsType.Field(i))
+	}
+	return names
+}
+
+func yamlKey(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return name
+}
+
+// JobName returns the name of the job whose settings are of type T (a field
+// of Jobs): JobName[CourseReminders]() is "course-reminders". It panics on
+// a type that is not a job's settings, a programming error.
+func JobName[T any]() string {
+	t := reflect.TypeFor[T]()
+	for i := range jobsType.NumField() {
+		if f := jobsType.Field(i); f.Type == t {
+			return yamlKey(f)
+		}
+	}
+	panic(fmt.Sprintf("config: %s is not a job's settings", t))
+}
+
+// JobSettings returns a pointer to the settings of the job called name (a
+// *CourseReminders, ...) in c, and whether there is such a job.
+func (c *Config) JobSettings(name string) (any, bool) {
+	v := reflect.ValueOf(&c.Jobs).Elem()
+	for i := range jobsType.NumField() {
+		if yamlKey(jobsType.Field(i)) == name {
+			return v.Field(i).Addr().Interface(), true
+		}
+	}
+	return nil, false
+}
+
 // JobSchedules returns each job's Schedule by job name (JobNames), for the
 // scheduler. The pointers point into c.
 func (c *Config) JobSchedules() map[string]*Schedule {
-	j := &c.Jobs
-	return map[string]*Schedule{
-		"course-reminders":  &j.CourseReminders.Schedule,
-		"refresher-hours":   &j.RefresherHours.Schedule,
-		"reappointments":    &j.Reappointments.Schedule,
-		"planning-review":   &j.PlanningReview.Schedule,
-		"evaluation-season": &j.EvaluationSeason.Schedule,
-		"monthly-digest":    &j.MonthlyDigest.Schedule,
-		"delivery-failures": &j.DeliveryFailures.Schedule,
+	out := make(map[string]*Schedule, len(JobNames))
+	for _, name := range JobNames {
+		out[name], _ = c.Job(name)
 	}
+	return out
 }
 
 // Job returns the Schedule of the job called name, and whether there is one.
 func (c *Config) Job(name string) (*Schedule, bool) {
-	s, ok := c.JobSchedules()[name]
-	return s, ok
+	j, ok := c.JobSettings(name)
+	if !ok {
+		return nil, false
+	}
+	return reflect.ValueOf(j).Elem().FieldByName("Schedule").Addr().Interface().(*Schedule), true
+}
+
+// DataTo returns who gets the "data to fix" items of the job called name
+// (its data_to), and whether the job has such a list.
+func (c *Config) DataTo(name string) ([]string, bool) {
+	j, ok := c.JobSettings(name)
+	if !ok {
+		return nil, false
+	}
+	f := reflect.ValueOf(j).Elem().FieldByName("DataTo")
+	if !f.IsValid() {
+		return nil, false
+	}
+	return f.Interface().([]string), true
 }
 
 // ListAddresses resolves a recipient entry that is not a role: the addresses

@@ -16,15 +16,9 @@ import (
 // days (config steps_days), of trainings overdue every overdue_every_days
 // with the manager in copy, and of certificates (courses with valid_months)
 // expiring within the same steps, unless they completed the course again.
-type CourseReminders struct{}
+type CourseReminders struct{ Named[config.CourseReminders] }
 
-func init() { register("course-reminders", func() Job { return CourseReminders{} }) }
-
-// Name implements Job.
-func (CourseReminders) Name() string { return "course-reminders" }
-
-// DataTo is who gets the job's "data to fix" items (data_to).
-func (CourseReminders) DataTo(cfg *config.Config) []string { return cfg.Jobs.CourseReminders.DataTo }
+func init() { register(func() Job { return CourseReminders{} }) }
 
 // dueTraining is one row of the due-trainings query.
 type dueTraining struct {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
 )
 
@@ -13,12 +14,9 @@ import (
 // delivered since the last notice: one item per failed delivery, so each
 // failure is told once. Failures of its own notices are left out (they
 // would only fail again); they show in tickler status.
-type DeliveryFailures struct{}
+type DeliveryFailures struct{ Named[config.DeliveryFailures] }
 
-func init() { register("delivery-failures", func() Job { return DeliveryFailures{} }) }
-
-// Name implements Job.
-func (DeliveryFailures) Name() string { return "delivery-failures" }
+func init() { register(func() Job { return DeliveryFailures{} }) }
 
 // Notices implements Job.
 func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {

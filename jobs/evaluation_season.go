@@ -16,15 +16,9 @@ import (
 // December, Decree 90/2020 art. 20) and who has no rating for the year yet.
 // HR also gets each unit's count. The step is the run's month, so each of the
 // season's runs is sent once.
-type EvaluationSeason struct{}
+type EvaluationSeason struct{ Named[config.EvaluationSeason] }
 
-func init() { register("evaluation-season", func() Job { return EvaluationSeason{} }) }
-
-// Name implements Job.
-func (EvaluationSeason) Name() string { return "evaluation-season" }
-
-// DataTo is who gets the job's "data to fix" items (data_to).
-func (EvaluationSeason) DataTo(cfg *config.Config) []string { return cfg.Jobs.EvaluationSeason.DataTo }
+func init() { register(func() Job { return EvaluationSeason{} }) }
 
 // unitRating is one row of the evaluation-units query.
 type unitRating struct {

@@ -35,10 +35,17 @@ type Env struct {
 // counts days from.
 func (e *Env) AsOf(slot time.Time) civil.Date { return civil.In(slot, e.Config.Location) }
 
+// Named gives a job its name: the YAML key of its settings, of type T, in
+// config.Jobs. A job's name is written there once.
+type Named[T any] struct{}
+
+// Name implements Job.
+func (Named[T]) Name() string { return config.JobName[T]() }
+
 // registry lists every job by name.
 var registry = map[string]func() Job{}
 
-func register(name string, f func() Job) { registry[name] = f }
+func register(f func() Job) { registry[f().Name()] = f }
 
 // Lookup returns the job of that name.
 func Lookup(name string) (Job, error) {

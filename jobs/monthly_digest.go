@@ -9,6 +9,7 @@ import (
 
 	"github.com/tickler-dev/tickler/store"
 
+	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/digest"
 	"github.com/tickler-dev/tickler/notify"
 )
@@ -26,12 +27,9 @@ import (
 // soon as their unit's digest is computed: a province's tens of thousands of
 // digests are never held at once. The few recipients with several digests
 // (the lists, a head of several units) get theirs at the end.
-type MonthlyDigest struct{}
+type MonthlyDigest struct{ Named[config.MonthlyDigest] }
 
-func init() { register("monthly-digest", func() Job { return &MonthlyDigest{} }) }
-
-// Name implements Job.
-func (*MonthlyDigest) Name() string { return "monthly-digest" }
+func init() { register(func() Job { return &MonthlyDigest{} }) }
 
 // Notices implements Job: the notices Stream hands out, without keeping the
 // figures (the runner calls Stream).
@@ -183,6 +181,6 @@ func RegisterRenderers(t *notify.Templates) error {
 	if err != nil {
 		return err
 	}
-	t.Register("monthly-digest", r)
+	t.Register((&MonthlyDigest{}).Name(), r)
 	return nil
 }

@@ -23,15 +23,9 @@ import (
 // political theory the post needs, too many people on a post or posts for a
 // person, no longer on staff, period over), and each period's share of young
 // cadres and women against the targets.
-type PlanningReview struct{}
+type PlanningReview struct{ Named[config.PlanningReview] }
 
-func init() { register("planning-review", func() Job { return PlanningReview{} }) }
-
-// Name implements Job.
-func (PlanningReview) Name() string { return "planning-review" }
-
-// DataTo is who gets the job's "data to fix" items (data_to).
-func (PlanningReview) DataTo(cfg *config.Config) []string { return cfg.Jobs.PlanningReview.DataTo }
+func init() { register(func() Job { return PlanningReview{} }) }
 
 // planningRow is one row of the planning-entries query.
 type planningRow struct {

@@ -21,15 +21,9 @@ import (
 // extension until retirement). A term whose review deadline has passed while
 // it is still open (no ended_on, no newer appointment) is flagged overdue
 // every overdue_every_days.
-type Reappointments struct{}
+type Reappointments struct{ Named[config.Reappointments] }
 
-func init() { register("reappointments", func() Job { return Reappointments{} }) }
-
-// Name implements Job.
-func (Reappointments) Name() string { return "reappointments" }
-
-// DataTo is who gets the job's "data to fix" items (data_to).
-func (Reappointments) DataTo(cfg *config.Config) []string { return cfg.Jobs.Reappointments.DataTo }
+func init() { register(func() Job { return Reappointments{} }) }
 
 // endingTerm is one row of the ending-terms query.
 type endingTerm struct {

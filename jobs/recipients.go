@@ -97,11 +97,9 @@ func usable(email string) bool {
 // address becomes a data_problem item to the job's data_to lists (HR's list
 // when the job has none), about the item the notice carried.
 func Unusable(cfg *config.Config, job string) func(notify.Notice, error) []notify.Notice {
-	dataTo := []string{config.ListHR}
-	if j, err := Lookup(job); err == nil {
-		if d, ok := j.(interface{ DataTo(*config.Config) []string }); ok {
-			dataTo = d.DataTo(cfg)
-		}
+	dataTo, ok := cfg.DataTo(job)
+	if !ok {
+		dataTo = []string{config.ListHR}
 	}
 	return func(n notify.Notice, err error) []notify.Notice {
 		var out []notify.Notice

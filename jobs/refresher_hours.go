@@ -16,18 +16,12 @@ import (
 // art. 3) their hours and the refresher training they have planned, and gives
 // list_to (HR) the list. It sends from the configured day of the year (1
 // September) on, at each run of its schedule (monthly), once a month.
-type RefresherHours struct{}
+type RefresherHours struct{ Named[config.RefresherHours] }
 
 func init() {
-	register("refresher-hours", func() Job { return RefresherHours{} })
+	register(func() Job { return RefresherHours{} })
 	notify.RegisterFieldType("jobs.PlannedTraining", []PlannedTraining(nil))
 }
-
-// Name implements Job.
-func (RefresherHours) Name() string { return "refresher-hours" }
-
-// DataTo is who gets the job's "data to fix" items (data_to).
-func (RefresherHours) DataTo(cfg *config.Config) []string { return cfg.Jobs.RefresherHours.DataTo }
 
 // refresherRow is one row of the refresher-short query: a person short of the
 // minimum, and one of their planned refresher trainings (if any).
