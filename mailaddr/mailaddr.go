@@ -22,6 +22,7 @@
 package mailaddr
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -46,6 +47,17 @@ func (e *Error) Error() string {
 
 // NoAt is the Reason of a text without "@": no address at all.
 const NoAt = `no "@"`
+
+// Why returns what is wrong with an address Normalize refused, as ": no dot
+// in the domain", to follow a caller's "… is not an email address". It is ""
+// for a text without "@", which plainly is no address, and for other errors.
+func Why(err error) string {
+	var e *Error
+	if !errors.As(err, &e) || e.Reason == NoAt {
+		return ""
+	}
+	return ": " + e.Reason
+}
 
 // clip shortens a very long address for a message.
 func clip(s string) string {
