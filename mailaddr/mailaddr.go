@@ -61,11 +61,11 @@ func Why(err error) string {
 
 // clip shortens a very long address for a message.
 func clip(s string) string {
-	const max = 2 * MaxLength
-	if len(s) <= max {
+	const most = 2 * MaxLength
+	if len(s) <= most {
 		return s
 	}
-	i := max
+	i := most
 	for i > 0 && !utf8.RuneStart(s[i]) {
 		i--
 	}
