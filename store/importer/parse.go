@@ -3,12 +3,12 @@ package importer
 import (
 	"fmt"
 	"math"
-	"net/mail"
 	"strconv"
 	"strings"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
+	"github.com/tickler-dev/tickler/mailaddr"
 )
 
 // source is one CSV file or XLSX sheet being read.
@@ -188,11 +188,11 @@ func (imp *importer) parseValue(c column, cell string) (any, error) {
 		}
 		return int64(f), nil
 	case tEmail:
-		a, err := mail.ParseAddress(s)
+		a, err := mailaddr.Normalize(s)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not an email address", s)
+			return nil, fmt.Errorf("%q is not an email address%s", s, mailaddr.Why(err))
 		}
-		return a.Address, nil
+		return a, nil
 	case tPeriod:
 		return parsePeriod(s)
 	}
