@@ -1,7 +1,11 @@
 package importer_test
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/tickler-dev/tickler/store"
@@ -9,8 +13,10 @@ import (
 )
 
 // Bad input gets one line naming the file, row and column and what is wrong,
-// and the import writes nothing: addresses by the rule of package mailaddr.
+// and the import writes nothing: addresses by the rule of package mailaddr,
+// values longer than their column allows, rows too long to be records.
 func TestImportBounds(t *testing.T) {
+	staffCSV := "code,full_name,unit_code\n"
 	cases := []struct {
 		name  string
 		files map[string]string
@@ -26,6 +32,39 @@ func TestImportBounds(t *testing.T) {
 			`units.csv:2: email: "Phòng mới <p3@example.vn>" is not an email address: a name or <…> around the address: give the bare address`},
 		{"a one-letter top-level domain", map[string]string{"units.csv": "code,name,email\nP3,Phòng mới,p3@example.v\n"},
 			`units.csv:2: email: "p3@example.v" is not an email address: top-level domain "v" is not two or more letters`},
+
+		{"1 MB full name", map[string]string{"staff.csv": staffCSV + "S9," + strings.Repeat("a", 1<<20) + ",P1\n"},
+			`staff.csv:2: full_name: longer than 255 characters`},
+		// Quoted and over many lines: the rows after it keep their line numbers.
+		{"long quoted name over lines", map[string]string{"staff.csv": staffCSV + "S9,\"" + strings.Repeat("Võ, \"\"Văn\"\"\n", 20000) + "\",P1\nS10,Võ Văn Mười,P404\n"},
+			"staff.csv:2: full_name: longer than 255 characters\n" +
+				`staff.csv:20003: unit_code: unknown unit "P404" (not in this import or the database)`},
+		{"256 characters", map[string]string{"staff.csv": staffCSV + "S9," + strings.Repeat("ễ", 256) + ",P1\n"},
+			`staff.csv:2: full_name: longer than 255 characters`},
+		{"long code", map[string]string{"staff.csv": staffCSV + "S" + strings.Repeat("9", 64) + ",Võ Văn Chín,P1\n"},
+			`staff.csv:2: code: longer than 64 characters`},
+		{"long unit code", map[string]string{"staff.csv": staffCSV + "S9,Võ Văn Chín,P" + strings.Repeat("1", 64) + "\n"},
+			`staff.csv:2: unit_code: longer than 64 characters`},
+		{"long decision number", map[string]string{"appointments.csv": "staff_code,position,start_on,decision_no\nS003,Phó trưởng phòng,2026-01-01," + strings.Repeat("1", 101) + "\n"},
+			`appointments.csv:2: decision_no: longer than 100 characters`},
+		{"long coded value", map[string]string{"staff.csv": "code,full_name,unit_code,rank\nS9,Võ Văn Chín,P1," + strings.Repeat("x", 101) + "\n"},
+			`staff.csv:2: rank: longer than 100 characters`},
+		{"long address", map[string]string{"units.csv": "code,name,email\nP3,Phòng mới," + strings.Repeat("a", 250) + "@example.vn\n"},
+			`units.csv:2: email: longer than 254 characters`},
+		{"a long value past the header", map[string]string{"staff.csv": staffCSV + "S9,Võ Văn Chín,P1," + strings.Repeat("x", 1<<20) + "\n"},
+			`staff.csv:2: value "` + strings.Repeat("x", 100) + `…" in column 4, but the header has 3 columns`},
+		{"a row of more than 256 KiB", map[string]string{"staff.csv": staffCSV + "S9,Võ Văn Chín,P1" + strings.Repeat(",", 300<<10) + "\nS10,Võ Văn Mười,P1\n"},
+			`staff.csv:2: a row longer than 256 KiB: the rest of the file was not read`},
+		// Values too long in one row are each reported.
+		{"many long values", map[string]string{"training.csv": "staff_code,course_code,start_on,status,due_on,completed_on,hours\n" +
+			strings.Repeat(strings.Repeat("x", 20<<10)+",", 6) + strings.Repeat("x", 20<<10) + "\n"},
+			"training.csv:2: staff_code: longer than 64 characters\n" +
+				"training.csv:2: course_code: longer than 64 characters\n" +
+				"training.csv:2: start_on: longer than 100 characters\n" +
+				"training.csv:2: status: longer than 100 characters\n" +
+				"training.csv:2: due_on: longer than 100 characters\n" +
+				"training.csv:2: completed_on: longer than 100 characters\n" +
+				"training.csv:2: hours: longer than 100 characters"},
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		run(t, st, "testdata/agency")
@@ -46,4 +85,32 @@ func TestImportBounds(t *testing.T) {
 			t.Errorf("failed imports changed the database: %v, was %v", after, before)
 		}
 	})
+}
+
+// A row of one 300 MB value is not held in memory: the value is cut as it is
+// read, and reported too long. (A sparse file: the value is NUL bytes after
+// the first 64 KiB.)
+func TestImportFieldMemory(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	run(t, st, "testdata/agency")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "staff.csv")
+	head := "code,unit_code,full_name\nS9,P1," + strings.Repeat("a", 64<<10)
+	if err := os.WriteFile(path, []byte(head), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 300<<20); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	got := importError(t, st, dir)
+	runtime.ReadMemStats(&after)
+	if want := path + ":2: full_name: longer than 255 characters"; !strings.HasPrefix(got, want) {
+		t.Errorf("error:\n%.500s\nwant:\n%s", got, want)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+		t.Errorf("the import allocated %d MiB for a 300 MiB file", alloc>>20)
+	}
 }

@@ -3,8 +3,10 @@ package importer
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
@@ -59,7 +61,7 @@ func (imp *importer) header(src *source, row int, cells []string) (colmap []int)
 		}
 		c, known := k.byName[fold(cell)]
 		if !known {
-			imp.headerProblem(src, row, -1, strings.TrimSpace(cell), fmt.Sprintf("unknown column (%s has %s)", k.name, k.colNames()))
+			imp.headerProblem(src, row, -1, clip(strings.TrimSpace(cell)), fmt.Sprintf("unknown column (%s has %s)", k.name, k.colNames()))
 			continue
 		}
 		if seen[c] > 0 {
@@ -81,8 +83,23 @@ func (imp *importer) header(src *source, row int, cells []string) (colmap []int)
 	return colmap
 }
 
-// row parses one data row of src into a record and adds it to the import.
-func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
+// clip shortens a value for a message.
+func clip(s string) string {
+	const most = 100
+	if len(s) <= most {
+		return s
+	}
+	for i := range s {
+		if i >= most {
+			return s[:i] + "…"
+		}
+	}
+	return s
+}
+
+// row parses one data row of src into a record and adds it to the import. cut
+// lists the cells the reader cut short, too long for any column.
+func (imp *importer) row(src *source, colmap []int, row int, cells []string, cut []int) {
 	empty := true
 	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
@@ -96,7 +113,7 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 	k := src.kind
 	for i := len(colmap); i < len(cells); i++ {
 		if strings.TrimSpace(cells[i]) != "" {
-			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, but the header has %d columns", strings.TrimSpace(cells[i]), i+1, len(colmap)))
+			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, but the header has %d columns", clip(strings.TrimSpace(cells[i])), i+1, len(colmap)))
 			break
 		}
 	}
@@ -106,9 +123,13 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 			break
 		}
 		if c == noHeader && strings.TrimSpace(cells[i]) != "" {
-			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, which has no header", strings.TrimSpace(cells[i]), i+1))
+			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, which has no header", clip(strings.TrimSpace(cells[i])), i+1))
 		}
 		if c < 0 {
+			continue
+		}
+		if slices.Contains(cut, i) {
+			imp.problem(src, row, c, k.cols[c].name, tooLong(k.cols[c]).Error())
 			continue
 		}
 		v, err := imp.parseValue(k.cols[c], cells[i])
@@ -129,11 +150,17 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 	imp.add(r)
 }
 
+// tooLong is the problem of a value over its column's max.
+func tooLong(c column) error { return fmt.Errorf("longer than %d characters", c.max) }
+
 // parseValue reads one cell as the column's type; empty is nil.
 func (imp *importer) parseValue(c column, cell string) (any, error) {
 	s := strings.TrimSpace(cell)
 	if s == "" {
 		return nil, nil
+	}
+	if len(s) > c.max && utf8.RuneCountInString(s) > c.max {
+		return nil, tooLong(c)
 	}
 	switch c.typ {
 	case tText, tLevel:

@@ -98,24 +98,29 @@ func (imp *importer) readCSV(path string) {
 		return
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<16)
-	start, _ := br.Peek(3)
-	switch {
-	case bytes.HasPrefix(start, []byte{0xEF, 0xBB, 0xBF}):
-		br.Discard(3)
-	case bytes.HasPrefix(start, []byte{0xFF, 0xFE}), bytes.HasPrefix(start, []byte{0xFE, 0xFF}):
-		imp.problemIn(k, path, order, 0, "UTF-16 text, not UTF-8: "+saveAsUTF8)
+	head := make([]byte, 64<<10)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		imp.problemIn(k, path, order, 0, err.Error())
 		return
 	}
-	first := firstLine(br)
+	head = head[:n]
+	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
+	first := firstLine(head)
+	if msg := notText(head, first); msg != "" {
+		imp.problemIn(k, path, order, 0, msg)
+		return
+	}
 	if !utf8.Valid(first) {
 		imp.problemIn(k, path, order, 1, "not UTF-8: "+saveAsUTF8)
 		return
 	}
+	sep := separator(first)
 	src := &source{name: path, order: order, kind: k}
 	imp.report.Files = append(imp.report.Files, path)
-	cr := csv.NewReader(br)
-	cr.Comma = separator(first)
+	g := newCSVGuard(io.MultiReader(bytes.NewReader(head), f), byte(sep))
+	cr := csv.NewReader(bufio.NewReaderSize(g, 1<<16))
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -124,10 +129,11 @@ func (imp *importer) readCSV(path string) {
 		return
 	}
 	if err != nil {
-		imp.csvError(src, err)
+		imp.csvError(src, g, err)
 		return
 	}
 	line, _ := cr.FieldPos(0)
+	g.cutIn(line) // a header cell cut is an unknown column
 	colmap := imp.header(src, line, header)
 	for {
 		rec, err := cr.Read()
@@ -135,7 +141,7 @@ func (imp *importer) readCSV(path string) {
 			return
 		}
 		if err != nil {
-			imp.csvError(src, err)
+			imp.csvError(src, g, err)
 			return
 		}
 		line, _ := cr.FieldPos(0)
@@ -145,11 +151,28 @@ func (imp *importer) readCSV(path string) {
 				return
 			}
 		}
-		imp.row(src, colmap, line, rec)
+		imp.row(src, colmap, line, rec, g.cutIn(line))
 	}
 }
 
-func (imp *importer) csvError(src *source, err error) {
+// notText returns why the start of a file (less a UTF-8 BOM) is not text in
+// UTF-8, or "": UTF-16, with its BOM.
+func notText(head, first []byte) string {
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return "UTF-16 text, not UTF-8: " + saveAsUTF8
+	}
+	return ""
+}
+
+// csvError reports what stopped the reading of a CSV file: a row too long
+// (first: what encoding/csv got of that row may look like a mistake), or a
+// mistake.
+func (imp *importer) csvError(src *source, g *csvGuard, err error) {
+	var long *rowTooLong
+	if errors.As(g.err, &long) {
+		imp.problemIn(src.kind, src.name, src.order, long.line, long.Error())
+		return
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		imp.problemIn(src.kind, src.name, src.order, pe.Line, fmt.Sprintf("not valid CSV: %v (a quote inside a value must be doubled)", pe.Err))
@@ -158,18 +181,21 @@ func (imp *importer) csvError(src *source, err error) {
 	imp.problemIn(src.kind, src.name, src.order, 0, err.Error())
 }
 
-// firstLine returns the first line of br without consuming it (up to the
-// buffer's size, plenty for a header).
-func firstLine(br *bufio.Reader) []byte {
-	for n := 512; ; n *= 2 {
-		b, err := br.Peek(n)
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			return b[:i]
-		}
-		if err != nil {
-			return b
+// firstLine returns the first line of the start of a file (all of it, 64 KiB,
+// when it has no line break: plenty for a header), less a last character cut.
+func firstLine(head []byte) []byte {
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		return head[:i]
+	}
+	for i := len(head) - 1; i >= 0 && i >= len(head)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(head[i]) {
+			if !utf8.FullRune(head[i:]) {
+				return head[:i]
+			}
+			break
 		}
 	}
+	return head
 }
 
 // separator picks the field separator the header line uses most, outside quotes.
@@ -260,7 +286,7 @@ func (imp *importer) readXLSX(path string) {
 					}
 				}
 			}
-			imp.row(src, colmap, i+1, cells)
+			imp.row(src, colmap, i+1, cells, nil)
 		}
 	}
 }
