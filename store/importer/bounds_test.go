@@ -14,7 +14,8 @@ import (
 
 // Bad input gets one line naming the file, row and column and what is wrong,
 // and the import writes nothing: addresses by the rule of package mailaddr,
-// values longer than their column allows, rows too long to be records.
+// values longer than their column allows, dates outside 1900–2200 or not in
+// the calendar, rows too long to be records.
 func TestImportBounds(t *testing.T) {
 	staffCSV := "code,full_name,unit_code\n"
 	cases := []struct {
@@ -65,6 +66,21 @@ func TestImportBounds(t *testing.T) {
 				"training.csv:2: due_on: longer than 100 characters\n" +
 				"training.csv:2: completed_on: longer than 100 characters\n" +
 				"training.csv:2: hours: longer than 100 characters"},
+
+		{"year 9995", map[string]string{"appointments.csv": "staff_code,position,start_on\nS003,Phó trưởng phòng,9995-01-01\n"},
+			`appointments.csv:2: start_on: 9995-01-01 is outside 1900–2200`},
+		{"year 2201", map[string]string{"training.csv": "staff_code,course_code,start_on,status,due_on\nS003,CCLL,2025-02-01,planned,31/12/2201\n"},
+			`training.csv:2: due_on: 2201-12-31 is outside 1900–2200`},
+		{"birth year 1850", map[string]string{"staff.csv": "code,full_name,unit_code,birth_date\nS9,Võ Văn Chín,P1,1850\n"},
+			`staff.csv:2: birth_date: 1850-01-01 is outside 1900–2200`},
+		{"31 February, birth date", map[string]string{"staff.csv": "code,full_name,unit_code,birth_date\nS9,Võ Văn Chín,P1,31/02/2024\n"},
+			`staff.csv:2: birth_date: "31/02/2024" is not a real date`},
+		{"31 February ISO, birth date", map[string]string{"staff.csv": "code,full_name,unit_code,birth_date\nS9,Võ Văn Chín,P1,2024-02-31\n"},
+			`staff.csv:2: birth_date: "2024-02-31" is not a real date`},
+		{"31 February, due date", map[string]string{"training.csv": "staff_code,course_code,start_on,status,due_on\nS003,CCLL,2024-02-01,planned,2024-02-31\n"},
+			`training.csv:2: due_on: "2024-02-31" is not a real date`},
+		{"31 February, target", map[string]string{"targets.csv": "plan,category,starts_on,ends_on,target\nKH,refresher,31/02/2024,2030-12-31,5\n"},
+			`targets.csv:2: starts_on: "31/02/2024" is not a real date`},
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		run(t, st, "testdata/agency")
@@ -85,6 +101,28 @@ func TestImportBounds(t *testing.T) {
 			t.Errorf("failed imports changed the database: %v, was %v", after, before)
 		}
 	})
+}
+
+// Values at their limits are read: 255 characters of Vietnamese in a name
+// (765 bytes), the longest address, a year 1900 and 2200.
+func TestImportAtTheBounds(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	run(t, st, "testdata/agency")
+	name := strings.Repeat("ễ", 255)
+	email := strings.Repeat("a", 64) + "@" + strings.Repeat(strings.Repeat("d", 62)+".", 2) + strings.Repeat("e", 60) + ".vn"
+	if len(email) != 254 {
+		t.Fatalf("test setup: address of %d octets", len(email))
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"staff.csv":        "code,full_name,unit_code,email,birth_date\nS9," + name + ",P1," + strings.ToUpper(email) + ",1900\n",
+		"appointments.csv": "staff_code,position,start_on,end_on\nS9,Phó trưởng phòng,2195-01-01,31/12/2200\n",
+	})
+	run(t, st, dir)
+	got := staffRow(t, st, "S9")
+	if got.FullName != name || got.Email.String != email || got.BirthDate.Year != 1900 {
+		t.Errorf("S9 = %+v", got)
+	}
 }
 
 // A row of one 300 MB value is not held in memory: the value is cut as it is
@@ -112,5 +150,31 @@ func TestImportFieldMemory(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
 		t.Errorf("the import allocated %d MiB for a 300 MiB file", alloc>>20)
+	}
+}
+
+// In a workbook, text cells get the same messages as CSV values.
+func TestImportXLSXBounds(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	run(t, st, "testdata/agency")
+	t.Chdir(t.TempDir())
+	writeBook(t, "book.xlsx",
+		sheet{name: "staff", rows: [][]any{
+			{"code", "full_name", "unit_code", "birth_date", "hired_on", "email"},
+			{"CB01", "Phạm Thị Dung", "P1", "31/02/1972", "2024-02-31", "dung@example"},
+			{"CB02", strings.Repeat("Phạm ", 100), "P1", "1972-02-28", "", ""},
+		}},
+		sheet{name: "appointments", numFmt: "dd/mm/yyyy", rows: [][]any{
+			{"staff_code", "position", "start_on"},
+			{"S003", "Phó trưởng phòng", day("9995-01-01")},
+		}},
+	)
+	want := `book.xlsx[staff]:2: email: "dung@example" is not an email address: no dot in the domain` + "\n" +
+		`book.xlsx[staff]:2: birth_date: "31/02/1972" is not a real date` + "\n" +
+		`book.xlsx[staff]:2: hired_on: "2024-02-31" is not a real date` + "\n" +
+		`book.xlsx[staff]:3: full_name: longer than 255 characters` + "\n" +
+		`book.xlsx[appointments]:2: start_on: 9995-01-01 is outside 1900–2200`
+	if got := importError(t, st, "book.xlsx"); got != want {
+		t.Errorf("error:\n%s\nwant:\n%s", got, want)
 	}
 }

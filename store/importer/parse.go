@@ -184,18 +184,14 @@ func (imp *importer) parseValue(c column, cell string) (any, error) {
 		}
 		return code, nil
 	case tDate:
-		return civil.Parse(s)
+		return parseDate(s, "YYYY-MM-DD or DD/MM/YYYY")
 	case tBirthDate:
 		if len(s) == 4 {
-			if y, err := strconv.Atoi(s); err == nil && y > 1800 {
-				return civil.New(y, 1, 1), nil // only the year known: DOMAIN.md takes 1 January
+			if y, err := strconv.Atoi(s); err == nil && y > 0 {
+				return inRange(civil.New(y, 1, 1)) // only the year known: 1 January
 			}
 		}
-		d, err := civil.Parse(s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a date (want YYYY-MM-DD, DD/MM/YYYY or a year YYYY)", s)
-		}
-		return d, nil
+		return parseDate(s, "YYYY-MM-DD, DD/MM/YYYY or a year YYYY")
 	case tNumber:
 		f, err := parseNumber(s)
 		if err != nil {
@@ -224,6 +220,50 @@ func (imp *importer) parseValue(c column, cell string) (any, error) {
 		return parsePeriod(s)
 	}
 	panic("importer: unknown value type")
+}
+
+// The years a date may have (and an evaluation's year): beyond them it is a
+// typing mistake, 9995 for 1995, and a date from it may not read back from
+// the database (an appointment in 9995 ends in 10000).
+const minYear, maxYear = 1900, 2200
+
+// parseDate reads YYYY-MM-DD or DD/MM/YYYY (the formats civil.Parse takes), a
+// real date within minYear and maxYear; want names the formats for the error.
+func parseDate(s, want string) (civil.Date, error) {
+	d, err := civil.Parse(s)
+	if err != nil {
+		if dateShaped(s) {
+			return civil.Date{}, fmt.Errorf("%q is not a real date", s) // 31/02/2024, 2024-13-01
+		}
+		return civil.Date{}, fmt.Errorf("%q is not a date (want %s)", s, want)
+	}
+	return inRange(d)
+}
+
+func inRange(d civil.Date) (civil.Date, error) {
+	if d.Year < minYear || d.Year > maxYear {
+		return civil.Date{}, fmt.Errorf("%s is outside %d–%d", d, minYear, maxYear)
+	}
+	return d, nil
+}
+
+// dateShaped reports whether s has the shape of a date civil.Parse reads,
+// YYYY-M-D or D/M/YYYY in digits, whatever the numbers.
+func dateShaped(s string) bool {
+	sep, year := "-", 0
+	if strings.Contains(s, "/") {
+		sep, year = "/", 2
+	}
+	parts := strings.Split(s, sep)
+	if len(parts) != 3 || len(parts[year]) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 4 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // parseNumber reads "1.5" or "1,5" (a Vietnamese or French Excel writes a
@@ -359,7 +399,7 @@ func checkTarget(imp *importer, r *record) {
 
 func checkEvaluation(imp *importer, r *record) {
 	k := r.src.kind
-	if y, ok := r.vals[k.col("year")].(int64); ok && (y < 1900 || y > 2200) {
+	if y, ok := r.vals[k.col("year")].(int64); ok && (y < minYear || y > maxYear) {
 		imp.problemAt(r, k.col("year"), fmt.Sprintf("%d is not a plausible year", y))
 	}
 	if s, ok := r.vals[k.col("score")].(float64); ok && s > 100 {
