@@ -1,21 +1,42 @@
 package importer_test
 
 import (
+	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+	"unicode/utf16"
 
 	"github.com/tickler-dev/tickler/store"
+	"github.com/tickler-dev/tickler/store/importer"
 	"github.com/tickler-dev/tickler/store/storetest"
 )
+
+const saveAsUTF8 = "in Excel use Save As → CSV UTF-8 (Comma delimited) (*.csv); in LibreOffice pick the character set Unicode (UTF-8)"
+
+// utf16Text encodes s as UTF-16, little- or big-endian, without a BOM.
+func utf16Text(s string, big bool) string {
+	var order binary.AppendByteOrder = binary.LittleEndian
+	if big {
+		order = binary.BigEndian
+	}
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = order.AppendUint16(b, u)
+	}
+	return string(b)
+}
 
 // Bad input gets one line naming the file, row and column and what is wrong,
 // and the import writes nothing: addresses by the rule of package mailaddr,
 // values longer than their column allows, dates outside 1900–2200 or not in
-// the calendar, rows too long to be records.
+// the calendar, text that is not UTF-8, rows too long to be records.
 func TestImportBounds(t *testing.T) {
 	staffCSV := "code,full_name,unit_code\n"
 	cases := []struct {
@@ -81,6 +102,15 @@ func TestImportBounds(t *testing.T) {
 			`training.csv:2: due_on: "2024-02-31" is not a real date`},
 		{"31 February, target", map[string]string{"targets.csv": "plan,category,starts_on,ends_on,target\nKH,refresher,31/02/2024,2030-12-31,5\n"},
 			`targets.csv:2: starts_on: "31/02/2024" is not a real date`},
+
+		{"UTF-16 without a BOM", map[string]string{"staff.csv": utf16Text(staffCSV+"S9,Võ Văn Chín,P1\n", false)},
+			`staff.csv: UTF-16 text, not UTF-8: ` + saveAsUTF8},
+		{"UTF-16 big-endian without a BOM", map[string]string{"staff.csv": utf16Text(staffCSV+"S9,Võ Văn Chín,P1\n", true)},
+			`staff.csv: UTF-16 text, not UTF-8: ` + saveAsUTF8},
+		{"UTF-16 big-endian with a BOM", map[string]string{"staff.csv": "\xfe\xff" + utf16Text(staffCSV+"S9,Võ Văn Chín,P1\n", true)},
+			`staff.csv: UTF-16 text, not UTF-8: ` + saveAsUTF8},
+		{"NUL bytes", map[string]string{"staff.csv": "code\x00\x00\x00,full_name\x00\x00\x00\n"},
+			`staff.csv: not text (NUL bytes): ` + saveAsUTF8},
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		run(t, st, "testdata/agency")
@@ -122,6 +152,78 @@ func TestImportAtTheBounds(t *testing.T) {
 	got := staffRow(t, st, "S9")
 	if got.FullName != name || got.Email.String != email || got.BirthDate.Year != 1900 {
 		t.Errorf("S9 = %+v", got)
+	}
+}
+
+// An import given a path that is not a regular file refuses it at once,
+// without opening it: a symbolic link to /dev/zero would be read for ever, a
+// named pipe would block. A link to a regular file is read.
+func TestImportRegularFilesOnly(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	run(t, st, "testdata/agency")
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "staff.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "training.csv"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "staff.csv") + ": a device, not a regular file\n" +
+		filepath.Join(dir, "training.csv") + ": a named pipe, not a regular file"
+	done := make(chan string, 1)
+	go func() {
+		_, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{})
+		if err == nil {
+			done <- "no error"
+			return
+		}
+		done <- err.Error()
+	}()
+	select {
+	case got := <-done:
+		if got != want {
+			t.Errorf("error:\n%s\nwant:\n%s", got, want)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the import did not return in 20 s")
+	}
+
+	// A link to a regular file is that file.
+	other := t.TempDir()
+	writeFiles(t, other, map[string]string{"staff.csv": "code,full_name,unit_code\nS9,Võ Văn Chín,P1\n"})
+	linked := t.TempDir()
+	if err := os.Symlink(filepath.Join(other, "staff.csv"), filepath.Join(linked, "02-staff.csv")); err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, st, linked)
+	if rep.Rows() != 1 {
+		t.Errorf("through a link: %+v", rep)
+	}
+}
+
+// A file over 2 GiB is refused before it is read (a sparse file here, taking
+// no disk).
+func TestImportFileSize(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	dir := t.TempDir()
+	for _, name := range []string{"staff.csv", "agency.xlsx"} {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(2<<30 + 1); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	want := filepath.Join(dir, "agency.xlsx") + ": 2.0 GiB, over the limit of 2 GiB a file: split it into files of the same kind (1-training.csv, 2-training.csv…) and import them together\n" +
+		filepath.Join(dir, "staff.csv") + ": 2.0 GiB, over the limit of 2 GiB a file: split it into files of the same kind (1-training.csv, 2-training.csv…) and import them together"
+	start := time.Now()
+	if got := importError(t, st, dir); got != want {
+		t.Errorf("error:\n%s\nwant:\n%s", got, want)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("refused in %s: it was read", d)
 	}
 }
 

@@ -80,6 +80,47 @@ func (imp *importer) expand(paths []string) []string {
 	return files
 }
 
+// maxFileSize is the most a CSV file or XLSX workbook may have. A province
+// of a million staff writes about 130 MB of staff.csv and 270 MB of
+// training.csv (five million rows); 2 GiB is several times that, and refuses
+// at once what is no export of records (a disk image, a log, a link to a
+// device).
+const maxFileSize = 2 << 30
+
+// checkFile returns what makes path unfit to be read, or "": it must be a
+// regular file (a link to one is), not a device or a named pipe, which would
+// be read for ever or block, and at most maxFileSize. It looks, without
+// opening the file.
+func checkFile(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err.Error()
+	}
+	return checkInfo(fi)
+}
+
+func checkInfo(fi os.FileInfo) string {
+	m := fi.Mode()
+	switch {
+	case m.IsRegular():
+	case m&os.ModeDevice != 0:
+		return "a device, not a regular file"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe, not a regular file"
+	case m&os.ModeSocket != 0:
+		return "a socket, not a regular file"
+	case m.IsDir():
+		return "a folder, not a file"
+	default:
+		return "not a regular file"
+	}
+	if fi.Size() > maxFileSize {
+		return fmt.Sprintf("%.1f GiB, over the limit of %d GiB a file: split it into files of the same kind (1-training.csv, 2-training.csv…) and import them together",
+			float64(fi.Size())/(1<<30), maxFileSize>>30)
+	}
+	return ""
+}
+
 func fileType(path string) string { return strings.ToLower(filepath.Ext(path)) }
 
 // readCSV reads one CSV file: UTF-8 with or without a BOM, fields separated by
@@ -92,12 +133,20 @@ func (imp *importer) readCSV(path string) {
 		imp.problemIn(nil, path, order, 0, fmt.Sprintf("unknown kind %q: name a file after what it holds: %s (e.g. staff.csv or 02-staff.csv)", base, kindNames()))
 		return
 	}
+	if msg := checkFile(path); msg != "" {
+		imp.problemIn(k, path, order, 0, msg)
+		return
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		imp.problemIn(k, path, order, 0, err.Error())
 		return
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && checkInfo(fi) != "" {
+		imp.problemIn(k, path, order, 0, checkInfo(fi)) // replaced since checkFile
+		return
+	}
 	head := make([]byte, 64<<10)
 	n, err := io.ReadFull(f, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -156,12 +205,32 @@ func (imp *importer) readCSV(path string) {
 }
 
 // notText returns why the start of a file (less a UTF-8 BOM) is not text in
-// UTF-8, or "": UTF-16, with its BOM.
+// UTF-8, or "": UTF-16 with its BOM, or without one (NUL bytes every other
+// byte of the first line, which is ASCII mostly), or other NUL bytes.
 func notText(head, first []byte) string {
 	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
 		return "UTF-16 text, not UTF-8: " + saveAsUTF8
 	}
-	return ""
+	if len(first) > 4<<10 {
+		first = first[:4<<10]
+	}
+	var even, odd int
+	for i, c := range first {
+		if c == 0 {
+			if i%2 == 0 {
+				even++
+			} else {
+				odd++
+			}
+		}
+	}
+	switch {
+	case even+odd == 0:
+		return ""
+	case even == 0 && odd >= len(first)/4, odd == 0 && even >= len(first)/4:
+		return "UTF-16 text, not UTF-8: " + saveAsUTF8
+	}
+	return "not text (NUL bytes): " + saveAsUTF8
 }
 
 // csvError reports what stopped the reading of a CSV file: a row too long
@@ -228,6 +297,10 @@ func separator(line []byte) rune {
 // Text cells are read as shown; numbers raw (not rounded by their format); a
 // number shown as a date is an Excel date serial and read as that date.
 func (imp *importer) readXLSX(path string) {
+	if msg := checkFile(path); msg != "" {
+		imp.fileProblem(path, msg)
+		return
+	}
 	f, err := excelize.OpenFile(path)
 	if err != nil {
 		imp.fileProblem(path, fmt.Sprintf("cannot read as an XLSX workbook: %v", err))
