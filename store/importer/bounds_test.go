@@ -280,3 +280,70 @@ func TestImportXLSXBounds(t *testing.T) {
 		t.Errorf("error:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A workbook with a notes sheet besides its records imports the records and
+// lists the notes sheet as skipped; so does a folder with a notes file. Rows
+// of the records are checked as without the notes.
+func TestImportSkipsNotes(t *testing.T) {
+	notes := sheet{name: "Ghi chú", rows: [][]any{{"Ghi chú"}, {"Số liệu đến ngày 30/11/2026, do phòng Tổ chức lập."}}}
+	vi, err := filepath.Abs("testdata/vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		t.Chdir(t.TempDir())
+		writeBook(t, "book.xlsx",
+			sheet{name: "units", rows: [][]any{{"code", "name"}, {"VP", "Văn phòng"}}},
+			notes,
+			sheet{name: "staff", rows: [][]any{{"code", "full_name", "unit_code"}, {"CB01", "Phạm Thị Dung", "VP"}}},
+		)
+		rep := run(t, st, "book.xlsx")
+		if want := []string{"book.xlsx[units]", "book.xlsx[staff]"}; !reflect.DeepEqual(rep.Files, want) {
+			t.Errorf("files = %q, want %q", rep.Files, want)
+		}
+		skipped := "book.xlsx[Ghi chú] (named after no kind, and no key column such as code or staff_code in its first row: not records)"
+		if want := []string{skipped}; !reflect.DeepEqual(rep.Ignored, want) {
+			t.Errorf("ignored = %q, want %q", rep.Ignored, want)
+		}
+		if want := "read 2 sheets\nunits              1 new,      0 updated\nstaff              1 new,      0 updated\nskipped " + skipped; rep.String() != want {
+			t.Errorf("summary:\n%s\nwant:\n%s", rep.String(), want)
+		}
+
+		// The rows of the other sheets are checked all the same.
+		writeBook(t, "bad.xlsx", notes, sheet{name: "staff", rows: [][]any{{"code", "full_name", "unit_code"}, {"CB02", "Hoàng Văn Em", "P404"}}})
+		if got, want := importError(t, st, "bad.xlsx"), `bad.xlsx[staff]:2: unit_code: unknown unit "P404" (not in this import or the database)`; got != want {
+			t.Errorf("error:\n%s\nwant:\n%s", got, want)
+		}
+
+		// A notes file in a folder: skipped the same way.
+		dir := copyDir(t, vi)
+		writeFiles(t, dir, map[string]string{"ghi-chu.csv": "Ghi chú\nSố liệu đến ngày 30/11/2026\n"})
+		rep = run(t, st, dir)
+		want := []string{filepath.Join(dir, "ghi-chu.csv") + " (named after no kind, and no key column such as code or staff_code in its first row: not records)"}
+		if !reflect.DeepEqual(rep.Ignored, want) || len(rep.Files) != 5 {
+			t.Errorf("files %q, ignored %q; want the 5 files read and %q", rep.Files, rep.Ignored, want)
+		}
+	})
+}
+
+// The summary counts files and sheets in words: "read 1 file".
+func TestImportSummary(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"units.csv": "code,name\nVP,Văn phòng\n"})
+	if got, want := run(t, st, filepath.Join(dir, "units.csv")).String(), "read 1 file\nunits              1 new,      0 updated"; got != want {
+		t.Errorf("summary:\n%s\nwant:\n%s", got, want)
+	}
+	writeFiles(t, dir, map[string]string{"staff.csv": "code,full_name,unit_code\nCB01,Phạm Thị Dung,VP\n"})
+	if got := run(t, st, dir).String(); !strings.HasPrefix(got, "read 2 files\n") {
+		t.Errorf("summary:\n%s\nwant read 2 files", got)
+	}
+	book := filepath.Join(t.TempDir(), "book.xlsx")
+	writeBook(t, book, sheet{name: "units", rows: [][]any{{"code", "name"}, {"VP2", "Văn phòng 2"}}})
+	if got := run(t, st, book).String(); !strings.HasPrefix(got, "read 1 sheet\n") {
+		t.Errorf("summary:\n%s\nwant read 1 sheet", got)
+	}
+	if got := run(t, st, book, dir).String(); !strings.HasPrefix(got, "read 2 files and 1 sheet\n") {
+		t.Errorf("summary:\n%s\nwant read 2 files and 1 sheet", got)
+	}
+}

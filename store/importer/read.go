@@ -21,17 +21,23 @@ import (
 // saveAsUTF8 tells a user how to fix a CSV file in another encoding.
 const saveAsUTF8 = "in Excel use Save As → CSV UTF-8 (Comma delimited) (*.csv); in LibreOffice pick the character set Unicode (UTF-8)"
 
+// input is a file to read: a path given, or a file in a folder given.
+type input struct {
+	path     string
+	inFolder bool
+}
+
 // expand turns the paths given into the CSV and XLSX files to read: a folder
 // stands for the CSV and XLSX files directly in it, in name order. Other files
 // in a folder are listed in the report; a path that is missing or not a CSV or
 // XLSX file is a problem.
-func (imp *importer) expand(paths []string) []string {
-	var files []string
+func (imp *importer) expand(paths []string) []input {
+	var files []input
 	seen := map[string]bool{}
-	addFile := func(p string) {
+	addFile := func(p string, inFolder bool) {
 		if c := filepath.Clean(p); !seen[c] {
 			seen[c] = true
-			files = append(files, p)
+			files = append(files, input{p, inFolder})
 		}
 	}
 	for _, p := range paths {
@@ -47,7 +53,7 @@ func (imp *importer) expand(paths []string) []string {
 		if !fi.IsDir() {
 			switch fileType(p) {
 			case ".csv", ".xlsx":
-				addFile(p)
+				addFile(p, false)
 			case ".xls":
 				imp.fileProblem(p, "an old .xls workbook: in Excel use Save As → Excel Workbook (*.xlsx)")
 			default:
@@ -69,7 +75,7 @@ func (imp *importer) expand(paths []string) []string {
 			case strings.HasPrefix(e.Name(), "~$") || strings.HasPrefix(e.Name(), "."):
 				imp.report.Ignored = append(imp.report.Ignored, path+" (a hidden or lock file)")
 			case fileType(path) == ".csv" || fileType(path) == ".xlsx":
-				addFile(path)
+				addFile(path, true)
 			case fileType(path) == ".xls":
 				imp.fileProblem(path, "an old .xls workbook: in Excel use Save As → Excel Workbook (*.xlsx)")
 			default:
@@ -125,12 +131,17 @@ func fileType(path string) string { return strings.ToLower(filepath.Ext(path)) }
 
 // readCSV reads one CSV file: UTF-8 with or without a BOM, fields separated by
 // ",", ";" (Excel in a Vietnamese locale) or a tab, whichever the header uses.
-func (imp *importer) readCSV(path string) {
+// A file in a folder whose name is no kind is skipped if its header has no key
+// column (notes, a summary), and a problem if it has one (records under a
+// wrong name, which must not be lost without a word).
+func (imp *importer) readCSV(in input) {
+	path := in.path
 	order := imp.newOrder()
 	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	k := kindOf(base)
-	if k == nil {
-		imp.problemIn(nil, path, order, 0, fmt.Sprintf("unknown kind %q: name a file after what it holds: %s (e.g. staff.csv or 02-staff.csv)", base, kindNames()))
+	unknownKind := fmt.Sprintf("unknown kind %q: name a file after what it holds: %s (e.g. staff.csv or 02-staff.csv)", base, kindNames())
+	if k == nil && !in.inFolder {
+		imp.problemIn(nil, path, order, 0, unknownKind)
 		return
 	}
 	if msg := checkFile(path); msg != "" {
@@ -157,14 +168,32 @@ func (imp *importer) readCSV(path string) {
 	head = bytes.TrimPrefix(head, []byte{0xEF, 0xBB, 0xBF})
 	first := firstLine(head)
 	if msg := notText(head, first); msg != "" {
+		if k == nil {
+			msg = unknownKind
+		}
 		imp.problemIn(k, path, order, 0, msg)
 		return
 	}
 	if !utf8.Valid(first) {
-		imp.problemIn(k, path, order, 1, "not UTF-8: "+saveAsUTF8)
+		if k == nil {
+			imp.problemIn(nil, path, order, 0, unknownKind)
+		} else {
+			imp.problemIn(k, path, order, 1, "not UTF-8: "+saveAsUTF8)
+		}
 		return
 	}
 	sep := separator(first)
+	if k == nil {
+		hr := csv.NewReader(bytes.NewReader(first))
+		hr.Comma = sep
+		header, _ := hr.Read() // on an error, no key column is seen: skipped
+		if hasKeyColumn(header) {
+			imp.problemIn(nil, path, order, 0, unknownKind)
+		} else {
+			imp.report.Ignored = append(imp.report.Ignored, path+" (named after no kind, and no key column such as code or staff_code in its first row: not records)")
+		}
+		return
+	}
 	src := &source{name: path, order: order, kind: k}
 	imp.report.Files = append(imp.report.Files, path)
 	g := newCSVGuard(io.MultiReader(bytes.NewReader(head), f), byte(sep))
@@ -233,6 +262,20 @@ func notText(head, first []byte) string {
 	return "not text (NUL bytes): " + saveAsUTF8
 }
 
+// hasKeyColumn reports whether a header row names a key column of a kind:
+// a file or sheet with one holds records, whatever its name.
+func hasKeyColumn(header []string) bool {
+	for _, cell := range header {
+		name := fold(cell)
+		for _, k := range kinds {
+			if c, ok := k.byName[name]; ok && k.cols[c].key {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // csvError reports what stopped the reading of a CSV file: a row too long
 // (first: what encoding/csv got of that row may look like a mistake), or a
 // mistake.
@@ -295,7 +338,10 @@ func separator(line []byte) rune {
 
 // readXLSX reads every sheet of a workbook; the sheet name gives the kind.
 // Text cells are read as shown; numbers raw (not rounded by their format); a
-// number shown as a date is an Excel date serial and read as that date.
+// number shown as a date is an Excel date serial and read as that date. A
+// sheet whose name is no kind is skipped if its first row has no key column
+// (notes, a summary), and a problem if it has one (records under a wrong
+// name, which must not be lost without a word).
 func (imp *importer) readXLSX(path string) {
 	if msg := checkFile(path); msg != "" {
 		imp.fileProblem(path, msg)
@@ -330,6 +376,10 @@ func (imp *importer) readXLSX(path string) {
 			continue
 		}
 		k := kindOf(sheet)
+		if k == nil && !hasKeyColumn(shown[h]) {
+			imp.report.Ignored = append(imp.report.Ignored, name+" (named after no kind, and no key column such as code or staff_code in its first row: not records)")
+			continue
+		}
 		if k == nil {
 			imp.problemIn(nil, name, order, 0, fmt.Sprintf("unknown sheet %q: name each sheet after what it holds: %s", sheet, kindNames()))
 			continue
@@ -341,6 +391,7 @@ func (imp *importer) readXLSX(path string) {
 		}
 		src := &source{name: name, order: order, kind: k}
 		imp.report.Files = append(imp.report.Files, name)
+		imp.report.sheets++
 		colmap := imp.header(src, h+1, shown[h])
 		for i := h + 1; i < len(shown); i++ {
 			cells := shown[i]
