@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tickler-dev/tickler/codes"
+	"github.com/tickler-dev/tickler/mailaddr"
 )
 
 // validator checks a decoded Config, completes what is derived from it
@@ -114,6 +115,24 @@ func (v *validator) positive(path string, d Duration) {
 func (v *validator) address(path, s string) {
 	if _, err := mail.ParseAddress(s); err != nil {
 		v.errorf(path, "%s is not a valid email address", v.show(path, s))
+	}
+}
+
+// recipient checks a recipient in a list or a job's entries, "a@b.vn" or
+// "Name <a@b.vn>": the address must pass the rule the planner applies to every
+// recipient (package mailaddr), or it would fail the job's runs.
+func (v *validator) recipient(path, s string) {
+	addr := s
+	if strings.ContainsAny(s, "<>") {
+		a, err := mail.ParseAddress(s)
+		if err != nil {
+			v.errorf(path, "%s is not a valid email address", v.show(path, s))
+			return
+		}
+		addr = a.Address
+	}
+	if _, err := mailaddr.Normalize(addr); err != nil {
+		v.errorf(path, "%s is not a valid email address%s", v.show(path, s), mailaddr.Why(err))
 	}
 }
 
@@ -305,7 +324,7 @@ func (v *validator) recipientLists(c *Config) {
 			v.errorf(p, "a list name, not an address, goes here (recipients: {hr: [%s]})", name)
 		}
 		for i, a := range c.Recipients[name] {
-			v.address(fmt.Sprintf("%s[%d]", p, i), a)
+			v.recipient(fmt.Sprintf("%s[%d]", p, i), a)
 		}
 	}
 }
@@ -573,7 +592,7 @@ func (v *validator) entries(c *Config, p string, list []string) {
 				v.uses[e] = append(v.uses[e], v.curJob)
 			}
 		case strings.Contains(e, "@"):
-			v.address(pi, e)
+			v.recipient(pi, e)
 		default:
 			v.errorf(pi, "%s is not a role (person, manager, unit_head), a list under recipients (%s) or an email address",
 				v.show(pi, e), strings.Join(slices.Sorted(maps.Keys(c.Recipients)), ", "))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/mailaddr"
 	"github.com/tickler-dev/tickler/store"
 )
 
@@ -430,19 +431,10 @@ func containsEmail(rs []Recipient, email string) bool {
 	return false
 }
 
-// NormalizeAddress validates a bare e-mail address and returns it lower-cased.
-// Only the address is accepted: a display name or a CR/LF makes it invalid.
-func NormalizeAddress(s string) (string, error) {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Name != "" || a.Address != strings.TrimSpace(s) {
-		return "", fmt.Errorf("invalid e-mail address %q", s)
-	}
-	at := strings.LastIndexByte(a.Address, '@')
-	if at < 1 || !strings.Contains(a.Address[at:], ".") {
-		return "", fmt.Errorf("invalid e-mail address %q", s)
-	}
-	return strings.ToLower(a.Address), nil
-}
+// NormalizeAddress validates a bare e-mail address by the rule of package
+// mailaddr (the one the importer and the configuration apply) and returns it
+// lower-cased; its error says "invalid e-mail address "…": what is wrong".
+func NormalizeAddress(s string) (string, error) { return mailaddr.Normalize(s) }
 
 // MessageID derives the Message-ID from a delivery's key, so a resend after a
 // crash carries the same Message-ID and the recipient's client sees one message.

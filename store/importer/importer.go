@@ -30,9 +30,11 @@ type Options struct {
 // Report says what an import did.
 type Report struct {
 	Files   []string    // CSV files and XLSX sheets read ("book.xlsx[staff]"), in order
-	Ignored []string    // files in the folders given that were not read, and empty sheets, with why
+	Ignored []string    // files in the folders given and sheets that were not read (skipped), with why
 	Kinds   []KindCount // rows written per kind, in write order; kinds without rows are left out
 	Raised  []Raise     // qualifications raised by completed trainings
+
+	sheets int // of Files, the XLSX sheets
 }
 
 // KindCount is the number of rows of one kind an import wrote.
@@ -62,7 +64,15 @@ func (r Report) Rows() int {
 // String summarises the report in a few lines, for the command line.
 func (r Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "read %d files or sheets", len(r.Files))
+	files := len(r.Files) - r.sheets
+	switch {
+	case r.sheets == 0:
+		fmt.Fprintf(&b, "read %s", count(files, "file"))
+	case files == 0:
+		fmt.Fprintf(&b, "read %s", count(r.sheets, "sheet"))
+	default:
+		fmt.Fprintf(&b, "read %s and %s", count(files, "file"), count(r.sheets, "sheet"))
+	}
 	for _, k := range r.Kinds {
 		fmt.Fprintf(&b, "\n%-13s %6d new, %6d updated", k.Kind, k.Inserted, k.Updated)
 	}
@@ -70,9 +80,17 @@ func (r Report) String() string {
 		fmt.Fprintf(&b, "\nqualifications raised by completed trainings: %d", len(r.Raised))
 	}
 	for _, ig := range r.Ignored {
-		fmt.Fprintf(&b, "\nignored %s", ig)
+		fmt.Fprintf(&b, "\nskipped %s", ig)
 	}
 	return b.String()
+}
+
+// count writes n things: "1 file", "2 files".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // Import reads the CSV files, XLSX workbooks and folders of them at paths and
@@ -102,14 +120,14 @@ func Import(ctx context.Context, st *store.Store, paths []string, opt Options) (
 	for _, k := range kinds {
 		imp.keys[k] = map[string]*record{}
 	}
-	for _, f := range imp.expand(paths) {
+	for _, in := range imp.expand(paths) {
 		if err := ctx.Err(); err != nil {
 			return Report{}, err
 		}
-		if fileType(f) == ".xlsx" {
-			imp.readXLSX(f)
+		if fileType(in.path) == ".xlsx" {
+			imp.readXLSX(in.path)
 		} else {
-			imp.readCSV(f)
+			imp.readCSV(in)
 		}
 	}
 	err := st.InTx(ctx, func(tx *sqlx.Tx) error {

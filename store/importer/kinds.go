@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/tickler-dev/tickler/codes"
+	"github.com/tickler-dev/tickler/mailaddr"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -46,6 +47,33 @@ type column struct {
 	// optional: when a file has no such column, re-importing keeps the stored
 	// value (the upsert query takes a "column present" flag for it).
 	optional bool
+	// max is the most characters a value may have; 0 takes the default of its
+	// type (maxLen).
+	max int
+}
+
+// The most characters a value may have, by what it is. Far above any real
+// value, low enough that a pasted page or a shifted column is caught, and
+// that no value is a burden to the database or to a message.
+const (
+	maxCode     = 64                 // staff, unit and course codes
+	maxName     = 255                // a person's full name; names of units, courses, positions, plans
+	maxDecision = 100                // a decision number, "1234/QĐ-UBND"
+	maxShort    = 100                // dates, numbers, periods, coded values and their labels
+	maxEmail    = mailaddr.MaxLength // 254 octets
+)
+
+// maxLen is the default max of a column.
+func maxLen(c column) int {
+	switch {
+	case c.typ == tEmail:
+		return maxEmail
+	case c.typ != tText:
+		return maxShort
+	case c.ref != noRef || c.name == "code":
+		return maxCode
+	}
+	return maxName
 }
 
 // kind is one kind of record: a table, its file or sheet names and its columns.
@@ -156,7 +184,7 @@ var kinds = []*kind{
 			{name: "position", labels: []string{"chức vụ"}, required: true, key: true},
 			{name: "start_on", labels: []string{"ngày bổ nhiệm", "ngày bắt đầu"}, typ: tDate, required: true, key: true},
 			opt(column{name: "unit_code", labels: []string{"mã đơn vị", "đơn vị"}, ref: refUnit}),
-			opt(column{name: "decision_no", labels: []string{"số quyết định", "quyết định"}}),
+			opt(column{name: "decision_no", labels: []string{"số quyết định", "quyết định"}, max: maxDecision}),
 			opt(column{name: "end_on", labels: []string{"ngày hết nhiệm kỳ", "hết nhiệm kỳ"}, typ: tDate}),
 			opt(column{name: "ended_on", labels: []string{"ngày thôi giữ chức vụ", "ngày thôi chức"}, typ: tDate}),
 		},
@@ -205,6 +233,9 @@ func init() {
 	for _, k := range kinds {
 		k.byName = map[string]int{}
 		for i, c := range k.cols {
+			if c.max == 0 {
+				k.cols[i].max = maxLen(c)
+			}
 			k.byName[fold(c.name)] = i
 			for _, l := range c.labels {
 				k.byName[fold(l)] = i

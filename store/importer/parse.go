@@ -3,12 +3,14 @@ package importer
 import (
 	"fmt"
 	"math"
-	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
+	"github.com/tickler-dev/tickler/mailaddr"
 )
 
 // source is one CSV file or XLSX sheet being read.
@@ -59,7 +61,7 @@ func (imp *importer) header(src *source, row int, cells []string) (colmap []int)
 		}
 		c, known := k.byName[fold(cell)]
 		if !known {
-			imp.headerProblem(src, row, -1, strings.TrimSpace(cell), fmt.Sprintf("unknown column (%s has %s)", k.name, k.colNames()))
+			imp.headerProblem(src, row, -1, clip(strings.TrimSpace(cell)), fmt.Sprintf("unknown column (%s has %s)", k.name, k.colNames()))
 			continue
 		}
 		if seen[c] > 0 {
@@ -81,8 +83,23 @@ func (imp *importer) header(src *source, row int, cells []string) (colmap []int)
 	return colmap
 }
 
-// row parses one data row of src into a record and adds it to the import.
-func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
+// clip shortens a value for a message.
+func clip(s string) string {
+	const most = 100
+	if len(s) <= most {
+		return s
+	}
+	for i := range s {
+		if i >= most {
+			return s[:i] + "…"
+		}
+	}
+	return s
+}
+
+// row parses one data row of src into a record and adds it to the import. cut
+// lists the cells the reader cut short, too long for any column.
+func (imp *importer) row(src *source, colmap []int, row int, cells []string, cut []int) {
 	empty := true
 	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
@@ -96,7 +113,7 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 	k := src.kind
 	for i := len(colmap); i < len(cells); i++ {
 		if strings.TrimSpace(cells[i]) != "" {
-			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, but the header has %d columns", strings.TrimSpace(cells[i]), i+1, len(colmap)))
+			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, but the header has %d columns", clip(strings.TrimSpace(cells[i])), i+1, len(colmap)))
 			break
 		}
 	}
@@ -106,9 +123,13 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 			break
 		}
 		if c == noHeader && strings.TrimSpace(cells[i]) != "" {
-			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, which has no header", strings.TrimSpace(cells[i]), i+1))
+			imp.problem(src, row, -1, "", fmt.Sprintf("value %q in column %d, which has no header", clip(strings.TrimSpace(cells[i])), i+1))
 		}
 		if c < 0 {
+			continue
+		}
+		if slices.Contains(cut, i) {
+			imp.problem(src, row, c, k.cols[c].name, tooLong(k.cols[c]).Error())
 			continue
 		}
 		v, err := imp.parseValue(k.cols[c], cells[i])
@@ -129,11 +150,17 @@ func (imp *importer) row(src *source, colmap []int, row int, cells []string) {
 	imp.add(r)
 }
 
+// tooLong is the problem of a value over its column's max.
+func tooLong(c column) error { return fmt.Errorf("longer than %d characters", c.max) }
+
 // parseValue reads one cell as the column's type; empty is nil.
 func (imp *importer) parseValue(c column, cell string) (any, error) {
 	s := strings.TrimSpace(cell)
 	if s == "" {
 		return nil, nil
+	}
+	if len(s) > c.max && utf8.RuneCountInString(s) > c.max {
+		return nil, tooLong(c)
 	}
 	switch c.typ {
 	case tText, tLevel:
@@ -157,18 +184,14 @@ func (imp *importer) parseValue(c column, cell string) (any, error) {
 		}
 		return code, nil
 	case tDate:
-		return civil.Parse(s)
+		return parseDate(s, "YYYY-MM-DD or DD/MM/YYYY")
 	case tBirthDate:
 		if len(s) == 4 {
-			if y, err := strconv.Atoi(s); err == nil && y > 1800 {
-				return civil.New(y, 1, 1), nil // only the year known: 1 January (docs/domain.md)
+			if y, err := strconv.Atoi(s); err == nil && y > 0 {
+				return inRange(civil.New(y, 1, 1)) // only the year known: 1 January (docs/domain.md)
 			}
 		}
-		d, err := civil.Parse(s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a date (want YYYY-MM-DD, DD/MM/YYYY or a year YYYY)", s)
-		}
-		return d, nil
+		return parseDate(s, "YYYY-MM-DD, DD/MM/YYYY or a year YYYY")
 	case tNumber:
 		f, err := parseNumber(s)
 		if err != nil {
@@ -188,15 +211,59 @@ func (imp *importer) parseValue(c column, cell string) (any, error) {
 		}
 		return int64(f), nil
 	case tEmail:
-		a, err := mail.ParseAddress(s)
+		a, err := mailaddr.Normalize(s)
 		if err != nil {
-			return nil, fmt.Errorf("%q is not an email address", s)
+			return nil, fmt.Errorf("%q is not an email address%s", s, mailaddr.Why(err))
 		}
-		return a.Address, nil
+		return a, nil
 	case tPeriod:
 		return parsePeriod(s)
 	}
 	panic("importer: unknown value type")
+}
+
+// The years a date may have (and an evaluation's year): beyond them it is a
+// typing mistake, 9995 for 1995, and a date from it may not read back from
+// the database (an appointment in 9995 ends in 10000).
+const minYear, maxYear = 1900, 2200
+
+// parseDate reads YYYY-MM-DD or DD/MM/YYYY (the formats civil.Parse takes), a
+// real date within minYear and maxYear; want names the formats for the error.
+func parseDate(s, want string) (civil.Date, error) {
+	d, err := civil.Parse(s)
+	if err != nil {
+		if dateShaped(s) {
+			return civil.Date{}, fmt.Errorf("%q is not a real date", s) // 31/02/2024, 2024-13-01
+		}
+		return civil.Date{}, fmt.Errorf("%q is not a date (want %s)", s, want)
+	}
+	return inRange(d)
+}
+
+func inRange(d civil.Date) (civil.Date, error) {
+	if d.Year < minYear || d.Year > maxYear {
+		return civil.Date{}, fmt.Errorf("%s is outside %d–%d", d, minYear, maxYear)
+	}
+	return d, nil
+}
+
+// dateShaped reports whether s has the shape of a date civil.Parse reads,
+// YYYY-M-D or D/M/YYYY in digits, whatever the numbers.
+func dateShaped(s string) bool {
+	sep, year := "-", 0
+	if strings.Contains(s, "/") {
+		sep, year = "/", 2
+	}
+	parts := strings.Split(s, sep)
+	if len(parts) != 3 || len(parts[year]) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 4 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // parseNumber reads "1.5" or "1,5" (a Vietnamese or French Excel writes a
@@ -332,7 +399,7 @@ func checkTarget(imp *importer, r *record) {
 
 func checkEvaluation(imp *importer, r *record) {
 	k := r.src.kind
-	if y, ok := r.vals[k.col("year")].(int64); ok && (y < 1900 || y > 2200) {
+	if y, ok := r.vals[k.col("year")].(int64); ok && (y < minYear || y > maxYear) {
 		imp.problemAt(r, k.col("year"), fmt.Sprintf("%d is not a plausible year", y))
 	}
 	if s, ok := r.vals[k.col("score")].(float64); ok && s > 100 {
