@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
@@ -70,7 +71,7 @@ func TestPlannerReplacesUnusableAddresses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := jobs.NewPlanner(st, tmpl, cfg, nil)
+		p := scheduler.NewPlanner(st, tmpl, cfg, nil)
 		p.Now = func() time.Time { return at("2026-12-04") }
 		if _, err := p.Plan(context.Background(), "course-reminders", at("2026-12-04"), notices, true); err == nil || !strings.Contains(err.Error(), "<script>") {
 			t.Errorf("without Unusable: %v, want an error naming the address", err)

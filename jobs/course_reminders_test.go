@@ -11,6 +11,7 @@ import (
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
@@ -40,7 +41,7 @@ var agency = map[string]string{
 		QP,Bồi dưỡng kiến thức quốc phòng - an ninh,defense_security,40`,
 }
 
-func setup(t *testing.T, st *store.Store, training string) (*config.Config, *jobs.Runner) {
+func setup(t *testing.T, st *store.Store, training string) (*config.Config, *scheduler.Runner) {
 	t.Helper()
 	files := map[string]string{"training.csv": "staff_code,course_code,start_on,status,due_on,completed_on,hours\n" + training}
 	for k, v := range agency {
@@ -51,7 +52,7 @@ func setup(t *testing.T, st *store.Store, training string) (*config.Config, *job
 	if err != nil {
 		t.Fatal(err)
 	}
-	return testkit.Config(t, baseConfig), &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}
+	return testkit.Config(t, baseConfig), &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}
 }
 
 // at is 07:00 on a date in Hanoi.

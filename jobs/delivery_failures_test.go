@@ -13,6 +13,7 @@ import (
 
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/metrics"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/notifytest"
@@ -75,7 +76,7 @@ recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 		}
 		day1 := time.Date(2026, 6, 1, 7, 0, 0, 0, notifytest.Loc)
 		clock := notifytest.NewClock(day1.Add(time.Hour))
-		runner := &jobs.Runner{Store: st, Templates: tmpl, Now: clock.Now, KeepContent: true}
+		runner := &scheduler.Runner{Store: st, Templates: tmpl, Now: clock.Now, KeepContent: true}
 		job, _ := jobs.Lookup("delivery-failures")
 		notifytest.Plan(t, st, 4, day1)
 		if o := deliverAt(t, st, refuse{"p2@example.vn": true, "p3@example.vn": true}, day1.Add(time.Minute)); o.Failed != 2 || o.Sent != 2 {
@@ -244,7 +245,7 @@ recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 		}
 
 		// The daily notice to HR.
-		runner := &jobs.Runner{Store: st, Templates: tmpl, Now: func() time.Time { return now }, KeepContent: true}
+		runner := &scheduler.Runner{Store: st, Templates: tmpl, Now: func() time.Time { return now }, KeepContent: true}
 		job, _ := jobs.Lookup("delivery-failures")
 		res, err := runner.Execute(context.Background(), cfg, job, day1.Add(time.Hour), false)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
 )
@@ -19,7 +20,7 @@ import (
 type bundle struct {
 	st     *store.Store
 	cfg    *config.Config
-	runner *jobs.Runner
+	runner *scheduler.Runner
 }
 
 // setupFiles imports files (the import format) and returns a runner with the
@@ -31,11 +32,11 @@ func setupFiles(t *testing.T, st *store.Store, extra string, files map[string]st
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}}
+	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}}
 }
 
 // run runs job for the slot at 07:00 on date; dry runs write nothing.
-func (b *bundle) run(t *testing.T, job jobs.Job, date string, dry bool) jobs.Result {
+func (b *bundle) run(t *testing.T, job jobs.Job, date string, dry bool) scheduler.Result {
 	t.Helper()
 	res, err := b.runner.Execute(context.Background(), b.cfg, job, at(date), dry)
 	if err != nil {

@@ -1,7 +1,7 @@
 // Package jobs holds the rules, one file each: a job reads records as of a
-// slot's date and emits notices; it sends nothing. The scheduler decides
-// which slots run, claims them in the database, and has notify.Planner take
-// the notices as the job emits them.
+// slot's date and emits notices; it sends nothing. Package scheduler decides
+// which slots run, claims them in the database, and has notify's planner
+// take the notices as the job emits them.
 package jobs
 
 import (
@@ -71,3 +71,22 @@ func knownNames() string {
 
 // Implemented reports whether a job of that name exists in this build.
 func Implemented(name string) bool { _, ok := registry[name]; return ok }
+
+// Streamer is a job whose notices carry data too large to hold for a whole
+// run (the monthly digest's report for each of a province's tens of
+// thousands of units): Execute plans them with notify.Planner.PlanStream as
+// Stream hands them to emit, the notices of one recipient one after another.
+// Stream runs inside the transaction that writes the run's messages (tx),
+// where it writes what it keeps of the run, so that it is kept with the
+// messages or not at all (a dry run rolls it back).
+type Streamer interface {
+	Job
+	Stream(ctx context.Context, env *Env, slot time.Time, tx *store.Tx, emit notify.Emit) error
+}
+
+// Recorder is a job that keeps something of its run once the run's messages
+// are in the outbox (the monthly digest keeps its figures for the trend). It
+// is not called on a dry run.
+type Recorder interface {
+	Record(ctx context.Context, env *Env, slot time.Time) error
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
@@ -51,7 +52,7 @@ recipients: {hr: [tochuc@example.vn, h1@example.vn], leadership: [lanhdao@exampl
 		if err := jobs.RegisterRenderers(tmpl); err != nil {
 			t.Fatal(err)
 		}
-		runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}
+		runner := &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}
 		ctx := context.Background()
 		job, err := jobs.Lookup("monthly-digest")
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/rules"
 	"github.com/tickler-dev/tickler/sample"
@@ -32,7 +33,7 @@ func sampleAgency(t *testing.T, st *store.Store, extra string) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}}
+	return &bundle{st: st, cfg: testkit.Config(t, baseConfig+extra), runner: &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}}
 }
 
 func TestSampleAgency(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
 )
@@ -110,7 +111,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 			return busySlot(name, slot, r.Owner)
 		}
 	}
-	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now, Report: report}
+	runner := &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now, Report: report}
 	started := time.Now()
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
 	if errors.Is(runErr, store.ErrPlannedElsewhere) {
@@ -122,7 +123,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	}
 	planning := time.Since(started)
 	if !*dry {
-		if err := jobs.RecordManualRun(ctx, st, res, ownerName(), time.Now(), runErr); err != nil {
+		if err := scheduler.RecordManualRun(ctx, st, res, ownerName(), time.Now(), runErr); err != nil {
 			return err
 		}
 	}

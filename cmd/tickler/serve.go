@@ -18,6 +18,7 @@ import (
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/metrics"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/sample"
@@ -92,18 +93,18 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	deliverer.Observe = m.Delivered
 
 	// The daemon only counts a run's messages: it holds none of them.
-	runner := &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}
-	execute := func(ctx context.Context, cfg *config.Config, name string, slot time.Time) (jobs.Result, error) {
+	runner := &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now}
+	execute := func(ctx context.Context, cfg *config.Config, name string, slot time.Time) (scheduler.Result, error) {
 		job, err := jobs.Lookup(name)
 		if err != nil {
-			return jobs.Result{Job: name, Slot: slot}, err
+			return scheduler.Result{Job: name, Slot: slot}, err
 		}
 		if err := hooks.hold(ctx); err != nil {
-			return jobs.Result{Job: name, Slot: slot}, err
+			return scheduler.Result{Job: name, Slot: slot}, err
 		}
 		return runner.Execute(ctx, cfg, job, slot, false)
 	}
-	sched := &jobs.Scheduler{
+	sched := &scheduler.Scheduler{
 		Store: st, Runner: runner, Execute: execute, Config: current.Load, Owner: owner,
 		Now: time.Now, Log: log, Observer: m, OnRun: func(string) { deliverer.Wake() },
 		Tick: hooks.tick, Lease: hooks.lease,

@@ -1,4 +1,4 @@
-package jobs_test
+package scheduler_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/sample"
 	"github.com/tickler-dev/tickler/store"
@@ -27,7 +28,7 @@ var sharedSlot = []string{"course-reminders", "refresher-hours", "evaluation-sea
 // sharedAgency imports a sample agency of n people around 26/11/2026 and
 // returns a runner of the real jobs and a configuration with the four
 // jobs of sharedSlot enabled, the others not.
-func sharedAgency(t *testing.T, st *store.Store, n int) (*jobs.Runner, *config.Config) {
+func sharedAgency(t *testing.T, st *store.Store, n int) (*scheduler.Runner, *config.Config) {
 	t.Helper()
 	dir := t.TempDir()
 	if _, err := sample.Generate(dir, sample.Options{Staff: n, At: civil.MustParse("2026-11-26"), Seed: 3}); err != nil {
@@ -49,7 +50,7 @@ func sharedAgency(t *testing.T, st *store.Store, n int) (*jobs.Runner, *config.C
 			yaml += "  " + name + ": {enabled: false}\n"
 		}
 	}
-	return &jobs.Runner{Store: st, Templates: tmpl, Now: time.Now}, testkit.Config(t, yaml)
+	return &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now}, testkit.Config(t, yaml)
 }
 
 func contains(list []string, s string) bool {
@@ -92,7 +93,7 @@ func TestJobsSharingASlot(t *testing.T) {
 		runner, cfg = sharedAgency(t, st, staff)
 		var logs strings.Builder
 		clk := &clock{t: slot.Add(30 * time.Second)}
-		s := &jobs.Scheduler{Store: st, Runner: runner, Config: func() *config.Config { return cfg },
+		s := &scheduler.Scheduler{Store: st, Runner: runner, Config: func() *config.Config { return cfg },
 			Owner: "test:1", Now: clk.Now, Lease: time.Minute, Log: slog.New(slog.NewTextHandler(&logs, nil))}
 		began = time.Now()
 		s.Look(context.Background())

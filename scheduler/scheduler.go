@@ -1,4 +1,9 @@
-package jobs
+// Package scheduler runs the jobs at their slots: it counts the slots due
+// from what job_runs holds, claims each in the database with a lease (so
+// that among replicas a slot runs once), catches up missed slots within a
+// job's window, and has a Runner take a job's notices to the outbox. It is
+// about time, leases and runs; the rules are package jobs'.
+package scheduler
 
 import (
 	"context"
@@ -10,6 +15,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/schedule"
 	"github.com/tickler-dev/tickler/store"
 )
@@ -106,7 +112,7 @@ func (s *Scheduler) init() {
 		}
 		if s.Execute == nil {
 			s.Execute = func(ctx context.Context, cfg *config.Config, name string, slot time.Time) (Result, error) {
-				job, err := Lookup(name)
+				job, err := jobs.Lookup(name)
 				if err != nil {
 					return Result{Job: name, Slot: slot}, err
 				}
@@ -190,7 +196,7 @@ func (s *Scheduler) logNext(cfg *config.Config, now time.Time) {
 // job returns the schedule of an enabled, implemented job.
 func (s *Scheduler) job(cfg *config.Config, name string) (*config.Schedule, cron.Schedule, bool) {
 	sc, ok := cfg.Job(name)
-	if !ok || !sc.IsEnabled() || !Implemented(name) {
+	if !ok || !sc.IsEnabled() || !jobs.Implemented(name) {
 		return nil, nil, false
 	}
 	spec, err := schedule.Parse(sc.Cron)

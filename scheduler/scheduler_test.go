@@ -1,4 +1,4 @@
-package jobs_test
+package scheduler_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/internal/testkit"
-	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
 )
@@ -91,7 +91,7 @@ func maps(m map[string]int) map[string]int {
 
 // newScheduler returns a scheduler of course-reminders (other jobs disabled)
 // on st, with a stubbed clock and a stubbed run that records its slot.
-func newScheduler(t *testing.T, st *store.Store, b *schedBundle, owner, jobYAML string) *jobs.Scheduler {
+func newScheduler(t *testing.T, st *store.Store, b *schedBundle, owner, jobYAML string) *scheduler.Scheduler {
 	t.Helper()
 	yaml := baseConfig + "jobs:\n  course-reminders:\n" + jobYAML
 	for _, n := range config.JobNames {
@@ -100,12 +100,12 @@ func newScheduler(t *testing.T, st *store.Store, b *schedBundle, owner, jobYAML 
 		}
 	}
 	cfg := testkit.Config(t, yaml)
-	s := &jobs.Scheduler{
+	s := &scheduler.Scheduler{
 		Store: st, Config: func() *config.Config { return cfg }, Owner: owner,
 		Now: b.clock.Now, Tick: 30 * time.Second, Lease: time.Hour, // the stubbed clock jumps past shorter leases
 		RetryFailed: time.Minute,
 		Log:         slog.New(slog.NewTextHandler(b.logs, nil)), Observer: b,
-		Execute: func(ctx context.Context, _ *config.Config, job string, slot time.Time) (jobs.Result, error) {
+		Execute: func(ctx context.Context, _ *config.Config, job string, slot time.Time) (scheduler.Result, error) {
 			if b.begun != nil {
 				b.begun <- slot
 			}
@@ -116,14 +116,14 @@ func newScheduler(t *testing.T, st *store.Store, b *schedBundle, owner, jobYAML 
 			defer b.mu.Unlock()
 			if job != "course-reminders" {
 				b.extra[job] = append(b.extra[job], slot)
-				return jobs.Result{}, nil
+				return scheduler.Result{}, nil
 			}
 			b.ran = append(b.ran, slot)
 			if b.fail > 0 {
 				b.fail--
-				return jobs.Result{}, errors.New("database went away")
+				return scheduler.Result{}, errors.New("database went away")
 			}
-			return jobs.Result{Job: job, Slot: slot, Items: 3}, nil
+			return scheduler.Result{Job: job, Slot: slot, Items: 3}, nil
 		},
 	}
 	return s
@@ -135,7 +135,7 @@ func schedSetup(st *store.Store, start time.Time) *schedBundle {
 }
 
 // look runs one look of s at the clock's time and waits for what it started.
-func look(t *testing.T, s *jobs.Scheduler) {
+func look(t *testing.T, s *scheduler.Scheduler) {
 	t.Helper()
 	s.Look(context.Background())
 	s.Wait()
@@ -425,3 +425,10 @@ func TestScheduleChangeAppliesFromTheNextSlot(t *testing.T) {
 		}
 	})
 }
+
+// baseConfig is the configuration every scheduler test starts from.
+const baseConfig = `
+timezone: Asia/Ho_Chi_Minh
+mail: {from: "Ban Tổ chức <tochuc@example.vn>"}
+recipients: {hr: [tochuc@example.vn]}
+`

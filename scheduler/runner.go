@@ -1,4 +1,4 @@
-package jobs
+package scheduler
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
 )
@@ -38,12 +39,12 @@ type Result struct {
 }
 
 // Execute runs job for slot with cfg. With dryRun nothing is written.
-func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot time.Time, dryRun bool) (Result, error) {
-	env := &Env{Store: r.Store, Config: cfg}
+func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job jobs.Job, slot time.Time, dryRun bool) (Result, error) {
+	env := &jobs.Env{Store: r.Store, Config: cfg}
 	res := Result{Job: job.Name(), Slot: slot}
 	planner := NewPlanner(r.Store, r.Templates, cfg, r.Now)
 	planner.KeepContent = r.KeepContent
-	planner.Unusable = Unusable(cfg, job.Name())
+	planner.Unusable = jobs.Unusable(cfg, job.Name())
 	report := r.Report
 	if r.KeepContent {
 		report = func(p *notify.Planned) error {
@@ -68,7 +69,7 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 	}
 	var stats notify.Stats
 	var err error
-	if s, ok := job.(Streamer); ok {
+	if s, ok := job.(jobs.Streamer); ok {
 		stats, err = planner.PlanStream(ctx, job.Name(), slot, dryRun, func(ctx context.Context, tx *store.Tx, emit notify.Emit) error {
 			jobErr = s.Stream(ctx, env, slot, tx, tell(emit))
 			return jobErr
@@ -87,31 +88,12 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job Job, slot 
 	default:
 		return res, fmt.Errorf("%s: plan: %w", job.Name(), err)
 	}
-	if rec, ok := job.(Recorder); ok && !dryRun {
+	if rec, ok := job.(jobs.Recorder); ok && !dryRun {
 		if err := rec.Record(ctx, env, slot); err != nil {
 			return res, fmt.Errorf("%s: record: %w", job.Name(), err)
 		}
 	}
 	return res, nil
-}
-
-// Streamer is a job whose notices carry data too large to hold for a whole
-// run (the monthly digest's report for each of a province's tens of
-// thousands of units): Execute plans them with notify.Planner.PlanStream as
-// Stream hands them to emit, the notices of one recipient one after another.
-// Stream runs inside the transaction that writes the run's messages (tx),
-// where it writes what it keeps of the run, so that it is kept with the
-// messages or not at all (a dry run rolls it back).
-type Streamer interface {
-	Job
-	Stream(ctx context.Context, env *Env, slot time.Time, tx *store.Tx, emit notify.Emit) error
-}
-
-// Recorder is a job that keeps something of its run once the run's messages
-// are in the outbox (the monthly digest keeps its figures for the trend). It
-// is not called on a dry run.
-type Recorder interface {
-	Record(ctx context.Context, env *Env, slot time.Time) error
 }
 
 // NewPlanner returns the outbox planner for cfg.
