@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
 )

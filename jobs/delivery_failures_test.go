@@ -13,10 +13,10 @@ import (
 
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/metrics"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/notifytest"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/status"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"

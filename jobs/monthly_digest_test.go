@@ -10,8 +10,8 @@ import (
 
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
 )

@@ -13,8 +13,8 @@ import (
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
 )
 
