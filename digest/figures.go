@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tickler-dev/tickler/rules"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tickler-dev/tickler/rules"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"

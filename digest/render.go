@@ -16,6 +16,8 @@ import (
 	texttemplate "text/template"
 	"unicode/utf8"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
 	"github.com/tickler-dev/tickler/notify"
@@ -25,7 +27,7 @@ import (
 var templateFiles embed.FS
 
 // Renderer draws digests as text and as an HTML page or e-mail with charts.
-// It is also the notify.Renderer of the monthly-digest job's messages. It is
+// It is also the message.Renderer of the monthly-digest job's messages. It is
 // safe for concurrent use.
 type Renderer struct {
 	// html and text are parsed once and never executed: each render takes a
@@ -531,10 +533,10 @@ type Bundle struct {
 	ChartsMinStaff int
 }
 
-// Render implements notify.Renderer for the monthly-digest job: one message
+// Render implements message.Renderer for the monthly-digest job: one message
 // with the digests whose items are still to send to v.To, the charts attached
 // inline by Content-ID.
-func (rd *Renderer) Render(v *notify.View) (notify.Content, error) {
+func (rd *Renderer) Render(v *message.View) (notify.Content, error) {
 	b, ok := v.Data.(*Bundle)
 	if !ok || b == nil {
 		return notify.Content{}, fmt.Errorf("monthly digest: no figures in the message data (%T)", v.Data)

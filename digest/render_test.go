@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/digest"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
@@ -211,7 +213,7 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	for _, lang := range []string{"vi", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			content, err := rd.Render(&notify.View{Lang: lang, Job: "monthly-digest", To: notify.Recipient{Email: "lanhdao@example.vn"},
+			content, err := rd.Render(&message.View{Lang: lang, Job: "monthly-digest", To: notify.Recipient{Email: "lanhdao@example.vn"},
 				Items: []notify.Item{{Kind: "digest", Ref: ""}}, Data: &digest.Bundle{Reports: []*digest.Report{r}},
 				Office: "Ban Tổ chức Tỉnh ủy"})
 			if err != nil {
@@ -317,7 +319,7 @@ func TestChartsByUnitSize(t *testing.T) {
 	}
 	render := func(min int, reports ...*digest.Report) notify.Content {
 		t.Helper()
-		v := &notify.View{Lang: "vi", Office: "Ban Tổ chức", To: notify.Recipient{Email: "a@example.vn"},
+		v := &message.View{Lang: "vi", Office: "Ban Tổ chức", To: notify.Recipient{Email: "a@example.vn"},
 			Data: &digest.Bundle{Reports: reports, ChartsMinStaff: min}}
 		for _, r := range reports {
 			v.Items = append(v.Items, notify.Item{Ref: r.Scope.Key()})

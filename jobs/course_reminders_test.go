@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
+
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
@@ -48,7 +50,7 @@ func setup(t *testing.T, st *store.Store, training string) (*config.Config, *sch
 		files[k] = v
 	}
 	testkit.Import(t, st, files)
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func at(date string) time.Time {
 }
 
 // summary lists a run's messages as "to|cc|kind ref step" lines, sorted.
-func summary(planned []notify.Planned) []string {
+func summary(planned []plan.Planned) []string {
 	var out []string
 	for _, p := range planned {
 		var cc []string

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/deliver"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
@@ -22,7 +24,7 @@ func init() { register(func() Job { return DeliveryFailures{} }) }
 func (DeliveryFailures) Notices(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
 	cfg := env.Config.Jobs.DeliveryFailures
 	to, cc := listsOnly(env.Config, cfg.To), listsOnly(env.Config, cfg.Cc)
-	return notify.EachFailure(ctx, env.Store, slot.Add(-cfg.Lookback.D()), slot, func(f notify.Failure) error {
+	return deliver.EachFailure(ctx, env.Store, slot.Add(-cfg.Lookback.D()), slot, func(f deliver.Failure) error {
 		if f.Job == "delivery-failures" {
 			return nil
 		}

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/deliver"
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/metrics"
@@ -48,9 +51,9 @@ func (r refuseCc) Send(_ context.Context, m *notify.Message) (notify.Sent, bool,
 }
 
 // deliverAt works the outbox off at the given time.
-func deliverAt(t *testing.T, st *store.Store, s notify.Sender, at time.Time) notify.Outcome {
+func deliverAt(t *testing.T, st *store.Store, s notify.Sender, at time.Time) deliver.Outcome {
 	t.Helper()
-	d := &notify.Deliverer{Store: st, Sender: s, Owner: "test:1", Policy: notify.RetryPolicy{MaxAttempts: 3},
+	d := &deliver.Deliverer{Store: st, Sender: s, Owner: "test:1", Policy: deliver.RetryPolicy{MaxAttempts: 3},
 		Now: func() time.Time { return at }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	o, err := d.Drain(context.Background())
 	if err != nil {
@@ -70,7 +73,7 @@ language: vi
 mail: {from: "Ban Tổ chức <tochuc@example.vn>"}
 recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 `)
-		tmpl, err := notify.LoadTemplates("")
+		tmpl, err := message.LoadTemplates("")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +141,7 @@ func TestFailedBetween(t *testing.T) {
 		jun := time.Date(2026, 6, 1, 0, 0, 0, 0, notifytest.Loc)
 		notifytest.Plan(t, st, 4, jun) // p2, p3, p4 are new
 		deliverAt(t, st, refuse{"p2@example.vn": true, "p3@example.vn": true}, jun.Add(time.Hour))
-		june, err := notify.FailedBetween(context.Background(), st, jun, jun.AddDate(0, 1, 0))
+		june, err := deliver.FailedBetween(context.Background(), st, jun, jun.AddDate(0, 1, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +149,7 @@ func TestFailedBetween(t *testing.T) {
 			!strings.Contains(june[0].Reply, "550 5.1.1") || !june[0].FailedAt.Equal(jun.Add(time.Hour)) {
 			t.Errorf("June: %+v", june)
 		}
-		may, _ := notify.FailedBetween(context.Background(), st, jun.AddDate(0, -1, 0), jun)
+		may, _ := deliver.FailedBetween(context.Background(), st, jun.AddDate(0, -1, 0), jun)
 		if len(may) != 1 || may[0].Recipient != "p1@example.vn" {
 			t.Errorf("May: %+v", may)
 		}
@@ -156,7 +159,7 @@ func TestFailedBetween(t *testing.T) {
 // A long list is cut at 30 lines and says how many there are, in both
 // languages.
 func TestDeliveryFailuresNoticeStaysShort(t *testing.T) {
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +169,7 @@ func TestDeliveryFailuresNoticeStaysShort(t *testing.T) {
 			Note: "550 5.1.1 No such user", Fields: map[string]any{"failed_at": "01/06/2026 07:01", "attempts": i}})
 	}
 	for lang, want := range map[string]string{"vi": "30 thư đầu tiên trong tổng số 35 thư", "en": "the first 30 of 35 messages"} {
-		c, err := tmpl.Render(&notify.View{Lang: lang, Job: "delivery-failures", Items: items, Office: "Ban Tổ chức"})
+		c, err := tmpl.Render(&message.View{Lang: lang, Job: "delivery-failures", Items: items, Office: "Ban Tổ chức"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +194,7 @@ language: vi
 mail: {from: "Ban Tổ chức <tochuc@example.vn>"}
 recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 `)
-		tmpl, err := notify.LoadTemplates("")
+		tmpl, err := message.LoadTemplates("")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +202,7 @@ recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 		ns := notifytest.Notices(2)
 		ns[0].Cc = []notify.Recipient{{Name: "Trưởng phòng Lê Văn Bình", Email: "binh.lv@example.vn"}}
 		notifytest.PlanNotices(t, st, ns, day1)
-		if o := deliverAt(t, st, refuseCc{"binh.lv@example.vn": true}, day1.Add(time.Minute)); o != (notify.Outcome{Sent: 2, Failed: 1}) {
+		if o := deliverAt(t, st, refuseCc{"binh.lv@example.vn": true}, day1.Add(time.Minute)); o != (deliver.Outcome{Sent: 2, Failed: 1}) {
 			t.Fatalf("%+v, want 2 sent and the refused copy failed", o)
 		}
 		const reply = "RCPT TO <binh.lv@example.vn>: 550 5.1.1 No such user"

@@ -63,7 +63,7 @@ func TestEvaluationSeason(t *testing.T) {
 		if u1.Fields["staff"] != 3 || u1.Fields["rated"] != 1 || u1.Date.String() != "2026-12-15" {
 			t.Errorf("U1: %v staff, %v rated, deadline %s; want 3, 1, 2026-12-15", u1.Fields["staff"], u1.Fields["rated"], u1.Date)
 		}
-		hr := message(t, res.Planned, "tochuc@example.vn")
+		hr := messageTo(t, res.Planned, "tochuc@example.vn")
 		if !strings.Contains(hr.Content.Text, "trước ngày 15/12/2026") || !strings.Contains(hr.Content.Text, "Phòng Địa bàn (U2): đơn vị chưa có lãnh đạo") {
 			t.Errorf("HR's message lacks the deadline or the unit to fix:\n%s", hr.Content.Text)
 		}
@@ -116,7 +116,7 @@ func TestEvaluationSeasonAllRated(t *testing.T) {
 		b := setupFiles(t, st, "", files)
 		res := b.run(t, jobs.EvaluationSeason{}, "2026-12-01", true)
 		diff(t, "all rated", items(res.Planned), []string{"tochuc@example.vn|evaluation_unit U1 2026-12"})
-		hr := message(t, res.Planned, "tochuc@example.vn")
+		hr := messageTo(t, res.Planned, "tochuc@example.vn")
 		if !strings.Contains(hr.Content.Text, "Tất cả cán bộ, công chức, viên chức đã có kết quả đánh giá, xếp loại năm 2026.") {
 			t.Errorf("HR's message does not say everyone is rated:\n%s", hr.Content.Text)
 		}
@@ -128,7 +128,7 @@ func TestEvaluationSeasonPastDeadline(t *testing.T) {
 	// deadline has passed.
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		b := setupFiles(t, st, "", evalAgency)
-		hr := message(t, b.run(t, jobs.EvaluationSeason{}, "2026-12-16", true).Planned, "tochuc@example.vn")
+		hr := messageTo(t, b.run(t, jobs.EvaluationSeason{}, "2026-12-16", true).Planned, "tochuc@example.vn")
 		if !strings.Contains(hr.Subject, "Quá hạn") || !strings.Contains(hr.Content.Text, "đã qua") {
 			t.Errorf("subject %q; text:\n%s", hr.Subject, hr.Content.Text)
 		}

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
+
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
@@ -28,7 +31,7 @@ type bundle struct {
 func setupFiles(t *testing.T, st *store.Store, extra string, files map[string]string) *bundle {
 	t.Helper()
 	testkit.Import(t, st, files)
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +50,7 @@ func (b *bundle) run(t *testing.T, job jobs.Job, date string, dry bool) schedule
 
 // items lists a run's items as "to|kind staff step" lines, sorted; ref is
 // left out where the kind has none.
-func items(planned []notify.Planned) []string {
+func items(planned []plan.Planned) []string {
 	var out []string
 	for _, p := range planned {
 		for _, it := range p.Items {
@@ -63,7 +66,7 @@ func items(planned []notify.Planned) []string {
 }
 
 // find returns the item of kind about staff in the message to email.
-func find(t *testing.T, planned []notify.Planned, email, kind, staff string) notify.Item {
+func find(t *testing.T, planned []plan.Planned, email, kind, staff string) notify.Item {
 	t.Helper()
 	for _, p := range planned {
 		if p.To.Email != email {
@@ -80,7 +83,7 @@ func find(t *testing.T, planned []notify.Planned, email, kind, staff string) not
 }
 
 // message returns the message to email.
-func message(t *testing.T, planned []notify.Planned, email string) notify.Planned {
+func messageTo(t *testing.T, planned []plan.Planned, email string) plan.Planned {
 	t.Helper()
 	for _, p := range planned {
 		if p.To.Email == email {
@@ -88,7 +91,7 @@ func message(t *testing.T, planned []notify.Planned, email string) notify.Planne
 		}
 	}
 	t.Fatalf("no message to %s in %q", email, items(planned))
-	return notify.Planned{}
+	return plan.Planned{}
 }
 
 // diff reports a difference of two sorted line lists readably.

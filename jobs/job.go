@@ -74,7 +74,7 @@ func Implemented(name string) bool { _, ok := registry[name]; return ok }
 
 // Streamer is a job whose notices carry data too large to hold for a whole
 // run (the monthly digest's report for each of a province's tens of
-// thousands of units): Execute plans them with notify.Planner.PlanStream as
+// thousands of units): Execute plans them with plan.Planner.PlanStream as
 // Stream hands them to emit, the notices of one recipient one after another.
 // Stream runs inside the transaction that writes the run's messages (tx),
 // where it writes what it keeps of the run, so that it is kept with the

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tickler-dev/tickler/mailaddr"
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/store"
 
 	"github.com/tickler-dev/tickler/config"
@@ -90,7 +93,7 @@ func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx
 	}
 	onList := map[string]bool{}
 	for _, to := range listsOnly(env.Config, cfg.To) {
-		email, err := notify.NormalizeAddress(to.Email)
+		email, err := mailaddr.Normalize(to.Email)
 		if err != nil {
 			continue // config validation reports list addresses
 		}
@@ -103,7 +106,7 @@ func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx
 	headOf := map[uint64]int{}
 	if unitHeads {
 		err := c.EachUnitHead(ctx, month.Last(), func(h digest.UnitHead) error {
-			if email, err := notify.NormalizeAddress(h.HeadEmail); err == nil {
+			if email, err := mailaddr.Normalize(h.HeadEmail); err == nil {
 				headOf[maphash.String(seed, email)]++
 			}
 			return nil
@@ -134,7 +137,7 @@ func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx
 		if !unitHeads || head == nil {
 			return nil
 		}
-		email, err := notify.NormalizeAddress(head.HeadEmail)
+		email, err := mailaddr.Normalize(head.HeadEmail)
 		if err != nil {
 			return nil // a head's bad address: the agency digest's data section counts unreachable heads
 		}
@@ -176,7 +179,7 @@ func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx
 
 // RegisterRenderers hands the Templates the renderers of the jobs that draw
 // their own messages (the monthly digest, with its charts).
-func RegisterRenderers(t *notify.Templates) error {
+func RegisterRenderers(t *message.Templates) error {
 	r, err := digest.NewRenderer()
 	if err != nil {
 		return err

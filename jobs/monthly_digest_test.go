@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
@@ -45,7 +46,7 @@ timezone: Asia/Ho_Chi_Minh
 mail: {from: "Ban Tổ chức Tỉnh ủy <tochuc@example.vn>"}
 recipients: {hr: [tochuc@example.vn, h1@example.vn], leadership: [lanhdao@example.vn]}
 `)
-		tmpl, err := notify.LoadTemplates("")
+		tmpl, err := message.LoadTemplates("")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tickler-dev/tickler/notify/plan"
+
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
 )
@@ -71,10 +72,10 @@ var planAgency = map[string]string{
 }
 
 // flagsOf maps each staff code to the flags of their entries in HR's message.
-func flagsOf(t *testing.T, planned []notify.Planned) map[string][]string {
+func flagsOf(t *testing.T, planned []plan.Planned) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, it := range message(t, planned, "tochuc@example.vn").Items {
+	for _, it := range messageTo(t, planned, "tochuc@example.vn").Items {
 		if it.Kind != "planning_entry" {
 			continue
 		}
@@ -156,7 +157,7 @@ func TestPlanningReview(t *testing.T) {
 				t.Errorf("2025-2030 %s: %v, want %v", k, share.Fields[k], want)
 			}
 		}
-		hr := message(t, res.Planned, "tochuc@example.vn")
+		hr := messageTo(t, res.Planned, "tochuc@example.vn")
 		for _, s := range []string{
 			"cán bộ trẻ (không quá 45 tuổi) 6 người, chiếm 35,29% (yêu cầu tối thiểu 15%, đạt)",
 			"cán bộ nữ 4 người, chiếm 23,53% (yêu cầu tối thiểu 25%, chưa đạt)",

@@ -277,7 +277,7 @@ func TestReappointmentsCalendar(t *testing.T) {
 			{"2027-02-07", []string{end, "DTSTART;VALUE=DATE:20270430"}, []string{review, "DTSTART;VALUE=DATE:20270130"}},
 		}
 		for _, c := range cases {
-			p := message(t, b.run(t, jobs.Reappointments{}, c.date, true).Planned, "tochuc@example.vn")
+			p := messageTo(t, b.run(t, jobs.Reappointments{}, c.date, true).Planned, "tochuc@example.vn")
 			if len(p.Content.Attachments) != 1 {
 				t.Fatalf("%s: %d attachments, want the .ics", c.date, len(p.Content.Attachments))
 			}

@@ -5,6 +5,8 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/tickler-dev/tickler/mailaddr"
+
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
 )
@@ -88,11 +90,11 @@ func resolve(cfg *config.Config, entries []string, w Who) ([]notify.Recipient, [
 // rule (the importer's and the planner's): one that does not is a problem
 // for HR to fix, not a failure of everyone's run.
 func usable(email string) bool {
-	_, err := notify.NormalizeAddress(email)
+	_, err := mailaddr.Normalize(email)
 	return err == nil
 }
 
-// Unusable is the planner's last resort (notify.Planner.Unusable) for a
+// Unusable is the planner's last resort (plan.Planner.Unusable) for a
 // notice whose address it cannot use, for a job that did not catch it: the
 // address becomes a data_problem item to the job's data_to lists (HR's list
 // when the job has none), about the item the notice carried.

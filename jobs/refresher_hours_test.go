@@ -92,11 +92,11 @@ func TestRefresherHours(t *testing.T) {
 			t.Errorf("note %q", it.Note)
 		}
 		// The person's letter speaks to them; HR's is a list.
-		plan := message(t, res.Planned, "plan@example.vn")
+		plan := messageTo(t, res.Planned, "plan@example.vn")
 		if !strings.Contains(plan.Subject, "của đồng chí") || !strings.Contains(plan.Content.Text, "Bồi dưỡng kỹ năng soạn thảo văn bản: 16 giờ, hạn hoàn thành 15/12/2026 (đang học)") {
 			t.Errorf("PLAN's letter: %s\n%s", plan.Subject, plan.Content.Text)
 		}
-		hr := message(t, res.Planned, "tochuc@example.vn")
+		hr := messageTo(t, res.Planned, "tochuc@example.vn")
 		if !strings.Contains(hr.Subject, "Danh sách") || !strings.Contains(hr.Content.Text, "5 người") {
 			t.Errorf("HR's list: %s\n%s", hr.Subject, hr.Content.Text)
 		}

@@ -3,15 +3,16 @@ package jobs_test
 import (
 	"testing"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/notify"
 )
 
 func TestReminderJobsRegistered(t *testing.T) {
 	// The scheduler and `tickler run` find jobs by name; each reminder job
 	// is there under its config name, with templates in both languages.
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/rules"
 	"github.com/tickler-dev/tickler/sample"
 	"github.com/tickler-dev/tickler/scheduler"
@@ -29,7 +30,7 @@ func sampleAgency(t *testing.T, st *store.Store, extra string) *bundle {
 	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestSampleAgency(t *testing.T) {
 		// 26/11/2026: on Monday 30/11 each is listed to HR with its review
 		// deadline (end − 90 days), retirement date and case.
 		res := b.run(t, jobs.Reappointments{}, "2026-11-30", true)
-		hr := message(t, res.Planned, "tochuc@example.vn")
+		hr := messageTo(t, res.Planned, "tochuc@example.vn")
 		ends := map[string]bool{}
 		for _, it := range hr.Items {
 			if it.Kind != "term_ending" && it.Kind != "review_overdue" {

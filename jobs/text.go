@@ -3,9 +3,10 @@ package jobs
 import (
 	"fmt"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
-	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/rules"
 )
 
@@ -96,7 +97,7 @@ func say(cfg *config.Config, key string, args ...any) string {
 func day(cfg *config.Config, d civil.Date) string { return d.Format(cfg.Language) }
 
 // num formats a number in the configured language (12,5 in Vietnamese).
-func num(cfg *config.Config, f float64) string { return notify.FormatNumber(f, cfg.Language) }
+func num(cfg *config.Config, f float64) string { return message.FormatNumber(f, cfg.Language) }
 
 // caseText says what the reappointment case means, with its dates.
 func caseText(cfg *config.Config, t rules.Term) string {

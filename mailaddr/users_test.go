@@ -8,12 +8,11 @@ import (
 
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/mailaddr"
-	"github.com/tickler-dev/tickler/notify"
 )
 
 // Every place that checks a recipient's address applies the one rule, so an
 // address one of them takes never fails another: the planner
-// (notify.NormalizeAddress, for every recipient of a run) and the
+// (mailaddr.Normalize, for every recipient of a run) and the
 // configuration's recipient lists and job entries (which may also be
 // "Name <address>"). The importer's email columns are tested with the importer.
 func TestOneRule(t *testing.T) {
@@ -29,14 +28,14 @@ func TestOneRule(t *testing.T) {
 	for _, a := range addrs {
 		want, rule := mailaddr.Normalize(a)
 
-		got, err := notify.NormalizeAddress(a)
+		got, err := mailaddr.Normalize(a)
 		switch {
 		case (err == nil) != (rule == nil):
-			t.Errorf("notify.NormalizeAddress(%q): %v; the rule: %v", a, err, rule)
+			t.Errorf("mailaddr.Normalize(%q): %v; the rule: %v", a, err, rule)
 		case err != nil && !strings.Contains(err.Error(), fmt.Sprintf("invalid e-mail address %q", a)):
-			t.Errorf("notify.NormalizeAddress(%q): %v, want it to say invalid e-mail address %q", a, err, a)
+			t.Errorf("mailaddr.Normalize(%q): %v, want it to say invalid e-mail address %q", a, err, a)
 		case got != want:
-			t.Errorf("notify.NormalizeAddress(%q) = %q, want %q", a, got, want)
+			t.Errorf("mailaddr.Normalize(%q) = %q, want %q", a, got, want)
 		}
 
 		if !strings.ContainsAny(a, "<>") { // "Name <address>" is tried below

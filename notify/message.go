@@ -1,7 +1,15 @@
-// Package notify turns the notices that jobs return into messages in the outbox
-// (Plan), and works the outbox off through a Sender (Deliverer). A job never
-// sends; a sender never reads records: the deliveries table is the only thing
-// between them.
+// Package notify is what the stages of a reminder's way share: a job's
+// Notice (an Item for a Recipient), the Message a Sender hands to its
+// transport, and the outbox's conventions (Message-IDs, copies). The stages
+// are its packages, in the order a notice goes through them:
+//
+//	plan     notices → one message per recipient, in the outbox, in one transaction
+//	message  a message's text, HTML, calendar and list attachments, MIME and wire form
+//	deliver  the outbox worked off through a Sender, with retries and leases
+//	smtp, emlfolder  the Senders: an SMTP relay, a folder of .eml files
+//
+// A job never sends; a sender never reads records: the deliveries table is
+// the only thing between them.
 package notify
 
 import (
@@ -91,9 +99,9 @@ type Message struct {
 	Attempts    int
 }
 
-// sanitizeHeader removes what could break out of a header line: CR, LF and
+// CleanHeader removes what could break out of a header line: CR, LF and
 // other control characters become spaces.
-func sanitizeHeader(s string) string {
+func CleanHeader(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return ' '
@@ -101,3 +109,6 @@ func sanitizeHeader(s string) string {
 		return r
 	}, s)
 }
+
+// Emit hands the planner one notice of a run.
+type Emit func(Notice) error

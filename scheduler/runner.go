@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
+
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify"
@@ -16,12 +19,12 @@ import (
 // Runner runs one job for one slot: records → notices → outbox.
 type Runner struct {
 	Store     *store.Store
-	Templates *notify.Templates
+	Templates *message.Templates
 	Now       func() time.Time
 	// Report, when set, is handed each message of a run once it is written
 	// (in a dry run: once it would be), as the run goes: `tickler run` lists
 	// them without keeping them all.
-	Report func(*notify.Planned) error
+	Report func(*plan.Planned) error
 	// KeepContent keeps the messages, with their rendered content, in
 	// Result.Planned (tests and previews); the daemon leaves it off, so a
 	// run's memory does not grow with its messages.
@@ -35,7 +38,7 @@ type Result struct {
 	Items    int // notices the job emitted
 	Messages int // messages planned
 	// Planned are the messages, with KeepContent only.
-	Planned []notify.Planned
+	Planned []plan.Planned
 }
 
 // Execute runs job for slot with cfg. With dryRun nothing is written.
@@ -47,7 +50,7 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job jobs.Job, 
 	planner.Unusable = jobs.Unusable(cfg, job.Name())
 	report := r.Report
 	if r.KeepContent {
-		report = func(p *notify.Planned) error {
+		report = func(p *plan.Planned) error {
 			res.Planned = append(res.Planned, *p)
 			if r.Report != nil {
 				return r.Report(p)
@@ -67,7 +70,7 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job jobs.Job, 
 			return nil
 		}
 	}
-	var stats notify.Stats
+	var stats plan.Stats
 	var err error
 	if s, ok := job.(jobs.Streamer); ok {
 		stats, err = planner.PlanStream(ctx, job.Name(), slot, dryRun, func(ctx context.Context, tx *store.Tx, emit notify.Emit) error {
@@ -97,7 +100,7 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job jobs.Job, 
 }
 
 // NewPlanner returns the outbox planner for cfg.
-func NewPlanner(st *store.Store, t *notify.Templates, cfg *config.Config, now func() time.Time) *notify.Planner {
+func NewPlanner(st *store.Store, t *message.Templates, cfg *config.Config, now func() time.Time) *plan.Planner {
 	office, domain := "tickler", ""
 	if a, err := mail.ParseAddress(cfg.Mail.From); err == nil {
 		if a.Name != "" {
@@ -105,7 +108,7 @@ func NewPlanner(st *store.Store, t *notify.Templates, cfg *config.Config, now fu
 		}
 		domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 	}
-	return &notify.Planner{Store: st, Templates: t, Lang: cfg.Language, Loc: cfg.Location, Office: office, IDDomain: domain,
+	return &plan.Planner{Store: st, Templates: t, Lang: cfg.Language, Loc: cfg.Location, Office: office, IDDomain: domain,
 		From: cfg.Mail.From, ReplyTo: cfg.Mail.ReplyTo, ListLimit: cfg.Mail.ListLimit, Now: now}
 }
 

@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/sample"
 	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
@@ -37,7 +38,7 @@ func sharedAgency(t *testing.T, st *store.Store, n int) (*scheduler.Runner, *con
 	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/deliver"
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/notifytest"
 	"github.com/tickler-dev/tickler/notify/smtp"
@@ -81,9 +84,9 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 	}
 	planned := time.Since(began)
 
-	env := notify.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
+	env := message.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
 	// smtp-sink offers 8BITMIME: the relay sends 8-bit bodies, so does the sample.
-	size, err := sample(st, notify.Envelope{From: env.From, ReplyTo: env.ReplyTo, Loc: env.Loc, EightBit: true}, eml)
+	size, err := sample(st, message.Envelope{From: env.From, ReplyTo: env.ReplyTo, Loc: env.Loc, EightBit: true}, eml)
 	if err != nil {
 		return err
 	}
@@ -101,9 +104,9 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 	if null {
 		sender = nullSender{}
 	}
-	d := &notify.Deliverer{
+	d := &deliver.Deliverer{
 		Store: st, Sender: sender, Owner: "bench:1",
-		Policy:  notify.RetryPolicy{MaxAttempts: 8, Initial: time.Minute, Max: time.Hour},
+		Policy:  deliver.RetryPolicy{MaxAttempts: 8, Initial: time.Minute, Max: time.Hour},
 		Workers: workers, BatchSize: batch, Lease: 2 * time.Minute, Timeout: 30 * time.Second,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
@@ -137,7 +140,7 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 
 // sample renders the first planned message as it goes on the wire, writes
 // it to path (if set) and returns its size.
-func sample(st *store.Store, env notify.Envelope, path string) (int, error) {
+func sample(st *store.Store, env message.Envelope, path string) (int, error) {
 	var m struct {
 		ID        int64  `db:"id"`
 		Recipient string `db:"recipient"`
@@ -153,7 +156,7 @@ func sample(st *store.Store, env notify.Envelope, path string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	msg, err := notify.Build(&notify.Message{ID: m.ID, MessageID: m.MessageID, Job: m.Job,
+	msg, err := message.Build(&notify.Message{ID: m.ID, MessageID: m.MessageID, Job: m.Job,
 		To: notify.Recipient{Name: m.Name, Email: m.Recipient}, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
 		Created: time.Now()}, env)
 	if err != nil {

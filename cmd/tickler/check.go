@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
-	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/schedule"
 )
 
@@ -23,7 +24,7 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 	}
 	// The templates are part of what serve loads: a broken one in
 	// mail.templates_dir must fail here too (systemd's reload runs check).
-	tmpl, err := notify.LoadTemplates(cfg.Mail.TemplatesDir)
+	tmpl, err := message.LoadTemplates(cfg.Mail.TemplatesDir)
 	if err != nil {
 		return configErr(fmt.Errorf("mail.templates_dir: %w", err))
 	}

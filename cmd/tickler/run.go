@@ -11,6 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/deliver"
+	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify"
@@ -74,7 +78,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	tmpl, err := notify.LoadTemplates(cfg.Mail.TemplatesDir)
+	tmpl, err := message.LoadTemplates(cfg.Mail.TemplatesDir)
 	if err != nil {
 		return configErr(err)
 	}
@@ -92,7 +96,7 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	defer spool.Close()
 	list := bufio.NewWriter(spool)
 	listed := 0
-	report := func(p *notify.Planned) error {
+	report := func(p *plan.Planned) error {
 		listed++
 		if *format == "json" {
 			return writeJSONMessage(list, p, listed == 1)
@@ -133,10 +137,10 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	if err := list.Flush(); err != nil {
 		return fmt.Errorf("list of messages: %w", err)
 	}
-	var outcome notify.Outcome
+	var outcome deliver.Outcome
 	var delivery time.Duration
 	if !*dry && res.Messages > 0 {
-		d, closeSender, err := newDeliverer(cfg, st, nil)
+		d, closeSender, err := deliver.FromConfig(cfg, st, ownerName(), nil)
 		if err != nil {
 			return err
 		}
@@ -192,7 +196,7 @@ func busySlot(job string, slot time.Time, owner string) error {
 
 // writeJSONMessage writes one message of `run -format json`, an element of
 // the array, indented as encoding/json indents the whole.
-func writeJSONMessage(w *bufio.Writer, p *notify.Planned, first bool) error {
+func writeJSONMessage(w *bufio.Writer, p *plan.Planned, first bool) error {
 	m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
 	for _, c := range p.Cc {
 		m.Cc = append(m.Cc, c.Email)
@@ -212,7 +216,7 @@ func writeJSONMessage(w *bufio.Writer, p *notify.Planned, first bool) error {
 }
 
 // writeTextMessage writes one message of `run`'s text listing.
-func writeTextMessage(w *bufio.Writer, p *notify.Planned) {
+func writeTextMessage(w *bufio.Writer, p *plan.Planned) {
 	fmt.Fprintf(w, "\nTo: %s", p.To.Email)
 	for _, c := range p.Cc {
 		fmt.Fprintf(w, "  Cc: %s", c.Email)

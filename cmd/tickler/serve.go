@@ -15,11 +15,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/deliver"
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/metrics"
-	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/sample"
 	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/status"
@@ -69,14 +71,14 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	var migrated atomic.Bool
 	errNotYet := errors.New("database not reached yet since start")
 
-	tmpl, err := notify.LoadTemplates(cfg.Mail.TemplatesDir)
+	tmpl, err := message.LoadTemplates(cfg.Mail.TemplatesDir)
 	if err != nil {
 		return configErr(err)
 	}
 	if err := jobs.RegisterRenderers(tmpl); err != nil {
 		return err
 	}
-	deliverer, closeSender, err := newDeliverer(cfg, st, log)
+	deliverer, closeSender, err := deliver.FromConfig(cfg, st, owner, log)
 	if err != nil {
 		return configErr(err)
 	}

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
@@ -48,12 +51,12 @@ func Notices(n int) []notify.Notice {
 
 // Planner returns the outbox planner of the tests: Vietnamese messages from
 // "Ban Tổ chức <tochuc@example.vn>", created at now().
-func Planner(st *store.Store, now func() time.Time) (*notify.Planner, error) {
-	tmpl, err := notify.LoadTemplates("")
+func Planner(st *store.Store, now func() time.Time) (*plan.Planner, error) {
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		return nil, err
 	}
-	return &notify.Planner{Store: st, Templates: tmpl, Lang: "vi", Loc: Loc, Office: "Ban Tổ chức",
+	return &plan.Planner{Store: st, Templates: tmpl, Lang: "vi", Loc: Loc, Office: "Ban Tổ chức",
 		From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", IDDomain: "example.vn", Now: now}, nil
 }
 

@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
 
@@ -50,14 +52,14 @@ type Options struct {
 	DataTimeout time.Duration
 	// IdleTimeout: a connection unused for this long is closed, and not reused.
 	IdleTimeout time.Duration
-	Envelope    notify.Envelope
+	Envelope    message.Envelope
 	// NoPipelining sends one command at a time (go-mail's SMTP client) even
 	// where the server offers PIPELINING (tests of both paths).
 	NoPipelining bool
 }
 
 // FromConfig reads Options from the mail section.
-func FromConfig(m config.Mail, env notify.Envelope) Options {
+func FromConfig(m config.Mail, env message.Envelope) Options {
 	s := m.SMTP
 	return Options{
 		Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth,
@@ -87,7 +89,7 @@ func (o Options) LogValue() slog.Value { return slog.StringValue(o.String()) }
 // for concurrent use: each Send takes a connection of its own from the pool.
 type Relay struct {
 	client  *gomail.Client
-	env     notify.Envelope
+	env     message.Envelope
 	addr    string
 	tls     string
 	user    string
@@ -240,7 +242,7 @@ func authOptions(o Options) ([]gomail.Option, error) {
 // start TLS or to log in, or a refused sender, is a *notify.RelayError.
 func (r *Relay) Send(ctx context.Context, m *notify.Message) (sent notify.Sent, retry bool, err error) {
 	var none notify.Sent
-	wire, err := notify.WireOf(m, r.env)
+	wire, err := message.WireOf(m, r.env)
 	if err != nil {
 		return none, false, fmt.Errorf("message: %w", err)
 	}
@@ -250,7 +252,7 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (sent notify.Sent, 
 			return wire, nil
 		}
 		if sevenBit == nil {
-			if sevenBit, err = notify.SevenBit(wire); err != nil {
+			if sevenBit, err = message.SevenBit(wire); err != nil {
 				return nil, fmt.Errorf("message: %w", err)
 			}
 		}

@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/deliver"
+	"github.com/tickler-dev/tickler/notify/message"
+
 	gosmtp "github.com/emersion/go-smtp"
 
 	"github.com/tickler-dev/tickler/internal/smtptest"
@@ -57,7 +60,7 @@ func (s *syncBuffer) String() string {
 
 // setup plans n messages and returns a deliverer sending them to sink
 // through a Relay with options o (host, port and envelope filled in).
-func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.Options) (*notify.Deliverer, *bundle) {
+func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.Options) (*deliver.Deliverer, *bundle) {
 	t.Helper()
 	clock := notifytest.NewClock(start)
 	notifytest.Plan(t, st, n, clock.Now())
@@ -68,16 +71,16 @@ func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.O
 	if o.Timeout == 0 {
 		o.Timeout = 5 * time.Second
 	}
-	o.Envelope = notify.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
+	o.Envelope = message.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
 	relay, err := smtp.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { relay.Close() })
 	logs := &syncBuffer{}
-	d := &notify.Deliverer{
+	d := &deliver.Deliverer{
 		Store: st, Sender: relay, Owner: "test:1",
-		Policy:  notify.RetryPolicy{MaxAttempts: 5, MaxAge: 72 * time.Hour, Initial: time.Minute, Max: time.Hour},
+		Policy:  deliver.RetryPolicy{MaxAttempts: 5, MaxAge: 72 * time.Hour, Initial: time.Minute, Max: time.Hour},
 		Workers: 1, BatchSize: 50, Lease: time.Minute, Timeout: o.Timeout, DataTimeout: o.DataTimeout, Poll: time.Second,
 		Now: clock.Now, Log: slog.New(slog.NewTextHandler(logs, nil)),
 	}
@@ -91,7 +94,7 @@ func bothPaths(t *testing.T, fn func(t *testing.T, o smtp.Options)) {
 	t.Run("stepwise", func(t *testing.T) { fn(t, smtp.Options{NoPipelining: true}) })
 }
 
-func drain(t *testing.T, d *notify.Deliverer) notify.Outcome {
+func drain(t *testing.T, d *deliver.Deliverer) deliver.Outcome {
 	t.Helper()
 	o, err := d.Drain(context.Background())
 	if err != nil {
@@ -271,7 +274,7 @@ func testTemporaryFailure(t *testing.T, o smtp.Options, hook func(string, int, *
 		if wait := r.Next.Sub(start); wait < 48*time.Second || wait > 72*time.Second {
 			t.Errorf("next attempt in %v, want about 1m", wait)
 		}
-		if o := drain(t, d); o != (notify.Outcome{}) {
+		if o := drain(t, d); o != (deliver.Outcome{}) {
 			t.Fatalf("a pass before the retry time did %+v", o)
 		}
 		b.clock.Add(2 * time.Minute)
@@ -327,7 +330,7 @@ func testPermanentFailure(t *testing.T, o smtp.Options, step string, refusal err
 		}
 		before := sink.Steps(step)
 		b.clock.Add(48 * time.Hour)
-		if o := drain(t, d); o != (notify.Outcome{}) {
+		if o := drain(t, d); o != (deliver.Outcome{}) {
 			t.Errorf("a failed row was tried again: %+v", o)
 		}
 		if sink.Steps(step) != before {
@@ -395,7 +398,7 @@ func testRefusedRecipient(t *testing.T, st *store.Store, o smtp.Options) {
 	sink := refusingSink(t)
 	d, b := setup(t, st, sink, 0, o)
 	notifytest.PlanNotices(t, st, ccNotices(), b.clock.Now())
-	if o := drain(t, d); o != (notify.Outcome{Sent: 3, Retry: 1, Failed: 3}) {
+	if o := drain(t, d); o != (deliver.Outcome{Sent: 3, Retry: 1, Failed: 3}) {
 		t.Errorf("first pass: %+v, want 3 sent, the greylisted copy to retry, 3 failed", o)
 	}
 	// What reached each mailbox: each DATA the server accepted, per recipient.
@@ -464,7 +467,7 @@ func testRefusedRecipient(t *testing.T, st *store.Store, o smtp.Options) {
 	// envelope, with the headers of the message the others got.
 	before := len(sink.Messages())
 	b.clock.Add(2 * time.Minute)
-	if o := drain(t, d); o != (notify.Outcome{Sent: 1}) {
+	if o := drain(t, d); o != (deliver.Outcome{Sent: 1}) {
 		t.Errorf("retry pass: %+v, want the greylisted copy sent", o)
 	}
 	received(map[string]int{"nv1@example.vn": 1, "tp-nghi@example.vn": 0, "nv2@example.vn": 1, "tp-ban@example.vn": 1,
@@ -485,7 +488,7 @@ func testRefusedRecipient(t *testing.T, st *store.Store, o smtp.Options) {
 		}
 	}
 	b.clock.Add(48 * time.Hour)
-	if o := drain(t, d); o != (notify.Outcome{}) {
+	if o := drain(t, d); o != (deliver.Outcome{}) {
 		t.Errorf("a later pass did %+v", o)
 	}
 }
@@ -529,14 +532,14 @@ func TestServerSlowerThanTimeout(t *testing.T) {
 
 // restart is a new process on the same outbox: a new relay and a new
 // deliverer with d's settings.
-func restart(t *testing.T, d *notify.Deliverer, b *bundle) *notify.Deliverer {
+func restart(t *testing.T, d *deliver.Deliverer, b *bundle) *deliver.Deliverer {
 	t.Helper()
 	relay, err := smtp.New(b.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { relay.Close() })
-	return &notify.Deliverer{
+	return &deliver.Deliverer{
 		Store: d.Store, Sender: relay, Owner: d.Owner + "-restarted", Policy: d.Policy,
 		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease, Timeout: d.Timeout, DataTimeout: d.DataTimeout,
 		Poll: d.Poll, Now: d.Now, Log: d.Log,
@@ -578,7 +581,7 @@ func TestSlowAnswerToDataSendsNoDuplicates(t *testing.T) {
 				}
 			}
 			t.Logf("%d messages, %d duplicates; outcomes %+v then, after the restart, %+v", n, extra, first, second)
-			if first.Sent != n || second != (notify.Outcome{}) {
+			if first.Sent != n || second != (deliver.Outcome{}) {
 				t.Errorf("outcomes %+v then %+v, want %d sent, then nothing to do", first, second, n)
 			}
 		})
@@ -601,13 +604,13 @@ func TestLeaseHoldsWhileTheRelayTakesItsTime(t *testing.T) {
 		}})
 		d, b := setup(t, st, sink, 1, smtp.Options{Timeout: 200 * time.Millisecond, DataTimeout: 5 * time.Second})
 		d.Lease, d.Now = time.Second, time.Now
-		done := make(chan notify.Outcome)
+		done := make(chan deliver.Outcome)
 		go func() { done <- drain(t, d) }()
 		<-waiting
 		time.Sleep(1200 * time.Millisecond) // the first claim's lease has ended
 		other := restart(t, d, b)
 		other.Owner = "replica-b:1"
-		if o := drain(t, other); o != (notify.Outcome{}) {
+		if o := drain(t, other); o != (deliver.Outcome{}) {
 			t.Errorf("the other replica did %+v while the message was being sent", o)
 		}
 		if o := <-done; o.Sent != 1 {
@@ -680,12 +683,12 @@ func TestRefusedLoginWaitsForTheFix(t *testing.T) {
 		t.Fatalf("%+v, want 3 to retry", o)
 	}
 	fixed, err := smtp.New(smtp.Options{Host: sink.Host, Port: sink.Port, TLS: "none", Username: "tickler", Password: "right",
-		Envelope: notify.Envelope{From: "tochuc@example.vn"}})
+		Envelope: message.Envelope{From: "tochuc@example.vn"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fixed.Close()
-	d2 := &notify.Deliverer{Store: st, Sender: fixed, Owner: "test:2", Policy: d.Policy,
+	d2 := &deliver.Deliverer{Store: st, Sender: fixed, Owner: "test:2", Policy: d.Policy,
 		Lease: d.Lease, Timeout: d.Timeout, Now: b.clock.Now, Log: d.Log}
 	b.clock.Add(2 * time.Minute)
 	if o := drain(t, d2); o.Sent != 3 {

@@ -1,10 +1,12 @@
-package notify_test
+package message_test
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/tickler-dev/tickler/notify/message"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/notify"
@@ -18,7 +20,7 @@ func unfold(s string) []string {
 
 func TestCalendarFormat(t *testing.T) {
 	long := "Hết thời hạn bổ nhiệm: Nguyễn Thị Phương Thảo (Phó Trưởng phòng Tổ chức đảng - đảng viên); hạn 30/01/2027, gồm: a, b\\c\ndòng hai"
-	data := notify.Calendar("reappointments", "example.vn", civil.MustParse("2026-12-31"), []notify.Deadline{
+	data := message.Calendar("reappointments", "example.vn", civil.MustParse("2026-12-31"), []notify.Deadline{
 		{Key: "appointment/3/review", Date: civil.MustParse("2027-01-30"), Title: long, Note: "Ghi chú"},
 		{Key: "appointment/3/end", Date: civil.MustParse("2027-12-31"), Title: "Hết thời hạn"},
 	})
@@ -82,14 +84,14 @@ func TestCalendarFormat(t *testing.T) {
 
 func TestCalendarStable(t *testing.T) {
 	d := []notify.Deadline{{Key: "evaluation/2026", Date: civil.MustParse("2026-12-15"), Title: "Hạn đánh giá"}}
-	a := notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), d)
-	b := notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), d)
+	a := message.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), d)
+	b := message.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), d)
 	// The same run renders the same bytes (a message rendered again is the same message).
 	if !bytes.Equal(a, b) {
 		t.Error("two renderings differ")
 	}
 	// A later run keeps the UID and raises SEQUENCE, so calendars update the event.
-	c := string(notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-12-01"), d))
+	c := string(message.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-12-01"), d))
 	if !strings.Contains(c, "UID:evaluation-season.evaluation.2026@example.vn\r\n") || !strings.Contains(string(a), "UID:evaluation-season.evaluation.2026@example.vn\r\n") {
 		t.Errorf("UID changed between runs:\n%s\n%s", a, c)
 	}
@@ -98,8 +100,8 @@ func TestCalendarStable(t *testing.T) {
 	}
 	// A key with characters outside a plain UID gets a hash, still stable.
 	k := []notify.Deadline{{Key: "evaluation/CB Đức/2026", Date: civil.MustParse("2026-12-15"), Title: "x"}}
-	u1 := notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), k)
-	u2 := notify.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-12-01"), k)
+	u1 := message.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-11-01"), k)
+	u2 := message.Calendar("evaluation-season", "example.vn", civil.MustParse("2026-12-01"), k)
 	uid := func(b []byte) string {
 		for _, l := range unfold(string(b)) {
 			if strings.HasPrefix(l, "UID:") {
@@ -114,7 +116,7 @@ func TestCalendarStable(t *testing.T) {
 }
 
 func TestRenderAttachesCalendar(t *testing.T) {
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +144,7 @@ func TestRenderAttachesCalendar(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := &notify.View{Lang: "vi", Job: "course-reminders", Date: civil.MustParse("2026-11-26"), Items: c.items, Office: "Ban Tổ chức"}
+			v := &message.View{Lang: "vi", Job: "course-reminders", Date: civil.MustParse("2026-11-26"), Items: c.items, Office: "Ban Tổ chức"}
 			content, err := tmpl.Render(v)
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,9 @@
-package notify
+package plan
 
 import (
 	"context"
+
+	"github.com/tickler-dev/tickler/notify"
 
 	"github.com/tickler-dev/tickler/store"
 )
@@ -19,7 +21,7 @@ type spill struct {
 	data []any // Notice.Data values, by the index written with each notice
 
 	enc noticeWriter
-	cc  []Recipient
+	cc  []notify.Recipient
 	err error // the first failure; every later add returns it
 }
 
@@ -34,7 +36,7 @@ func openSpill(ctx context.Context, p *Planner, tx *store.Tx, job string) (*spil
 // add writes one notice. Addresses are checked here, before anything reaches
 // the outbox (checkAddresses): one the planner cannot use is replaced by
 // what Planner.Unusable says instead, or, without it, fails the run.
-func (s *spill) add(ctx context.Context, n Notice) error {
+func (s *spill) add(ctx context.Context, n notify.Notice) error {
 	if s.err != nil {
 		return s.err
 	}

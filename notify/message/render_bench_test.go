@@ -1,7 +1,9 @@
-package notify_test
+package message_test
 
 import (
 	"testing"
+
+	"github.com/tickler-dev/tickler/notify/message"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/notify"
@@ -14,7 +16,7 @@ import (
 //
 //	go test ./notify -run '^$' -bench Message -benchmem
 func BenchmarkMessage(b *testing.B) {
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -23,8 +25,8 @@ func BenchmarkMessage(b *testing.B) {
 	it.Fields = map[string]any{"unit_name": "Phòng Tổ chức cán bộ", notify.FieldDeadlines: []notify.Deadline{{
 		Key: it.Key + "/due", Date: it.Date, Title: "Hạn hoàn thành khóa học: " + it.RefName}}}
 	to := notify.Recipient{Name: "Nguyễn Văn An", Email: "an@example.vn", StaffCode: "S00001"}
-	view := func() *notify.View {
-		return &notify.View{Lang: "vi", Job: "course-reminders", Date: date, To: to, Items: []notify.Item{it},
+	view := func() *message.View {
+		return &message.View{Lang: "vi", Job: "course-reminders", Date: date, To: to, Items: []notify.Item{it},
 			Office: "Ban Tổ chức Tỉnh ủy", ListLimit: 200, IDDomain: "example.vn"}
 	}
 	b.Run("render", func(b *testing.B) {
@@ -35,13 +37,13 @@ func BenchmarkMessage(b *testing.B) {
 		}
 	})
 	c, _ := tmpl.Render(view())
-	env := notify.Envelope{From: "Ban Tổ chức Tỉnh ủy <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
+	env := message.Envelope{From: "Ban Tổ chức Tỉnh ủy <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
 	m := &notify.Message{Key: "k", MessageID: "<x@example.vn>", Job: "course-reminders", To: to,
 		Subject: c.Subject, Text: c.Text, HTML: c.HTML, Attachments: c.Attachments, Created: notifytest.Slot}
 	b.Run("wire", func(b *testing.B) {
 		var n int
 		for b.Loop() {
-			w, err := notify.Wire(m, env)
+			w, err := message.Wire(m, env)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,9 +1,11 @@
-package notify_test
+package message_test
 
 import (
 	"bytes"
 	"encoding/csv"
 	"testing"
+
+	"github.com/tickler-dev/tickler/notify/message"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/notify"
@@ -13,11 +15,11 @@ import (
 // list goes as a CSV file, and returns that file's rows.
 func listRows(t *testing.T, lang string, items []notify.Item) [][]string {
 	t.Helper()
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := tmpl.Render(&notify.View{Lang: lang, Job: "course-reminders", Items: items, Office: "Ban Tổ chức", ListLimit: 1})
+	c, err := tmpl.Render(&message.View{Lang: lang, Job: "course-reminders", Items: items, Office: "Ban Tổ chức", ListLimit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

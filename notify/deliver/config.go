@@ -1,4 +1,4 @@
-package main
+package deliver
 
 import (
 	"fmt"
@@ -7,17 +7,19 @@ import (
 
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
-	"github.com/tickler-dev/tickler/notify/outbox"
+	"github.com/tickler-dev/tickler/notify/emlfolder"
+	"github.com/tickler-dev/tickler/notify/message"
 	"github.com/tickler-dev/tickler/notify/smtp"
 	"github.com/tickler-dev/tickler/store"
 )
 
-// newSender builds the configured transport; closeFn releases its connections.
-func newSender(cfg *config.Config) (notify.Sender, func(), error) {
-	env := notify.Envelope{From: cfg.Mail.From, ReplyTo: cfg.Mail.ReplyTo, Loc: cfg.Location}
+// NewSender builds the transport mail.transport names: an SMTP relay, or a
+// folder of .eml files. close releases its connections.
+func NewSender(cfg *config.Config) (s notify.Sender, close func(), err error) {
+	env := message.Envelope{From: cfg.Mail.From, ReplyTo: cfg.Mail.ReplyTo, Loc: cfg.Location}
 	switch cfg.Mail.Transport {
 	case "outbox":
-		f, err := outbox.New(cfg.Mail.OutboxDir, env)
+		f, err := emlfolder.New(cfg.Mail.OutboxDir, env)
 		return f, func() {}, err
 	case "smtp":
 		r, err := smtp.New(smtp.FromConfig(cfg.Mail, env))
@@ -29,9 +31,10 @@ func newSender(cfg *config.Config) (notify.Sender, func(), error) {
 	return nil, nil, fmt.Errorf("mail.transport %q is not available in this build", cfg.Mail.Transport)
 }
 
-// newDeliverer builds the outbox worker for cfg.
-func newDeliverer(cfg *config.Config, st *store.Store, log *slog.Logger) (*notify.Deliverer, func(), error) {
-	sender, closeFn, err := newSender(cfg)
+// FromConfig builds the deliverer of cfg's outbox, named owner in leases,
+// with its transport (NewSender); close releases the transport.
+func FromConfig(cfg *config.Config, st *store.Store, owner string, log *slog.Logger) (*Deliverer, func(), error) {
+	sender, closeFn, err := NewSender(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,9 +42,9 @@ func newDeliverer(cfg *config.Config, st *store.Store, log *slog.Logger) (*notif
 		log = slog.Default()
 	}
 	d := cfg.Mail.Delivery
-	return &notify.Deliverer{
-		Store: st, Sender: sender, Owner: ownerName(),
-		Policy: notify.RetryPolicy{
+	return &Deliverer{
+		Store: st, Sender: sender, Owner: owner,
+		Policy: RetryPolicy{
 			MaxAttempts: d.MaxAttempts, MaxAge: d.MaxAge.D(),
 			Initial: d.BackoffInitial.D(), Max: d.BackoffMax.D(),
 		},

@@ -1,4 +1,4 @@
-package notify
+package message
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	texttemplate "text/template"
 
+	"github.com/tickler-dev/tickler/notify"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
 )
@@ -24,8 +26,8 @@ type View struct {
 	Lang  string
 	Job   string
 	Date  civil.Date // the run's date, in the agency's zone
-	To    Recipient
-	Items []Item
+	To    notify.Recipient
+	Items []notify.Item
 	Data  any
 	// Office signs the message: the display name of mail.from.
 	Office string
@@ -36,16 +38,16 @@ type View struct {
 	IDDomain string
 
 	capped bool
-	of     map[string][]Item // Of's answers: templates ask for the same lists many times
+	of     map[string][]notify.Item // Of's answers: templates ask for the same lists many times
 
 	// calendar caches the .ics attachment: the text, the HTML and the
 	// message itself all ask for it.
-	calendar *Attachment
+	calendar *notify.Attachment
 	calDone  bool
 }
 
 // calendarAttachment returns the message's .ics attachment, made once.
-func (v *View) calendarAttachment() (Attachment, bool) {
+func (v *View) calendarAttachment() (notify.Attachment, bool) {
 	if !v.calDone {
 		if a, ok := calendarFor(v); ok {
 			v.calendar = &a
@@ -53,27 +55,27 @@ func (v *View) calendarAttachment() (Attachment, bool) {
 		v.calDone = true
 	}
 	if v.calendar == nil {
-		return Attachment{}, false
+		return notify.Attachment{}, false
 	}
 	return *v.calendar, true
 }
 
 // Of returns the items of the given kinds, in order.
-func (v *View) Of(kinds ...string) []Item {
+func (v *View) Of(kinds ...string) []notify.Item {
 	key := strings.Join(kinds, "\x00")
 	if out, ok := v.of[key]; ok {
 		return out
 	}
 	out := v.of1(kinds)
 	if v.of == nil {
-		v.of = map[string][]Item{}
+		v.of = map[string][]notify.Item{}
 	}
 	v.of[key] = out
 	return out
 }
 
-func (v *View) of1(kinds []string) []Item {
-	var out []Item
+func (v *View) of1(kinds []string) []notify.Item {
+	var out []notify.Item
 	for _, it := range v.Items {
 		for _, k := range kinds {
 			if it.Kind == k {
@@ -89,17 +91,17 @@ func (v *View) of1(kinds []string) []Item {
 func (v *View) Has(kinds ...string) bool { return len(v.Of(kinds...)) > 0 }
 
 // First returns the first item of the given kinds, or a zero Item.
-func (v *View) First(kinds ...string) Item {
+func (v *View) First(kinds ...string) notify.Item {
 	if items := v.Of(kinds...); len(items) > 0 {
 		return items[0]
 	}
-	return Item{}
+	return notify.Item{}
 }
 
 // Shown returns the first ListLimit items of a list, the part of it the
 // message shows; when it cuts, the message carries the whole list as a CSV
 // file and says so (Capped).
-func (v *View) Shown(items []Item) []Item {
+func (v *View) Shown(items []notify.Item) []notify.Item {
 	if v.ListLimit > 0 && len(items) > v.ListLimit {
 		v.capped = true
 		return items[:v.ListLimit]
@@ -119,8 +121,8 @@ func (v *View) Calendar() bool {
 
 // Mine returns the items of the given kinds that are about the recipient
 // themself (a person told of their own refresher hours), in order.
-func (v *View) Mine(kinds ...string) []Item {
-	var out []Item
+func (v *View) Mine(kinds ...string) []notify.Item {
+	var out []notify.Item
 	for _, it := range v.Of(kinds...) {
 		if v.To.StaffCode != "" && it.StaffCode == v.To.StaffCode {
 			out = append(out, it)
@@ -131,8 +133,8 @@ func (v *View) Mine(kinds ...string) []Item {
 
 // Others returns the items of the given kinds about other people than the
 // recipient (the list that HR or a unit head gets), in order.
-func (v *View) Others(kinds ...string) []Item {
-	var out []Item
+func (v *View) Others(kinds ...string) []notify.Item {
+	var out []notify.Item
 	for _, it := range v.Of(kinds...) {
 		if v.To.StaffCode == "" || it.StaffCode != v.To.StaffCode {
 			out = append(out, it)
@@ -143,7 +145,7 @@ func (v *View) Others(kinds ...string) []Item {
 
 // Renderer renders one recipient's message of a run.
 type Renderer interface {
-	Render(v *View) (Content, error)
+	Render(v *View) (notify.Content, error)
 }
 
 // Templates renders messages from template files, one per job and language
@@ -235,26 +237,26 @@ func (t *Templates) Has(job, lang string) bool {
 }
 
 // Render draws the message of v.Job in v.Lang.
-func (t *Templates) Render(v *View) (Content, error) {
+func (t *Templates) Render(v *View) (notify.Content, error) {
 	if r, ok := t.custom[v.Job]; ok {
 		return r.Render(v)
 	}
 	key := v.Lang + "/" + v.Job
 	tt, ok := t.text[key]
 	if !ok {
-		return Content{}, fmt.Errorf("no template for job %s in language %s", v.Job, v.Lang)
+		return notify.Content{}, fmt.Errorf("no template for job %s in language %s", v.Job, v.Lang)
 	}
 	var subject, text, html bytes.Buffer
 	if err := tt.ExecuteTemplate(&subject, "subject", v); err != nil {
-		return Content{}, fmt.Errorf("render %s subject: %w", key, err)
+		return notify.Content{}, fmt.Errorf("render %s subject: %w", key, err)
 	}
 	if err := tt.ExecuteTemplate(&text, "text", v); err != nil {
-		return Content{}, fmt.Errorf("render %s text: %w", key, err)
+		return notify.Content{}, fmt.Errorf("render %s text: %w", key, err)
 	}
 	if err := t.html[key].ExecuteTemplate(&html, "html", v); err != nil {
-		return Content{}, fmt.Errorf("render %s html: %w", key, err)
+		return notify.Content{}, fmt.Errorf("render %s html: %w", key, err)
 	}
-	c := Content{
+	c := notify.Content{
 		Subject: strings.Join(strings.Fields(subject.String()), " "),
 		Text:    tidyText(text.String()),
 		HTML:    html.String(),
@@ -309,9 +311,9 @@ func commonFuncs(lang string) map[string]any {
 			return n
 		},
 		"num":   func(f float64) string { return FormatNumber(f, lang) },
-		"field": func(it Item, k string) any { return it.Fields[k] },
+		"field": func(it notify.Item, k string) any { return it.Fields[k] },
 		// fdate formats a date field, "" when the item has none.
-		"fdate": func(it Item, k string) string {
+		"fdate": func(it notify.Item, k string) string {
 			if d, ok := it.Fields[k].(civil.Date); ok {
 				return d.Format(lang)
 			}
@@ -319,8 +321,8 @@ func commonFuncs(lang string) map[string]any {
 		},
 		// having keeps the items whose field k is set: true, a non-zero
 		// number, a non-empty string or list.
-		"having": func(items []Item, k string) []Item {
-			var out []Item
+		"having": func(items []notify.Item, k string) []notify.Item {
+			var out []notify.Item
 			for _, it := range items {
 				if isSet(it.Fields[k]) {
 					out = append(out, it)

@@ -1,8 +1,8 @@
-// Package outbox is the embedded default transport: each message becomes an
+// Package emlfolder is the embedded default transport: each message becomes an
 // RFC 5322 .eml file in a folder, the message's wire form as planned (8-bit
 // UTF-8 text), readable by any mail client and by a person with a text
 // editor.
-package outbox
+package emlfolder
 
 import (
 	"context"
@@ -12,17 +12,19 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/notify"
 )
 
 // Folder writes messages as .eml files into Dir.
 type Folder struct {
 	Dir      string
-	Envelope notify.Envelope
+	Envelope message.Envelope
 }
 
 // New returns a Folder transport, creating dir (mode 0700) if needed.
-func New(dir string, env notify.Envelope) (*Folder, error) {
+func New(dir string, env message.Envelope) (*Folder, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("outbox_dir: %w", err)
 	}
@@ -43,7 +45,7 @@ func FileName(m *notify.Message) string {
 // reader never sees half a message.
 func (f *Folder) Send(ctx context.Context, m *notify.Message) (sent notify.Sent, retry bool, err error) {
 	var none notify.Sent
-	wire, err := notify.WireOf(m, f.Envelope)
+	wire, err := message.WireOf(m, f.Envelope)
 	if err != nil {
 		return none, false, err
 	}

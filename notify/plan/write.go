@@ -1,8 +1,10 @@
-package notify
+package plan
 
 import (
 	"context"
 	"time"
+
+	"github.com/tickler-dev/tickler/notify"
 
 	"github.com/tickler-dev/tickler/store"
 )
@@ -31,8 +33,8 @@ func (w *writer) write(ctx context.Context, batch []*group) error {
 			items[i] = store.NewItem{Key: it.Key, Step: it.Step, Since: it.Since}
 		}
 		w.msgs = append(w.msgs, store.NewMessage{
-			Recipient: g.email, RecipientName: sanitizeHeader(g.to.Name), Cc: formatCc(g.cc),
-			Subject: g.content.Subject, MessageID: MessageID(store.DeliveryKey(w.job, w.slot, g.email), w.p.IDDomain),
+			Recipient: g.email, RecipientName: notify.CleanHeader(g.to.Name), Cc: notify.FormatCc(g.cc),
+			Subject: g.content.Subject, MessageID: notify.MessageID(store.DeliveryKey(w.job, w.slot, g.email), w.p.IDDomain),
 			Wire: g.wire, Items: items,
 		})
 	}

@@ -1,10 +1,12 @@
-package notify
+package plan
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tickler-dev/tickler/notify"
 
 	"github.com/tickler-dev/tickler/civil"
 )
@@ -20,7 +22,7 @@ type plannedCourse struct {
 	Next   *plannedCourse
 }
 
-func init() { RegisterFieldType("notify.plannedCourse", []plannedCourse(nil)) }
+func init() { notify.RegisterFieldType("notify.plannedCourse", []plannedCourse(nil)) }
 
 // A notice spilled and read back is the notice that went in: every field of
 // the item, and every value of Fields with its Go type, so that a template
@@ -29,36 +31,36 @@ func TestNoticeRoundTrip(t *testing.T) {
 	at := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) // a zone keeps its offset, not its name
 	cases := []struct {
 		name string
-		n    Notice
+		n    notify.Notice
 	}{
 		// A reminder as course-reminders emits it, with a copy and a
 		// calendar deadline.
-		{"course reminder", Notice{
-			To: Recipient{Name: "Nguyễn Văn An", Email: "an@example.vn", StaffCode: "S1"},
-			Cc: []Recipient{{Name: "Trần Thị Hoa", Email: "hoa@example.vn", StaffCode: "H1"}},
-			Item: Item{Kind: "training_overdue", Key: "training/12", Step: "overdue/3", StaffCode: "S1", StaffName: "Nguyễn Văn An",
+		{"course reminder", notify.Notice{
+			To: notify.Recipient{Name: "Nguyễn Văn An", Email: "an@example.vn", StaffCode: "S1"},
+			Cc: []notify.Recipient{{Name: "Trần Thị Hoa", Email: "hoa@example.vn", StaffCode: "H1"}},
+			Item: notify.Item{Kind: "training_overdue", Key: "training/12", Step: "overdue/3", StaffCode: "S1", StaffName: "Nguyễn Văn An",
 				Unit: "U1", Ref: "QLNN", RefName: "Quản lý nhà nước: 100%; \"ngạch\" 12:34", Date: civil.MustParse("2026-11-02"), Days: -24,
 				Note: "dòng 1\r\ndòng 2\ttab\\", Fields: map[string]any{
 					"unit_name":    "Phòng Tổ chức",
-					FieldDeadlines: []Deadline{{Key: "training/12/due", Date: civil.MustParse("2026-12-31"), Title: "Hạn: 31/12", Note: ""}},
+					notify.FieldDeadlines: []notify.Deadline{{Key: "training/12/due", Date: civil.MustParse("2026-12-31"), Title: "Hạn: 31/12", Note: ""}},
 				}},
 		}},
 		// Every kind of value a job puts in Fields, zero values and nils
 		// included.
-		{"every field type", Notice{
-			To: Recipient{Email: "tochuc@example.vn"},
-			Item: Item{Kind: "planning_entry", Key: "planning/1", Step: "2026", Fields: map[string]any{
+		{"every field type", notify.Notice{
+			To: notify.Recipient{Email: "tochuc@example.vn"},
+			Item: notify.Item{Kind: "planning_entry", Key: "planning/1", Step: "2026", Fields: map[string]any{
 				"s": "", "i": 42, "neg": -7, "l": int64(1) << 40, "f": 12.5, "third": 1.0 / 3, "t": true, "false": false,
 				"d": civil.MustParse("2031-02-28"), "nodate": civil.Date{}, "time": at, "nil": nil,
 				"flags": []string{"too_old", "theory"}, "noflags": []string(nil), "empty": []string{},
-				"deadlines": []Deadline(nil),
+				"deadlines": []notify.Deadline(nil),
 				"planned": []plannedCourse{{Course: "AV", DueOn: civil.MustParse("2026-12-01"), Hours: 40, Tags: []string{"x"},
 					Extra: map[string]any{"n": 3, "s": "ế"}, At: at, Next: &plannedCourse{Course: "TH"}}, {}},
 				"noplanned": []plannedCourse(nil),
 			}},
 		}},
 		// No Fields at all, no copies, no date.
-		{"bare", Notice{To: Recipient{Email: "a@example.vn"}, Item: Item{Kind: "digest", Key: "digest/agency", Step: "2026-10"}}},
+		{"bare", notify.Notice{To: notify.Recipient{Email: "a@example.vn"}, Item: notify.Item{Kind: "digest", Key: "digest/agency", Step: "2026-10"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -94,8 +96,8 @@ func TestNoticeRoundTrip(t *testing.T) {
 func TestNoticeUnknownFieldType(t *testing.T) {
 	type mine struct{ A int }
 	var w noticeWriter
-	err := w.notice(&Notice{To: Recipient{Email: "a@example.vn"}, Item: Item{Key: "k", Fields: map[string]any{"x": mine{1}}}}, 0)
-	if err == nil || !strings.Contains(err.Error(), "RegisterFieldType") || !strings.Contains(err.Error(), `field "x"`) {
+	err := w.notice(&notify.Notice{To: notify.Recipient{Email: "a@example.vn"}, Item: notify.Item{Key: "k", Fields: map[string]any{"x": mine{1}}}}, 0)
+	if err == nil || !strings.Contains(err.Error(), "notify.RegisterFieldType") || !strings.Contains(err.Error(), `field "x"`) {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -103,8 +105,8 @@ func TestNoticeUnknownFieldType(t *testing.T) {
 // A damaged row is an error, never a panic or a half-read notice passed on.
 func TestNoticeCorrupt(t *testing.T) {
 	var w noticeWriter
-	n := Notice{To: Recipient{Email: "a@example.vn"}, Cc: []Recipient{{Email: "b@example.vn"}},
-		Item: Item{Key: "k", Fields: map[string]any{"flags": []string{"a", "b"}, "p": []plannedCourse{{Course: "AV"}}}}}
+	n := notify.Notice{To: notify.Recipient{Email: "a@example.vn"}, Cc: []notify.Recipient{{Email: "b@example.vn"}},
+		Item: notify.Item{Key: "k", Fields: map[string]any{"flags": []string{"a", "b"}, "p": []plannedCourse{{Course: "AV"}}}}}
 	if err := w.notice(&n, 0); err != nil {
 		t.Fatal(err)
 	}

@@ -1,17 +1,16 @@
-package notify
+package plan
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"net/mail"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/notify/message"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/mailaddr"
@@ -24,7 +23,7 @@ import (
 // its items, all in one transaction.
 type Planner struct {
 	Store     *store.Store
-	Templates *Templates
+	Templates *message.Templates
 	Lang      string
 	Loc       *time.Location
 	// From and ReplyTo are the messages' From and Reply-To (mail.from,
@@ -49,7 +48,7 @@ type Planner struct {
 	// HR), and for a copy it cannot use, which is left out. Without it such
 	// an address fails the run. The notices it gives must have usable
 	// addresses.
-	Unusable func(n Notice, err error) []Notice
+	Unusable func(n notify.Notice, err error) []notify.Notice
 }
 
 // checkAddresses normalises a notice's addresses, its copies into cc (a
@@ -58,26 +57,26 @@ type Planner struct {
 // notices Unusable gives for them are returned, to plan in their place.
 // Without Unusable, or when what it gives cannot be used either, an
 // unusable address is an error.
-func (p *Planner) checkAddresses(n Notice, cc []Recipient) (out Notice, keep bool, instead []Notice, err error) {
-	unusable := func(r Recipient, what string, cause error) error {
+func (p *Planner) checkAddresses(n notify.Notice, cc []notify.Recipient) (out notify.Notice, keep bool, instead []notify.Notice, err error) {
+	unusable := func(r notify.Recipient, what string, cause error) error {
 		if p.Unusable == nil {
 			return fmt.Errorf("%s for %s (%s): %w", what, n.Item.StaffCode, n.Item.Kind, cause)
 		}
-		for _, x := range p.Unusable(Notice{To: r, Item: n.Item}, cause) {
-			if _, err := NormalizeAddress(x.To.Email); err != nil {
+		for _, x := range p.Unusable(notify.Notice{To: r, Item: n.Item}, cause) {
+			if _, err := mailaddr.Normalize(x.To.Email); err != nil {
 				return fmt.Errorf("%s for %s (%s): %w; and the notice in its place: %w", what, n.Item.StaffCode, n.Item.Kind, cause, err)
 			}
 			instead = append(instead, x)
 		}
 		return nil
 	}
-	email, cause := NormalizeAddress(n.To.Email)
+	email, cause := mailaddr.Normalize(n.To.Email)
 	if cause != nil {
 		return n, false, instead, unusable(n.To, "notice", cause)
 	}
 	n.To.Email = email
 	for _, c := range n.Cc {
-		ce, cause := NormalizeAddress(c.Email)
+		ce, cause := mailaddr.Normalize(c.Email)
 		if cause != nil {
 			if err := unusable(c, "copy", cause); err != nil {
 				return n, false, nil, err
@@ -94,17 +93,14 @@ func (p *Planner) checkAddresses(n Notice, cc []Recipient) (out Notice, keep boo
 // Planned is one message a run put in the outbox (or, in a dry run, would).
 // Content is kept only when the Planner's KeepContent is set.
 type Planned struct {
-	Job     string      `json:"job"`
-	To      Recipient   `json:"-"`
-	Cc      []Recipient `json:"-"`
-	Subject string      `json:"subject"`
-	Items   []Item      `json:"items"`
-	Content Content     `json:"-"`
-	Key     string      `json:"-"`
+	Job     string             `json:"job"`
+	To      notify.Recipient   `json:"-"`
+	Cc      []notify.Recipient `json:"-"`
+	Subject string             `json:"subject"`
+	Items   []notify.Item      `json:"items"`
+	Content notify.Content     `json:"-"`
+	Key     string             `json:"-"`
 }
-
-// Emit hands the planner one notice of a run.
-type Emit func(Notice) error
 
 // Stats counts what a run did.
 type Stats struct {
@@ -135,14 +131,14 @@ const readChunk = 2048
 // reads through the store's read pool, and a write through the store's pool
 // with it is refused (store.ErrWriteInTx). An error from produce is
 // returned as it is.
-func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bool, produce func(context.Context, Emit) error, planned func(*Planned) error) (Stats, error) {
+func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bool, produce func(context.Context, notify.Emit) error, planned func(*Planned) error) (Stats, error) {
 	var stats Stats
 	err := p.Store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		sp, err := openSpill(ctx, p, tx, job)
 		if err != nil {
 			return err
 		}
-		perr := produce(ctx, func(n Notice) error { return sp.add(ctx, n) })
+		perr := produce(ctx, func(n notify.Notice) error { return sp.add(ctx, n) })
 		stats.Notices = int(sp.seq)
 		if perr != nil && sp.err == nil {
 			sp.err = perr
@@ -170,9 +166,9 @@ func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bo
 
 // Plan plans the given notices: Run for a job whose notices are at hand
 // (tests, benchmarks). It returns the messages planned.
-func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices []Notice, dryRun bool) ([]Planned, error) {
+func (p *Planner) Plan(ctx context.Context, job string, slot time.Time, notices []notify.Notice, dryRun bool) ([]Planned, error) {
 	var out []Planned
-	_, err := p.Run(ctx, job, slot, dryRun, func(_ context.Context, emit Emit) error {
+	_, err := p.Run(ctx, job, slot, dryRun, func(_ context.Context, emit notify.Emit) error {
 		for _, n := range notices {
 			if err := emit(n); err != nil {
 				return err
@@ -194,11 +190,11 @@ type group struct {
 	email   string
 	notices []string // encoded, in the order the job emitted them
 
-	to      Recipient
-	cc      []Recipient
-	items   []Item
+	to      notify.Recipient
+	cc      []notify.Recipient
+	items   []notify.Item
 	data    any
-	content Content
+	content notify.Content
 	wire    string
 	err     error
 }
@@ -401,28 +397,28 @@ func (p *Planner) render(g *group, job string, date civil.Date, now time.Time, k
 		}
 	}
 	g.notices = nil
-	view := &View{Lang: p.Lang, Job: job, Date: date, To: g.to, Items: g.items, Data: g.data,
+	view := &message.View{Lang: p.Lang, Job: job, Date: date, To: g.to, Items: g.items, Data: g.data,
 		Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
 	g.content, g.err = p.Templates.Render(view)
 	if g.err != nil {
 		return
 	}
-	g.content.Subject = sanitizeHeader(g.content.Subject)
+	g.content.Subject = notify.CleanHeader(g.content.Subject)
 	key := keyPrefix + g.email
-	m := &Message{Key: key, MessageID: MessageID(key, p.IDDomain), Job: job, To: g.to, Cc: g.cc,
+	m := &notify.Message{Key: key, MessageID: notify.MessageID(key, p.IDDomain), Job: job, To: g.to, Cc: g.cc,
 		Subject: g.content.Subject, Text: g.content.Text, HTML: g.content.HTML, Attachments: g.content.Attachments, Created: now}
-	wire, err := Wire(m, Envelope{From: p.From, ReplyTo: p.ReplyTo, Loc: p.Loc})
+	wire, err := message.Wire(m, message.Envelope{From: p.From, ReplyTo: p.ReplyTo, Loc: p.Loc})
 	if err != nil {
 		g.err = fmt.Errorf("outbox: message to %s: %w", g.email, err)
 		return
 	}
 	g.wire = string(wire)
 	if !p.KeepContent {
-		g.content = Content{Subject: g.content.Subject}
+		g.content = notify.Content{Subject: g.content.Subject}
 	}
 }
 
-func containsEmail(rs []Recipient, email string) bool {
+func containsEmail(rs []notify.Recipient, email string) bool {
 	for _, r := range rs {
 		if r.Email == email {
 			return true
@@ -431,49 +427,12 @@ func containsEmail(rs []Recipient, email string) bool {
 	return false
 }
 
-// NormalizeAddress validates a bare e-mail address by the rule of package
-// mailaddr (the one the importer and the configuration apply) and returns it
-// lower-cased; its error says "invalid e-mail address "…": what is wrong".
-func NormalizeAddress(s string) (string, error) { return mailaddr.Normalize(s) }
-
-// MessageID derives the Message-ID from a delivery's key, so a resend after a
-// crash carries the same Message-ID and the recipient's client sees one message.
-func MessageID(key, domain string) string {
-	sum := sha256.Sum256([]byte(key))
-	if domain == "" {
-		domain = "tickler.localhost"
-	}
-	return "<" + hex.EncodeToString(sum[:16]) + "@" + domain + ">"
-}
-
-// formatCc stores copies one per line as "Name <address>".
-func formatCc(cc []Recipient) string {
-	lines := make([]string, len(cc))
-	for i, c := range cc {
-		lines[i] = (&mail.Address{Name: sanitizeHeader(c.Name), Address: c.Email}).String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-func parseCc(s string) []Recipient {
-	var out []Recipient
-	for _, line := range strings.Split(s, "\n") {
-		if line == "" {
-			continue
-		}
-		if a, err := mail.ParseAddress(line); err == nil {
-			out = append(out, Recipient{Name: a.Name, Email: a.Address})
-		}
-	}
-	return out
-}
-
 // Source hands PlanStream the notices of a run: it calls emit with each, the
 // notices of one recipient one after another (a recipient seen before
 // another is an error). tx is the transaction the run's messages are written
 // in; what the source writes in it is kept with them, or not at all (a dry
 // run, a failure). Its reads go through the store's read pool.
-type Source func(ctx context.Context, tx *store.Tx, emit Emit) error
+type Source func(ctx context.Context, tx *store.Tx, emit notify.Emit) error
 
 // PlanStream is Run for notices that carry large data of their own (the
 // monthly digest's figures, one report per unit): nothing is spilled, since
@@ -522,7 +481,7 @@ func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dr
 		// section), and one it let through fails the run.
 		strict := *p
 		strict.Unusable = nil
-		emit := func(n Notice) error {
+		emit := func(n notify.Notice) error {
 			stats.Notices++
 			n, _, _, err := strict.checkAddresses(n, nil)
 			if err != nil {
@@ -572,7 +531,7 @@ func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dr
 
 // add puts one more of the recipient's notices in g: its item, once, and
 // its copies (their addresses normalised).
-func (g *group) add(n Notice) error {
+func (g *group) add(n notify.Notice) error {
 	for _, it := range g.items {
 		if it.Key == n.Item.Key && it.Step == n.Item.Step {
 			return nil // one item told once, whatever number of entries reached this mailbox

@@ -1,4 +1,4 @@
-package notify_test
+package message_test
 
 import (
 	"bytes"
@@ -12,18 +12,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/notifytest"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
 )
 
-var envelope = notify.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "phongtccb@example.vn", Loc: notifytest.Loc}
+var envelope = message.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "phongtccb@example.vn", Loc: notifytest.Loc}
 
 // wire renders m as it goes on the wire and parses it back.
 func wire(t *testing.T, m *notify.Message) (*mail.Message, string) {
 	t.Helper()
-	msg, err := notify.Build(m, envelope)
+	msg, err := message.Build(m, envelope)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +223,7 @@ func TestEightBitUnlessLongLines(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := envelope
 			env.EightBit = tc.eightBit
-			msg, err := notify.Build(&notify.Message{ID: 1, MessageID: "<x@example.vn>", Job: "j",
+			msg, err := message.Build(&notify.Message{ID: 1, MessageID: "<x@example.vn>", Job: "j",
 				To: notify.Recipient{Email: "a@example.vn"}, Subject: "s", Text: "Kính gửi", HTML: tc.html, Created: start}, env)
 			if err != nil {
 				t.Fatal(err)
@@ -239,3 +241,5 @@ func TestEightBitUnlessLongLines(t *testing.T) {
 		})
 	}
 }
+
+var start = time.Date(2026, 6, 1, 7, 0, 0, 0, notifytest.Loc)

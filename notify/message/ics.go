@@ -1,4 +1,4 @@
-package notify
+package message
 
 import (
 	"crypto/sha256"
@@ -7,39 +7,22 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tickler-dev/tickler/notify"
+
 	"github.com/tickler-dev/tickler/civil"
 )
 
-// FieldDeadlines is the Item.Fields key under which a job lists an item's
-// deadlines ([]Deadline). The renderer puts each deadline still ahead into the
-// message's calendar attachment.
-const FieldDeadlines = "deadlines"
-
-// Deadline is a date by which the recipient must act: a training's due date,
-// the day a re-appointment review must open, the rating deadline.
-type Deadline struct {
-	// Key identifies the deadline across runs; its calendar event's UID is
-	// derived from it, so a later reminder updates the event a recipient
-	// already added instead of adding a second one. Items that share a
-	// deadline (every rating due on 15 December) share the key, and the
-	// message carries one event for it.
-	Key   string
-	Date  civil.Date
-	Title string // the event's summary, in the message's language
-	Note  string // its description
-}
-
 // Deadlines returns the deadlines an item carries.
-func Deadlines(it Item) []Deadline {
-	d, _ := it.Fields[FieldDeadlines].([]Deadline)
+func Deadlines(it notify.Item) []notify.Deadline {
+	d, _ := it.Fields[notify.FieldDeadlines].([]notify.Deadline)
 	return d
 }
 
 // calendarFor returns the message's .ics attachment: one event per deadline
 // of the items on or after the run's date (a past deadline is no use in a
 // calendar), or ok false when there is none.
-func calendarFor(v *View) (Attachment, bool) {
-	var events []Deadline
+func calendarFor(v *View) (notify.Attachment, bool) {
+	var events []notify.Deadline
 	seen := map[string]bool{}
 	perKind := map[string]int{}
 	for _, it := range v.Items {
@@ -57,13 +40,13 @@ func calendarFor(v *View) (Attachment, bool) {
 		}
 	}
 	if len(events) == 0 {
-		return Attachment{}, false
+		return notify.Attachment{}, false
 	}
 	name := "reminders.ics"
 	if v.Lang == "vi" {
 		name = "lich-nhac-viec.ics"
 	}
-	return Attachment{
+	return notify.Attachment{
 		Filename:    name,
 		ContentType: "text/calendar; charset=utf-8; method=PUBLISH",
 		Data:        Calendar(v.Job, v.IDDomain, v.Date, events),
@@ -76,7 +59,7 @@ func calendarFor(v *View) (Attachment, bool) {
 // rendered again is the same message: DTSTAMP is the run's date, and SEQUENCE
 // grows with it, so a calendar that already holds the event takes the newer
 // copy (a moved due date) as an update.
-func Calendar(job, domain string, runDate civil.Date, deadlines []Deadline) []byte {
+func Calendar(job, domain string, runDate civil.Date, deadlines []notify.Deadline) []byte {
 	var b strings.Builder
 	line := func(name, value string) { writeFolded(&b, name+":"+value) }
 	line("BEGIN", "VCALENDAR")

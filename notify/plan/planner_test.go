@@ -1,4 +1,4 @@
-package notify_test
+package plan_test
 
 import (
 	"context"
@@ -7,20 +7,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
+
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
 )
 
-func planner(t *testing.T, st *store.Store) *notify.Planner {
+func planner(t *testing.T, st *store.Store) *plan.Planner {
 	t.Helper()
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := message.LoadTemplates("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	return &notify.Planner{Store: st, Templates: tmpl, Lang: "vi", Loc: loc, Office: "Ban Tổ chức", IDDomain: "example.vn",
+	return &plan.Planner{Store: st, Templates: tmpl, Lang: "vi", Loc: loc, Office: "Ban Tổ chức", IDDomain: "example.vn",
 		From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Now: time.Now, KeepContent: true}
 }
 

@@ -1,4 +1,4 @@
-package notify
+package deliver
 
 import (
 	"context"
@@ -13,48 +13,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify"
+
 	"golang.org/x/time/rate"
 
 	"github.com/tickler-dev/tickler/store"
 )
-
-// Sender hands one message to its transport. A nil error means the transport
-// accepted the message, for one recipient at least (sent says what it
-// answered and which recipients it refused). On failure, retry says whether
-// trying again later may succeed (a 4xx reply, a network error, a timeout) or
-// not (a 5xx reply, a refused address). An error wrapping a *RelayError says
-// the transport itself is unusable for now.
-type Sender interface {
-	Send(ctx context.Context, m *Message) (sent Sent, retry bool, err error)
-}
-
-// Sent is what the transport answered for a message it accepted.
-type Sent struct {
-	Reply string // the server's answer, if any ("250 2.0.0 Ok: queued as 4XyZ")
-	// Refused are the recipients the relay refused while it accepted the
-	// message for the others (a Cc whose mailbox is gone): the message left
-	// for everyone else, and each of these becomes a delivery of its own.
-	Refused []Refusal
-}
-
-// Refusal is one recipient the relay refused.
-type Refusal struct {
-	Email string
-	Err   error // the relay's answer
-	Retry bool  // a temporary refusal (4xx): that recipient may accept it later
-}
-
-// RelayError is a failure of the transport rather than of one message: the
-// relay cannot be reached, refuses TLS or our login, or refuses our sender
-// address. Every message would fail the same way, so the Deliverer gives the
-// messages it holds this outcome without trying each one (a wrong password is
-// not tried a hundred times), and claims nothing more until the retry time.
-type RelayError struct{ Err error }
-
-func (e *RelayError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the underlying error.
-func (e *RelayError) Unwrap() error { return e.Err }
 
 // RetryPolicy decides when a failed message is tried again.
 type RetryPolicy struct {
@@ -97,7 +61,7 @@ func (p RetryPolicy) Next(now, created time.Time, attempts int) (at time.Time, o
 // workers never send the same row.
 type Deliverer struct {
 	Store  *store.Store
-	Sender Sender
+	Sender notify.Sender
 	Policy RetryPolicy
 	// Owner is this deliverer's name in lease_owner; unique per process.
 	Owner     string
@@ -206,7 +170,7 @@ func (d *Deliverer) Drain(ctx context.Context) (Outcome, error) {
 
 // claimed is a message with the end of its lease.
 type claimed struct {
-	*Message
+	*notify.Message
 	leaseUntil time.Time
 }
 
@@ -357,9 +321,9 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 			continue
 		}
 		d.inFlight.Add(1)
-		m := &Message{
+		m := &notify.Message{
 			ID: r.ID, Key: r.Key, MessageID: r.MessageID, Job: r.Job,
-			To: Recipient{Name: r.RecipientName, Email: r.Recipient}, Cc: parseCc(r.Cc),
+			To: notify.Recipient{Name: r.RecipientName, Email: r.Recipient}, Cc: notify.ParseCc(r.Cc),
 			Subject: r.Subject, Text: r.Text, HTML: r.HTML, Wire: r.Wire, Created: r.Created.Time, Attempts: r.Attempts,
 		}
 		if len(r.Attachments) > 0 {
@@ -413,7 +377,7 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 		d.relayUp()
 	} else {
 		res = d.failure(m.Message, end, retry, err)
-		if re := (*RelayError)(nil); errors.As(err, &re) {
+		if re := (*notify.RelayError)(nil); errors.As(err, &re) {
 			until := end.Add(d.Policy.Initial)
 			if res.State == "retry" {
 				until = res.Next
@@ -475,9 +439,9 @@ func (d *Deliverer) renewLease(ctx context.Context, id int64, until time.Time) (
 
 // failure is the outcome of a failed attempt: retry while the policy allows,
 // failed otherwise. A *RelayError is logged once per outage by relayRefused.
-func (d *Deliverer) failure(m *Message, now time.Time, retry bool, err error) result {
+func (d *Deliverer) failure(m *notify.Message, now time.Time, retry bool, err error) result {
 	res := result{ID: m.ID, Reply: err.Error()}
-	var relay *RelayError
+	var relay *notify.RelayError
 	isRelay := errors.As(err, &relay)
 	if retry {
 		if next, ok := d.Policy.Next(now, m.Created, m.Attempts); ok {
@@ -498,9 +462,9 @@ func (d *Deliverer) failure(m *Message, now time.Time, retry bool, err error) re
 // refused is the outcome for one recipient the relay refused while it
 // accepted the message for the others: the message as if it had been to
 // that recipient alone, failed, or retried while the policy allows.
-func (d *Deliverer) refused(m *Message, now time.Time, r Refusal) store.Refused {
-	to := Recipient{Email: r.Email}
-	for _, c := range append([]Recipient{m.To}, m.Cc...) {
+func (d *Deliverer) refused(m *notify.Message, now time.Time, r notify.Refusal) store.Refused {
+	to := notify.Recipient{Email: r.Email}
+	for _, c := range append([]notify.Recipient{m.To}, m.Cc...) {
 		if strings.EqualFold(c.Email, r.Email) {
 			to = c
 			break
@@ -520,7 +484,7 @@ func roundAge(d time.Duration) time.Duration {
 }
 
 // relayRefused records that the relay refused us until the given time.
-func (d *Deliverer) relayRefused(err *RelayError, until time.Time) {
+func (d *Deliverer) relayRefused(err *notify.RelayError, until time.Time) {
 	d.mu.Lock()
 	d.relayErr, d.relayUntil = err, until
 	d.mu.Unlock()

@@ -1,4 +1,4 @@
-package notify_test
+package message_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tickler-dev/tickler/notify/message"
 
 	"github.com/tickler-dev/tickler/notify"
 )
@@ -80,14 +82,14 @@ func TestSevenBit(t *testing.T) {
 			m := c.m
 			m.MessageID, m.Job, m.To, m.Subject = "<x@example.vn>", "course-reminders", notify.Recipient{Name: "Nguyễn Văn An", Email: "a@example.vn"}, "Nhắc việc"
 			m.Created = start
-			wire, err := notify.Wire(&m, envelope)
+			wire, err := message.Wire(&m, envelope)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if bytes.Count(wire, []byte("\n")) != bytes.Count(wire, []byte("\r\n")) {
 				t.Error("the wire form has a bare LF")
 			}
-			seven, err := notify.SevenBit(wire)
+			seven, err := message.SevenBit(wire)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,12 +1,13 @@
-package notify
+package plan
 
 import (
 	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/tickler-dev/tickler/notify"
 
 	"github.com/tickler-dev/tickler/civil"
 )
@@ -19,29 +20,6 @@ import (
 // through the trip (a template calls date on a civil.Date, num on a float64):
 // each value carries a tag, and types beyond the common ones are registered
 // by name with RegisterFieldType.
-
-// fieldTypes are the registered types of Item.Fields values.
-var fieldTypes = struct {
-	sync.RWMutex
-	byName map[string]reflect.Type
-	byType map[reflect.Type]string
-}{byName: map[string]reflect.Type{}, byType: map[reflect.Type]string{}}
-
-// RegisterFieldType lets values of sample's type travel in Item.Fields (a
-// job's own struct, or a slice of them). Strings, int, int64, float64,
-// booleans, civil.Date, time.Time (its instant and offset), []string and
-// []Deadline need no registration. Name must be unique and stable within a
-// build; a job registers its types in init.
-func RegisterFieldType(name string, sample any) {
-	t := reflect.TypeOf(sample)
-	fieldTypes.Lock()
-	defer fieldTypes.Unlock()
-	if old, ok := fieldTypes.byName[name]; ok && old != t {
-		panic(fmt.Sprintf("notify: field type name %q registered twice", name))
-	}
-	fieldTypes.byName[name] = t
-	fieldTypes.byType[t] = name
-}
 
 // noticeWriter appends the encoding of notices to b.
 type noticeWriter struct{ b []byte }
@@ -75,7 +53,7 @@ func (w *noticeWriter) date(d civil.Date) {
 	w.int(int64(d.Year)*10000 + int64(d.Month)*100 + int64(d.Day))
 }
 
-func (w *noticeWriter) recipient(r Recipient) {
+func (w *noticeWriter) recipient(r notify.Recipient) {
 	w.str(r.Name)
 	w.str(r.Email)
 	w.str(r.StaffCode)
@@ -83,7 +61,7 @@ func (w *noticeWriter) recipient(r Recipient) {
 
 // notice writes everything of n that the planner needs, with data standing
 // for n.Data (an index into the run's table of them; 0: none).
-func (w *noticeWriter) notice(n *Notice, data int) error {
+func (w *noticeWriter) notice(n *notify.Notice, data int) error {
 	w.recipient(n.To)
 	w.int(int64(len(n.Cc)))
 	for _, c := range n.Cc {
@@ -93,7 +71,7 @@ func (w *noticeWriter) notice(n *Notice, data int) error {
 	return w.item(&n.Item)
 }
 
-func (w *noticeWriter) item(it *Item) error {
+func (w *noticeWriter) item(it *notify.Item) error {
 	w.str(it.Kind)
 	w.str(it.Key)
 	w.str(it.Step)
@@ -156,7 +134,7 @@ func (w *noticeWriter) value(v any) error {
 		for _, s := range x {
 			w.str(s)
 		}
-	case []Deadline:
+	case []notify.Deadline:
 		w.b = append(w.b, 'D')
 		if x == nil {
 			w.int(-1)
@@ -171,9 +149,7 @@ func (w *noticeWriter) value(v any) error {
 		}
 	default:
 		rv := reflect.ValueOf(v)
-		fieldTypes.RLock()
-		name, ok := fieldTypes.byType[rv.Type()]
-		fieldTypes.RUnlock()
+		name, ok := notify.FieldTypeName(rv.Type())
 		if !ok {
 			return fmt.Errorf("%T is not a registered field type (notify.RegisterFieldType)", v)
 		}
@@ -346,17 +322,17 @@ func (r *noticeReader) date() civil.Date {
 	return civil.Date{Year: int(n / 10000), Month: time.Month(n / 100 % 100), Day: int(n % 100)}
 }
 
-func (r *noticeReader) recipient() Recipient {
-	return Recipient{Name: r.str(), Email: r.str(), StaffCode: r.str()}
+func (r *noticeReader) recipient() notify.Recipient {
+	return notify.Recipient{Name: r.str(), Email: r.str(), StaffCode: r.str()}
 }
 
 // notice reads a notice; data is its index into the run's Data table.
-func (r *noticeReader) notice() (n Notice, data int, err error) {
+func (r *noticeReader) notice() (n notify.Notice, data int, err error) {
 	n.To = r.recipient()
 	if c := r.int(); c > int64(len(r.s)) {
 		r.fail()
 	} else if c > 0 {
-		n.Cc = make([]Recipient, c)
+		n.Cc = make([]notify.Recipient, c)
 		for i := range n.Cc {
 			n.Cc[i] = r.recipient()
 		}
@@ -366,8 +342,8 @@ func (r *noticeReader) notice() (n Notice, data int, err error) {
 	return n, data, r.err
 }
 
-func (r *noticeReader) item() Item {
-	it := Item{Kind: r.str(), Key: r.str(), Step: r.str(), Since: r.date(), StaffCode: r.str(), StaffName: r.str(),
+func (r *noticeReader) item() notify.Item {
+	it := notify.Item{Kind: r.str(), Key: r.str(), Step: r.str(), Since: r.date(), StaffCode: r.str(), StaffName: r.str(),
 		Unit: r.str(), Ref: r.str(), RefName: r.str(), Date: r.date(), Days: int(r.int()), Note: r.str()}
 	n := r.int()
 	if n < 0 || r.err != nil {
@@ -419,18 +395,16 @@ func (r *noticeReader) value() any {
 	case 'D':
 		n := r.int()
 		if n < 0 {
-			return []Deadline(nil)
+			return []notify.Deadline(nil)
 		}
-		out := make([]Deadline, 0, min(n, int64(len(r.s))))
+		out := make([]notify.Deadline, 0, min(n, int64(len(r.s))))
 		for range n {
-			out = append(out, Deadline{Key: r.str(), Date: r.date(), Title: r.str(), Note: r.str()})
+			out = append(out, notify.Deadline{Key: r.str(), Date: r.date(), Title: r.str(), Note: r.str()})
 		}
 		return out
 	case 'r':
 		name := r.str()
-		fieldTypes.RLock()
-		t, ok := fieldTypes.byName[name]
-		fieldTypes.RUnlock()
+		t, ok := notify.FieldType(name)
 		if !ok {
 			r.fail()
 			return nil

@@ -1,4 +1,4 @@
-package outbox_test
+package emlfolder_test
 
 import (
 	"bytes"
@@ -12,25 +12,28 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/notify/deliver"
+	"github.com/tickler-dev/tickler/notify/message"
+
 	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/notify/emlfolder"
 	"github.com/tickler-dev/tickler/notify/notifytest"
-	"github.com/tickler-dev/tickler/notify/outbox"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
 )
 
 var start = time.Date(2026, 6, 1, 7, 0, 0, 0, notifytest.Loc)
 
-func deliverer(st *store.Store, s notify.Sender, now func() time.Time) *notify.Deliverer {
-	return &notify.Deliverer{
+func deliverer(st *store.Store, s notify.Sender, now func() time.Time) *deliver.Deliverer {
+	return &deliver.Deliverer{
 		Store: st, Sender: s, Owner: "test:1",
-		Policy:  notify.RetryPolicy{MaxAttempts: 5, Initial: time.Minute, Max: time.Hour},
+		Policy:  deliver.RetryPolicy{MaxAttempts: 5, Initial: time.Minute, Max: time.Hour},
 		Workers: 2, BatchSize: 10, Lease: time.Minute, Timeout: 10 * time.Second,
 		Now: now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 }
 
-var env = notify.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
+var env = message.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
 
 // The .eml transport goes through the same rows and states as SMTP: each
 // row becomes one file, private to the daemon's user (0600 in a 0700
@@ -38,7 +41,7 @@ var env = notify.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: 
 func TestOutboxWritesPrivateFilesAndMarksSent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		dir := filepath.Join(t.TempDir(), "outbox")
-		f, err := outbox.New(dir, env)
+		f, err := emlfolder.New(dir, env)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +87,7 @@ func TestOutboxWritesPrivateFilesAndMarksSent(t *testing.T) {
 func TestOutboxFailureIsRetriedAndResendReplacesTheFile(t *testing.T) {
 	st := storetest.New(t, store.SQLite)
 	dir := filepath.Join(t.TempDir(), "outbox")
-	f, err := outbox.New(dir, env)
+	f, err := emlfolder.New(dir, env)
 	if err != nil {
 		t.Fatal(err)
 	}

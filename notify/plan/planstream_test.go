@@ -1,4 +1,4 @@
-package notify_test
+package plan_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tickler-dev/tickler/notify/plan"
 
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/store"
@@ -28,7 +30,7 @@ func streamNotices(n int) []notify.Notice {
 	return out
 }
 
-func source(notices []notify.Notice) notify.Source {
+func source(notices []notify.Notice) plan.Source {
 	return func(ctx context.Context, tx *store.Tx, emit notify.Emit) error {
 		for _, n := range notices {
 			if err := emit(n); err != nil {
@@ -75,8 +77,8 @@ func TestPlanStreamAsPlan(t *testing.T) {
 
 		p := planner(t, st)
 		p.KeepContent = true
-		var planned []notify.Planned
-		collect := func(pl *notify.Planned) error {
+		var planned []plan.Planned
+		collect := func(pl *plan.Planned) error {
 			planned = append(planned, *pl)
 			return nil
 		}
@@ -140,7 +142,7 @@ func TestPlanStreamAllOrNothing(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				var rendered int
 				p := planner(t, st)
-				count := func(*notify.Planned) error { rendered++; return nil }
+				count := func(*plan.Planned) error { rendered++; return nil }
 				src := func(ctx context.Context, tx *store.Tx, emit notify.Emit) error {
 					// What a job keeps with its messages (the digest's figures).
 					if err := tx.KeepFigures(ctx, slot, []store.Figures{{Month: "2026-11", Scope: c.name, JSON: "{}"}}); err != nil {

@@ -1,10 +1,12 @@
-package notify_test
+package message_test
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tickler-dev/tickler/notify/message"
 
 	"github.com/tickler-dev/tickler/notify"
 )
@@ -19,7 +21,7 @@ func TestInlineContentIDInAngleBrackets(t *testing.T) {
 		Attachments: []notify.Attachment{{Filename: "ranks.png", ContentType: "image/png", ContentID: "ranks-1@digest.tickler", Data: []byte("png")}},
 		Created:     time.Now(),
 	}
-	msg, err := notify.Build(m, notify.Envelope{From: "tochuc@example.vn"})
+	msg, err := message.Build(m, message.Envelope{From: "tochuc@example.vn"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package notify_test
+package deliver_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tickler-dev/tickler/notify/deliver"
 
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/notifytest"
@@ -55,10 +57,10 @@ func (s ownerSender) Send(ctx context.Context, m *notify.Message) (notify.Sent, 
 	return notify.Sent{Reply: "250 2.0.0 Ok"}, false, nil
 }
 
-func deliverer(st *store.Store, s notify.Sender, owner string, now func() time.Time) *notify.Deliverer {
-	return &notify.Deliverer{
+func deliverer(st *store.Store, s notify.Sender, owner string, now func() time.Time) *deliver.Deliverer {
+	return &deliver.Deliverer{
 		Store: st, Sender: s, Owner: owner,
-		Policy:  notify.RetryPolicy{MaxAttempts: 3, MaxAge: 24 * time.Hour, Initial: time.Minute, Max: time.Hour},
+		Policy:  deliver.RetryPolicy{MaxAttempts: 3, MaxAge: 24 * time.Hour, Initial: time.Minute, Max: time.Hour},
 		Workers: 4, BatchSize: 25, Lease: time.Minute, Timeout: 10 * time.Second, Poll: 10 * time.Millisecond,
 		Now: now, Log: quiet,
 	}
@@ -72,7 +74,7 @@ func TestTwoDeliverersNeverSendTheSameRow(t *testing.T) {
 		notifytest.Plan(t, st, n, time.Now())
 		rec := &recorder{delay: 200 * time.Microsecond}
 		var wg sync.WaitGroup
-		outcomes := make([]notify.Outcome, 2)
+		outcomes := make([]deliver.Outcome, 2)
 		for i, owner := range []string{"replica-a:1", "replica-b:1"} {
 			wg.Add(1)
 			go func() {
@@ -302,7 +304,7 @@ func TestRefusedRecipientRecordedOnce(t *testing.T) {
 		s := &refuseCopies{}
 		d := deliverer(st, s, "a:1", func() time.Time { return start })
 		for pass := range 2 {
-			if o, err := d.Drain(context.Background()); err != nil || o != (notify.Outcome{Sent: 1, Failed: 1}) {
+			if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 1, Failed: 1}) {
 				t.Fatalf("pass %d: %+v %v", pass+1, o, err)
 			}
 			// The crash: the message's "sent" is lost.
@@ -372,7 +374,7 @@ func TestRelayRefusalLoggedPerReason(t *testing.T) {
 	var log strings.Builder
 	var mu sync.Mutex
 	d := deliverer(st, rec.sender("a:1"), "a:1", func() time.Time { return now })
-	d.Policy = notify.RetryPolicy{MaxAttempts: 10, MaxAge: 24 * time.Hour, Initial: time.Minute, Max: time.Minute}
+	d.Policy = deliver.RetryPolicy{MaxAttempts: 10, MaxAge: 24 * time.Hour, Initial: time.Minute, Max: time.Minute}
 	d.Log = slog.New(slog.NewTextHandler(lockedWriter{&mu, &log}, nil))
 	for len(answers) > 0 {
 		if _, err := d.Drain(context.Background()); err != nil {

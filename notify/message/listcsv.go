@@ -1,4 +1,4 @@
-package notify
+package message
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/tickler-dev/tickler/notify"
 )
 
 // listCSV is the whole of a message's items as a CSV file, for a message
@@ -14,7 +16,7 @@ import (
 // The text columns come from the records and are made safe to open
 // (textCell); the date and the days are tickler's own and stay a date and a
 // number.
-func listCSV(v *View) Attachment {
+func listCSV(v *View) notify.Attachment {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
@@ -35,7 +37,7 @@ func listCSV(v *View) Attachment {
 			textCell(it.Step), textCell(it.Note)})
 	}
 	w.Flush()
-	return Attachment{Filename: name, ContentType: "text/csv; charset=utf-8", Data: b.Bytes()}
+	return notify.Attachment{Filename: name, ContentType: "text/csv; charset=utf-8", Data: b.Bytes()}
 }
 
 // plainNumber is a cell a spreadsheet reads as a number, not as a formula.

@@ -1,10 +1,12 @@
-package notify
+package message
 
 import (
 	"bytes"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tickler-dev/tickler/notify"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -26,7 +28,7 @@ type Envelope struct {
 // tickler message carries (Message-ID from the row's key, Auto-Submitted,
 // Reply-To, Date in the agency's zone). Values from records only ever reach
 // headers through go-mail's encoders, after CR/LF were removed at planning.
-func Build(m *Message, env Envelope) (*gomail.Msg, error) {
+func Build(m *notify.Message, env Envelope) (*gomail.Msg, error) {
 	enc := gomail.EncodingQP
 	if env.EightBit && shortLines(m.Text) && shortLines(m.HTML) {
 		enc = gomail.NoEncoding // 8bit
@@ -40,15 +42,15 @@ func Build(m *Message, env Envelope) (*gomail.Msg, error) {
 			return nil, fmt.Errorf("mail.reply_to: %w", err)
 		}
 	}
-	if err := msg.AddToFormat(sanitizeHeader(m.To.Name), m.To.Email); err != nil {
+	if err := msg.AddToFormat(notify.CleanHeader(m.To.Name), m.To.Email); err != nil {
 		return nil, fmt.Errorf("to %q: %w", m.To.Email, err)
 	}
 	for _, c := range m.Cc {
-		if err := msg.AddCcFormat(sanitizeHeader(c.Name), c.Email); err != nil {
+		if err := msg.AddCcFormat(notify.CleanHeader(c.Name), c.Email); err != nil {
 			return nil, fmt.Errorf("cc %q: %w", c.Email, err)
 		}
 	}
-	msg.Subject(sanitizeHeader(m.Subject))
+	msg.Subject(notify.CleanHeader(m.Subject))
 	msg.SetMessageIDWithValue(trimAngles(m.MessageID))
 	loc := env.Loc
 	if loc == nil {

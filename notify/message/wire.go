@@ -1,4 +1,4 @@
-package notify
+package message
 
 import (
 	"bufio"
@@ -9,6 +9,8 @@ import (
 	"net/textproto"
 	"strings"
 	"sync"
+
+	"github.com/tickler-dev/tickler/notify"
 )
 
 // The outbox keeps each message in its wire form (deliveries.wire): the
@@ -28,7 +30,7 @@ var wireBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Wire returns m's wire form as Build makes it, with 8-bit bodies and CRLF
 // line ends throughout.
-func Wire(m *Message, env Envelope) ([]byte, error) {
+func Wire(m *notify.Message, env Envelope) ([]byte, error) {
 	env.EightBit = true
 	msg, err := Build(m, env)
 	if err != nil {
@@ -45,7 +47,7 @@ func Wire(m *Message, env Envelope) ([]byte, error) {
 
 // WireOf returns the bytes to send for m: its stored wire form, or, for a
 // row planned before the outbox kept one, the message built now.
-func WireOf(m *Message, env Envelope) ([]byte, error) {
+func WireOf(m *notify.Message, env Envelope) ([]byte, error) {
 	if len(m.Wire) > 0 {
 		return m.Wire, nil
 	}
