@@ -18,7 +18,7 @@ var benchNotice = notify.Notice{
 	Item: notify.Item{Kind: "training_overdue", Key: "training/12", Step: "overdue/3", StaffCode: "S000001", StaffName: "Nguyễn Văn An",
 		Unit: "U0001", Ref: "QLNN", RefName: "Bồi dưỡng quản lý nhà nước ngạch chuyên viên chính", Date: civil.MustParse("2026-11-02"), Days: -24,
 		Fields: map[string]any{
-			"unit_name":    "Phòng Tổ chức cán bộ",
+			"unit_name":           "Phòng Tổ chức cán bộ",
 			notify.FieldDeadlines: []notify.Deadline{{Key: "training/12/due", Date: civil.MustParse("2026-12-31"), Title: "Hạn hoàn thành"}},
 		}},
 }

@@ -41,7 +41,7 @@ func TestNoticeRoundTrip(t *testing.T) {
 			Item: notify.Item{Kind: "training_overdue", Key: "training/12", Step: "overdue/3", StaffCode: "S1", StaffName: "Nguyễn Văn An",
 				Unit: "U1", Ref: "QLNN", RefName: "Quản lý nhà nước: 100%; \"ngạch\" 12:34", Date: civil.MustParse("2026-11-02"), Days: -24,
 				Note: "dòng 1\r\ndòng 2\ttab\\", Fields: map[string]any{
-					"unit_name":    "Phòng Tổ chức",
+					"unit_name":           "Phòng Tổ chức",
 					notify.FieldDeadlines: []notify.Deadline{{Key: "training/12/due", Date: civil.MustParse("2026-12-31"), Title: "Hạn: 31/12", Note: ""}},
 				}},
 		}},
