@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickler-dev/tickler/notify/message"
-
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/scheduler"
@@ -69,7 +67,7 @@ func TestPlannerReplacesUnusableAddresses(t *testing.T) {
 			{To: notify.Recipient{Email: "<script>x</script>@example.vn"}, Item: item},
 			{To: notify.Recipient{Email: "a@example.vn"}, Cc: []notify.Recipient{{Email: "lan@example"}, {Email: "h1@example.vn"}}, Item: item},
 		}
-		tmpl, err := message.LoadTemplates("")
+		tmpl, err := jobs.Templates("")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickler-dev/tickler/notify/message"
 	"github.com/tickler-dev/tickler/notify/plan"
 
 	"github.com/tickler-dev/tickler/config"
@@ -50,7 +49,7 @@ func setup(t *testing.T, st *store.Store, training string) (*config.Config, *sch
 		files[k] = v
 	}
 	testkit.Import(t, st, files)
-	tmpl, err := message.LoadTemplates("")
+	tmpl, err := jobs.Templates("")
 	if err != nil {
 		t.Fatal(err)
 	}

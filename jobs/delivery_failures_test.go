@@ -73,7 +73,7 @@ language: vi
 mail: {from: "Ban Tổ chức <tochuc@example.vn>"}
 recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 `)
-		tmpl, err := message.LoadTemplates("")
+		tmpl, err := jobs.Templates("")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +159,7 @@ func TestFailedBetween(t *testing.T) {
 // A long list is cut at 30 lines and says how many there are, in both
 // languages.
 func TestDeliveryFailuresNoticeStaysShort(t *testing.T) {
-	tmpl, err := message.LoadTemplates("")
+	tmpl, err := jobs.Templates("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ language: vi
 mail: {from: "Ban Tổ chức <tochuc@example.vn>"}
 recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 `)
-		tmpl, err := message.LoadTemplates("")
+		tmpl, err := jobs.Templates("")
 		if err != nil {
 			t.Fatal(err)
 		}

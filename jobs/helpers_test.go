@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickler-dev/tickler/notify/message"
 	"github.com/tickler-dev/tickler/notify/plan"
 
 	"github.com/tickler-dev/tickler/config"
@@ -31,7 +30,7 @@ type bundle struct {
 func setupFiles(t *testing.T, st *store.Store, extra string, files map[string]string) *bundle {
 	t.Helper()
 	testkit.Import(t, st, files)
-	tmpl, err := message.LoadTemplates("")
+	tmpl, err := jobs.Templates("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,13 +177,19 @@ func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx
 	return nil
 }
 
-// RegisterRenderers hands the Templates the renderers of the jobs that draw
-// their own messages (the monthly digest, with its charts).
-func RegisterRenderers(t *message.Templates) error {
+// Templates loads the message templates (the embedded ones, then those of
+// dir on top, see message.LoadTemplates) with the renderers of the jobs that
+// draw their own messages (the monthly digest, with its charts): every
+// entry point gets both from this one call.
+func Templates(dir string) (*message.Templates, error) {
+	t, err := message.LoadTemplates(dir)
+	if err != nil {
+		return nil, err
+	}
 	r, err := digest.NewRenderer()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	t.Register((&MonthlyDigest{}).Name(), r)
-	return nil
+	return t, nil
 }

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickler-dev/tickler/notify/message"
-
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/scheduler"
@@ -46,11 +44,8 @@ timezone: Asia/Ho_Chi_Minh
 mail: {from: "Ban Tổ chức Tỉnh ủy <tochuc@example.vn>"}
 recipients: {hr: [tochuc@example.vn, h1@example.vn], leadership: [lanhdao@example.vn]}
 `)
-		tmpl, err := message.LoadTemplates("")
+		tmpl, err := jobs.Templates("")
 		if err != nil {
-			t.Fatal(err)
-		}
-		if err := jobs.RegisterRenderers(tmpl); err != nil {
 			t.Fatal(err)
 		}
 		runner := &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}

@@ -3,8 +3,6 @@ package jobs_test
 import (
 	"testing"
 
-	"github.com/tickler-dev/tickler/notify/message"
-
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
 )
@@ -12,7 +10,7 @@ import (
 func TestReminderJobsRegistered(t *testing.T) {
 	// The scheduler and `tickler run` find jobs by name; each reminder job
 	// is there under its config name, with templates in both languages.
-	tmpl, err := message.LoadTemplates("")
+	tmpl, err := jobs.Templates("")
 	if err != nil {
 		t.Fatal(err)
 	}

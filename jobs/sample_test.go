@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickler-dev/tickler/notify/message"
-
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
@@ -30,7 +28,7 @@ func sampleAgency(t *testing.T, st *store.Store, extra string) *bundle {
 	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := message.LoadTemplates("")
+	tmpl, err := jobs.Templates("")
 	if err != nil {
 		t.Fatal(err)
 	}

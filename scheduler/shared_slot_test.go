@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickler-dev/tickler/notify/message"
-
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/internal/testkit"
@@ -38,11 +36,8 @@ func sharedAgency(t *testing.T, st *store.Store, n int) (*scheduler.Runner, *con
 	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := message.LoadTemplates("")
+	tmpl, err := jobs.Templates("")
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := jobs.RegisterRenderers(tmpl); err != nil {
 		t.Fatal(err)
 	}
 	yaml := baseConfig + "jobs:\n"

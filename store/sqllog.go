@@ -163,34 +163,60 @@ var dollar = regexp.MustCompile(`\$\d+`)
 
 // record writes query with its arguments as SQL literals, ending in ";".
 func record(d Dialect, query string, args []driver.NamedValue) {
-	lit := func(i int) string {
-		if i < 0 || i >= len(args) {
-			return "NULL"
-		}
-		return literal(args[i].Value)
+	lit := make([]string, len(args))
+	for i, a := range args {
+		lit[i] = literal(a.Value)
 	}
-	if d == Postgres {
-		query = dollar.ReplaceAllStringFunc(query, func(p string) string {
-			n, _ := strconv.Atoi(p[1:])
-			return lit(n - 1)
-		})
-	} else {
-		var b strings.Builder
-		n := 0
-		for _, r := range query {
-			if r == '?' {
-				b.WriteString(lit(n))
-				n++
-				continue
-			}
-			b.WriteRune(r)
-		}
-		query = b.String()
-	}
-	query = strings.TrimRight(strings.TrimSpace(query), ";")
+	query = strings.TrimRight(strings.TrimSpace(inline(d, query, lit)), ";")
 	sqlLogMu.Lock()
 	defer sqlLogMu.Unlock()
 	fmt.Fprintf(sqlLogFile, "%s;\n", query)
+}
+
+// Inline returns query (in the dialect's placeholder style, as SQL returns
+// it) with args written in place of its placeholders as SQL literals: what
+// psql can run to do exactly what tickler did (`tickler digest -sql`).
+func (s *Store) Inline(query string, args []any) string {
+	lit := make([]string, len(args))
+	for i, a := range args {
+		v, err := driver.DefaultParameterConverter.ConvertValue(a)
+		if vr, ok := a.(driver.Valuer); ok {
+			v, err = vr.Value()
+		}
+		if err != nil {
+			v = fmt.Sprint(a)
+		}
+		lit[i] = literal(v)
+	}
+	return inline(s.Dialect, query, lit)
+}
+
+// inline puts the literals in place of the placeholders: $1… on
+// PostgreSQL, ? in order on SQLite.
+func inline(d Dialect, query string, lit []string) string {
+	at := func(i int) string {
+		if i < 0 || i >= len(lit) {
+			return "NULL"
+		}
+		return lit[i]
+	}
+	if d == Postgres {
+		return dollar.ReplaceAllStringFunc(query, func(p string) string {
+			n, _ := strconv.Atoi(p[1:])
+			return at(n - 1)
+		})
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			b.WriteString(at(n))
+			n++
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func literal(v driver.Value) string {

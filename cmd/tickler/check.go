@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tickler-dev/tickler/notify/message"
-
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/schedule"
@@ -24,12 +22,8 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 	}
 	// The templates are part of what serve loads: a broken one in
 	// mail.templates_dir must fail here too (systemd's reload runs check).
-	tmpl, err := message.LoadTemplates(cfg.Mail.TemplatesDir)
-	if err != nil {
+	if _, err := jobs.Templates(cfg.Mail.TemplatesDir); err != nil {
 		return configErr(fmt.Errorf("mail.templates_dir: %w", err))
-	}
-	if err := jobs.RegisterRenderers(tmpl); err != nil {
-		return configErr(err)
 	}
 	start := time.Now()
 	if *from != "" {

@@ -111,7 +111,7 @@ func TestPostgresOutage(t *testing.T) {
 	outbox := filepath.Join(dir, "outbox")
 	// A slot every 4 seconds, each inside a 1-minute window.
 	path := writeConfig(t, dir, daemonConfig("postgres", pg.dsn(), outbox, "@every 4s", "1m"))
-	d := startDaemon(t, "serve", dir, path, "TICKLER_TEST_TICK=300ms")
+	d := startDaemon(t, "serve", dir, path, testHooks{Tick: 300 * time.Millisecond})
 
 	// Down at start.
 	d.waitLog(15*time.Second, "database unreachable at start")

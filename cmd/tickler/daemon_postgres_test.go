@@ -69,7 +69,7 @@ func TestThreeReplicasRunASlotOnce(t *testing.T) {
 
 	var ds []*daemon
 	for i := range 3 {
-		ds = append(ds, startDaemon(t, fmt.Sprintf("replica%d", i+1), dir, path, "TICKLER_TEST_TICK=300ms"))
+		ds = append(ds, startDaemon(t, fmt.Sprintf("replica%d", i+1), dir, path, testHooks{Tick: 300 * time.Millisecond}))
 	}
 	waitFor(t, "the slot's run is done", 60*time.Second, func() bool {
 		rs := courseRuns(t, st)
@@ -109,10 +109,10 @@ func TestKilledReplicaSlotCompletesOnAnother(t *testing.T) {
 	st := openDB(t, driver, dsn)
 
 	// Each run waits 3s before its work; leases last 2s.
-	env := []string{"TICKLER_TEST_TICK=300ms", "TICKLER_TEST_JOB_LEASE=2s", "TICKLER_TEST_JOB_DELAY=3s"}
+	hooks := testHooks{Tick: 300 * time.Millisecond, Lease: 2 * time.Second, JobDelay: 3 * time.Second}
 	byPid := map[string]*daemon{}
 	for i := range 3 {
-		d := startDaemon(t, fmt.Sprintf("replica%d", i+1), dir, path, env...)
+		d := startDaemon(t, fmt.Sprintf("replica%d", i+1), dir, path, hooks)
 		byPid[fmt.Sprint(d.cmd.Process.Pid)] = d
 	}
 	var holder *daemon

@@ -213,7 +213,7 @@ func TestSIGTERMFinishesTheRunInFlight(t *testing.T) {
 	db := filepath.Join(dir, "tickler.db")
 	path := writeConfig(t, dir, daemonConfig("sqlite", db, filepath.Join(dir, "outbox"), "0 7 * * *", "1d"))
 	importSample(t, path, 40)
-	d := startDaemon(t, "serve", dir, path, "TICKLER_TEST_JOB_DELAY=2s")
+	d := startDaemon(t, "serve", dir, path, testHooks{JobDelay: 2 * time.Second})
 	d.waitLog(15*time.Second, "job started", "job=course-reminders")
 	d.stop(8 * time.Second)
 	if d.count("job ran", "job=course-reminders") != 1 {
@@ -238,7 +238,7 @@ func TestHandRunOfARunningSlot(t *testing.T) {
 	path := writeConfig(t, dir, daemonConfig("sqlite", db, filepath.Join(dir, "outbox"), "0 7 * * *", "1d"))
 	importSample(t, path, 40)
 	gate := filepath.Join(dir, "go-on")
-	d := startDaemon(t, "serve", dir, path, "TICKLER_TEST_JOB_GATE="+gate)
+	d := startDaemon(t, "serve", dir, path, testHooks{JobGate: gate})
 	line := d.waitLog(15*time.Second, "job started", "job=course-reminders")
 	m := regexp.MustCompile(`slot=(\d{4}-\d\d-\d\dT\d\d:\d\d)`).FindStringSubmatch(line)
 	if m == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -32,12 +33,21 @@ type daemon struct {
 
 // startDaemon starts `tickler -config path serve` in dir with extra
 // environment variables.
-func startDaemon(t *testing.T, name, dir, path string, env ...string) *daemon {
+func startDaemon(t *testing.T, name, dir, path string, hooks ...testHooks) *daemon {
 	t.Helper()
 	d := &daemon{t: t, name: name, exited: make(chan struct{})}
 	d.cmd = exec.Command(binary, "-config", path, "serve")
 	d.cmd.Dir = dir
-	d.cmd.Env = append(os.Environ(), env...)
+	d.cmd.Env = os.Environ()
+	if len(hooks) > 0 {
+		// The daemon with hooks is the test binary itself (TestMain).
+		b, err := json.Marshal(hooks[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.cmd.Path, d.cmd.Args[0] = os.Args[0], os.Args[0]
+		d.cmd.Env = append(d.cmd.Env, envDaemon+"="+string(b))
+	}
 	stderr, err := d.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -3,19 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql/driver"
 	"errors"
-	"fmt"
 	"net/mail"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/digest"
-	"github.com/tickler-dev/tickler/store"
 )
 
 func cmdDigest(ctx context.Context, g *globals, args []string) error {
@@ -55,7 +51,7 @@ func cmdDigest(ctx context.Context, g *globals, args []string) error {
 	}
 	var script strings.Builder
 	if *sqlOut != "" {
-		c.Trace = func(q string, args []any) { script.WriteString(inlineArgs(q, args, st.Dialect) + ";\n\n") }
+		c.Trace = func(q string, args []any) { script.WriteString(st.Inline(q, args) + ";\n\n") }
 	}
 	r, err := c.Compute(ctx, month, *unit)
 	if errors.Is(err, digest.ErrUnknownUnit) {
@@ -126,47 +122,4 @@ func office(cfg *config.Config) string {
 		return a.Name
 	}
 	return "tickler"
-}
-
-// inlineArgs writes a statement with its values in place of the
-// placeholders, so psql can run exactly what the digest ran.
-func inlineArgs(q string, args []any, d store.Dialect) string {
-	lit := make([]string, len(args))
-	for i, a := range args {
-		lit[i] = literal(a)
-	}
-	if d == store.Postgres {
-		for i := len(args); i >= 1; i-- { // $10 before $1
-			q = strings.ReplaceAll(q, "$"+strconv.Itoa(i), lit[i-1])
-		}
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' && n < len(lit) {
-			b.WriteString(lit[n])
-			n++
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func literal(a any) string {
-	if v, ok := a.(driver.Valuer); ok {
-		if x, err := v.Value(); err == nil {
-			a = x
-		}
-	}
-	switch v := a.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return "'" + strings.ReplaceAll(v, "'", "''") + "'"
-	case int, int64, float64:
-		return fmt.Sprint(v)
-	}
-	return "'" + strings.ReplaceAll(fmt.Sprint(a), "'", "''") + "'"
 }

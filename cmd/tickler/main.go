@@ -72,12 +72,13 @@ var commands = map[string]command{
 	"status":  cmdStatus,
 }
 
-// globals are the flags before the command.
+// globals are the flags before the command, and the settings of the run.
 type globals struct {
 	configPath string
 	configFrom string // "-config", "TICKLER_CONFIG" or "" (the default)
 	stdout     io.Writer
 	stderr     io.Writer
+	serve      serveOptions // zero but in the tests
 }
 
 func main() {
@@ -91,13 +92,23 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(150 << 20)
 	}
+	os.Exit(runMain(os.Args[1:], serveOptions{}))
+}
+
+// runMain runs the command line as the program does: SIGTERM or SIGINT ends
+// the context (serve stops taking work and finishes what is in flight).
+func runMain(args []string, opts serveOptions) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	return runWith(ctx, args, os.Stdout, os.Stderr, opts)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	g := &globals{stdout: stdout, stderr: stderr}
+	return runWith(ctx, args, stdout, stderr, serveOptions{})
+}
+
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, opts serveOptions) int {
+	g := &globals{stdout: stdout, stderr: stderr, serve: opts}
 	fs := flag.NewFlagSet("tickler", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // the usage and the error are written below, once
 	fs.StringVar(&g.configPath, "config", "", "configuration file")

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/notify/deliver"
-	"github.com/tickler-dev/tickler/notify/message"
 	"github.com/tickler-dev/tickler/notify/plan"
 
 	"github.com/tickler-dev/tickler/civil"
@@ -78,12 +77,9 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	defer st.Close()
-	tmpl, err := message.LoadTemplates(cfg.Mail.TemplatesDir)
+	tmpl, err := jobs.Templates(cfg.Mail.TemplatesDir)
 	if err != nil {
 		return configErr(err)
-	}
-	if err := jobs.RegisterRenderers(tmpl); err != nil {
-		return err
 	}
 	// The messages are listed as the run plans them, into a file: a run at a
 	// province's scale plans a hundred thousand, which are not kept in

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/notify/deliver"
-	"github.com/tickler-dev/tickler/notify/message"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
@@ -44,7 +43,7 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	owner := ownerName()
-	hooks := readTestHooks()
+	opts := g.serve
 	for _, w := range cfg.AllWarnings() {
 		log.Warn("configuration", "warning", w)
 	}
@@ -58,8 +57,7 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 		defer lock.Release()
 	}
 
-	var current atomic.Pointer[config.Config]
-	current.Store(cfg)
+	conf := config.NewReloader(g.configPath, cfg, log)
 
 	// Open does not connect: the daemon starts when the database is down, and
 	// is not ready until it answers.
@@ -71,12 +69,9 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	var migrated atomic.Bool
 	errNotYet := errors.New("database not reached yet since start")
 
-	tmpl, err := message.LoadTemplates(cfg.Mail.TemplatesDir)
+	tmpl, err := jobs.Templates(cfg.Mail.TemplatesDir)
 	if err != nil {
 		return configErr(err)
-	}
-	if err := jobs.RegisterRenderers(tmpl); err != nil {
-		return err
 	}
 	deliverer, closeSender, err := deliver.FromConfig(cfg, st, owner, log)
 	if err != nil {
@@ -92,6 +87,7 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	}, log)
 	m.JobsKnown(config.JobNames)
 	m.ConfigLoaded(true, time.Now())
+	conf.Subscribe(func(ok bool) { m.ConfigLoaded(ok, time.Now()) })
 	deliverer.Observe = m.Delivered
 
 	// The daemon only counts a run's messages: it holds none of them.
@@ -101,15 +97,17 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 		if err != nil {
 			return scheduler.Result{Job: name, Slot: slot}, err
 		}
-		if err := hooks.hold(ctx); err != nil {
-			return scheduler.Result{Job: name, Slot: slot}, err
+		if opts.Hold != nil {
+			if err := opts.Hold(ctx, name); err != nil {
+				return scheduler.Result{Job: name, Slot: slot}, err
+			}
 		}
 		return runner.Execute(ctx, cfg, job, slot, false)
 	}
 	sched := &scheduler.Scheduler{
-		Store: st, Runner: runner, Execute: execute, Config: current.Load, Owner: owner,
+		Store: st, Runner: runner, Execute: execute, Config: conf.Current, Owner: owner,
 		Now: time.Now, Log: log, Observer: m, OnRun: func(string) { deliverer.Wake() },
-		Tick: hooks.tick, Lease: hooks.lease,
+		Tick: opts.Tick, Lease: opts.Lease,
 	}
 
 	ready := func(ctx context.Context) error {
@@ -126,12 +124,12 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 		}
 		page := web.StatusPage(func(ctx context.Context) *status.Report {
 			if !migrated.Load() {
-				r, _ := status.Gather(ctx, nil, current.Load(), time.Now(), jobs.Implemented)
+				r, _ := status.Gather(ctx, nil, conf.Current(), time.Now(), jobs.Implemented)
 				return r
 			}
-			r, _ := status.Gather(ctx, st, current.Load(), time.Now(), jobs.Implemented)
+			r, _ := status.Gather(ctx, st, conf.Current(), time.Now(), jobs.Implemented)
 			return r
-		}, func() string { return current.Load().Language }, log)
+		}, func() string { return conf.Current().Language }, log)
 		srv = &http.Server{
 			Handler:           (&web.Server{Ready: ready, Metrics: m.Handler(), Status: page, Auth: web.NewAuth(cfg.HTTP.Auth)}).Handler(),
 			ReadHeaderTimeout: 5 * time.Second,
@@ -149,8 +147,9 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				reload(g.configPath, &current, m, log)
-				sched.Wake()
+				if conf.Reload() == nil {
+					sched.Wake()
+				}
 			}
 		}
 	}()
@@ -219,83 +218,16 @@ func waitForDatabase(ctx context.Context, cfg *config.Config, st *store.Store, l
 	}
 }
 
-// reload re-reads the configuration on SIGHUP. An invalid file is rejected
-// with its errors and the last good configuration stays in force. Schedules,
-// rules and recipients apply from the next slot; the database, the mail
-// transport, templates and the HTTP address and credential are read at start
-// only.
-func reload(path string, current *atomic.Pointer[config.Config], m *metrics.Metrics, log *slog.Logger) {
-	next, err := config.Load(path)
-	if err != nil {
-		m.ConfigLoaded(false, time.Now())
-		log.Error("reload rejected; keeping the last good configuration", "config", path, "err", err)
-		return
-	}
-	prev := current.Load()
-	for _, c := range []struct {
-		key     string
-		changed bool
-	}{
-		{"database", prev.Database.Driver != next.Database.Driver || prev.Database.DSN != next.Database.DSN},
-		{"http.listen", prev.HTTP.Listen != next.HTTP.Listen},
-		{"http.auth", prev.HTTP.Auth != next.HTTP.Auth},
-		{"mail.transport", prev.Mail.Transport != next.Mail.Transport || prev.Mail.OutboxDir != next.Mail.OutboxDir || prev.Mail.SMTP != next.Mail.SMTP},
-		{"mail.templates_dir", prev.Mail.TemplatesDir != next.Mail.TemplatesDir},
-		{"mail.delivery", prev.Mail.Delivery != next.Mail.Delivery},
-		// The sender's From and Reply-To headers are set when it starts; the
-		// messages' signature follows the new name at once.
-		{"mail.from / mail.reply_to (the headers)", prev.Mail.From != next.Mail.From || prev.Mail.ReplyTo != next.Mail.ReplyTo},
-	} {
-		if c.changed {
-			log.Warn("reload: this change takes effect at the next restart", "key", c.key)
-		}
-	}
-	current.Store(next)
-	m.ConfigLoaded(true, time.Now())
-	log.Info("configuration reloaded", "config", path)
-	for _, w := range next.AllWarnings() {
-		log.Warn("configuration", "warning", w)
-	}
-}
-
-// testHooks are settings only the binary's tests use, to make a run slow
-// enough to kill mid-way, hold a run until the test lets it go, and leases
-// short enough to expire within a test. They are read from TICKLER_TEST_*
-// variables and unset in production.
-type testHooks struct {
-	tick, lease, jobDelay time.Duration
-	jobGate               string // a run waits until this file exists
-}
-
-func readTestHooks() testHooks {
-	d := func(name string) time.Duration {
-		v, _ := time.ParseDuration(os.Getenv(name))
-		return v
-	}
-	return testHooks{tick: d("TICKLER_TEST_TICK"), lease: d("TICKLER_TEST_JOB_LEASE"), jobDelay: d("TICKLER_TEST_JOB_DELAY"),
-		jobGate: os.Getenv("TICKLER_TEST_JOB_GATE")}
-}
-
-// hold makes a run wait, once claimed, for the test's delay and gate.
-func (h testHooks) hold(ctx context.Context) error {
-	if h.jobDelay > 0 {
-		select {
-		case <-time.After(h.jobDelay):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	for h.jobGate != "" {
-		if _, err := os.Stat(h.jobGate); err == nil {
-			return nil
-		}
-		select {
-		case <-time.After(20 * time.Millisecond):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
+// serveOptions are settings of the daemon that only its tests change (the
+// tests run it from the test binary, cmd/tickler/main_test.go): a scheduler
+// that looks at the clock more often, leases short enough to expire within a
+// test, and a run held once claimed, to be killed or raced mid-way. Zero
+// values are the daemon's own.
+type serveOptions struct {
+	Tick, Lease time.Duration
+	// Hold, when set, is called after a slot of job is claimed and before
+	// its job runs; an error fails the run.
+	Hold func(ctx context.Context, job string) error
 }
 
 // fillSample generates and imports a sample agency when the config asks for
