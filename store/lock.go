@@ -21,10 +21,14 @@ type ServeLock struct {
 	path string
 }
 
-// LockServe takes the serve lock of the SQLite database dsn: an exclusive
-// flock on "<file>.lock", which the kernel drops when the process dies, so a
-// crash leaves no stale lock. The file says who holds it.
-func LockServe(dsn, owner string, now time.Time) (*ServeLock, error) {
+// LockServe takes the serve lock of the database driver and dsn name: on
+// SQLite an exclusive flock on "<file>.lock", which the kernel drops when the
+// process dies, so a crash leaves no stale lock (the file says who holds
+// it); on PostgreSQL nothing, since replicas share it.
+func LockServe(driver, dsn, owner string, now time.Time) (*ServeLock, error) {
+	if Dialect(driver) != SQLite {
+		return &ServeLock{}, nil
+	}
 	db := SQLitePath(dsn)
 	if db == "" {
 		return &ServeLock{}, nil
@@ -74,4 +78,18 @@ func (l *ServeLock) Release() error {
 	l.f.Truncate(0)
 	unlock(l.f)
 	return l.f.Close()
+}
+
+// MustExist refuses an SQLite database file that is not there, for the
+// commands that read what is there (run, status, digest): a missing file is
+// a mistyped database.dsn, not an empty agency.
+func MustExist(driver, dsn string) error {
+	if Dialect(driver) != SQLite {
+		return nil
+	}
+	path := SQLitePath(dsn)
+	if _, err := os.Stat(path); path != "" && errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no file %s (database.dsn); import the records first: tickler import PATH", path)
+	}
+	return nil
 }

@@ -15,11 +15,11 @@ import (
 func TestServeLock(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "tickler.db")
 	now := time.Date(2025, 6, 10, 7, 0, 0, 0, time.UTC)
-	first, err := store.LockServe("file:"+db+"?_pragma=x", "host-a:111", now)
+	first, err := store.LockServe("sqlite", "file:"+db+"?_pragma=x", "host-a:111", now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = store.LockServe(db, "host-b:222", now)
+	_, err = store.LockServe("sqlite", db, "host-b:222", now)
 	if !errors.Is(err, store.ErrServed) {
 		t.Fatalf("second lock: %v, want ErrServed", err)
 	}
@@ -31,13 +31,13 @@ func TestServeLock(t *testing.T) {
 	if err := first.Release(); err != nil {
 		t.Fatal(err)
 	}
-	again, err := store.LockServe(db, "host-b:222", now)
+	again, err := store.LockServe("sqlite", db, "host-b:222", now)
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}
 	again.Release()
 	// An in-memory database has nothing to lock.
-	if _, err := store.LockServe(":memory:", "x:1", now); err != nil {
+	if _, err := store.LockServe("sqlite", ":memory:", "x:1", now); err != nil {
 		t.Error(err)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -39,11 +38,8 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 // (run, status, digest): an SQLite file that does not exist is a mistyped
 // database.dsn, not an empty agency, so it is an error instead of a new file.
 func openExistingStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	if cfg.Database.Driver == string(store.SQLite) {
-		path := store.SQLitePath(cfg.Database.DSN.Reveal())
-		if _, err := os.Stat(path); path != "" && errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("database: no file %s (database.dsn); import the records first: tickler import PATH", path)
-		}
+	if err := store.MustExist(cfg.Database.Driver, cfg.Database.DSN.Reveal()); err != nil {
+		return nil, fmt.Errorf("database: %w", err)
 	}
 	return openStore(ctx, cfg)
 }

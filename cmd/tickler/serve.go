@@ -49,13 +49,11 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	}
 
 	// SQLite has one writer and no way to share slots: one serve per file.
-	if store.Dialect(cfg.Database.Driver) == store.SQLite {
-		lock, err := store.LockServe(cfg.Database.DSN.Reveal(), owner, time.Now())
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
+	lock, err := store.LockServe(cfg.Database.Driver, cfg.Database.DSN.Reveal(), owner, time.Now())
+	if err != nil {
+		return err
 	}
+	defer lock.Release()
 
 	conf := config.NewReloader(g.configPath, cfg, log)
 

@@ -110,9 +110,8 @@ type Stats struct {
 
 // planBatch is how many messages are rendered (in parallel) and then written
 // together: large enough that one COPY or INSERT carries many rows, small
-// enough that a batch's messages are a few megabytes. 512 plans a million
-// staff's course reminders 6% faster than 256 (fewer COPY statements), for
-// 10 MB more memory; 1024 gains little more and costs 30 MB.
+// enough that a batch's messages are a few megabytes (the sizes measured:
+// bench/README.md, "Batch size").
 const planBatch = 512
 
 // streamBatch is PlanStream's batch: a digest with charts is fifty times a

@@ -58,9 +58,9 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-func staffRow(t *testing.T, st *store.Store, code string) store.Staff {
+func staffRow(t *testing.T, st *store.Store, code string) Staff {
 	t.Helper()
-	var s store.Staff
+	var s Staff
 	if err := st.GetSQL(context.Background(), &s, "SELECT * FROM staff WHERE code = ?", code); err != nil {
 		t.Fatalf("staff %s: %v", code, err)
 	}
@@ -105,28 +105,28 @@ func TestImportAgency(t *testing.T) {
 			t.Errorf("S002 qualifications = %v, %v", got.Education, got.PoliticalTheory)
 		}
 
-		var a store.Appointment
+		var a Appointment
 		if err := st.GetSQL(context.Background(), &a, "SELECT * FROM appointments WHERE staff_code = ?", "S001"); err != nil {
 			t.Fatal(err)
 		}
 		if a.EndOn != civil.MustParse("2026-04-01") {
 			t.Errorf("appointment without end_on ends %s, want start + 5 years 2026-04-01", a.EndOn)
 		}
-		var c store.Course
+		var c Course
 		if err := st.GetSQL(context.Background(), &c, "SELECT * FROM courses WHERE code = ?", "BD-2026"); err != nil {
 			t.Fatal(err)
 		}
 		if c.Hours.Float64 != 40.5 || c.ValidMonths.Int64 != 24 || c.Level.Valid {
 			t.Errorf("course BD-2026 = %+v", c)
 		}
-		var p []store.Planning
+		var p []Planning
 		if err := st.SelectSQL(context.Background(), &p, "SELECT * FROM planning ORDER BY staff_code"); err != nil {
 			t.Fatal(err)
 		}
 		if len(p) != 2 || p[0].Period != "2026-2031" || p[1].Period != "2026-2031" || p[1].Status != "active" {
 			t.Errorf("planning = %+v, want periods written 2026-2031 and status active by default", p)
 		}
-		var tg store.Target
+		var tg Target
 		if err := st.GetSQL(context.Background(), &tg, "SELECT * FROM targets WHERE category = ?", "refresher"); err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestImportVietnamese(t *testing.T) {
 			t.Errorf("rows = %d, want 9: %+v", rep.Rows(), rep.Kinds)
 		}
 		got := staffRow(t, st, "CB01")
-		want := store.Staff{Code: "CB01", FullName: "Phạm Thị Dung", UnitCode: "VP", BirthDate: civil.MustParse("1972-11-05"),
+		want := Staff{Code: "CB01", FullName: "Phạm Thị Dung", UnitCode: "VP", BirthDate: civil.MustParse("1972-11-05"),
 			Gender: ns("female"), Rank: ns("principal_specialist"), Education: ns("bachelor"), PoliticalTheory: ns("intermediate"),
 			HiredOn: civil.MustParse("1995-08-01")}
 		if !reflect.DeepEqual(got, want) {
@@ -160,7 +160,7 @@ func TestImportVietnamese(t *testing.T) {
 		if got.Gender != ns("male") || got.Education != ns("master") || got.PoliticalTheory != ns("advanced") || got.BirthDate != civil.MustParse("1980-01-01") {
 			t.Errorf("CB02 = %+v", got)
 		}
-		var c store.Course
+		var c Course
 		if err := st.GetSQL(context.Background(), &c, "SELECT * FROM courses WHERE code = ?", "BD"); err != nil {
 			t.Fatal(err)
 		}
@@ -539,7 +539,7 @@ func TestImportUpdates(t *testing.T) {
 			t.Errorf("kinds = %+v, want %+v", rep.Kinds, want)
 		}
 		got := staffRow(t, st, "S003")
-		want := store.Staff{Code: "S003", FullName: "Lê Văn Cương", UnitCode: "P1", ManagerCode: ns("S002"),
+		want := Staff{Code: "S003", FullName: "Lê Văn Cương", UnitCode: "P1", ManagerCode: ns("S002"),
 			BirthDate: civil.MustParse("1990-07-15"), Gender: ns("male"), Rank: ns("principal_specialist"),
 			Education: ns("bachelor"), PoliticalTheory: ns("elementary"), HiredOn: civil.MustParse("2015-03-01")}
 		if !reflect.DeepEqual(got, want) {

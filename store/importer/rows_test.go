@@ -1,10 +1,12 @@
-package store
+package importer_test
 
 import (
 	"database/sql"
 
 	"github.com/tickler-dev/tickler/civil"
 )
+
+// The rows of the records tables, as the import tests read them back.
 
 // Unit is an organisational unit (department, office) of the agency.
 type Unit struct {
@@ -61,7 +63,7 @@ type Appointment struct {
 	StartOn    civil.Date     `db:"start_on"`
 	UnitCode   sql.NullString `db:"unit_code"`
 	DecisionNo sql.NullString `db:"decision_no"`
-	EndOn      civil.Date     `db:"end_on"` // TermEnd: given, or start + term_years at import
+	EndOn      civil.Date     `db:"end_on"` // given, or start + term_years at import
 	EndedOn    civil.Date     `db:"ended_on"`
 }
 
