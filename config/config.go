@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tickler-dev/tickler/calendar"
+
 	"github.com/robfig/cron/v3"
 )
 
@@ -25,6 +27,7 @@ type Config struct {
 	// defined, empty unless the file fills them.
 	Recipients map[string][]string `yaml:"recipients"`
 	HTTP       HTTP                `yaml:"http"`
+	Calendar   Calendar            `yaml:"calendar"`
 	Rules      Rules               `yaml:"rules"`
 	Jobs       Jobs                `yaml:"jobs"`
 	Sample     Sample              `yaml:"sample"`
@@ -109,6 +112,25 @@ type Delivery struct {
 	MaxPerHour     int      `yaml:"max_per_hour"`    // 0 = unlimited
 	Poll           Duration `yaml:"poll"`            // how often idle workers look for due rows
 }
+
+// Calendar says which days are working days, for the jobs that run on
+// working days only (working_days).
+type Calendar struct {
+	// Country is vn (Saturdays, Sundays and the public holidays of the
+	// Labour Code 2019, art. 112, lunar dates at UTC+7) or none (every day
+	// is a working day).
+	Country string `yaml:"country"`
+	// Holidays are extra days off the Government decides (YYYY-MM-DD).
+	Holidays []string `yaml:"holidays"`
+	// Workdays are days worked that the rules make days off (a make-up
+	// Saturday).
+	Workdays []string `yaml:"workdays"`
+
+	days *calendar.Calendar // set by Load and Parse; nil: no day off
+}
+
+// Days is the calendar loaded: nil when every day is a working day.
+func (c *Calendar) Days() *calendar.Calendar { return c.days }
 
 // HTTP is the status server.
 type HTTP struct {
@@ -207,12 +229,23 @@ type Schedule struct {
 	// Overlap: what to do with a slot that falls while the previous run is still
 	// running: skip, or run once after (queue).
 	Overlap string `yaml:"overlap"`
+	// WorkingDays: a slot that falls on a day off (calendar) runs on the next
+	// working day at the same time.
+	WorkingDays *bool `yaml:"working_days"`
 
 	// Location is Timezone loaded; set by Load and Parse.
 	Location *time.Location `yaml:"-"`
 
-	spec cron.Schedule // Cron parsed; set by Load and Parse
+	spec cron.Schedule // Cron parsed (moved to working days); set by Load and Parse
 }
+
+// Spec is the schedule's slots: Cron in the job's zone, each slot on a day
+// off moved to the next working day when WorkingDays (schedule.OnWorkdays).
+// Nil for a Schedule that did not come from Load or Parse.
+func (s *Schedule) Spec() cron.Schedule { return s.spec }
+
+// OnWorkingDays reports whether the job runs on working days only.
+func (s Schedule) OnWorkingDays() bool { return s.WorkingDays == nil || *s.WorkingDays }
 
 // IsEnabled reports whether the job runs.
 func (s Schedule) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }

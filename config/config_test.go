@@ -17,7 +17,7 @@ import (
 )
 
 // courseReminderKeys is the list every unknown-key error inside course-reminders prints.
-const courseReminderKeys = "enabled, schedule, timezone, catchup_window, overlap, to, cc, steps_days, overdue_every_days, overdue_cc, certificates, data_to"
+const courseReminderKeys = "enabled, schedule, timezone, catchup_window, overlap, working_days, to, cc, steps_days, overdue_every_days, overdue_cc, certificates, data_to"
 
 // TestLoadErrors loads one fixture per mistake and checks the whole message:
 // file:line, the key, and what is wrong.
@@ -33,7 +33,7 @@ func TestLoadErrors(t *testing.T) {
 		// A typo inside a job, whose struct embeds Schedule and Recipients inline.
 		{"unknown-key", "testdata/unknown-key.yaml:6: jobs.course-reminders.stepz: unknown key (known: " + courseReminderKeys + ")"},
 		// A typo in a top-level section name.
-		{"unknown-section", "testdata/unknown-section.yaml:3: databse: unknown key (known: timezone, language, database, mail, recipients, http, rules, jobs, sample)"},
+		{"unknown-section", "testdata/unknown-section.yaml:3: databse: unknown key (known: timezone, language, database, mail, recipients, http, calendar, rules, jobs, sample)"},
 		// A job that does not exist.
 		{"bad-job-name", "testdata/bad-job-name.yaml:3: jobs.course-reminder: unknown job (known: course-reminders, refresher-hours, reappointments, planning-review, evaluation-season, monthly-digest, delivery-failures)"},
 		// Six cron fields (with seconds) instead of five.
@@ -590,7 +590,7 @@ func TestScheduleNext(t *testing.T) {
 		{"course-reminders", "2026-03-30T06:30:00+07:00"},
 		// Mondays 08:00 in Europe/Berlin, which moves to summer time on 29 March.
 		{"reappointments", "2026-03-30T08:00:00+02:00"},
-		// @daily: midnight in the agency's zone.
+		// @daily: midnight in the agency's zone, every day (working_days: false).
 		{"delivery-failures", "2026-03-29T00:00:00+07:00"},
 	}
 	for _, tt := range tests {
@@ -599,10 +599,11 @@ func TestScheduleNext(t *testing.T) {
 			t.Errorf("%s: Next(%s) = %s, want %s", tt.job, from.Format(time.RFC3339), got, tt.want)
 		}
 	}
-	// Default: daily at 07:00 Asia/Ho_Chi_Minh is 00:00 UTC.
+	// Default: daily at 07:00 Asia/Ho_Chi_Minh is 00:00 UTC, on working
+	// days: Sunday 29 March's slot runs on Monday 30.
 	s, _ := config.Default().Job("course-reminders")
-	if got := s.Next(from).UTC().Format(time.RFC3339); got != "2026-03-29T00:00:00Z" {
-		t.Errorf("default course-reminders next = %s, want 2026-03-29T00:00:00Z", got)
+	if got := s.Next(from).UTC().Format(time.RFC3339); got != "2026-03-30T00:00:00Z" {
+		t.Errorf("default course-reminders next = %s, want 2026-03-30T00:00:00Z", got)
 	}
 	// A Schedule not from Load has no next run, rather than a wrong one.
 	if got := (&config.Schedule{Cron: "0 7 * * *"}).Next(from); !got.IsZero() {

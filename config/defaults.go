@@ -49,6 +49,7 @@ func (c *Config) setDefaults() {
 	c.Mail.setDefaults()
 	c.Recipients = map[string][]string{ListHR: {}, ListLeadership: {}}
 	c.HTTP.setDefaults()
+	c.Calendar.Country = "vn"
 	c.Rules.setDefaults()
 	c.Jobs.setDefaults()
 }
@@ -114,7 +115,7 @@ func (j *Jobs) setDefaults() {
 
 // schedule is the part every job's defaults share.
 func schedule(cron string, catchup Duration) Schedule {
-	return Schedule{Enabled: ptr(true), Cron: cron, CatchupWindow: catchup, Overlap: "skip"}
+	return Schedule{Enabled: ptr(true), Cron: cron, CatchupWindow: catchup, Overlap: "skip", WorkingDays: ptr(true)}
 }
 
 func (j *CourseReminders) setDefaults() {

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	cronzone "github.com/tickler-dev/tickler/schedule"
 	"io/fs"
 	"maps"
 	"net"
@@ -15,6 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tickler-dev/tickler/calendar"
+	"github.com/tickler-dev/tickler/civil"
 
 	"github.com/robfig/cron/v3"
 	"golang.org/x/crypto/bcrypt"
@@ -175,6 +179,7 @@ func (v *validator) config(c *Config) {
 	v.mail(&c.Mail)
 	v.recipientLists(c)
 	v.http(&c.HTTP)
+	v.calendar(&c.Calendar)
 	v.rules(&c.Rules)
 	v.jobs(c)
 	v.atLeast("sample.staff", c.Sample.Staff, 0)
@@ -576,8 +581,44 @@ func (v *validator) schedule(c *Config, p string, s *Schedule) {
 			}
 		}
 		s.spec = spec
+		if s.OnWorkingDays() {
+			// A nil *Calendar is a nil interface too: every day works.
+			if days := c.Calendar.Days(); days != nil {
+				s.spec = cronzone.OnWorkdays(spec, days, s.Location)
+			}
+		}
 	}
 	v.oneOf(p+".overlap", s.Overlap, "skip", "queue")
+}
+
+// calendar checks the working-day calendar and loads it.
+func (v *validator) calendar(c *Calendar) {
+	v.oneOf("calendar.country", c.Country, "vn", "none")
+	dates := func(key string, list []string) []civil.Date {
+		var out []civil.Date
+		for i, s := range list {
+			d, err := civil.Parse(s)
+			if err != nil || strings.Count(s, "-") != 2 {
+				v.errorf(fmt.Sprintf("%s[%d]", key, i), "%s is not a date (YYYY-MM-DD)", v.show(fmt.Sprintf("%s[%d]", key, i), s))
+				continue
+			}
+			out = append(out, d)
+		}
+		return out
+	}
+	holidays, workdays := dates("calendar.holidays", c.Holidays), dates("calendar.workdays", c.Workdays)
+	if c.Country == "none" {
+		if len(holidays)+len(workdays) > 0 {
+			v.errorf("calendar.country", "none: there is no calendar for calendar.holidays and calendar.workdays (use vn)")
+		}
+		return
+	}
+	days, err := calendar.New(c.Country, holidays, workdays)
+	if err != nil {
+		v.errorf("calendar", "%v", err)
+		return
+	}
+	c.days = days
 }
 
 // entries checks a list of recipients: each a role, a list name defined under

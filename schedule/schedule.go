@@ -92,6 +92,9 @@ func Between(s cron.Schedule, loc *time.Location, from, to time.Time, keep, limi
 // schedule names because the zone skipped that time that day (it runs at the
 // end of the gap instead). check and status show it.
 func Shifted(s cron.Schedule, loc *time.Location, slot time.Time) bool {
+	if w, ok := s.(*workdays); ok {
+		s = w.s // moved to another day at the same wall-clock time
+	}
 	ss, ok := s.(*cron.SpecSchedule)
 	if !ok || ss.Hour&starBit != 0 {
 		return false

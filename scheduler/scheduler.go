@@ -199,8 +199,8 @@ func (s *Scheduler) job(cfg *config.Config, name string) (*config.Schedule, cron
 	if !ok || !sc.IsEnabled() || !jobs.Implemented(name) {
 		return nil, nil, false
 	}
-	spec, err := schedule.Parse(sc.Cron)
-	if err != nil {
+	spec := sc.Spec() // the slots on days off moved to working days (working_days)
+	if spec == nil {
 		return nil, nil, false // validated at load: cannot happen
 	}
 	return sc, spec, true

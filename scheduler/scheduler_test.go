@@ -426,9 +426,61 @@ func TestScheduleChangeAppliesFromTheNextSlot(t *testing.T) {
 	})
 }
 
-// baseConfig is the configuration every scheduler test starts from.
+// baseConfig is the configuration every scheduler test starts from: every
+// day a working day, but in the tests of working days.
 const baseConfig = `
 timezone: Asia/Ho_Chi_Minh
+calendar: {country: none}
 mail: {from: "Ban Tổ chức <tochuc@example.vn>"}
 recipients: {hr: [tochuc@example.vn]}
 `
+
+// TestWorkingDays: a daily job on working days. Saturday's and Sunday's slots
+// run once, on Monday at 07:00, keyed by Monday's slot; nothing is counted
+// missed; the catch-up window counts from the moved time (a restart at 18:00
+// on Monday still runs it, 59 hours after Saturday's slot).
+func TestWorkingDays(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		looks   []string // the clock at each look
+		wantRan []string
+	}{
+		// The daemon up all weekend: nothing on Saturday or Sunday, one run on Monday.
+		{"up all weekend", []string{"07 07:00", "07 10:00", "08 07:00", "09 07:00"}, []string{"06-09 07:00"}},
+		// Down from Friday night to Monday 18:00: Monday's run, inside its window.
+		{"back on Monday evening", []string{"09 18:00"}, []string{"06-09 07:00"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				b := schedSetup(st, hanoi("06 08:00")) // Friday, after its run
+				yaml := strings.Replace(baseConfig, "calendar: {country: none}", "calendar: {country: vn}", 1) +
+					"jobs:\n  course-reminders:\n    schedule: \"0 7 * * *\"\n    catchup_window: 12h\n"
+				for _, n := range config.JobNames {
+					if n != "course-reminders" {
+						yaml += "  " + n + ": {enabled: false}\n"
+					}
+				}
+				s := newScheduler(t, st, b, "a:1", "    schedule: \"0 7 * * *\"\n")
+				cfg := testkit.Config(t, yaml)
+				s.Config = func() *config.Config { return cfg }
+				look(t, s) // Friday 08:00: its 07:00 slot runs
+				b.mu.Lock()
+				b.ran = nil
+				b.mu.Unlock()
+				for _, at := range c.looks {
+					b.clock.Set(hanoi(at).Add(time.Second))
+					look(t, s)
+				}
+				if got := b.slots(hcm); !slices.Equal(got, c.wantRan) {
+					t.Errorf("ran %v, want %v", got, c.wantRan)
+				}
+				if got := b.missed(); len(got) != 0 {
+					t.Errorf("missed %v, want none", got)
+				}
+				if got, want := rows(t, st), []string{"06-06 07:00 done", "06-09 07:00 done"}; !slices.Equal(got, want) {
+					t.Errorf("job_runs %v, want %v", got, want)
+				}
+			})
+		})
+	}
+}

@@ -56,7 +56,7 @@ var labels = map[string]map[string]string{
 		"skip": "bỏ qua", "queue": "chạy sau",
 		"s:done": "hoàn thành", "s:failed": "lỗi", "s:running": "đang chạy", "s:missed": "bỏ lỡ", "s:skipped": "bỏ qua",
 		"s:manual": "chạy thủ công", "s:-": "chưa chạy",
-		"disabled": "đã tắt", "absent": "chưa có trong bản này", "never": "không có", "moved": "dời do đổi giờ mùa hè",
+		"disabled": "đã tắt", "absent": "chưa có trong bản này", "never": "không có", "moved": "dời do đổi giờ mùa hè", "daysoff": "thay cho ngày nghỉ",
 	},
 	"en": {
 		"title": "tickler — status", "updated": "Updated", "zone": "time zone",
@@ -70,7 +70,7 @@ var labels = map[string]map[string]string{
 		"skip": "skip", "queue": "queue",
 		"s:done": "done", "s:failed": "failed", "s:running": "running", "s:missed": "missed", "s:skipped": "skipped",
 		"s:manual": "run by hand", "s:-": "never run",
-		"disabled": "disabled", "absent": "not in this build", "never": "none", "moved": "moved by daylight saving",
+		"disabled": "disabled", "absent": "not in this build", "never": "none", "moved": "moved by daylight saving", "daysoff": "in place of days off",
 	},
 }
 

@@ -44,14 +44,17 @@ type Job struct {
 	// NextShifted: the next run is not at the schedule's wall-clock time
 	// because the zone skips that time that day (daylight saving).
 	NextShifted bool
-	LastSlot    time.Time
-	LastState   string
-	LastOwner   string
-	LastStart   time.Time
-	LastFinish  time.Time
-	Items       int
-	Messages    int
-	Error       string
+	// NextMoved are the slots the next run stands for that fell on days
+	// off (working_days), with why each day was off.
+	NextMoved  []schedule.MovedSlot
+	LastSlot   time.Time
+	LastState  string
+	LastOwner  string
+	LastStart  time.Time
+	LastFinish time.Time
+	Items      int
+	Messages   int
+	Error      string
 	// ByHand is the latest run started with `tickler run` (zero: none).
 	ByHand ManualRun
 }
@@ -106,9 +109,10 @@ func Gather(ctx context.Context, st *store.Store, cfg *config.Config, now time.T
 		}
 		j := Job{Name: name, Schedule: sc.Cron, Zone: sc.Location.String(), Enabled: sc.IsEnabled(),
 			Catchup: sc.CatchupWindow.String(), Overlap: sc.Overlap, Implemented: implemented == nil || implemented(name)}
-		if spec, err := schedule.Parse(sc.Cron); err == nil && j.Enabled && j.Implemented {
+		if spec := sc.Spec(); spec != nil && j.Enabled && j.Implemented {
 			j.Next = schedule.Next(spec, sc.Location, now)
 			j.NextShifted = schedule.Shifted(spec, sc.Location, j.Next)
+			j.NextMoved = schedule.Moved(spec, j.Next, cfg.Language)
 		}
 		r.Jobs = append(r.Jobs, j)
 	}
@@ -214,6 +218,15 @@ func (j Job) NextText() string {
 	s := j.Next.Format("2006-01-02 15:04 -07:00")
 	if j.NextShifted {
 		s += " (moved: the clock skips the scheduled time that day)"
+	}
+	for i, m := range j.NextMoved {
+		if i == 0 {
+			s += " (days off before it:"
+		}
+		s += " " + m.From.Format("Mon 01-02") + " " + m.Why
+		if i == len(j.NextMoved)-1 {
+			s += ")"
+		}
 	}
 	return s
 }

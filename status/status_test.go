@@ -18,6 +18,7 @@ timezone: America/New_York
 mail: {from: "Ban Tổ chức <tochuc@example.vn>"}
 recipients: {hr: [tochuc@example.vn], leadership: [lanhdao@example.vn]}
 database: {driver: postgres, dsn: "postgres://tickler:s3cret@db/tickler"}
+calendar: {country: none}
 jobs:
   course-reminders: {schedule: "30 2 * * *"}
 `
@@ -89,5 +90,24 @@ func mustExec(t *testing.T, st *store.Store, q string, args ...any) {
 	t.Helper()
 	if _, err := st.ExecSQL(context.Background(), q, args...); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A job on working days: on a Saturday its next run is Monday's, and the
+// report says which days off it stands for and why, in text and HTML.
+func TestGatherDaysOff(t *testing.T) {
+	cfg := testkit.Config(t, "timezone: Asia/Ho_Chi_Minh\nlanguage: en\njobs:\n  course-reminders: {schedule: \"0 7 * * *\"}\n")
+	now := time.Date(2026, 12, 5, 9, 0, 0, 0, cfg.Location) // Saturday
+	r, _ := status.Gather(context.Background(), nil, cfg, now, func(n string) bool { return n == "course-reminders" }) // no database: the schedule alone
+	j := r.Jobs[0]
+	if got, want := j.NextText(), "2026-12-07 07:00 +07:00 (days off before it: Sat 12-05 Saturday Sun 12-06 Sunday)"; got != want {
+		t.Errorf("next %q, want %q", got, want)
+	}
+	var html strings.Builder
+	if err := r.WriteHTML(&html, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), "in place of days off: 05/12 (Saturday) 06/12 (Sunday)") {
+		t.Errorf("the page does not say why:\n%s", html.String())
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tickler-dev/tickler/config"
@@ -46,13 +47,15 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 			fmt.Fprintf(g.stdout, "%-18s not in this build\n", name)
 			continue
 		}
-		spec, err := schedule.Parse(sc.Cron)
-		if err != nil {
-			return configErr(fmt.Errorf("jobs.%s.schedule: %w", name, err))
+		spec := sc.Spec()
+		days := "every day"
+		if sc.OnWorkingDays() && cfg.Calendar.Days() != nil {
+			days = "working days"
 		}
-		fmt.Fprintf(g.stdout, "%-18s %-16q catch-up %-5s overlap %-5s (%s)\n", name, sc.Cron, sc.CatchupWindow, sc.Overlap, sc.Location)
+		fmt.Fprintf(g.stdout, "%-18s %-16q catch-up %-5s overlap %-5s %s (%s)\n", name, sc.Cron, sc.CatchupWindow, sc.Overlap, days, sc.Location)
 		// The runs are computed as the scheduler computes them: a wall-clock
-		// job runs once on each day, daylight-saving days included.
+		// job runs once on each day, daylight-saving days included, and a
+		// slot on a day off on the next working day.
 		t := start
 		for range 3 {
 			t = schedule.Next(spec, sc.Location, t)
@@ -64,6 +67,7 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 			if schedule.Shifted(spec, sc.Location, t) {
 				note = "  (the scheduled time does not exist that day: daylight saving skips it)"
 			}
+			note += movedNote(schedule.Moved(spec, t, "en"))
 			fmt.Fprintf(g.stdout, "    %s%s\n", runTime(t), note)
 		}
 	}
@@ -71,6 +75,18 @@ func cmdCheck(ctx context.Context, g *globals, args []string) error {
 		fmt.Fprintf(g.stdout, "warning: %s\n", w)
 	}
 	return nil
+}
+
+// movedNote says which slots a run stands for that fell on days off.
+func movedNote(moved []schedule.MovedSlot) string {
+	if len(moved) == 0 {
+		return ""
+	}
+	var days []string
+	for _, m := range moved {
+		days = append(days, m.From.Format("Mon 01-02")+" ("+m.Why+")")
+	}
+	return "  (moved from " + strings.Join(days, ", ") + ": days off)"
 }
 
 // runTime prints a run's time with its offset, and the zone's abbreviation

@@ -15,6 +15,7 @@ import (
 func sqliteConfig(t *testing.T, dir string) string {
 	return writeConfig(t, dir, `
 timezone: Asia/Ho_Chi_Minh
+calendar: {country: none} # the tests run on any day of the week
 database: {driver: sqlite, dsn: `+filepath.Join(dir, "t.db")+`}
 mail: {transport: outbox, outbox_dir: `+filepath.Join(dir, "outbox")+`, from: "Ban Tổ chức <tochuc@example.vn>"}
 recipients: {hr: [tochuc@example.vn], leadership: [lanhdao@example.vn]}
@@ -238,5 +239,32 @@ func TestRunReadsEveryFlag(t *testing.T) {
 	}
 	if n := countRows(t, dir, "deliveries") + countRows(t, dir, "job_runs"); n != 0 {
 		t.Errorf("%d rows written: a -dry-run was not read", n)
+	}
+}
+
+// check -from shows a job on working days run after Tết, and which days off
+// it stands for; a job with working_days: false keeps its days.
+func TestCheckShowsMovedRuns(t *testing.T) {
+	dir := t.TempDir()
+	path := writeConfig(t, dir, `
+timezone: Asia/Ho_Chi_Minh
+recipients: {hr: [tochuc@example.vn]}
+jobs:
+  course-reminders: {schedule: "0 7 * * *"}
+  delivery-failures: {schedule: "0 8 * * *", working_days: false}
+`)
+	code, out, errs := tickler(t, "-config", path, "check", "-from", "2027-02-03T12:00")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		"working days (Asia/Ho_Chi_Minh)",
+		"Thu 2027-02-11 07:00 +07:00  (moved from Thu 02-04 (Lunar New Year (Tết)), Fri 02-05 (Lunar New Year (Tết)),",
+		"every day (Asia/Ho_Chi_Minh)",
+		"Thu 2027-02-04 08:00 +07:00",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check does not say %q:\n%s", want, out)
+		}
 	}
 }
