@@ -537,3 +537,31 @@ func TestRepositoryChecksCatch(t *testing.T) {
 		}
 	}
 }
+
+// docs/reliability.md names, for each fault, the test that covers it: every
+// test it names exists.
+func TestReliabilityNamesRealTests(t *testing.T) {
+	texts := repoText(t, repoFiles(t))
+	doc, ok := texts["docs/reliability.md"]
+	if !ok {
+		t.Fatal("docs/reliability.md is missing")
+	}
+	have := map[string]bool{}
+	decl := regexp.MustCompile(`(?m)^func (Test\w+)\(`)
+	for f, text := range texts {
+		if strings.HasSuffix(f, "_test.go") {
+			for _, m := range decl.FindAllStringSubmatch(text, -1) {
+				have[m[1]] = true
+			}
+		}
+	}
+	named := regexp.MustCompile("`(Test\\w+)`").FindAllStringSubmatch(doc, -1)
+	if len(named) < 30 {
+		t.Fatalf("docs/reliability.md names %d tests; the table is gone?", len(named))
+	}
+	for _, m := range named {
+		if !have[m[1]] {
+			t.Errorf("docs/reliability.md names %s, which no test file declares", m[1])
+		}
+	}
+}
