@@ -277,12 +277,25 @@ type CourseReminders struct {
 	StepsDays []int `yaml:"steps_days"`
 	// OverdueEveryDays: repeat an overdue reminder this often, with the manager in copy.
 	OverdueEveryDays int `yaml:"overdue_every_days"`
-	// OverdueCc: who is copied on overdue reminders (default the manager).
-	OverdueCc []string `yaml:"overdue_cc"`
+	// Escalation: who else hears of a training that stays overdue, and
+	// from which week (default: the manager from the first overdue week,
+	// in a team message each week; the unit head after 4 weeks; HR after 8).
+	Escalation []Escalation `yaml:"escalation"`
 	// Certificates: remind before certificates (courses with valid_months) expire.
 	Certificates *bool `yaml:"certificates"`
 	// DataTo: who gets the "data to fix" list (default hr).
 	DataTo []string `yaml:"data_to"`
+}
+
+// Escalation is a level of a chain of who hears about an obligation that
+// stays overdue: the recipients To (roles, lists, addresses) are told once
+// it has been overdue for AfterWeeks weeks (0: from the first day), once, or
+// again every overdue_every_days when Repeat. Each level's message is that
+// recipient's one message of the run, listing every such item of theirs.
+type Escalation struct {
+	To         []string `yaml:"to"`
+	AfterWeeks int      `yaml:"after_weeks"`
+	Repeat     bool     `yaml:"repeat"`
 }
 
 // RefresherHours configures the refresher-hours job: people short of the

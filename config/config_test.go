@@ -17,7 +17,7 @@ import (
 )
 
 // courseReminderKeys is the list every unknown-key error inside course-reminders prints.
-const courseReminderKeys = "enabled, schedule, timezone, catchup_window, overlap, working_days, to, cc, steps_days, overdue_every_days, overdue_cc, certificates, data_to"
+const courseReminderKeys = "enabled, schedule, timezone, catchup_window, overlap, working_days, to, cc, steps_days, overdue_every_days, escalation, certificates, data_to"
 
 // TestLoadErrors loads one fixture per mistake and checks the whole message:
 // file:line, the key, and what is wrong.
@@ -253,7 +253,8 @@ func TestDefaults(t *testing.T) {
 	check("course-reminders.to", j.CourseReminders.To, jobs["course-reminders"].to)
 	check("course-reminders.steps_days", j.CourseReminders.StepsDays, []int{30, 7, 1})
 	check("course-reminders.overdue_every_days", j.CourseReminders.OverdueEveryDays, 7)
-	check("course-reminders.overdue_cc", j.CourseReminders.OverdueCc, []string{"manager"})
+	check("course-reminders.escalation", j.CourseReminders.Escalation, []config.Escalation{
+		{To: []string{"manager"}, AfterWeeks: 0, Repeat: true}, {To: []string{"unit_head"}, AfterWeeks: 4}, {To: []string{"hr"}, AfterWeeks: 8}})
 	check("course-reminders.certificates", *j.CourseReminders.Certificates, true)
 	check("course-reminders.data_to", j.CourseReminders.DataTo, []string{"hr"})
 	check("refresher-hours.to", j.RefresherHours.To, jobs["refresher-hours"].to)
@@ -370,7 +371,8 @@ func TestFull(t *testing.T) {
 	check("course-reminders.cc", cr.Cc, []string{"board"})
 	// Sorted from the earliest reminder to the last, the repeat dropped.
 	check("course-reminders.steps_days", cr.StepsDays, []int{60, 14, 1})
-	check("course-reminders.overdue", []any{cr.OverdueEveryDays, cr.OverdueCc, *cr.Certificates}, []any{3, []string{"manager", "unit_head"}, false})
+	check("course-reminders.overdue", []any{cr.OverdueEveryDays, cr.Escalation, *cr.Certificates},
+		[]any{3, []config.Escalation{{To: []string{"manager", "unit_head"}, Repeat: true}, {To: []string{"board"}, AfterWeeks: 2}}, false})
 	rh := j.RefresherHours
 	check("refresher-hours", []any{rh.Cron, rh.From, rh.ListTo}, []any{"@monthly", "10-01", []string{"hr", "board"}})
 	// The Vietnamese label "Tin học" is stored as its code, once.

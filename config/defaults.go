@@ -123,7 +123,14 @@ func (j *CourseReminders) setDefaults() {
 	j.Recipients = Recipients{To: []string{RolePerson}}
 	j.StepsDays = []int{30, 7, 1}
 	j.OverdueEveryDays = 7
-	j.OverdueCc = []string{RoleManager}
+	// The manager can act within a month, and hears each week: the team
+	// message. A month overdue is the unit's leadership's business; two
+	// months, HR's (a plan to revise, a course to reschedule).
+	j.Escalation = []Escalation{
+		{To: []string{RoleManager}, AfterWeeks: 0, Repeat: true},
+		{To: []string{RoleUnitHead}, AfterWeeks: 4},
+		{To: []string{ListHR}, AfterWeeks: 8},
+	}
 	j.Certificates = ptr(true)
 	j.DataTo = []string{ListHR}
 }

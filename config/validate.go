@@ -434,7 +434,14 @@ func (v *validator) jobs(c *Config) {
 		v.job(c, p, &j.CourseReminders.Schedule, &j.CourseReminders.Recipients, false)
 		j.CourseReminders.StepsDays = v.steps(p+".steps_days", j.CourseReminders.StepsDays)
 		v.atLeast(p+".overdue_every_days", j.CourseReminders.OverdueEveryDays, 0)
-		v.entries(c, p+".overdue_cc", j.CourseReminders.OverdueCc)
+		for i, e := range j.CourseReminders.Escalation {
+			q := fmt.Sprintf("%s.escalation[%d]", p, i)
+			v.atLeast(q+".after_weeks", e.AfterWeeks, 0)
+			if len(e.To) == 0 {
+				v.errorf(q+".to", "no recipients: who hears at this level?")
+			}
+			v.entries(c, q+".to", e.To)
+		}
 		v.entries(c, p+".data_to", j.CourseReminders.DataTo)
 	}
 	{
@@ -690,8 +697,8 @@ func lostWhat(p, key string) (string, string) {
 		return "the list of everyone short of refresher hours", "reaches"
 	case key == "data_to":
 		return "data-to-fix items of this job", "reach"
-	case key == "overdue_cc":
-		return "the copies of overdue reminders", "reach"
+	case strings.Contains(p, ".escalation["):
+		return "this level of the escalation of overdue trainings", "reaches"
 	case key == "cc":
 		return "this job's copies", "reach"
 	}

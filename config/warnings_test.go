@@ -76,6 +76,8 @@ jobs:
 		got := c.AllWarnings()
 		want := []string{
 			`test.yaml:2: recipients.hr: no address: what the jobs course-reminders, reappointments, evaluation-season send to this list reaches nobody`,
+			// The default escalation tells HR after 8 weeks.
+			`test.yaml:5: jobs.course-reminders.escalation[2].to: list "hr" has no address under recipients: this level of the escalation of overdue trainings reaches nobody`,
 			`test.yaml:6: jobs.course-reminders.data_to: "manager" is a role, but data_to takes lists and addresses only: data-to-fix items of this job reach nobody`,
 			`test.yaml:6: jobs.course-reminders.data_to: list "hr" has no address under recipients: data-to-fix items of this job reach nobody`,
 			`test.yaml:7: jobs.reappointments.to: list "hr" has no address under recipients: this job's messages sent to it reach nobody`,

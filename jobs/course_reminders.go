@@ -13,9 +13,10 @@ import (
 )
 
 // CourseReminders reminds each person of their trainings due in 30 / 7 / 1
-// days (config steps_days), of trainings overdue every overdue_every_days
-// with the manager in copy, and of certificates (courses with valid_months)
-// expiring within the same steps, unless they completed the course again.
+// days (config steps_days), of trainings overdue every overdue_every_days,
+// and of certificates (courses with valid_months) expiring within the same
+// steps, unless they completed the course again. An overdue training climbs
+// the escalation chain (escalation.go): the manager, the unit head, HR.
 type CourseReminders struct{ Named[config.CourseReminders] }
 
 func init() { register(func() Job { return CourseReminders{} }) }
@@ -50,7 +51,6 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 		return fmt.Errorf("due trainings: %w", err)
 	}
 	defer rows.Close()
-	overdueCc := append(slices.Clone(cfg.Cc), cfg.OverdueCc...)
 	for rows.Next() {
 		var r dueTraining
 		if err := rows.StructScan(&r); err != nil {
@@ -59,11 +59,13 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 		days := asOf.DaysUntil(r.DueOn)
 		item := r.item("", "training/"+strconv.FormatInt(r.ID, 10), "")
 		item.Ref, item.RefName, item.Date, item.Days = r.CourseCode, r.CourseName, r.DueOn, days
-		to, cc := cfg.To, cfg.Cc
 		if days < 0 {
 			step, from := overdueStep(days, cfg.OverdueEveryDays)
 			item.Kind, item.Step, item.Since = "training_overdue", step, r.DueOn.AddDays(from)
-			cc = overdueCc
+			if err := escalate(env, emit, item, -days, &r.personRow); err != nil {
+				return err
+			}
+			continue
 		} else {
 			step, from, ok := dueStep(days, cfg.StepsDays)
 			if !ok {
@@ -74,7 +76,7 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "ev_training_due", r.CourseName),
 			}}
 		}
-		if err := address(env, emit, item, r.entries(to), r.entries(cc), cfg.DataTo, r.who()); err != nil {
+		if err := address(env, emit, item, r.entries(cfg.To), r.entries(cfg.Cc), cfg.DataTo, r.who()); err != nil {
 			return err
 		}
 	}

@@ -101,10 +101,10 @@ func TestCourseRemindersSteps(t *testing.T) {
 		{"1 day before", at("2026-12-30"), []string{"a@example.vn||training_due A QLNN 1d"}},
 		{"due today", at("2026-12-31"), []string{"a@example.vn||training_due A QLNN 1d"}},
 		// The day after: overdue, the first period, manager in copy.
-		{"1 day overdue", at("2027-01-01"), []string{"a@example.vn|h1@example.vn|training_overdue A QLNN overdue/0"}},
+		{"1 day overdue", at("2027-01-01"), []string{"a@example.vn||training_overdue A QLNN overdue/0", "h1@example.vn||training_overdue A QLNN overdue/0"}},
 		// Still the first period on day 7, the second from day 8.
-		{"7 days overdue", at("2027-01-07"), []string{"a@example.vn|h1@example.vn|training_overdue A QLNN overdue/0"}},
-		{"8 days overdue", at("2027-01-08"), []string{"a@example.vn|h1@example.vn|training_overdue A QLNN overdue/1"}},
+		{"7 days overdue", at("2027-01-07"), []string{"a@example.vn||training_overdue A QLNN overdue/0", "h1@example.vn||training_overdue A QLNN overdue/0"}},
+		{"8 days overdue", at("2027-01-08"), []string{"a@example.vn||training_overdue A QLNN overdue/1", "h1@example.vn||training_overdue A QLNN overdue/1"}},
 		// Midnight in Hanoi on 30/12 is still 29/12 in UTC: the date is Hanoi's, 1 day left.
 		{"midnight in the zone", time.Date(2026, 12, 29, 17, 0, 0, 0, time.UTC), []string{"a@example.vn||training_due A QLNN 1d"}},
 		// One minute earlier it is 29/12 in Hanoi: 2 days left, the 7-day step.
@@ -143,14 +143,16 @@ func TestCourseRemindersWhoAndWhat(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{
-			// A: one message with everything due (30 and 7 days) and overdue,
-			// the manager in copy because one item is overdue. The completed,
-			// dropped and not-yet-due rows are left out.
-			"a@example.vn|h1@example.vn|training_due A QLNN 30d",
-			"a@example.vn|h1@example.vn|training_due A TH 7d",
-			"a@example.vn|h1@example.vn|training_overdue A AV overdue/0",
-			// C: overdue, but has no manager to copy: C is still told ...
+			// A: one message with everything due (30 and 7 days) and overdue.
+			// The completed, dropped and not-yet-due rows are left out.
+			"a@example.vn||training_due A QLNN 30d",
+			"a@example.vn||training_due A TH 7d",
+			"a@example.vn||training_overdue A AV overdue/0",
+			// C: overdue, but has no manager to tell: C is still told ...
 			"c@example.vn||training_overdue C TH overdue/2",
+			// The manager, H1, is told of A's overdue training in a message
+			// of their own (the team message), not in copy of A's.
+			"h1@example.vn||training_overdue A AV overdue/0",
 			// ... and HR gets B (no e-mail) and C (no manager) to fix. L has left.
 			"tochuc@example.vn||data_problem B QLNN 7d",
 			"tochuc@example.vn||data_problem C TH overdue/2",
@@ -158,8 +160,8 @@ func TestCourseRemindersWhoAndWhat(t *testing.T) {
 		if got := summary(res.Planned); !slices.Equal(got, want) {
 			t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
-		if len(res.Planned) != 3 {
-			t.Errorf("%d messages, want one per recipient (3)", len(res.Planned))
+		if len(res.Planned) != 4 {
+			t.Errorf("%d messages, want one per recipient (4)", len(res.Planned))
 		}
 		// The same slot again adds nothing.
 		again, err := runner.Execute(context.Background(), cfg, jobs.CourseReminders{}, at("2026-11-26"), false)
@@ -181,8 +183,8 @@ func TestCourseRemindersWhoAndWhat(t *testing.T) {
 		if err := st.GetSQL(context.Background(), &n, "SELECT count(*) FROM deliveries"); err != nil {
 			t.Fatal(err)
 		}
-		if n != 3 {
-			t.Errorf("outbox has %d rows, want 3", n)
+		if n != 4 {
+			t.Errorf("outbox has %d rows, want 4", n)
 		}
 	})
 }

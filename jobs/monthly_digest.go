@@ -55,7 +55,6 @@ func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx
 	if err != nil {
 		return err
 	}
-	cc := listsOnly(env.Config, cfg.Cc)
 	send := func(to notify.Recipient, reports []*digest.Report) error {
 		bundle := &digest.Bundle{Reports: reports, ChartsMinStaff: cfg.ChartsMinStaff}
 		for _, r := range reports {
@@ -63,7 +62,7 @@ func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx
 			if r.Scope.Kind == digest.ScopeUnit {
 				scope = "unit/" + r.Scope.Code
 			}
-			err := emit(notify.Notice{To: to, Cc: cc, Data: bundle, Item: notify.Item{
+			err := emit(notify.Notice{To: to, Data: bundle, Item: notify.Item{
 				Kind: "digest", Key: "digest/" + scope, Step: month.String(),
 				Ref: r.Scope.Key(), RefName: r.Scope.Name, Unit: r.Scope.Code, Date: month.Last(),
 			}})
@@ -92,7 +91,9 @@ func (j *MonthlyDigest) Stream(ctx context.Context, env *Env, slot time.Time, tx
 		return b
 	}
 	onList := map[string]bool{}
-	for _, to := range listsOnly(env.Config, cfg.To) {
+	// The lists in cc get the agency's digest as those in to do: a
+	// recipient gets one message of a run, not a copy of every unit's.
+	for _, to := range listsOnly(env.Config, append(slices.Clone(cfg.To), cfg.Cc...)) {
 		email, err := mailaddr.Normalize(to.Email)
 		if err != nil {
 			continue // config validation reports list addresses

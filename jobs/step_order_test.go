@@ -48,7 +48,9 @@ func TestLooserStepNeverFollowsATighterOne(t *testing.T) {
 			// The 1-day step is tighter: it goes.
 			{"2026-12-10", []string{"a@example.vn training_due A 1d", "tochuc@example.vn data_problem B 1d"}},
 			// Overdue, second week; then the first week's slot caught up: nothing.
-			{"2026-12-20", []string{"a@example.vn training_overdue A overdue/1", "tochuc@example.vn data_problem B overdue/1"}},
+			// (the manager H1 hears of both in the team message, each week)
+			{"2026-12-20", []string{"a@example.vn training_overdue A overdue/1", "h1@example.vn training_overdue A overdue/1",
+				"h1@example.vn training_overdue B overdue/1", "tochuc@example.vn data_problem B overdue/1"}},
 			{"2026-12-12", nil},
 		} {
 			if got := run(c.date); !slices.Equal(got, c.want) {

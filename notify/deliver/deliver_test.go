@@ -298,9 +298,12 @@ func (r *refuseCopies) Send(_ context.Context, m *notify.Message) (notify.Sent, 
 // refused recipient, not two.
 func TestRefusedRecipientRecordedOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ns := notifytest.Notices(1)
-		ns[0].Cc = []notify.Recipient{{Name: "Trưởng phòng", Email: "tp@example.vn"}}
-		notifytest.PlanNotices(t, st, ns, start)
+		notifytest.PlanNotices(t, st, notifytest.Notices(1), start)
+		// A row with a recipient in copy: planned before copies were
+		// messages of their own, or written by another system.
+		if _, err := st.ExecSQL(context.Background(), "UPDATE deliveries SET cc = ?", "Trưởng phòng <tp@example.vn>"); err != nil {
+			t.Fatal(err)
+		}
 		s := &refuseCopies{}
 		d := deliverer(st, s, "a:1", func() time.Time { return start })
 		for pass := range 2 {

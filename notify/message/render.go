@@ -9,8 +9,11 @@ import (
 	"os"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 	texttemplate "text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tickler-dev/tickler/notify"
 
@@ -329,6 +332,25 @@ func commonFuncs(lang string) map[string]any {
 				}
 			}
 			return out
+		},
+		// joined gathers the strings of the items' field k (a []string
+		// each: who else was told of an overdue training), each once, in
+		// order, joined with ", ".
+		"joined": func(items []notify.Item, k string) string {
+			var out []string
+			for _, it := range items {
+				list, _ := it.Fields[k].([]string)
+				for _, s := range list {
+					if !slices.Contains(out, s) {
+						out = append(out, s)
+					}
+				}
+			}
+			return strings.Join(out, ", ")
+		},
+		"capital": func(s string) string {
+			r, n := utf8.DecodeRuneInString(s)
+			return string(unicode.ToUpper(r)) + s[n:]
 		},
 		"lower": strings.ToLower,
 	}

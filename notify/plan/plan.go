@@ -51,13 +51,16 @@ type Planner struct {
 	Unusable func(n notify.Notice, err error) []notify.Notice
 }
 
-// checkAddresses normalises a notice's addresses, its copies into cc (a
-// buffer to reuse). A copy that cannot be used is left out and one that
-// cannot be used as the recipient drops the notice (keep false); the
-// notices Unusable gives for them are returned, to plan in their place.
-// Without Unusable, or when what it gives cannot be used either, an
-// unusable address is an error.
-func (p *Planner) checkAddresses(n notify.Notice, cc []notify.Recipient) (out notify.Notice, keep bool, instead []notify.Notice, err error) {
+// checkAddresses normalises a notice's addresses and takes its copies
+// apart: an address gets at most one message from a run, so a copy is not
+// a Cc of this notice's message but a notice of its own to that address
+// (its item then shows in that recipient's one message, among what is
+// about others). The notices to plan besides this one are returned in
+// more: the copies, and what Unusable gives for an address it cannot use.
+// A recipient that cannot be used drops the notice (keep false); a copy
+// that cannot be used is left out. Without Unusable, or when what it gives
+// cannot be used either, an unusable address is an error.
+func (p *Planner) checkAddresses(n notify.Notice) (out notify.Notice, keep bool, more []notify.Notice, err error) {
 	unusable := func(r notify.Recipient, what string, cause error) error {
 		if p.Unusable == nil {
 			return fmt.Errorf("%s for %s (%s): %w", what, n.Item.StaffCode, n.Item.Kind, cause)
@@ -66,13 +69,13 @@ func (p *Planner) checkAddresses(n notify.Notice, cc []notify.Recipient) (out no
 			if _, err := mailaddr.Normalize(x.To.Email); err != nil {
 				return fmt.Errorf("%s for %s (%s): %w; and the notice in its place: %w", what, n.Item.StaffCode, n.Item.Kind, cause, err)
 			}
-			instead = append(instead, x)
+			more = append(more, x)
 		}
 		return nil
 	}
 	email, cause := mailaddr.Normalize(n.To.Email)
 	if cause != nil {
-		return n, false, instead, unusable(n.To, "notice", cause)
+		return n, false, more, unusable(n.To, "notice", cause)
 	}
 	n.To.Email = email
 	for _, c := range n.Cc {
@@ -83,11 +86,14 @@ func (p *Planner) checkAddresses(n notify.Notice, cc []notify.Recipient) (out no
 			}
 			continue
 		}
+		if ce == email {
+			continue
+		}
 		c.Email = ce
-		cc = append(cc, c)
+		more = append(more, notify.Notice{To: c, Item: n.Item, Data: n.Data})
 	}
-	n.Cc = cc
-	return n, true, instead, nil
+	n.Cc = nil
+	return n, true, more, nil
 }
 
 // Planned is one message a run put in the outbox (or, in a dry run, would).
@@ -482,9 +488,12 @@ func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dr
 		strict.Unusable = nil
 		emit := func(n notify.Notice) error {
 			stats.Notices++
-			n, _, _, err := strict.checkAddresses(n, nil)
+			n, _, more, err := strict.checkAddresses(n)
 			if err != nil {
 				return err
+			}
+			if len(more) > 0 {
+				return fmt.Errorf("notice for %s (%s): a stream's notices have no copies (give them as recipients)", n.To.Email, n.Item.Kind)
 			}
 			email := n.To.Email
 			if len(groups) > 0 && groups[len(groups)-1].email == email {

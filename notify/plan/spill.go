@@ -21,7 +21,6 @@ type spill struct {
 	data []any // Notice.Data values, by the index written with each notice
 
 	enc noticeWriter
-	cc  []notify.Recipient
 	err error // the first failure; every later add returns it
 }
 
@@ -33,20 +32,20 @@ func openSpill(ctx context.Context, p *Planner, tx *store.Tx, job string) (*spil
 	return &spill{p: p, sp: sp, job: job}, nil
 }
 
-// add writes one notice. Addresses are checked here, before anything reaches
-// the outbox (checkAddresses): one the planner cannot use is replaced by
-// what Planner.Unusable says instead, or, without it, fails the run.
+// add writes one notice, and its copies as notices of their own.
+// Addresses are checked here, before anything reaches the outbox
+// (checkAddresses): one the planner cannot use is replaced by what
+// Planner.Unusable says instead, or, without it, fails the run.
 func (s *spill) add(ctx context.Context, n notify.Notice) error {
 	if s.err != nil {
 		return s.err
 	}
-	// The job's Cc slice may be shared by many notices: normalise a copy.
-	n, keep, instead, err := s.p.checkAddresses(n, s.cc[:0])
+	n, keep, more, err := s.p.checkAddresses(n)
 	if err != nil {
 		s.err = err
 		return err
 	}
-	for _, r := range instead {
+	for _, r := range more {
 		if err := s.add(ctx, r); err != nil {
 			return err
 		}
@@ -54,7 +53,6 @@ func (s *spill) add(ctx context.Context, n notify.Notice) error {
 	if !keep {
 		return nil
 	}
-	s.cc = n.Cc
 	data := 0
 	if n.Data != nil {
 		s.data = append(s.data, n.Data)

@@ -363,21 +363,33 @@ func refusingSink(t *testing.T) *smtptest.Server {
 	}})
 }
 
-// ccNotices are four reminders with a manager in copy: one manager's mailbox
+// ccPairs are four reminders with a manager in copy: one manager's mailbox
 // is gone, one is greylisted, one employee's mailbox is gone, and in the last
 // both are.
-func ccNotices() []notify.Notice {
+var ccPairs = [][2]string{
+	{"nv1@example.vn", "tp-nghi@example.vn"},
+	{"nv2@example.vn", "tp-ban@example.vn"},
+	{"nv3-nghi@example.vn", "tp3@example.vn"},
+	{"nv4-nghi@example.vn", "tp4-nghi@example.vn"},
+}
+
+// planWithCopies plans the four reminders of ccPairs and puts the manager in
+// copy of each row: rows with several recipients are what the planner wrote
+// before copies became messages of their own (and what another system may
+// write), and the deliverer still sends them.
+func planWithCopies(t *testing.T, st *store.Store, at time.Time) {
+	t.Helper()
 	ns := notifytest.Notices(4)
-	for i, p := range [][2]string{
-		{"nv1@example.vn", "tp-nghi@example.vn"},
-		{"nv2@example.vn", "tp-ban@example.vn"},
-		{"nv3-nghi@example.vn", "tp3@example.vn"},
-		{"nv4-nghi@example.vn", "tp4-nghi@example.vn"},
-	} {
+	for i, p := range ccPairs {
 		ns[i].To.Email = p[0]
-		ns[i].Cc = []notify.Recipient{{Name: fmt.Sprintf("Trưởng phòng %d", i+1), Email: p[1]}}
 	}
-	return ns
+	notifytest.PlanNotices(t, st, ns, at)
+	for i, p := range ccPairs {
+		cc := notify.FormatCc([]notify.Recipient{{Name: fmt.Sprintf("Trưởng phòng %d", i+1), Email: p[1]}})
+		if _, err := st.ExecSQL(context.Background(), "UPDATE deliveries SET cc = ? WHERE recipient = ?", cc, p[0]); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // One recipient refused among several (a manager in copy whose mailbox is
@@ -397,7 +409,7 @@ func TestRefusedRecipientDoesNotStopTheOthers(t *testing.T) {
 func testRefusedRecipient(t *testing.T, st *store.Store, o smtp.Options) {
 	sink := refusingSink(t)
 	d, b := setup(t, st, sink, 0, o)
-	notifytest.PlanNotices(t, st, ccNotices(), b.clock.Now())
+	planWithCopies(t, st, b.clock.Now())
 	if o := drain(t, d); o != (deliver.Outcome{Sent: 3, Retry: 1, Failed: 3}) {
 		t.Errorf("first pass: %+v, want 3 sent, the greylisted copy to retry, 3 failed", o)
 	}
@@ -478,7 +490,7 @@ func testRefusedRecipient(t *testing.T, st *store.Store, o smtp.Options) {
 		m := msgs[before]
 		header, _, _ := bytes.Cut(m.Data, []byte("\r\n\r\n"))
 		if len(m.To) != 1 || m.To[0] != "tp-ban@example.vn" || m.MessageID != rows["nv2@example.vn"].MessageID ||
-			!bytes.Contains(header, []byte("<nv2@example.vn>")) || !bytes.Contains(header, []byte("<tp-ban@example.vn>")) {
+			!bytes.Contains(header, []byte("<nv2@example.vn>")) { // the message's own bytes, as planned
 			t.Errorf("the retried copy went to %v with Message-ID %s and header:\n%s", m.To, m.MessageID, header)
 		}
 	}
