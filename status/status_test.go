@@ -97,7 +97,7 @@ func mustExec(t *testing.T, st *store.Store, q string, args ...any) {
 // report says which days off it stands for and why, in text and HTML.
 func TestGatherDaysOff(t *testing.T) {
 	cfg := testkit.Config(t, "timezone: Asia/Ho_Chi_Minh\nlanguage: en\njobs:\n  course-reminders: {schedule: \"0 7 * * *\"}\n")
-	now := time.Date(2026, 12, 5, 9, 0, 0, 0, cfg.Location) // Saturday
+	now := time.Date(2026, 12, 5, 9, 0, 0, 0, cfg.Location)                                                            // Saturday
 	r, _ := status.Gather(context.Background(), nil, cfg, now, func(n string) bool { return n == "course-reminders" }) // no database: the schedule alone
 	j := r.Jobs[0]
 	if got, want := j.NextText(), "2026-12-07 07:00 +07:00 (days off before it: Sat 12-05 Saturday Sun 12-06 Sunday)"; got != want {
