@@ -2,9 +2,11 @@
 // agency's own reports print (docs/domain.md "Figures an agency reports") for a
 // month and a scope (the whole agency, or a unit with its sub-units), with the
 // change against earlier months, and renders it as text, JSON or an HTML
-// e-mail with charts. The figures come from set-based SQL (digest/queries);
-// each section is computed on its own, so one that fails shows one line saying
-// so and the rest of the digest stands.
+// e-mail with charts. The figures come from set-based SQL
+// (store/queries/digest-units.sql: one query per section, every unit's own
+// figures, added up the unit tree in Go); each section is computed on its
+// own, so one that fails shows one line saying so and the rest of the digest
+// stands.
 package digest
 
 import (
