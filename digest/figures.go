@@ -198,6 +198,29 @@ func distribution(counts map[string]int64, known []string) []Share {
 	return out
 }
 
+// rankShares is the rank distribution of people counted by rank code, as
+// official reports print it: the shares are of the ranked people (those who
+// hold a civil-service rank), every rank listed from the highest down; those
+// recorded as holding none (codes.RankNone) and those with no rank recorded
+// ("") are counted apart.
+func rankShares(counts map[string]int64) (shares []Share, ranked, none, notRecorded int64) {
+	held := map[string]int64{}
+	for code, n := range counts {
+		switch code {
+		case "":
+			notRecorded += n
+		case codes.RankNone:
+			none += n
+		default:
+			held[code] += n
+			ranked += n
+		}
+	}
+	ranks := codes.Ranks()
+	slices.Reverse(ranks)
+	return distribution(held, ranks), ranked, none, notRecorded
+}
+
 var intellectual = map[string]bool{"bachelor": true, "master": true, "doctorate": true}
 
 // The three distributions of the workforce.
@@ -236,7 +259,7 @@ func (m *margins) workforce() *Workforce {
 		}
 	}
 	w.IntellectualShare = Ratio(w.Intellectuals, w.Headcount)
-	w.Ranks = distribution(m[dimRank], highestFirst(codes.Rank))
+	w.Ranks, w.Ranked, w.RankNone, w.RankNotRecorded = rankShares(m[dimRank])
 	w.Education = distribution(m[dimEducation], highestFirst(codes.Education))
 	w.PoliticalTheory = distribution(m[dimTheory], highestFirst(codes.PoliticalTheory))
 	return w
@@ -694,6 +717,12 @@ func (r *Report) Figures() (Figures, bool) {
 	for _, s := range w.Ranks {
 		f.Ranks[s.Code] = s.Count
 	}
+	if w.RankNone > 0 {
+		f.Ranks[codes.RankNone] = w.RankNone
+	}
+	if w.RankNotRecorded > 0 {
+		f.Ranks[""] = w.RankNotRecorded
+	}
 	if t := r.Training.Data; t != nil {
 		f.Started, f.Completed, f.Dropped = t.Totals.Month.Started, t.Totals.Month.Completed, t.Totals.Month.Dropped
 	}
@@ -726,7 +755,7 @@ func newTrend(month Month, r *Report, cur Figures, stored map[string]Figures) *T
 	t.PreviousMonth = change(month.Add(-1))
 	t.YearAgo = change(month.Add(-12))
 	if f, ok := stored[month.Add(-12).String()]; ok && r.Workforce.Data != nil {
-		t.YearAgoRanks = distribution(f.Ranks, highestFirst(codes.Rank))
+		t.YearAgoRanks, _, _, _ = rankShares(f.Ranks)
 	}
 	return t
 }

@@ -103,8 +103,9 @@ func agencyOctober(t *testing.T, r *digest.Report) {
 	// Political theory: advanced 6, intermediate 8, elementary 4, none 4,
 	// not recorded 1 (P23): rounded down 26.08 + 34.78 + 17.39 + 17.39 + 4.34
 	// = 99.98; remainders 16, 6, 3, 3, 18: not recorded then advanced.
+	// All 23 hold a civil-service rank: none without one, none unrecorded.
 	same(t, "workforce", ok(t, "workforce", r.Workforce), &digest.Workforce{
-		Headcount: 23, Intellectuals: 20, IntellectualShare: 8696,
+		Headcount: 23, Intellectuals: 20, IntellectualShare: 8696, Ranked: 23,
 		Ranks: []digest.Share{
 			{Code: "senior_specialist", Count: 2, Percent: 869},
 			{Code: "principal_specialist", Count: 10, Percent: 4348},
