@@ -84,13 +84,37 @@ func fold(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// RankNone is the rank code of someone who holds no civil-service rank (on a
+// contract): a value of Rank, below every rank, which the rank shares leave
+// out (Ranks).
+const RankNone = "none"
+
+// Ranks are the civil-service ranks proper, lowest first: Rank without
+// RankNone.
+func Ranks() []string {
+	var out []string
+	for _, c := range Rank.Codes() {
+		if c != RankNone {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // The coded sets of docs/domain.md. Ordered sets run from lowest to highest.
 var (
 	Gender = Set{"gender", []Value{
 		{"male", "Nam", "Male", []string{"m"}},
 		{"female", "Nữ", "Female", []string{"f", "nu"}},
 	}}
+	// Rank: the civil-service ranks, and below them "none", held by no
+	// civil-service rank (a contract, "lao động hợp đồng"): recorded so, unlike
+	// a rank left blank (not filled in). Reports give the rank shares among
+	// the people who hold a rank; see RankNone.
 	Rank = Set{"rank", []Value{
+		{RankNone, "Không giữ ngạch (hợp đồng)", "No civil-service rank (contract)",
+			[]string{"không", "khong", "hợp đồng", "hop dong", "lao động hợp đồng", "lao dong hop dong",
+				"không giữ ngạch", "khong giu ngach", "khong giu ngach (hop dong)"}},
 		{"staff", "Nhân viên", "Staff", []string{"nhan vien"}},
 		{"officer", "Cán sự", "Officer", []string{"can su"}},
 		{"specialist", "Chuyên viên", "Specialist", []string{"chuyen vien", "cv"}},

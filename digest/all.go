@@ -18,36 +18,43 @@ import (
 )
 
 // EachScope computes the digests of month for every scope at once: each
-// unit's (with its sub-units) and the agency's, with the figures of Compute.
-// Each section is one query for all units (digest/queries/units.sql), read in
-// the order of the unit tree; a unit's figures are its own plus its
-// sub-units', added up as the walk leaves each sub-unit, and the lists keep
-// their first few rows per scope. Only the units on the path from the root to
-// the current one are held, so memory does not grow with the number of units
-// or people.
+// unit's (with its sub-units) and the agency's. Each section is one query for
+// all units (store/queries/digest-units.sql), read in the order of the unit
+// tree; a unit's figures are its own plus its sub-units', added up as the
+// walk leaves each sub-unit, and the lists keep their first few rows per
+// scope. Only the units on the path from the root to the current one are
+// held, so memory does not grow with the number of units or people.
 //
 // fn gets each scope's report as soon as its sub-units are done: sub-units
 // before their unit, the agency last. head is the unit's head when they are
 // on staff at the month's end with an address (as UnitHeads), nil otherwise
 // and for the agency. The report is fn's to keep or drop. A section that
-// fails is marked so in every report it could not be computed for, as in
-// Compute; EachScope itself fails when the units cannot be read or fn fails.
+// fails is marked so in every report it could not be computed for;
+// EachScope itself fails when the units cannot be read or fn fails.
 //
 // Where the store's read pool allows a reader walkCursors cursors at once
 // (PostgreSQL), the queries are read side by side, each on its own
 // connection, as the walk goes. SQLite's pool is smaller, and a SQLite
 // agency is small: there each query is read whole, one after another.
 func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report, head *UnitHead) error) error {
-	p := period{month: month, start: month.First(), end: month.Last()}
-	w := &walk{c: c, p: p, fn: fn, loc: c.location()}
-	var agency Scope
-	if err := c.scope(ctx, p, &agency); err != nil {
+	return c.walk(ctx, month, "", true, fn)
+}
+
+// walk is EachScope restricted to the subtree of the unit root ("" for the
+// agency: every unit): the queries count only the root's units. With every,
+// fn gets the report of every scope in the subtree (and the agency's when
+// root is ""); otherwise only the root's scope is reported, and the reports
+// of the scopes below it are not built (Compute).
+func (c *Computer) walk(ctx context.Context, month Month, root string, every bool, fn func(r *Report, head *UnitHead) error) error {
+	p := period{month: month, start: month.First(), end: month.Last(), root: root}
+	w := &walk{c: c, p: p, fn: fn, loc: c.location(), every: every}
+	var top Scope
+	if err := c.scope(ctx, p, &top); err != nil {
 		return err
 	}
-	// What is the same for every scope is read once.
+	// What is the same for every scope is read once (the plan here, the
+	// agency's targets and deliveries beside the per-unit queries).
 	w.plan, w.planErr = c.plan(ctx, p.end)
-	w.targets, w.targetsErr = c.agencyTargets(ctx, p)
-	fill(&w.agencyDeliveries, func() (*Deliveries, bool, error) { return c.deliveries(ctx, p) })
 	w.evalYear, w.evalDeadline = evaluationYear(p.end, c.Config.Jobs.EvaluationSeason.Deadline)
 
 	live := c.Store.CursorsAtOnce() >= walkCursors
@@ -56,10 +63,16 @@ func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report
 		return err
 	}
 
+	// The walk starts from the agency (depth 0), which holds the root units;
+	// for a unit's subtree, it holds that unit only and is not reported.
+	agency := top
+	if root != "" {
+		agency = Scope{Kind: ScopeAgency}
+	}
 	agency.Units = 0 // the units are counted as the walk leaves them
-	root := &acc{scope: agency}
-	w.own(root)
-	stack := []*acc{root}
+	base := &acc{scope: agency}
+	w.own(base)
+	stack := []*acc{base}
 	for w.units.ok {
 		u := w.units.row
 		w.units.advance()
@@ -70,7 +83,7 @@ func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report
 			}
 			stack = stack[:len(stack)-1]
 		}
-		a := &acc{depth: u.Depth, pos: u.Pos, scope: Scope{Kind: ScopeUnit, Code: u.Code, Name: u.Name, Units: 1}}
+		a := &acc{depth: u.Depth, path: u.Path, scope: Scope{Kind: ScopeUnit, Code: u.Code, Name: u.Name, Units: 1}}
 		if u.HeadEmail != "" {
 			a.head = &UnitHead{Code: u.Code, Name: u.Name, HeadCode: u.HeadCode, HeadName: u.HeadName, HeadEmail: u.HeadEmail}
 		}
@@ -78,7 +91,7 @@ func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report
 		stack = append(stack, a)
 	}
 	if w.units.err != nil {
-		return fmt.Errorf("digest-units: %w", w.units.err)
+		return w.units.err
 	}
 	for len(stack) > 0 {
 		if err := w.finish(stack); err != nil {
@@ -92,13 +105,14 @@ func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report
 // walkCursors is how many per-unit queries a walk reads side by side.
 const walkCursors = 13
 
-// walk is one EachScope: the cursors of the per-unit queries and what every
-// scope shares.
+// walk is one EachScope or Compute: the cursors of the per-unit queries and
+// what every scope shares.
 type walk struct {
-	c   *Computer
-	p   period
-	fn  func(*Report, *UnitHead) error
-	loc *time.Location
+	c     *Computer
+	p     period // p.root: the subtree's root unit, "" for the agency
+	fn    func(*Report, *UnitHead) error
+	loc   *time.Location
+	every bool // report every scope, not only the root's
 
 	plan             *Plan
 	planErr          error
@@ -125,13 +139,40 @@ type walk struct {
 	closers    []func()
 }
 
+// listedUnits is how many units a scope may have for the per-unit queries to
+// read its people by unit (the codes are query parameters); a larger scope's
+// are read as the agency's are, and restricted to the scope at the end. (A
+// variable for the tests.)
+var listedUnits = 2000
+
 func (w *walk) open(ctx context.Context, live bool) error {
 	p, c := w.p, w.c
+	// Every query starts with its scope (the root twice), and most filter
+	// the rows they count by the scope's units ("filter" in
+	// digest-units.sql): for a unit's scope, the root and its units' codes,
+	// read first; for the agency, "" and no code (the filter is then true).
+	scope := []any{p.root, p.root}
+	filter := []any{"", []string{""}}
+	if p.root != "" {
+		w.units = openCursor[unitRow](ctx, w, false, "digest-units", p.root, p.root, p.end)
+		if w.units.err != nil {
+			return w.units.err
+		}
+		if n := len(w.units.buf) + 1; w.units.ok && n <= listedUnits {
+			codes := make([]string, 0, n)
+			codes = append(codes, w.units.row.Code)
+			for _, u := range w.units.buf {
+				codes = append(codes, u.Code)
+			}
+			filter = []any{p.root, codes}
+		}
+	}
+	args := func(parts ...[]any) []any { return slices.Concat(parts...) }
 	planStart, from := planPeriod(w.plan, p)
 	e := p.end
 	yearStart := civil.Date{Year: e.Year, Month: time.January, Day: 1}
 	// Each query runs until its first row (its sorts done); on PostgreSQL
-	// c.Parallel of them at once, as Compute computes sections.
+	// c.Parallel of them at once.
 	parallel := 1
 	if live {
 		parallel = max(c.Parallel, 1)
@@ -147,43 +188,65 @@ func (w *walk) open(ctx context.Context, live bool) error {
 		}()
 	}
 	// The longest first, so that the short ones fill in beside them.
+	start(func() { w.targets, w.targetsErr = c.agencyTargets(ctx, p) })
+	if p.root == "" {
+		start(func() { fill(&w.agencyDeliveries, func() (*Deliveries, bool, error) { return c.deliveries(ctx, p) }) })
+	}
 	start(func() {
-		w.refresher = openCursor[refresherRow](ctx, w, live, "digest-units-refresher", yearStart, e,
-			c.Config.Jobs.RefresherHours.Categories, e, e, c.Config.Rules.RefresherMinHours, listBehind)
-	})
-	start(func() { w.workforce = openCursor[workforceRow](ctx, w, live, "digest-units-workforce", e, e) })
-	start(func() {
-		w.training = openCursor[trainingRow](ctx, w, live, "digest-units-training",
-			p.start, e, p.start, e, p.start, e, planStart, e, planStart, e, planStart, e, from, from, from, e)
-	})
-	start(func() { w.scopeDone = openCursor[scopeDoneRow](ctx, w, live, "digest-units-targets", e, p.start, e) })
-	start(func() {
-		w.due = openCursor[dueRow](ctx, w, live, "digest-units-due", e, e, e, e.AddDays(dueDays), e, e, e, e, e, e, e, e, e, listOverdue)
+		w.refresher = openCursor[refresherRow](ctx, w, live, "digest-units-refresher", args(scope, filter,
+			[]any{yearStart, e, c.Config.Jobs.RefresherHours.Categories}, filter,
+			[]any{e, e, c.Config.Rules.RefresherMinHours, listBehind})...)
 	})
 	start(func() {
-		w.quality = openCursor[qualityRow](ctx, w, live, "digest-units-data-quality", e, e, e, listProblems)
-	})
-	start(func() { w.inTraining = openCursor[inTrainingRow](ctx, w, live, "digest-units-in-training", e, e, e, e) })
-	start(func() {
-		w.planning = openCursor[planningRow](ctx, w, live, "digest-units-planning", yearStart, e, c.youngCutoff(p), e, e)
+		w.workforce = openCursor[workforceRow](ctx, w, live, "digest-units-workforce", args(scope, filter, []any{e, e})...)
 	})
 	start(func() {
-		w.evaluation = openCursor[evaluationRow](ctx, w, live, "digest-units-evaluations", w.evalYear, e, e)
+		w.training = openCursor[trainingRow](ctx, w, live, "digest-units-training", args(scope,
+			[]any{p.start, e, p.start, e, p.start, e, planStart, e, planStart, e, planStart, e}, filter,
+			[]any{from, from, from, e})...)
 	})
 	start(func() {
-		w.terms = openCursor[termsRow](ctx, w, live, "digest-units-terms", e, e, e, e.AddMonths(termMonths))
+		w.scopeDone = openCursor[scopeDoneRow](ctx, w, live, "digest-units-targets", args(scope, []any{e, p.start}, filter,
+			[]any{e})...)
 	})
 	start(func() {
-		w.failed = openCursor[failedUnitRow](ctx, w, live, "digest-units-failed",
-			store.T(p.start.Time(w.loc)), store.T(e.AddDays(1).Time(w.loc)), listFailed, listFailed, listFailed)
+		w.due = openCursor[dueRow](ctx, w, live, "digest-units-due", args(scope, filter,
+			[]any{e, e, e, e.AddDays(dueDays), e, e, e, e, e, e, e, e, e, listOverdue})...)
 	})
 	start(func() {
-		w.figures = openCursor[figuresRow](ctx, w, live, "digest-units-figures", p.month.Add(-12).String(), p.month.Add(-1).String())
+		w.quality = openCursor[qualityRow](ctx, w, live, "digest-units-data-quality", args(scope, filter,
+			[]any{e, e, e}, filter, []any{listProblems})...)
 	})
-	start(func() { w.units = openCursor[unitRow](ctx, w, live, "digest-units", e) })
+	start(func() {
+		w.inTraining = openCursor[inTrainingRow](ctx, w, live, "digest-units-in-training", args(scope, filter,
+			[]any{e, e, e, e})...)
+	})
+	start(func() {
+		w.planning = openCursor[planningRow](ctx, w, live, "digest-units-planning", args(scope,
+			[]any{yearStart, e, c.youngCutoff(p)}, filter, []any{e, e})...)
+	})
+	start(func() {
+		w.evaluation = openCursor[evaluationRow](ctx, w, live, "digest-units-evaluations", args(scope,
+			[]any{w.evalYear}, filter, []any{e, e})...)
+	})
+	start(func() {
+		w.terms = openCursor[termsRow](ctx, w, live, "digest-units-terms", args(scope, filter,
+			[]any{e, e, e, e.AddMonths(termMonths)})...)
+	})
+	start(func() {
+		w.failed = openCursor[failedUnitRow](ctx, w, live, "digest-units-failed", args(scope, filter,
+			[]any{store.T(p.start.Time(w.loc)), store.T(e.AddDays(1).Time(w.loc)), listFailed, listFailed, listFailed})...)
+	})
+	start(func() {
+		w.figures = openCursor[figuresRow](ctx, w, live, "digest-units-figures", args(scope,
+			[]any{p.month.Add(-12).String(), p.month.Add(-1).String(), p.root})...)
+	})
+	if w.units == nil {
+		start(func() { w.units = openCursor[unitRow](ctx, w, live, "digest-units", args(scope, []any{e})...) })
+	}
 	wg.Wait()
 	if w.units.err != nil {
-		return fmt.Errorf("digest-units: %w", w.units.err)
+		return w.units.err
 	}
 	return nil
 }
@@ -197,8 +260,8 @@ func (w *walk) close() {
 // acc is a scope being summed: its unit's own figures, then each sub-unit's
 // as the walk leaves it.
 type acc struct {
-	depth int   // 0 for the agency, 1 for a root unit
-	pos   int64 // the unit's place in tree order; 0 for the agency
+	depth int    // 0 for the agency, 1 for a root unit
+	path  string // the unit's place in tree order (unit_tree.path); "" for the agency
 	scope Scope
 	head  *UnitHead
 
@@ -289,7 +352,7 @@ func items[T any](list []ordered[T]) []T {
 
 // own reads a's own rows from every query.
 func (w *walk) own(a *acc) {
-	pos, code := a.pos, a.scope.Key() // the agency: pos 0, code ""
+	pos, code := a.path, a.scope.Key() // the agency: path "", code ""
 	w.workforce.take(pos, code, func(r *workforceRow) {
 		dim := map[string]int{"r": dimRank, "e": dimEducation, "p": dimTheory}[r.Dim]
 		a.workforce.add(dim, r.Value, r.N)
@@ -467,13 +530,20 @@ func (a *acc) merge(b *acc) {
 	a.quality.people = firstN(a.quality.people, b.quality.people, listProblems, false)
 }
 
-// finish hands the report of the scope on top of the stack to fn and adds
-// its figures to its parent's.
+// finish hands the report of the scope on top of the stack to fn (when the
+// walk reports it) and adds its figures to its parent's.
 func (w *walk) finish(stack []*acc) error {
 	a := stack[len(stack)-1]
-	r := w.report(a)
-	if err := w.fn(r, a.head); err != nil {
-		return err
+	// The agency is reported in the agency's walk only; with every, each
+	// scope; otherwise only the root's.
+	reported := a.depth > 0 || w.p.root == ""
+	if !w.every {
+		reported = reported && a.scope.Key() == w.p.root
+	}
+	if reported {
+		if err := w.fn(w.report(a), a.head); err != nil {
+			return err
+		}
 	}
 	if len(stack) > 1 {
 		stack[len(stack)-2].merge(a)
@@ -482,15 +552,11 @@ func (w *walk) finish(stack []*acc) error {
 }
 
 // sectionErr is the error of a query read for the scopes finished from now
-// on: a scope finished after a query failed may lack some of its rows.
-func sectionErr[T any, PT rowOf[T]](k *cursor[T, PT]) error {
-	if k.err != nil {
-		return fmt.Errorf("%s: %w", k.name, k.err)
-	}
-	return nil
-}
+// on: a scope finished after a query failed may lack some of its rows. It
+// starts with the query's name.
+func sectionErr[T any, PT rowOf[T]](k *cursor[T, PT]) error { return k.err }
 
-// report builds a's digest from its sums, section by section, as Compute does.
+// report builds a's digest from its sums, section by section.
 func (w *walk) report(a *acc) *Report {
 	p := w.p
 	if a.scope.Kind == ScopeUnit {
@@ -638,7 +704,7 @@ func unitDeliveries(a *acc) *Deliveries {
 type rowOf[T any] interface {
 	*T
 	dest() []any
-	unit() (pos int64, code string)
+	unit() (path, code string)
 }
 
 // A cursor reads one per-unit query in tree order: either from the database
@@ -685,7 +751,7 @@ func (k *cursor[T, PT]) read() bool {
 	if k.rows.Next() {
 		var r T
 		if err := k.rows.Scan(PT(&r).dest()...); err != nil {
-			k.err = err
+			k.err = fmt.Errorf("%s: %w", k.name, err)
 			k.rows.Close()
 			k.rows = nil
 			return false
@@ -694,7 +760,7 @@ func (k *cursor[T, PT]) read() bool {
 		return true
 	}
 	if err := k.rows.Err(); err != nil && k.err == nil {
-		k.err = err
+		k.err = fmt.Errorf("%s: %w", k.name, err)
 	}
 	k.rows.Close()
 	k.rows = nil
@@ -714,17 +780,17 @@ func (k *cursor[T, PT]) advance() {
 	k.ok = k.read()
 }
 
-// take hands f the rows of the unit at pos, in the query's order. A row of a
-// unit the walk has passed, or a different unit at pos, means the units
+// take hands f the rows of the unit at path pos, in the query's order. A row
+// of a unit the walk has passed, or a different unit at pos, means the units
 // changed between the queries (an import meanwhile): the section fails.
-func (k *cursor[T, PT]) take(pos int64, code string, f func(*T)) {
+func (k *cursor[T, PT]) take(pos, code string, f func(*T)) {
 	for k.err == nil && k.ok {
 		p, c := PT(&k.row).unit()
 		if p > pos {
 			return
 		}
 		if p < pos || c != code {
-			k.err = errors.New("the units changed while the digest was computed; run it again")
+			k.err = fmt.Errorf("%s: the units changed while the digest was computed; run it again", k.name)
 			k.ok = false
 			return
 		}
@@ -733,36 +799,36 @@ func (k *cursor[T, PT]) take(pos int64, code string, f func(*T)) {
 	}
 }
 
-// The rows of the per-unit queries (digest/queries/units.sql).
+// The rows of the per-unit queries (store/queries/digest-units.sql).
 type (
 	unitRow struct {
-		Pos                           int64
+		Path                          string
 		Code, Name                    string
 		Depth                         int
 		HeadCode, HeadName, HeadEmail string
 	}
 	workforceRow struct {
-		Pos              int64
+		Path             string
 		Code, Dim, Value string
 		N                int64
 	}
 	trainingRow struct {
-		Pos                                                                                 int64
+		Path                                                                                string
 		Code, Category, Level                                                               string
 		StartedMonth, CompletedMonth, DroppedMonth, StartedPlan, CompletedPlan, DroppedPlan int64
 	}
 	inTrainingRow struct {
-		Pos                    int64
+		Path                   string
 		Code, Category         string
 		Participations, People int64
 	}
 	scopeDoneRow struct {
-		Pos           int64
+		Path          string
 		Code          string
 		ID, ScopeDone int64
 	}
 	refresherRow struct {
-		Pos                       int64
+		Path                      string
 		Code                      string
 		People, Meeting           int64
 		TotalHours                float64
@@ -771,30 +837,30 @@ type (
 		Ord                       int64
 	}
 	dueRow struct {
-		Pos                                    int64
+		Path                                   string
 		Code, Kind, Category                   string
 		Due, DuePeople, Overdue, OverduePeople int64
 		overdueRow
 		Ord int64
 	}
 	termsRow struct {
-		Pos  int64
+		Path string
 		Code string
 		termRow
 		Ord int64
 	}
 	planningRow struct {
-		Pos  int64
+		Path string
 		Code string
 		planningCounts
 	}
 	evaluationRow struct {
-		Pos          int64
+		Path         string
 		Code, Rating string
 		N            int64
 	}
 	failedUnitRow struct {
-		Pos                       int64
+		Path                      string
 		Code                      string
 		ID                        int64
 		Job                       string
@@ -803,71 +869,71 @@ type (
 		Recipient, Subject, Reply string
 	}
 	qualityRow struct {
-		Pos        int64
+		Path       string
 		Code, Kind string
 		problemCounts
 		StaffCode, FullName string
 		Ord                 int64
 	}
 	figuresRow struct {
-		Pos                  int64
+		Path                 string
 		Code, Month, Figures string
 	}
 )
 
 func (r *unitRow) dest() []any {
-	return []any{&r.Pos, &r.Code, &r.Name, &r.Depth, &r.HeadCode, &r.HeadName, &r.HeadEmail}
+	return []any{&r.Path, &r.Code, &r.Name, &r.Depth, &r.HeadCode, &r.HeadName, &r.HeadEmail}
 }
-func (r *unitRow) unit() (int64, string) { return r.Pos, r.Code }
+func (r *unitRow) unit() (string, string) { return r.Path, r.Code }
 
-func (r *workforceRow) dest() []any            { return []any{&r.Pos, &r.Code, &r.Dim, &r.Value, &r.N} }
-func (r *workforceRow) unit() (int64, string)  { return r.Pos, r.Code }
-func (r *inTrainingRow) unit() (int64, string) { return r.Pos, r.Code }
-func (r *scopeDoneRow) unit() (int64, string)  { return r.Pos, r.Code }
-func (r *refresherRow) unit() (int64, string)  { return r.Pos, r.Code }
-func (r *dueRow) unit() (int64, string)        { return r.Pos, r.Code }
-func (r *termsRow) unit() (int64, string)      { return r.Pos, r.Code }
-func (r *planningRow) unit() (int64, string)   { return r.Pos, r.Code }
-func (r *evaluationRow) unit() (int64, string) { return r.Pos, r.Code }
-func (r *failedUnitRow) unit() (int64, string) { return r.Pos, r.Code }
-func (r *qualityRow) unit() (int64, string)    { return r.Pos, r.Code }
-func (r *figuresRow) unit() (int64, string)    { return r.Pos, r.Code }
-func (r *trainingRow) unit() (int64, string)   { return r.Pos, r.Code }
+func (r *workforceRow) dest() []any             { return []any{&r.Path, &r.Code, &r.Dim, &r.Value, &r.N} }
+func (r *workforceRow) unit() (string, string)  { return r.Path, r.Code }
+func (r *inTrainingRow) unit() (string, string) { return r.Path, r.Code }
+func (r *scopeDoneRow) unit() (string, string)  { return r.Path, r.Code }
+func (r *refresherRow) unit() (string, string)  { return r.Path, r.Code }
+func (r *dueRow) unit() (string, string)        { return r.Path, r.Code }
+func (r *termsRow) unit() (string, string)      { return r.Path, r.Code }
+func (r *planningRow) unit() (string, string)   { return r.Path, r.Code }
+func (r *evaluationRow) unit() (string, string) { return r.Path, r.Code }
+func (r *failedUnitRow) unit() (string, string) { return r.Path, r.Code }
+func (r *qualityRow) unit() (string, string)    { return r.Path, r.Code }
+func (r *figuresRow) unit() (string, string)    { return r.Path, r.Code }
+func (r *trainingRow) unit() (string, string)   { return r.Path, r.Code }
 func (r *inTrainingRow) dest() []any {
-	return []any{&r.Pos, &r.Code, &r.Category, &r.Participations, &r.People}
+	return []any{&r.Path, &r.Code, &r.Category, &r.Participations, &r.People}
 }
-func (r *scopeDoneRow) dest() []any  { return []any{&r.Pos, &r.Code, &r.ID, &r.ScopeDone} }
-func (r *evaluationRow) dest() []any { return []any{&r.Pos, &r.Code, &r.Rating, &r.N} }
-func (r *figuresRow) dest() []any    { return []any{&r.Pos, &r.Code, &r.Month, &r.Figures} }
+func (r *scopeDoneRow) dest() []any  { return []any{&r.Path, &r.Code, &r.ID, &r.ScopeDone} }
+func (r *evaluationRow) dest() []any { return []any{&r.Path, &r.Code, &r.Rating, &r.N} }
+func (r *figuresRow) dest() []any    { return []any{&r.Path, &r.Code, &r.Month, &r.Figures} }
 func (r *planningRow) dest() []any {
-	return []any{&r.Pos, &r.Code, &r.Entries, &r.People, &r.Reviewed, &r.Women, &r.Young}
+	return []any{&r.Path, &r.Code, &r.Entries, &r.People, &r.Reviewed, &r.Women, &r.Young}
 }
 
 func (r *trainingRow) dest() []any {
-	return []any{&r.Pos, &r.Code, &r.Category, &r.Level, &r.StartedMonth, &r.CompletedMonth, &r.DroppedMonth,
+	return []any{&r.Path, &r.Code, &r.Category, &r.Level, &r.StartedMonth, &r.CompletedMonth, &r.DroppedMonth,
 		&r.StartedPlan, &r.CompletedPlan, &r.DroppedPlan}
 }
 
 func (r *refresherRow) dest() []any {
-	return []any{&r.Pos, &r.Code, &r.People, &r.Meeting, &r.TotalHours, &r.StaffCode, &r.FullName, &r.Unit, &r.Hours, &r.Ord}
+	return []any{&r.Path, &r.Code, &r.People, &r.Meeting, &r.TotalHours, &r.StaffCode, &r.FullName, &r.Unit, &r.Hours, &r.Ord}
 }
 
 func (r *dueRow) dest() []any {
-	return []any{&r.Pos, &r.Code, &r.Kind, &r.Category, &r.Due, &r.DuePeople, &r.Overdue, &r.OverduePeople,
+	return []any{&r.Path, &r.Code, &r.Kind, &r.Category, &r.Due, &r.DuePeople, &r.Overdue, &r.OverduePeople,
 		&r.StaffCode, &r.FullName, &r.CourseCode, &r.CourseName, &r.DueOn, &r.Ord}
 }
 
 func (r *termsRow) dest() []any {
-	return []any{&r.Pos, &r.Code, &r.StaffCode, &r.FullName, &r.Position, &r.Unit, &r.EndOn, &r.BirthDate, &r.Gender, &r.Ord}
+	return []any{&r.Path, &r.Code, &r.StaffCode, &r.FullName, &r.Position, &r.Unit, &r.EndOn, &r.BirthDate, &r.Gender, &r.Ord}
 }
 
 func (r *failedUnitRow) dest() []any {
-	return []any{&r.Pos, &r.Code, &r.ID, &r.Job, &r.Units, &r.CreatedAt, &r.Recipient, &r.Subject, &r.Reply}
+	return []any{&r.Path, &r.Code, &r.ID, &r.Job, &r.Units, &r.CreatedAt, &r.Recipient, &r.Subject, &r.Reply}
 }
 
 func (r *qualityRow) dest() []any {
 	q := &r.problemCounts
-	return []any{&r.Pos, &r.Code, &r.Kind, &q.NoBirthDate, &q.NoGender, &q.NoEmail, &q.NoRank, &q.NoEducation,
+	return []any{&r.Path, &r.Code, &r.Kind, &q.NoBirthDate, &q.NoGender, &q.NoEmail, &q.NoRank, &q.NoEducation,
 		&q.NoPoliticalTheory, &q.NoHiredOn, &q.TrainingNoDue, &q.UnitNoHead, &q.UnitHeadUnreachable,
 		&r.StaffCode, &r.FullName, &r.Ord}
 }

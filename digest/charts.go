@@ -240,7 +240,7 @@ func rankChart(r *Report, lang string) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	alt := label(lang, "chart_ranks_now") + ": "
+	alt := label(lang, "chart_ranks_now") + " (" + fmt.Sprintf(label(lang, "ranks_base"), formatInt(w.Ranked, lang)) + "): "
 	for i, rw := range rows {
 		if i > 0 {
 			alt += "; "

@@ -44,8 +44,9 @@ type Computer struct {
 	// `tickler digest -sql`, which the benchmark replays with psql). Calls
 	// come one at a time.
 	Trace func(query string, args []any)
-	// Parallel is how many sections are computed at once (default 2: the
-	// queries are scans and aggregates, each busy on one database core).
+	// Parallel is how many of the per-unit queries are started at once on
+	// PostgreSQL (default 2: the queries are scans and aggregates, each busy
+	// on one database core).
 	Parallel int
 
 	traceMu sync.Mutex
@@ -62,7 +63,7 @@ func NewComputer(ctx context.Context, st *store.Store, cfg *config.Config) (*Com
 	return &Computer{Store: st, Config: cfg, Parallel: 2}, nil
 }
 
-// period is what every section's SQL is given.
+// period is the month a digest is computed for, and its scope.
 type period struct {
 	month Month
 	start civil.Date // the month's first day
@@ -71,43 +72,24 @@ type period struct {
 }
 
 // Compute returns the digest of month for the scope of unit (with its
-// sub-units), or of the whole agency when unit is "". Sections that fail are
-// marked so in the report; Compute itself fails only when the scope cannot be
-// read (ErrUnknownUnit, or the database is unreachable).
+// sub-units), or of the whole agency when unit is "". It is EachScope's walk
+// restricted to the scope's subtree: the same per-unit queries, counting only
+// the scope's units, added up the same way; only the scope's own report is
+// built. Sections that fail are marked so in the report; Compute itself fails
+// only when the scope cannot be read (ErrUnknownUnit, or the database is
+// unreachable).
 func (c *Computer) Compute(ctx context.Context, month Month, unit string) (*Report, error) {
-	p := period{month: month, start: month.First(), end: month.Last(), root: unit}
-	r := &Report{Version: Version, Month: month.String(), AsOf: p.end}
-	if err := c.scope(ctx, p, &r.Scope); err != nil {
+	var r *Report
+	err := c.walk(ctx, month, unit, false, func(x *Report, _ *UnitHead) error {
+		r = x
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	// The sections read independently, so a few run at once, each on its own
-	// connection; each writes only its own field of r. The trend comes last:
-	// it compares the month's own figures.
-	sections := []func(){
-		func() { fill(&r.Training, func() (*Training, bool, error) { return c.training(ctx, p) }) },
-		func() { fill(&r.Refresher, func() (*Refresher, bool, error) { return c.refresher(ctx, p) }) },
-		func() { fill(&r.Due, func() (*Due, bool, error) { return c.due(ctx, p) }) },
-		func() { fill(&r.Targets, func() (*Targets, bool, error) { return c.targets(ctx, p) }) },
-		func() { fill(&r.InTraining, func() (*InTraining, bool, error) { return c.inTraining(ctx, p) }) },
-		func() { fill(&r.DataQuality, func() (*DataQuality, bool, error) { return c.dataQuality(ctx, p) }) },
-		func() { fill(&r.Workforce, func() (*Workforce, bool, error) { return c.workforce(ctx, p) }) },
-		func() { fill(&r.Evaluation, func() (*Evaluation, bool, error) { return c.evaluation(ctx, p) }) },
-		func() { fill(&r.Planning, func() (*Planning, bool, error) { return c.planning(ctx, p) }) },
-		func() { fill(&r.Terms, func() (*Terms, bool, error) { return c.terms(ctx, p) }) },
-		func() { fill(&r.Deliveries, func() (*Deliveries, bool, error) { return c.deliveries(ctx, p) }) },
+	if r == nil { // the unit exists but no root is above it: its parents are missing
+		return nil, fmt.Errorf("unit %q is not under a unit without a parent (see its parent_code)", unit)
 	}
-	slots := make(chan struct{}, max(c.Parallel, 1))
-	var wg sync.WaitGroup
-	for _, f := range sections {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			f()
-		}()
-	}
-	wg.Wait()
-	fill(&r.Trend, func() (*Trend, bool, error) { return c.trend(ctx, p, r) })
 	return r, nil
 }
 
@@ -156,12 +138,6 @@ func (c *Computer) get(ctx context.Context, dest any, name string, args ...any) 
 	return c.Store.Get(ctx, dest, name, args...)
 }
 
-// selIn runs a named query with an IN (?) list.
-func (c *Computer) selIn(ctx context.Context, dest any, name string, args ...any) error {
-	c.trace(name, args)
-	return c.Store.Select(ctx, dest, name, args...)
-}
-
 func (c *Computer) scope(ctx context.Context, p period, s *Scope) error {
 	var u struct {
 		Code string `db:"code"`
@@ -182,11 +158,6 @@ func (c *Computer) scope(ctx context.Context, p period, s *Scope) error {
 		}
 	}
 	s.Code, s.Name = u.Code, u.Name
-	var n int
-	if err := c.get(ctx, &n, "digest-scope-units", p.root, p.root); err != nil {
-		return err
-	}
-	s.Units = n
 	return nil
 }
 
@@ -228,27 +199,30 @@ func distribution(counts map[string]int64, known []string) []Share {
 	return out
 }
 
-var intellectual = map[string]bool{"bachelor": true, "master": true, "doctorate": true}
-
-func (c *Computer) workforce(ctx context.Context, p period) (*Workforce, bool, error) {
-	var rows []struct {
-		Rank            string `db:"rank"`
-		Education       string `db:"education"`
-		PoliticalTheory string `db:"political_theory"`
-		N               int64  `db:"n"`
+// rankShares is the rank distribution of people counted by rank code, as
+// official reports print it: the shares are of the ranked people (those who
+// hold a civil-service rank), every rank listed from the highest down; those
+// recorded as holding none (codes.RankNone) and those with no rank recorded
+// ("") are counted apart.
+func rankShares(counts map[string]int64) (shares []Share, ranked, none, notRecorded int64) {
+	held := map[string]int64{}
+	for code, n := range counts {
+		switch code {
+		case "":
+			notRecorded += n
+		case codes.RankNone:
+			none += n
+		default:
+			held[code] += n
+			ranked += n
+		}
 	}
-	if err := c.sel(ctx, &rows, "digest-workforce", p.root, p.root, p.end, p.end); err != nil {
-		return nil, false, err
-	}
-	var m margins
-	for _, r := range rows {
-		m.add(dimRank, r.Rank, r.N)
-		m.add(dimEducation, r.Education, r.N)
-		m.add(dimTheory, r.PoliticalTheory, r.N)
-	}
-	w := m.workforce()
-	return w, w.Headcount == 0, nil
+	ranks := codes.Ranks()
+	slices.Reverse(ranks)
+	return distribution(held, ranks), ranked, none, notRecorded
 }
+
+var intellectual = map[string]bool{"bachelor": true, "master": true, "doctorate": true}
 
 // The three distributions of the workforce.
 const (
@@ -286,7 +260,7 @@ func (m *margins) workforce() *Workforce {
 		}
 	}
 	w.IntellectualShare = Ratio(w.Intellectuals, w.Headcount)
-	w.Ranks = distribution(m[dimRank], highestFirst(codes.Rank))
+	w.Ranks, w.Ranked, w.RankNone, w.RankNotRecorded = rankShares(m[dimRank])
 	w.Education = distribution(m[dimEducation], highestFirst(codes.Education))
 	w.PoliticalTheory = distribution(m[dimTheory], highestFirst(codes.PoliticalTheory))
 	return w
@@ -317,41 +291,6 @@ func categoryOrder(cat, level string) (int, int) {
 	}
 	li := max(codes.Education.Rank(level), codes.PoliticalTheory.Rank(level))
 	return ci, -li
-}
-
-func (c *Computer) training(ctx context.Context, p period) (*Training, bool, error) {
-	pl, err := c.plan(ctx, p.end)
-	if err != nil {
-		return nil, false, err
-	}
-	planStart, from := planPeriod(pl, p)
-	var rows []struct {
-		Category       string `db:"category"`
-		Level          string `db:"level"`
-		StartedMonth   int64  `db:"started_month"`
-		CompletedMonth int64  `db:"completed_month"`
-		DroppedMonth   int64  `db:"dropped_month"`
-		StartedPlan    int64  `db:"started_plan"`
-		CompletedPlan  int64  `db:"completed_plan"`
-		DroppedPlan    int64  `db:"dropped_plan"`
-	}
-	err = c.sel(ctx, &rows, "digest-training", p.root, p.root,
-		p.start, p.end, p.start, p.end, p.start, p.end,
-		planStart, p.end, planStart, p.end, planStart, p.end,
-		from, from, from, p.end)
-	if err != nil {
-		return nil, false, err
-	}
-	kinds := make([]TrainingRow, 0, len(rows))
-	for _, r := range rows {
-		kinds = append(kinds, TrainingRow{
-			Category: r.Category, Level: r.Level,
-			Month:          Counts{r.StartedMonth, r.CompletedMonth, r.DroppedMonth},
-			SincePlanStart: Counts{r.StartedPlan, r.CompletedPlan, r.DroppedPlan},
-		})
-	}
-	t := newTraining(pl, kinds)
-	return t, len(t.Rows) == 0, nil
 }
 
 // planPeriod is the period the "since the plan's start" counts cover, and the
@@ -400,27 +339,6 @@ func add(a *Counts, b Counts) {
 	a.Dropped += b.Dropped
 }
 
-func (c *Computer) inTraining(ctx context.Context, p period) (*InTraining, bool, error) {
-	var rows []struct {
-		Category       string `db:"category"`
-		Participations int64  `db:"participations"`
-		People         int64  `db:"people"`
-	}
-	if err := c.sel(ctx, &rows, "digest-in-training", p.root, p.root, p.end, p.end, p.end, p.end); err != nil {
-		return nil, false, err
-	}
-	it := &InTraining{ByCategory: []CategoryCount{}}
-	for _, r := range rows {
-		if r.Category == "" {
-			it.People, it.Participations = r.People, r.Participations
-			continue
-		}
-		it.ByCategory = append(it.ByCategory, CategoryCount{r.Category, r.People, r.Participations})
-	}
-	sortInTraining(it)
-	return it, it.Participations == 0, nil
-}
-
 func sortInTraining(it *InTraining) {
 	slices.SortFunc(it.ByCategory, func(a, b CategoryCount) int {
 		ac, _ := categoryOrder(a.Category, "")
@@ -465,28 +383,6 @@ func (c *Computer) agencyTargets(ctx context.Context, p period) ([]targetRow, er
 	return rows, nil
 }
 
-func (c *Computer) targets(ctx context.Context, p period) (*Targets, bool, error) {
-	rows, err := c.agencyTargets(ctx, p)
-	if err != nil {
-		return nil, false, err
-	}
-	mine := map[int64]int64{}
-	if p.root != "" && len(rows) > 0 {
-		var sc []struct {
-			ID        int64 `db:"id"`
-			ScopeDone int64 `db:"scope_done"`
-		}
-		if err := c.sel(ctx, &sc, "digest-targets-scope", p.root, p.root, p.end, p.end, p.start); err != nil {
-			return nil, false, err
-		}
-		for _, x := range sc {
-			mine[x.ID] = x.ScopeDone
-		}
-	}
-	t := newTargets(rows, mine, p)
-	return t, len(t.Rows) == 0, nil
-}
-
 // newTargets is the targets section: the agency's targets and completions,
 // with the scope's part of them (mine, by target id) for a unit.
 func newTargets(rows []targetRow, mine map[int64]int64, p period) *Targets {
@@ -518,31 +414,6 @@ func newTargets(rows []targetRow, mine map[int64]int64, p period) *Targets {
 	return t
 }
 
-func (c *Computer) refresher(ctx context.Context, p period) (*Refresher, bool, error) {
-	minimum := c.Config.Rules.RefresherMinHours
-	cats := c.Config.Jobs.RefresherHours.Categories
-	yearStart := civil.Date{Year: p.end.Year, Month: time.January, Day: 1}
-	var rows []struct {
-		PersonHours
-		People     int64   `db:"people"`
-		Meeting    int64   `db:"meeting"`
-		TotalHours float64 `db:"total_hours"`
-	}
-	if err := c.selIn(ctx, &rows, "digest-refresher", p.root, p.root, yearStart, p.end, cats, p.end, p.end, minimum, listBehind); err != nil {
-		return nil, false, err
-	}
-	if len(rows) == 0 {
-		r := newRefresher(p, minimum, 0, 0, 0, nil)
-		return r, true, nil
-	}
-	behind := make([]PersonHours, len(rows))
-	for i, row := range rows {
-		behind[i] = row.PersonHours
-	}
-	r := newRefresher(p, minimum, rows[0].People, rows[0].Meeting, rows[0].TotalHours, behind)
-	return r, r.People == 0, nil
-}
-
 // newRefresher is the refresher section from its counts and the people
 // furthest behind.
 func newRefresher(p period, minimum float64, people, meeting int64, total float64, behind []PersonHours) *Refresher {
@@ -556,44 +427,6 @@ func newRefresher(p period, minimum float64, people, meeting int64, total float6
 	r.AverageHours = math.Round(total/float64(r.People)*10) / 10
 	r.FurthestBehind = append(r.FurthestBehind, behind...)
 	return r
-}
-
-func (c *Computer) due(ctx context.Context, p period) (*Due, bool, error) {
-	horizon := p.end.AddDays(dueDays)
-	var rows []struct {
-		Category      string `db:"category"`
-		Due           *int64 `db:"due"`
-		DuePeople     int64  `db:"due_people"`
-		Overdue       *int64 `db:"overdue"`
-		OverduePeople int64  `db:"overdue_people"`
-	}
-	e := p.end
-	if err := c.sel(ctx, &rows, "digest-due", p.root, p.root, e, e, e, horizon, e, e, e, e, e, e, e, e); err != nil {
-		return nil, false, err
-	}
-	d := &Due{Days: dueDays, ByCategory: []DueCategory{}, MostOverdue: []OverdueTraining{}}
-	for _, r := range rows {
-		due, overdue := deref(r.Due), deref(r.Overdue)
-		if r.Category == "" {
-			d.Due, d.DuePeople, d.Overdue, d.OverduePeople = due, r.DuePeople, overdue, r.OverduePeople
-			continue
-		}
-		d.ByCategory = append(d.ByCategory, DueCategory{r.Category, due, overdue})
-	}
-	sortDue(d)
-	if d.Due+d.Overdue == 0 {
-		return d, true, nil
-	}
-	if d.Overdue > 0 {
-		var list []overdueRow
-		if err := c.sel(ctx, &list, "digest-most-overdue", p.root, p.root, e, e, e, e, listOverdue); err != nil {
-			return nil, false, err
-		}
-		for _, o := range list {
-			d.MostOverdue = append(d.MostOverdue, o.training(e))
-		}
-	}
-	return d, false, nil
 }
 
 // overdueRow is a training past its due date as the queries return it.
@@ -618,45 +451,6 @@ func sortDue(d *Due) {
 		}
 		return strings.Compare(a.Category, b.Category)
 	})
-}
-
-func deref(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
-func (c *Computer) terms(ctx context.Context, p period) (*Terms, bool, error) {
-	until := p.end.AddMonths(termMonths)
-	args := []any{p.root, p.root, p.end, p.end, p.end, until}
-	c.trace("digest-terms", args)
-	rows, err := c.Store.Query(ctx, "digest-terms", args...)
-	if err != nil {
-		return nil, false, err
-	}
-	defer rows.Close()
-	tally := termTally{}
-	// The rows stream: only the counts and the first listTerms are kept.
-	for rows.Next() {
-		var r termRow
-		if err := rows.StructScan(&r); err != nil {
-			return nil, false, fmt.Errorf("digest-terms: %w", err)
-		}
-		if term, ok := c.termOf(r, p); ok {
-			tally.add(term)
-			if len(tally.list) < listTerms {
-				tally.list = append(tally.list, term)
-			}
-		} else {
-			tally.lapsed++
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("digest-terms: %w", err)
-	}
-	t := tally.terms(until)
-	return t, t.Ending+t.Lapsed == 0, nil
 }
 
 // termRow is an open appointment term as the queries return it.
@@ -717,17 +511,6 @@ func (t *termTally) terms(until civil.Date) *Terms {
 	return out
 }
 
-func (c *Computer) planning(ctx context.Context, p period) (*Planning, bool, error) {
-	yearStart := civil.Date{Year: p.end.Year, Month: time.January, Day: 1}
-	cutoff := c.youngCutoff(p)
-	var r planningCounts
-	if err := c.get(ctx, &r, "digest-planning", p.root, p.root, yearStart, p.end, cutoff, p.end, p.end); err != nil {
-		return nil, false, err
-	}
-	pl := c.newPlanning(p, r)
-	return pl, pl.Entries == 0, nil
-}
-
 // planningCounts are the planning section's counts, which add up over units.
 type planningCounts struct {
 	Entries  int64 `db:"entries"`
@@ -782,23 +565,6 @@ func evaluationYear(end civil.Date, deadline string) (int, civil.Date) {
 	return y, dl
 }
 
-func (c *Computer) evaluation(ctx context.Context, p period) (*Evaluation, bool, error) {
-	y, deadline := evaluationYear(p.end, c.Config.Jobs.EvaluationSeason.Deadline)
-	var rows []struct {
-		Rating string `db:"rating"`
-		N      int64  `db:"n"`
-	}
-	if err := c.sel(ctx, &rows, "digest-evaluations", p.root, p.root, y, p.end, p.end); err != nil {
-		return nil, false, err
-	}
-	counts := map[string]int64{}
-	for _, r := range rows {
-		counts[r.Rating] += r.N
-	}
-	ev := newEvaluation(p, y, deadline, counts)
-	return ev, ev.Staff == 0, nil
-}
-
 // newEvaluation is the evaluation section from the people on staff by rating
 // ("" for not rated yet).
 func newEvaluation(p period, year int, deadline civil.Date, counts map[string]int64) *Evaluation {
@@ -817,11 +583,14 @@ func newEvaluation(p period, year int, deadline civil.Date, counts map[string]in
 	return ev
 }
 
+// deliveries is the agency's deliveries section: every delivery of the month
+// that failed for good, whoever it was to (a unit's are counted per unit,
+// digest-units-failed).
 func (c *Computer) deliveries(ctx context.Context, p period) (*Deliveries, bool, error) {
 	loc := c.location()
 	from, to := store.T(p.start.Time(loc)), store.T(p.end.AddDays(1).Time(loc))
 	var byJob []JobCount
-	if err := c.sel(ctx, &byJob, "digest-failed-by-job", p.root, p.root, from, to, p.root); err != nil {
+	if err := c.sel(ctx, &byJob, "digest-failed-by-job", from, to); err != nil {
 		return nil, false, err
 	}
 	d := &Deliveries{ByJob: []JobCount{}, List: []FailedDelivery{}}
@@ -833,7 +602,7 @@ func (c *Computer) deliveries(ctx context.Context, p period) (*Deliveries, bool,
 		return d, true, nil
 	}
 	var list []failedRow
-	if err := c.sel(ctx, &list, "digest-failed-list", p.root, p.root, from, to, p.root, listFailed); err != nil {
+	if err := c.sel(ctx, &list, "digest-failed-list", from, to, listFailed); err != nil {
 		return nil, false, err
 	}
 	for _, f := range list {
@@ -869,27 +638,6 @@ var problemKinds = []string{
 	"training_no_due", "unit_no_head", "unit_head_unreachable",
 }
 
-func (c *Computer) dataQuality(ctx context.Context, p period) (*DataQuality, bool, error) {
-	var r problemCounts
-	if err := c.get(ctx, &r, "digest-data-quality", p.root, p.root, p.end, p.end, p.end); err != nil {
-		return nil, false, err
-	}
-	dq := newDataQuality(r, nil)
-	if len(dq.Problems) == 0 {
-		return dq, true, nil
-	}
-	if r.personal() > 0 {
-		var people []personGaps
-		if err := c.sel(ctx, &people, "digest-data-quality-people", p.root, p.root, p.end, p.end, listProblems); err != nil {
-			return nil, false, err
-		}
-		for _, x := range people {
-			dq.People = append(dq.People, x.problems())
-		}
-	}
-	return dq, false, nil
-}
-
 // problemCounts count the gaps of each kind, in the order of problemKinds.
 type problemCounts struct {
 	NoBirthDate         int64 `db:"no_birth_date"`
@@ -907,15 +655,6 @@ type problemCounts struct {
 func (r *problemCounts) counts() []int64 {
 	return []int64{r.NoBirthDate, r.NoGender, r.NoEmail, r.NoRank, r.NoEducation, r.NoPoliticalTheory, r.NoHiredOn,
 		r.TrainingNoDue, r.UnitNoHead, r.UnitHeadUnreachable}
-}
-
-// personal is the number of gaps in people's own records (the first seven kinds).
-func (r *problemCounts) personal() int64 {
-	var n int64
-	for _, c := range r.counts()[:7] {
-		n += c
-	}
-	return n
 }
 
 func (r *problemCounts) merge(o *problemCounts) {
@@ -979,6 +718,12 @@ func (r *Report) Figures() (Figures, bool) {
 	for _, s := range w.Ranks {
 		f.Ranks[s.Code] = s.Count
 	}
+	if w.RankNone > 0 {
+		f.Ranks[codes.RankNone] = w.RankNone
+	}
+	if w.RankNotRecorded > 0 {
+		f.Ranks[""] = w.RankNotRecorded
+	}
 	if t := r.Training.Data; t != nil {
 		f.Started, f.Completed, f.Dropped = t.Totals.Month.Started, t.Totals.Month.Completed, t.Totals.Month.Dropped
 	}
@@ -986,21 +731,6 @@ func (r *Report) Figures() (Figures, bool) {
 		f.InTraining = it.People
 	}
 	return f, true
-}
-
-// trend reads the figures kept for the 12 months before the report's and
-// compares. It needs the report's own figures (workforce, training, in
-// training) computed first.
-func (c *Computer) trend(ctx context.Context, p period, r *Report) (*Trend, bool, error) {
-	cur, ok := r.Figures()
-	if !ok {
-		return nil, false, errors.New("the month's own figures are missing (see the sections above)")
-	}
-	stored, err := c.loadFigures(ctx, r.Scope.Key(), p.month.Add(-12), p.month.Add(-1))
-	if err != nil {
-		return nil, false, err
-	}
-	return newTrend(p.month, r, cur, stored), false, nil
 }
 
 // newTrend compares the month's figures cur with those kept for the 12
@@ -1026,28 +756,9 @@ func newTrend(month Month, r *Report, cur Figures, stored map[string]Figures) *T
 	t.PreviousMonth = change(month.Add(-1))
 	t.YearAgo = change(month.Add(-12))
 	if f, ok := stored[month.Add(-12).String()]; ok && r.Workforce.Data != nil {
-		t.YearAgoRanks = distribution(f.Ranks, highestFirst(codes.Rank))
+		t.YearAgoRanks, _, _, _ = rankShares(f.Ranks)
 	}
 	return t
-}
-
-func (c *Computer) loadFigures(ctx context.Context, scope string, from, to Month) (map[string]Figures, error) {
-	var rows []struct {
-		Month   string `db:"month"`
-		Figures string `db:"figures"`
-	}
-	if err := c.sel(ctx, &rows, "digest-figures-load", scope, from.String(), to.String()); err != nil {
-		return nil, err
-	}
-	out := make(map[string]Figures, len(rows))
-	for _, row := range rows {
-		var f Figures
-		if err := json.Unmarshal([]byte(row.Figures), &f); err != nil {
-			return nil, fmt.Errorf("figures kept for %s: %w", row.Month, err)
-		}
-		out[row.Month] = f
-	}
-	return out, nil
 }
 
 // SaveFigures keeps the key figures of reports (those whose figures are

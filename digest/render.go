@@ -136,6 +136,14 @@ func funcs(st *renderState) map[string]any {
 		"t":   func(key string) string { return label(st.lang, key) },
 		"tf":  func(key string, a ...any) string { return fmt.Sprintf(label(st.lang, key), a...) },
 		"pct": func(p Percent) string { return p.Format(st.lang) },
+		// shareOfAll is the share of a distribution's total: 100% unless
+		// nobody is counted.
+		"shareOfAll": func(n int64) Percent {
+			if n > 0 {
+				return 10000
+			}
+			return 0
+		},
 		"int": func(n any) string {
 			switch v := n.(type) {
 			case int64:

@@ -123,7 +123,7 @@ func TestEmptyAndFailedSections(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		failed := map[string]string{"vi": "Không tính được phần này: digest-failed-by-job:", "en": "This section could not be computed: digest-failed-by-job:"}[lang]
+		failed := map[string]string{"vi": "Không tính được phần này: digest-units-failed:", "en": "This section could not be computed: digest-units-failed:"}[lang]
 		empty := map[string]string{"vi": "Không có trong tháng này.", "en": "Nothing this month."}[lang]
 		for name, out := range map[string]string{"text": text, "html": html} {
 			if strings.Count(out, failed) != 1 {

@@ -2,9 +2,11 @@
 // agency's own reports print (docs/domain.md "Figures an agency reports") for a
 // month and a scope (the whole agency, or a unit with its sub-units), with the
 // change against earlier months, and renders it as text, JSON or an HTML
-// e-mail with charts. The figures come from set-based SQL (digest/queries);
-// each section is computed on its own, so one that fails shows one line saying
-// so and the rest of the digest stands.
+// e-mail with charts. The figures come from set-based SQL
+// (store/queries/digest-units.sql: one query per section, every unit's own
+// figures, added up the unit tree in Go); each section is computed on its
+// own, so one that fails shows one line saying so and the rest of the digest
+// stands.
 package digest
 
 import (
@@ -93,10 +95,19 @@ type Workforce struct {
 	Intellectuals int64 `json:"intellectuals"` // education bachelor or higher
 	// IntellectualShare is Intellectuals / Headcount, rounded half up.
 	IntellectualShare Percent `json:"intellectual_share"`
-	// Ranks, Education and PoliticalTheory run from the highest value down, as
-	// reports print them; "not recorded" comes last and only when someone has
-	// no value.
+	// Ranks are the civil-service ranks, from the highest down, with their
+	// shares among the Ranked people who hold one, as official reports count
+	// them (the 100% is Ranked, not Headcount). Those recorded as holding no
+	// rank (RankNone, on a contract) and those with no rank recorded
+	// (RankNotRecorded) are counted apart, outside the shares.
 	Ranks           []Share `json:"ranks"`
+	Ranked          int64   `json:"ranked"`
+	RankNone        int64   `json:"rank_none"`
+	RankNotRecorded int64   `json:"rank_not_recorded"`
+	// Education and PoliticalTheory are shares of the whole Headcount, from
+	// the highest value down; "not recorded" comes last and only when
+	// someone has no value, apart from a value of none (political theory
+	// "Chưa qua đào tạo").
 	Education       []Share `json:"education"`
 	PoliticalTheory []Share `json:"political_theory"`
 }
@@ -104,14 +115,16 @@ type Workforce struct {
 // Figures are the numbers kept for each month and scope when the digest job
 // runs (table digest_figures), for the trend and the comparisons.
 type Figures struct {
-	Headcount         int64            `json:"headcount"`
-	Intellectuals     int64            `json:"intellectuals"`
-	IntellectualShare Percent          `json:"intellectual_share"`
-	Started           int64            `json:"started"`
-	Completed         int64            `json:"completed"`
-	Dropped           int64            `json:"dropped"`
-	InTraining        int64            `json:"in_training"` // people
-	Ranks             map[string]int64 `json:"ranks"`       // code ("" = not recorded) → people
+	Headcount         int64   `json:"headcount"`
+	Intellectuals     int64   `json:"intellectuals"`
+	IntellectualShare Percent `json:"intellectual_share"`
+	Started           int64   `json:"started"`
+	Completed         int64   `json:"completed"`
+	Dropped           int64   `json:"dropped"`
+	InTraining        int64   `json:"in_training"` // people
+	// Ranks counts people by rank code, "none" (no civil-service rank) and
+	// "" (not recorded) included when anyone has them.
+	Ranks map[string]int64 `json:"ranks"`
 }
 
 // MonthFigures is one month's figures in the trend.
@@ -141,8 +154,9 @@ type Trend struct {
 	// the same month a year earlier, null when no figures were kept for them.
 	PreviousMonth *Change `json:"previous_month"`
 	YearAgo       *Change `json:"year_ago"`
-	// YearAgoRanks is the rank distribution of the same month a year earlier,
-	// in the order of Workforce.Ranks; null when not kept.
+	// YearAgoRanks is the rank distribution of the same month a year earlier
+	// (shares among those who held a rank), in the order of Workforce.Ranks;
+	// null when not kept.
 	YearAgoRanks []Share `json:"year_ago_ranks"`
 }
 

@@ -67,52 +67,62 @@ func TestUnitScope(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		same(t, "scope", r.Scope, digest.Scope{Kind: "unit", Code: "U2", Name: "Phòng Tổ chức cán bộ", Units: 2})
-		// U2 and U3: P04 to P14, 11 people (P24 left). Principal 5 (P04, P05,
-		// P06, P10, P11), specialist 6: 5/11 = 45.4545…, 6/11 = 54.5454…;
-		// rounded down 45.45 + 54.54, the hundredth to the larger remainder
-		// (6 against 5, ×11): 45.45, 54.55. Intellectuals 9 (all but P09
-		// college and P14 vocational): 81.82%.
-		w := ok(t, "workforce", r.Workforce)
-		if w.Headcount != 11 || w.Intellectuals != 9 || w.IntellectualShare != 8182 {
-			t.Errorf("headcount %d, intellectuals %d (%s)", w.Headcount, w.Intellectuals, w.IntellectualShare.Format("en"))
-		}
-		same(t, "ranks", w.Ranks[:3], []digest.Share{{Code: "senior_specialist"}, {Code: "principal_specialist", Count: 5, Percent: 4545},
-			{Code: "specialist", Count: 6, Percent: 5455}})
-		// In October: P07 started (advanced), P11 dropped, P12 started (state
-		// management), P09 started and completed (refresher), P06 completed
-		// (master); P19's refresher is U4's.
-		tr := ok(t, "training", r.Training)
-		same(t, "training totals", tr.Totals.Month, digest.Counts{Started: 3, Completed: 2, Dropped: 1})
-		// Terms: only P04's; deliveries: only the one to P05; data: U3 has no head.
-		if tm := ok(t, "terms", r.Terms); tm.Ending != 1 || tm.List[0].StaffCode != "P04" || tm.Lapsed != 0 {
-			t.Errorf("terms %+v", tm)
-		}
-		if dl := ok(t, "deliveries", r.Deliveries); dl.Failed != 1 || dl.List[0].Recipient != "p05@example.vn" {
-			t.Errorf("deliveries %+v", dl)
-		}
-		same(t, "data quality", ok(t, "data_quality", r.DataQuality).Problems, []digest.Problem{{Kind: "unit_no_head", Count: 1}})
-
-		// U4 (no sub-units): the targets count the whole agency's completions,
-		// none of them by U4's people.
 		r4, err := c.Compute(ctx, october, "U4")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r4.Scope.Units != 1 || r4.Workforce.Data.Headcount != 9 {
-			t.Errorf("U4: %d units, %d people", r4.Scope.Units, r4.Workforce.Data.Headcount)
-		}
-		for _, g := range ok(t, "targets", r4.Targets).Rows {
-			if g.ScopeDone != 0 || g.Done == 0 {
-				t.Errorf("U4 target %s: done %d, by U4 %d", g.Category, g.Done, g.ScopeDone)
-			}
-		}
+		unitsOctober(t, r, r4)
+		// The monthly-digest job's pass over every scope gives U2 and U4 the
+		// same figures.
+		all := eachScope(t, c, october)
+		unitsOctober(t, all["U2"], all["U4"])
 
 		// A unit that does not exist is an error of its own.
 		if _, err := c.Compute(ctx, october, "U9"); !errors.Is(err, digest.ErrUnknownUnit) {
 			t.Errorf("unknown unit: %v", err)
 		}
 	})
+}
+
+// unitsOctober checks the October 2026 digests of U2 (r) and U4 (r4).
+func unitsOctober(t *testing.T, r, r4 *digest.Report) {
+	t.Helper()
+	same(t, "scope", r.Scope, digest.Scope{Kind: "unit", Code: "U2", Name: "Phòng Tổ chức cán bộ", Units: 2})
+	// U2 and U3: P04 to P14, 11 people (P24 left). Principal 5 (P04, P05,
+	// P06, P10, P11), specialist 6: 5/11 = 45.4545…, 6/11 = 54.5454…;
+	// rounded down 45.45 + 54.54, the hundredth to the larger remainder
+	// (6 against 5, ×11): 45.45, 54.55. Intellectuals 9 (all but P09
+	// college and P14 vocational): 81.82%.
+	w := ok(t, "workforce", r.Workforce)
+	if w.Headcount != 11 || w.Intellectuals != 9 || w.IntellectualShare != 8182 {
+		t.Errorf("headcount %d, intellectuals %d (%s)", w.Headcount, w.Intellectuals, w.IntellectualShare.Format("en"))
+	}
+	same(t, "ranks", w.Ranks[:3], []digest.Share{{Code: "senior_specialist"}, {Code: "principal_specialist", Count: 5, Percent: 4545},
+		{Code: "specialist", Count: 6, Percent: 5455}})
+	// In October: P07 started (advanced), P11 dropped, P12 started (state
+	// management), P09 started and completed (refresher), P06 completed
+	// (master); P19's refresher is U4's.
+	tr := ok(t, "training", r.Training)
+	same(t, "training totals", tr.Totals.Month, digest.Counts{Started: 3, Completed: 2, Dropped: 1})
+	// Terms: only P04's; deliveries: only the one to P05; data: U3 has no head.
+	if tm := ok(t, "terms", r.Terms); tm.Ending != 1 || tm.List[0].StaffCode != "P04" || tm.Lapsed != 0 {
+		t.Errorf("terms %+v", tm)
+	}
+	if dl := ok(t, "deliveries", r.Deliveries); dl.Failed != 1 || dl.List[0].Recipient != "p05@example.vn" {
+		t.Errorf("deliveries %+v", dl)
+	}
+	same(t, "data quality", ok(t, "data_quality", r.DataQuality).Problems, []digest.Problem{{Kind: "unit_no_head", Count: 1}})
+
+	// U4 (no sub-units): the targets count the whole agency's completions,
+	// none of them by U4's people.
+	if r4.Scope.Units != 1 || r4.Workforce.Data.Headcount != 9 {
+		t.Errorf("U4: %d units, %d people", r4.Scope.Units, r4.Workforce.Data.Headcount)
+	}
+	for _, g := range ok(t, "targets", r4.Targets).Rows {
+		if g.ScopeDone != 0 || g.Done == 0 {
+			t.Errorf("U4 target %s: done %d, by U4 %d", g.Category, g.Done, g.ScopeDone)
+		}
+	}
 }
 
 func TestTrend(t *testing.T) {

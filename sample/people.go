@@ -63,7 +63,7 @@ const (
 )
 
 var (
-	rankCodes      = codes.Rank.Codes()
+	rankCodes      = codes.Ranks() // the sample's people all hold a rank
 	educationCodes = codes.Education.Codes()
 	theoryCodes    = codes.PoliticalTheory.Codes()
 )

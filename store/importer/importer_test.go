@@ -209,7 +209,7 @@ func TestImportProblems(t *testing.T) {
 			`staff.csv:2: birth_date: "65" is not a date (want YYYY-MM-DD, DD/MM/YYYY or a year YYYY)`},
 		// A rank that is not in the glossary.
 		{"unknown code", map[string]string{"staff.csv": "code,full_name,unit_code,rank\nS9,Võ Văn Chín,P1,chief\n"}, nil,
-			`staff.csv:2: rank: unknown value "chief" (want staff, officer, specialist, principal_specialist, senior_specialist, or the Vietnamese label)`},
+			`staff.csv:2: rank: unknown value "chief" (want none, staff, officer, specialist, principal_specialist, senior_specialist, or the Vietnamese label)`},
 		// A course in neither the import nor the database.
 		{"unknown course", map[string]string{"training.csv": "staff_code,course_code,start_on,status\nS001,NOPE,2026-02-01,planned\n"}, nil,
 			`training.csv:2: course_code: unknown course "NOPE" (not in this import or the database)`},

@@ -12,21 +12,12 @@ ORDER BY u.code;
 
 -- name: evaluation-missing
 -- The people to rate for a year who have no rating for it yet, with the head
--- who rates them: the head of their unit or, for the unit's own head, the
--- head of the unit above.
-SELECT s.code AS staff_code, s.full_name AS staff_name, COALESCE(s.email, '') AS staff_email,
-       u.code AS unit_code, u.name AS unit_name,
-       COALESCE(m.code, '') AS manager_code, COALESCE(m.full_name, '') AS manager_name,
-       COALESCE(m.email, '') AS manager_email,
-       COALESCE(h.code, '') AS head_code, COALESCE(h.full_name, '') AS head_name,
-       COALESCE(h.email, '') AS head_email,
-       CASE WHEN u.head_code = s.code AND pu.code IS NULL THEN 1 ELSE 0 END AS top_head
-FROM staff s
-JOIN units u ON u.code = s.unit_code
-LEFT JOIN units pu ON pu.code = u.parent_code
-LEFT JOIN staff h ON h.code = CASE WHEN u.head_code = s.code THEN pu.head_code ELSE u.head_code END
-LEFT JOIN staff m ON m.code = s.manager_code
-WHERE (s.left_on IS NULL OR s.left_on > ?)
-  AND (s.hired_on IS NULL OR s.hired_on <= ?)
-  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.staff_code = s.code AND e.year = ?)
-ORDER BY u.code, s.code;
+-- who rates them (staff_contacts: the head of their unit or, for the unit's
+-- own head, the head of the unit above).
+SELECT p.staff_code, p.staff_name, p.staff_email, p.unit_code, p.unit_name,
+       p.manager_code, p.manager_name, p.manager_email, p.head_code, p.head_name, p.head_email, p.top_head
+FROM staff_contacts p
+WHERE (p.left_on IS NULL OR p.left_on > ?)
+  AND (p.hired_on IS NULL OR p.hired_on <= ?)
+  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.staff_code = p.staff_code AND e.year = ?)
+ORDER BY p.unit_code, p.staff_code;

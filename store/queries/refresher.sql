@@ -24,25 +24,16 @@ WITH done AS MATERIALIZED (
       AND COALESCE(d.hours, 0) < ?
 )
 SELECT sh.done_hours,
-       s.code AS staff_code, s.full_name AS staff_name, COALESCE(s.email, '') AS staff_email,
-       u.code AS unit_code, u.name AS unit_name,
-       COALESCE(m.code, '') AS manager_code, COALESCE(m.full_name, '') AS manager_name,
-       COALESCE(m.email, '') AS manager_email,
-       COALESCE(h.code, '') AS head_code, COALESCE(h.full_name, '') AS head_name,
-       COALESCE(h.email, '') AS head_email,
-       CASE WHEN u.head_code = s.code AND pu.code IS NULL THEN 1 ELSE 0 END AS top_head,
+       p.staff_code, p.staff_name, p.staff_email, p.unit_code, p.unit_name,
+       p.manager_code, p.manager_name, p.manager_email, p.head_code, p.head_name, p.head_email, p.top_head,
        COALESCE(t.id, 0) AS training_id, COALESCE(t.course_code, '') AS course_code,
        COALESCE(pc.name, '') AS course_name, COALESCE(t.status, '') AS training_status,
        t.due_on, COALESCE(t.hours, pc.hours, 0) AS planned_hours
 FROM short sh
-JOIN staff s ON s.code = sh.code
-JOIN units u ON u.code = s.unit_code
-LEFT JOIN units pu ON pu.code = u.parent_code
-LEFT JOIN staff h ON h.code = CASE WHEN u.head_code = s.code THEN pu.head_code ELSE u.head_code END
-LEFT JOIN staff m ON m.code = s.manager_code
-LEFT JOIN training t ON t.staff_code = s.code
+JOIN staff_contacts p ON p.staff_code = sh.code
+LEFT JOIN training t ON t.staff_code = p.staff_code
      AND t.status IN ('planned', 'enrolled')
      AND (t.due_on IS NULL OR t.due_on <= ?)
      AND t.course_code IN (SELECT code FROM courses WHERE category IN (?))
 LEFT JOIN courses pc ON pc.code = t.course_code
-ORDER BY u.code, s.code, t.due_on IS NULL, t.due_on, t.id;
+ORDER BY p.unit_code, p.staff_code, t.due_on IS NULL, t.due_on, t.id;
