@@ -1,0 +1,38 @@
+package answers
+
+import (
+	"strings"
+	"time"
+)
+
+// DefaultTTL is how long a link works after the slot of the reminder that
+// carries it (http.link_ttl).
+const DefaultTTL = 90 * 24 * time.Hour
+
+// Links writes the answer links of a run's reminders. A nil *Links writes
+// none (http.public_url is not set).
+type Links struct {
+	// Base is http.public_url: the links are Base + "/ack/" + token.
+	Base   string
+	Signer *Signer
+	// TTL is how long a link works after the slot it was written for.
+	TTL time.Duration
+}
+
+// Path is where the answer page is served, before the token.
+const Path = "/ack/"
+
+// URL returns the link for staff's obligation (an item key) in the
+// reminder of slot: the same for the same slot, so a run repeated for a
+// slot writes the same message. "" when l is nil.
+func (l *Links) URL(obligation, staff string, slot time.Time) string {
+	if l == nil || l.Signer == nil {
+		return ""
+	}
+	ttl := l.TTL
+	if ttl <= 0 {
+		ttl = DefaultTTL
+	}
+	token := l.Signer.Sign(Claims{Obligation: obligation, StaffCode: staff, Expires: slot.Add(ttl).Truncate(time.Second)})
+	return strings.TrimRight(l.Base, "/") + Path + token
+}
