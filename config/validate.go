@@ -175,6 +175,7 @@ func (v *validator) config(c *Config) {
 	v.mail(&c.Mail)
 	v.recipientLists(c)
 	v.http(&c.HTTP)
+	v.public(&c.HTTP)
 	v.rules(&c.Rules)
 	v.jobs(c)
 	v.atLeast("sample.staff", c.Sample.Staff, 0)
