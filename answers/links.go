@@ -36,3 +36,13 @@ func (l *Links) URL(obligation, staff string, slot time.Time) string {
 	token := l.Signer.Sign(Claims{Obligation: obligation, StaffCode: staff, Expires: slot.Add(ttl).Truncate(time.Second)})
 	return strings.TrimRight(l.Base, "/") + Path + token
 }
+
+// NewLinks returns the links of base (http.public_url) signed by s, valid
+// for ttl after a reminder's slot; nil, writing none, when base or s is
+// missing.
+func NewLinks(base string, s *Signer, ttl time.Duration) *Links {
+	if base == "" || s == nil {
+		return nil
+	}
+	return &Links{Base: base, Signer: s, TTL: ttl}
+}

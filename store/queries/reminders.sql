@@ -2,7 +2,8 @@
 -- Open trainings due on or before a date (the farthest step ahead), of people
 -- still on staff, with the people around them (the personRow columns: the
 -- head above is the unit's head, or for the head themself the head of the
--- unit above). A range scan on the partial index training_open_due.
+-- unit above), but not those whose answer stands (pending or confirmed:
+-- answers.sql). A range scan on the partial index training_open_due.
 SELECT t.id, t.course_code, t.due_on, t.status, c.name AS course_name,
        s.code AS staff_code, s.full_name AS staff_name, COALESCE(s.email, '') AS staff_email,
        u.code AS unit_code, u.name AS unit_name,
@@ -21,6 +22,9 @@ LEFT JOIN staff m ON m.code = s.manager_code
 WHERE t.status IN ('planned', 'enrolled')
   AND t.due_on <= ?
   AND (s.left_on IS NULL OR s.left_on > ?)
+  AND NOT EXISTS (
+      SELECT 1 FROM answers a
+      WHERE a.subject = 'training' AND a.ref_id = t.id AND a.state IN ('pending', 'confirmed'))
 ORDER BY s.code, t.due_on, t.id;
 
 -- name: undated-trainings
