@@ -162,8 +162,8 @@ func text(field, s string, minLen, maxLen int, multiline bool) (string, error) {
 	return s, nil
 }
 
-// Obligation is the item key of an obligation: training/123.
-func Obligation(subject string, id int64) string { return subject + "/" + strconv.FormatInt(id, 10) }
+// Key is the item key of an obligation: training/123.
+func Key(subject string, id int64) string { return subject + "/" + strconv.FormatInt(id, 10) }
 
 // ParseObligation reads an obligation's item key: its subject (training or
 // certificate) and the training row it names.

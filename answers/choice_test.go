@@ -91,8 +91,8 @@ func TestParseObligation(t *testing.T) {
 		if (err == nil) != ok {
 			t.Errorf("%q: %v", key, err)
 		}
-		if ok && answers.Obligation(s, id) != key {
-			t.Errorf("%q read back as %s", key, answers.Obligation(s, id))
+		if ok && answers.Key(s, id) != key {
+			t.Errorf("%q read back as %s", key, answers.Key(s, id))
 		}
 	}
 }
