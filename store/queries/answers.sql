@@ -155,3 +155,15 @@ INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name
 
 -- name: secret-get
 SELECT value FROM secrets WHERE name = ?;
+
+-- name: answers-pending-first
+-- The oldest answers awaiting the records: the status page's list.
+SELECT a.id, a.staff_code, COALESCE(s.full_name, '') AS staff_name, COALESCE(c.name, '') AS course_name,
+       a.choice, a.answered_at
+FROM answers a
+LEFT JOIN staff s ON s.code = a.staff_code
+LEFT JOIN training t ON t.id = a.ref_id
+LEFT JOIN courses c ON c.code = t.course_code
+WHERE a.state = 'pending'
+ORDER BY a.answered_at, a.id
+LIMIT ?;
