@@ -307,6 +307,6 @@ func publicServer(cfg *config.Config, page *atomic.Pointer[web.AnswerPage], log 
 		MaxHeaderBytes:    16 << 10,
 	}
 	go srv.Serve(ln)
-	log.Info("public http listening: answer links only", "addr", ln.Addr().String(), "public_url", cfg.HTTP.PublicURL)
+	log.Info("answer pages listening (http.public_listen)", "addr", ln.Addr().String(), "public_url", cfg.HTTP.PublicURL)
 	return srv, nil
 }
