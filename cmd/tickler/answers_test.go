@@ -319,3 +319,59 @@ func preview(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 }
+
+// tickler answers lists the answers for HR (text, CSV) and rejects one;
+// each mistake at the command line is a usage error.
+func TestAnswersCommand(t *testing.T) {
+	dir := t.TempDir()
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	today := civil.In(time.Now(), loc)
+	path := writeConfig(t, dir, answerConfig(dir, ""))
+	if code, _, errs := tickler(t, "-config", path, "import", answerAgency(t, dir, today)); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	st := openDB(t, "sqlite", filepath.Join(dir, "tickler.db"))
+	var id int64
+	if err := st.GetSQL(context.Background(), &id, "SELECT id FROM training WHERE course_code = 'QLNN'"); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := st.SaveAnswer(context.Background(), store.Answer{Subject: "training", RefID: id, StaffCode: "A", ItemKind: "training_overdue",
+		Choice: "not_applicable", Reason: "=cmd|' /C calc'!A0"}, store.Actor{Who: "self", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := tickler(t, "-config", path, "answers")
+	if code != 0 || !strings.Contains(out, "Nguyễn Văn An") || !strings.Contains(out, "not_applicable") || !strings.Contains(out, fmt.Sprint(a.ID)) {
+		t.Fatalf("answers: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = tickler(t, "-config", path, "answers", "-format", "csv", "-state", "all")
+	if code != 0 || !strings.HasPrefix(out, "\ufeffid,state,staff_code") || !strings.Contains(out, `'=cmd|`) {
+		t.Fatalf("answers -format csv: exit %d\n%s", code, out)
+	}
+	code, out, errs = tickler(t, "-config", path, "answers", "reject", fmt.Sprint(a.ID), "-reason", "still enrolled")
+	if code != 0 || !strings.Contains(out, "rejected") {
+		t.Fatalf("reject: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, _ := tickler(t, "-config", path, "answers"); code != 0 || out != "no pending answers\n" {
+		t.Errorf("after the rejection: exit %d %q", code, out)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"answers", "reject", fmt.Sprint(a.ID)}, "is not pending"},
+		{[]string{"answers", "reject", "999"}, "no answer 999"},
+		{[]string{"answers", "reject", "x1"}, "is not an answer's ID"},
+		{[]string{"answers", "reject"}, "which answer?"},
+		{[]string{"answers", "-state", "open"}, "-state must be one of"},
+		{[]string{"answers", "-format", "json"}, "-format must be text or csv"},
+		{[]string{"answers", "-reason", "x"}, "-reason goes with reject"},
+		{[]string{"answers", "reject", "1", "-format", "csv"}, "go with the list"},
+		{[]string{"answers", "approve", "1"}, "is not a subcommand"},
+	} {
+		code, _, errs := tickler(t, append([]string{"-config", path}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
