@@ -48,6 +48,7 @@ func (c *Computer) EachScope(ctx context.Context, month Month, fn func(r *Report
 	w.plan, w.planErr = c.plan(ctx, p.end)
 	w.targets, w.targetsErr = c.agencyTargets(ctx, p)
 	fill(&w.agencyDeliveries, func() (*Deliveries, bool, error) { return c.deliveries(ctx, p) })
+	w.agencySelfReported = c.agencySelfReported(ctx, p)
 	w.evalYear, w.evalDeadline = evaluationYear(p.end, c.Config.Jobs.EvaluationSeason.Deadline)
 
 	live := c.Store.CursorsAtOnce() >= walkCursors
@@ -105,6 +106,8 @@ type walk struct {
 	targets          []targetRow
 	targetsErr       error
 	agencyDeliveries Section[Deliveries]
+	// agencySelfReported: answers.go.
+	agencySelfReported *Section[SelfReported]
 	evalYear         int
 	evalDeadline     civil.Date
 
@@ -580,6 +583,7 @@ func (w *walk) report(a *acc) *Report {
 	})
 	if a.scope.Kind == ScopeAgency {
 		r.Deliveries = w.agencyDeliveries
+		r.SelfReported = w.agencySelfReported
 	} else {
 		fill(&r.Deliveries, func() (*Deliveries, bool, error) {
 			if err := sectionErr(w.failed); err != nil {

@@ -107,6 +107,9 @@ func (c *Computer) Compute(ctx context.Context, month Month, unit string) (*Repo
 		}()
 	}
 	wg.Wait()
+	if p.root == "" {
+		r.SelfReported = c.agencySelfReported(ctx, p)
+	}
 	fill(&r.Trend, func() (*Trend, bool, error) { return c.trend(ctx, p, r) })
 	return r, nil
 }
