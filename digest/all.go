@@ -106,10 +106,11 @@ type walk struct {
 	targets          []targetRow
 	targetsErr       error
 	agencyDeliveries Section[Deliveries]
-	// agencySelfReported: answers.go.
-	agencySelfReported *Section[SelfReported]
 	evalYear         int
 	evalDeadline     civil.Date
+
+	// agencySelfReported: answers.go.
+	agencySelfReported *Section[SelfReported]
 
 	units      *cursor[unitRow, *unitRow]
 	workforce  *cursor[workforceRow, *workforceRow]

@@ -116,9 +116,9 @@ func TestComposeStackDelivers(t *testing.T) {
 	text := readFile(t, "examples/compose.yaml")
 	for old, repl := range map[string]string{
 		"postgres://tickler:${TICKLER_DB_PASSWORD}@postgres:5432/tickler?sslmode=disable": strconv.Quote(dsn),
-		"host: mailpit":        "host: 127.0.0.1",
-		"port: 1025":           "port: " + smtpPort,
-		"listen: 0.0.0.0:8080": "listen: 127.0.0.1:0",
+		"host: mailpit":               "host: 127.0.0.1",
+		"port: 1025":                  "port: " + smtpPort,
+		"listen: 0.0.0.0:8080":        "listen: 127.0.0.1:0",
 		"public_listen: 0.0.0.0:8081": "public_listen: " + publicAddr,
 	} {
 		if !strings.Contains(text, old) {
