@@ -56,6 +56,7 @@ type Problem struct {
 	Code  string // choice, required, date, range, length, characters
 }
 
+// Error says what is wrong, in English.
 func (p *Problem) Error() string { return p.Field + ": " + p.Text("en") }
 
 // Text says what is wrong in lang (vi or en).

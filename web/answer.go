@@ -105,12 +105,12 @@ func (p *AnswerPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.post(w, r, lang, today, ob)
 		return
 	}
-	p.show(w, r.Context(), lang, today, ob, http.StatusOK, "", false)
+	p.show(r.Context(), w, lang, today, ob, http.StatusOK, "", false)
 }
 
 // show answers with the obligation, the answer given, and the form while
 // the records hold it open; msg, when set, comes first (bad: an error).
-func (p *AnswerPage) show(w http.ResponseWriter, ctx context.Context, lang string, today civil.Date, ob answers.Obligation, code int, msg string, bad bool) {
+func (p *AnswerPage) show(ctx context.Context, w http.ResponseWriter, lang string, today civil.Date, ob answers.Obligation, code int, msg string, bad bool) {
 	v := p.view(lang, today, &ob)
 	v.Message, v.Bad = msg, bad
 	a, ok, err := ob.Answer(ctx, p.Store)
@@ -146,7 +146,7 @@ func (p *AnswerPage) post(w http.ResponseWriter, r *http.Request, lang string, t
 		return
 	}
 	if !ob.Open() {
-		p.show(w, r.Context(), lang, today, ob, http.StatusConflict, l["closed"], false)
+		p.show(r.Context(), w, lang, today, ob, http.StatusConflict, l["closed"], false)
 		return
 	}
 	a, err := answers.Check(answers.InputOf(r.PostForm), today)
@@ -156,7 +156,7 @@ func (p *AnswerPage) post(w http.ResponseWriter, r *http.Request, lang string, t
 		if errors.As(err, &pr) {
 			msg = pr.Text(lang)
 		}
-		p.show(w, r.Context(), lang, today, ob, http.StatusBadRequest, msg, true)
+		p.show(r.Context(), w, lang, today, ob, http.StatusBadRequest, msg, true)
 		return
 	}
 	a.Subject, a.RefID, a.StaffCode, a.ItemKind = ob.Subject, ob.ID, ob.StaffCode, ob.ItemKind(today)
