@@ -6,6 +6,7 @@ package config
 
 import (
 	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -132,13 +133,41 @@ type Calendar struct {
 // Days is the calendar loaded: nil when every day is a working day.
 func (c *Calendar) Days() *calendar.Calendar { return c.days }
 
-// HTTP is the status server.
+// HTTP is the status server, and the public one that serves the answer
+// links of reminders (/ack/).
 type HTTP struct {
 	Listen string `yaml:"listen"` // host:port; "" or "off" disables it
 	// Auth is asked of every request but /healthz and /readyz; it is required
 	// when Listen is not a loopback address.
 	Auth HTTPAuth `yaml:"auth"`
+	// PublicURL is where people reach the answer pages (https://tickler.example.vn,
+	// a reverse proxy's address): each personal reminder carries a link
+	// PublicURL/ack/<token> per obligation. Empty: no link is written.
+	PublicURL string `yaml:"public_url"`
+	// PublicListen is the host:port of the listener that serves /ack/ (and
+	// /healthz) and nothing else, with no credential: the token in the link
+	// is one. "" or "off": none.
+	PublicListen string `yaml:"public_listen"`
+	// LinkSecret signs the links; read at load from LinkSecretFile. Without
+	// the file, a secret made once is kept in the database.
+	LinkSecret     Secret `yaml:"-"`
+	LinkSecretFile string `yaml:"link_secret_file"`
+	// LinkTTL is how long a link works after the reminder's slot.
+	LinkTTL Duration `yaml:"link_ttl"`
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies in
+	// front of the public listener: from them, X-Forwarded-For names the
+	// client (its rate limit, the answers' log). Empty: the peer's address.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+
+	proxies []netip.Prefix // TrustedProxies parsed; set by Load and Parse
 }
+
+// PublicEnabled reports whether the public listener runs.
+func (h HTTP) PublicEnabled() bool { return h.PublicListen != "" && h.PublicListen != "off" }
+
+// Proxies are TrustedProxies parsed, each an address prefix (a single
+// address is a /32 or /128).
+func (h HTTP) Proxies() []netip.Prefix { return h.proxies }
 
 // Enabled reports whether the status server runs.
 func (h HTTP) Enabled() bool { return h.Listen != "" && h.Listen != "off" }

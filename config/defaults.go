@@ -91,6 +91,7 @@ func (d *Delivery) setDefaults() {
 
 func (h *HTTP) setDefaults() {
 	h.Listen = "127.0.0.1:8080"
+	h.LinkTTL = Duration(90 * day)
 }
 
 func (r *Rules) setDefaults() {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -78,6 +79,8 @@ func RestartKeys(prev, next *Config) []string {
 		{"database", prev.Database.Driver != next.Database.Driver || prev.Database.DSN != next.Database.DSN},
 		{"http.listen", prev.HTTP.Listen != next.HTTP.Listen},
 		{"http.auth", prev.HTTP.Auth != next.HTTP.Auth},
+		{"http.public_listen", prev.HTTP.PublicListen != next.HTTP.PublicListen || !slices.Equal(prev.HTTP.TrustedProxies, next.HTTP.TrustedProxies)},
+		{"http.link_secret_file", prev.HTTP.LinkSecretFile != next.HTTP.LinkSecretFile || prev.HTTP.LinkSecret != next.HTTP.LinkSecret},
 		{"mail.transport", prev.Mail.Transport != next.Mail.Transport || prev.Mail.OutboxDir != next.Mail.OutboxDir || prev.Mail.SMTP != next.Mail.SMTP},
 		{"mail.templates_dir", prev.Mail.TemplatesDir != next.Mail.TemplatesDir},
 		{"mail.delivery", prev.Mail.Delivery != next.Mail.Delivery},

@@ -180,6 +180,7 @@ func (v *validator) config(c *Config) {
 	v.recipientLists(c)
 	v.http(&c.HTTP)
 	v.calendar(&c.Calendar)
+	v.public(&c.HTTP)
 	v.rules(&c.Rules)
 	v.jobs(c)
 	v.atLeast("sample.staff", c.Sample.Staff, 0)

@@ -55,6 +55,9 @@ func (c *Computer) walk(ctx context.Context, month Month, root string, every boo
 	// What is the same for every scope is read once (the plan here, the
 	// agency's targets and deliveries beside the per-unit queries).
 	w.plan, w.planErr = c.plan(ctx, p.end)
+	if root == "" {
+		w.agencySelfReported = c.agencySelfReported(ctx, p)
+	}
 	w.evalYear, w.evalDeadline = evaluationYear(p.end, c.Config.Jobs.EvaluationSeason.Deadline)
 
 	live := c.Store.CursorsAtOnce() >= walkCursors
@@ -121,6 +124,9 @@ type walk struct {
 	agencyDeliveries Section[Deliveries]
 	evalYear         int
 	evalDeadline     civil.Date
+
+	// agencySelfReported: answers.go.
+	agencySelfReported *Section[SelfReported]
 
 	units      *cursor[unitRow, *unitRow]
 	workforce  *cursor[workforceRow, *workforceRow]
@@ -646,6 +652,7 @@ func (w *walk) report(a *acc) *Report {
 	})
 	if a.scope.Kind == ScopeAgency {
 		r.Deliveries = w.agencyDeliveries
+		r.SelfReported = w.agencySelfReported
 	} else {
 		fill(&r.Deliveries, func() (*Deliveries, bool, error) {
 			if err := sectionErr(w.failed); err != nil {

@@ -272,11 +272,13 @@ var labels = map[string]map[string]string{
 
 // label returns the word for key in lang (English when missing).
 func label(lang, key string) string {
-	if s, ok := labels[lang][key]; ok {
-		return s
-	}
-	if s, ok := labels["en"][key]; ok {
-		return s
+	for _, set := range []map[string]map[string]string{labels, selfReportedLabels} {
+		if s, ok := set[lang][key]; ok {
+			return s
+		}
+		if s, ok := set["en"][key]; ok {
+			return s
+		}
 	}
 	return key
 }

@@ -26,6 +26,9 @@ func OracleReports(ctx context.Context, c *Computer, month Month) (map[string]*R
 		return nil, err
 	}
 	out := map[string]*Report{"": o.report("")}
+	// The agency's self-reported answers are one query of their own, not a
+	// figure summed up the tree (answers_test.go tests it by hand).
+	out[""].SelfReported = c.agencySelfReported(ctx, o.p)
 	for _, u := range o.units {
 		out[u.Code] = o.report(u.Code)
 	}

@@ -49,11 +49,11 @@ func NewRenderer() (*Renderer, error) {
 	// before each execution (see funcs); these placeholders let the
 	// templates parse.
 	stub := funcs(&renderState{r: &Report{}, lang: "en"})
-	h, err := htmltemplate.New("digest").Funcs(stub).ParseFS(templateFiles, "templates/digest.html.tmpl")
+	h, err := htmltemplate.New("digest").Funcs(stub).ParseFS(templateFiles, "templates/digest.html.tmpl", "templates/answers.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("digest html template: %w", err)
 	}
-	t, err := texttemplate.New("digest").Funcs(stub).ParseFS(templateFiles, "templates/digest.txt.tmpl")
+	t, err := texttemplate.New("digest").Funcs(stub).ParseFS(templateFiles, "templates/digest.txt.tmpl", "templates/answers.txt.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("digest text template: %w", err)
 	}

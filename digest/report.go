@@ -54,6 +54,8 @@ type Report struct {
 	Evaluation  Section[Evaluation]  `json:"evaluation"`
 	Deliveries  Section[Deliveries]  `json:"deliveries"`
 	DataQuality Section[DataQuality] `json:"data_quality"`
+	// SelfReported is the agency's only (answers.go).
+	SelfReported *Section[SelfReported] `json:"self_reported,omitempty"`
 }
 
 // Scope says whose figures these are.

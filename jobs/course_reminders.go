@@ -62,7 +62,7 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 		if days < 0 {
 			step, from := overdueStep(days, cfg.OverdueEveryDays)
 			item.Kind, item.Step, item.Since = "training_overdue", step, r.DueOn.AddDays(from)
-			if err := escalate(env, emit, item, -days, &r.personRow); err != nil {
+			if err := escalate(env, emit, item, -days, &r.personRow, env.Links.URL(item.Key, r.StaffCode, slot)); err != nil {
 				return err
 			}
 			continue
@@ -76,7 +76,8 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "ev_training_due", r.CourseName),
 			}}
 		}
-		if err := address(env, emit, item, r.entries(cfg.To), r.entries(cfg.Cc), cfg.DataTo, r.who()); err != nil {
+		link := env.Links.URL(item.Key, r.StaffCode, slot)
+		if err := addressLinked(env, emit, item, link, r.entries(cfg.To), r.entries(cfg.Cc), cfg.DataTo, r.who()); err != nil {
 			return err
 		}
 	}
@@ -87,9 +88,11 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 		return err
 	}
 	if cfg.Certificates == nil || *cfg.Certificates {
-		return expiringCertificates(ctx, env, asOf, emit)
+		if err := expiringCertificates(ctx, env, slot, emit); err != nil {
+			return err
+		}
 	}
-	return nil
+	return selfReported(ctx, env, asOf, emit)
 }
 
 // undatedTrainings lists open trainings with no due date to data_to: without
@@ -137,13 +140,13 @@ type certificateCourse struct {
 // certificate is no longer reminded of: the training it needs is then a
 // matter for the training plan. Courses with a validity are few; each gets one
 // range scan over the completions whose certificate can expire in the window.
-func expiringCertificates(ctx context.Context, env *Env, asOf civil.Date, emit notify.Emit) error {
+func expiringCertificates(ctx context.Context, env *Env, slot time.Time, emit notify.Emit) error {
 	var courses []certificateCourse
 	if err := env.Store.Select(ctx, &courses, "certificate-courses"); err != nil {
 		return fmt.Errorf("certificate courses: %w", err)
 	}
 	for _, c := range courses {
-		if err := courseCertificates(ctx, env, asOf, c, emit); err != nil {
+		if err := courseCertificates(ctx, env, slot, c, emit); err != nil {
 			return err
 		}
 	}
@@ -151,8 +154,9 @@ func expiringCertificates(ctx context.Context, env *Env, asOf civil.Date, emit n
 }
 
 // courseCertificates reminds of one course's certificates expiring.
-func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course certificateCourse, emit notify.Emit) error {
+func courseCertificates(ctx context.Context, env *Env, slot time.Time, course certificateCourse, emit notify.Emit) error {
 	cfg := env.Config.Jobs.CourseReminders
+	asOf := env.AsOf(slot)
 	horizon := asOf.AddDays(slices.Max(append([]int{0}, cfg.StepsDays...)))
 	// Adding months clamps to the month's end (31/01 + 1 month = 28/02), so a
 	// completion up to 3 days off the plain subtraction can still expire in
@@ -184,7 +188,8 @@ func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course c
 		item.Fields[notify.FieldDeadlines] = []notify.Deadline{{
 			Key: item.Key + "/expiry", Date: expires, Title: say(env.Config, "ev_certificate", c.CourseName), Note: item.Note,
 		}}
-		if err := address(env, emit, item, c.entries(cfg.To), c.entries(cfg.Cc), cfg.DataTo, c.who()); err != nil {
+		link := env.Links.URL(item.Key, c.StaffCode, slot)
+		if err := addressLinked(env, emit, item, link, c.entries(cfg.To), c.entries(cfg.Cc), cfg.DataTo, c.who()); err != nil {
 			return err
 		}
 	}
@@ -196,11 +201,22 @@ func courseCertificates(ctx context.Context, env *Env, asOf civil.Date, course c
 // could not be filled. With nobody to write to, the item itself becomes the
 // problem.
 func address(env *Env, emit notify.Emit, item notify.Item, to, cc, dataTo []string, w Who) error {
+	return addressLinked(env, emit, item, "", to, cc, dataTo, w)
+}
+
+// addressLinked is address for an obligation of the person the item is
+// about: the notice to that person carries link, the obligation's answer
+// link (notify.FieldAnswerURL); the notices to anyone else do not.
+func addressLinked(env *Env, emit notify.Emit, item notify.Item, link string, to, cc, dataTo []string, w Who) error {
 	tos, problems := resolve(env.Config, to, w)
 	ccs, ccProblems := resolve(env.Config, cc, w)
 	problems = append(problems, ccProblems...)
 	for _, r := range tos {
-		if err := emit(notify.Notice{To: r, Cc: ccs, Item: item}); err != nil {
+		it := item
+		if link != "" && r.StaffCode != "" && r.StaffCode == item.StaffCode {
+			it = withAnswerLink(item, link)
+		}
+		if err := emit(notify.Notice{To: r, Cc: ccs, Item: it}); err != nil {
 			return err
 		}
 	}

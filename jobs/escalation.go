@@ -29,7 +29,8 @@ const (
 // order slots run in, and an address reached by an earlier level (a manager
 // who heads the unit) is not told twice in a run. The person's item says
 // who else was told; a level's item says whether the person was.
-func escalate(env *Env, emit notify.Emit, item notify.Item, overdue int, r *personRow) error {
+// link is the obligation's answer link, for the person's own notice.
+func escalate(env *Env, emit notify.Emit, item notify.Item, overdue int, r *personRow, link string) error {
 	cfg := env.Config.Jobs.CourseReminders
 	w := r.who()
 	tos, problems := resolve(env.Config, r.entries(cfg.To), w)
@@ -78,7 +79,11 @@ func escalate(env *Env, emit notify.Emit, item notify.Item, overdue int, r *pers
 		item.Fields[FieldTold] = told
 	}
 	for _, to := range tos {
-		if err := emit(notify.Notice{To: to, Cc: ccs, Item: item}); err != nil {
+		it := item
+		if link != "" && to.StaffCode != "" && to.StaffCode == item.StaffCode {
+			it = withAnswerLink(item, link)
+		}
+		if err := emit(notify.Notice{To: to, Cc: ccs, Item: it}); err != nil {
 			return err
 		}
 	}

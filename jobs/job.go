@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tickler-dev/tickler/answers"
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/notify"
@@ -29,6 +30,9 @@ type Job interface {
 type Env struct {
 	Store  *store.Store
 	Config *config.Config
+	// Links writes the answer links of personal reminders (nil: none,
+	// http.public_url is not set).
+	Links *answers.Links
 }
 
 // AsOf is the slot's calendar date in the agency's zone: the date every rule

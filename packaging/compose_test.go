@@ -3,6 +3,7 @@ package packaging_test
 import (
 	"context"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -151,6 +152,11 @@ func TestCompose(t *testing.T) {
 			if status := published(t, tk, 8080); status != "127.0.0.1:8080" {
 				t.Errorf("tickler's status page on %q, want 127.0.0.1:8080", status)
 			}
+			// The answer pages: on the host's loopback too, for the reverse
+			// proxy that exposes them; never published on every interface.
+			if answers := published(t, tk, 8081); answers != "127.0.0.1:8081" {
+				t.Errorf("tickler's answer pages on %q, want 127.0.0.1:8081 (behind the reverse proxy)", answers)
+			}
 			cfgMount := mount(t, tk, imageConfig)
 			if cfgMount.Type != types.VolumeTypeBind || !cfgMount.ReadOnly {
 				t.Errorf("config mounted as %s read_only=%v, want a read-only bind", cfgMount.Type, cfgMount.ReadOnly)
@@ -200,6 +206,19 @@ func TestCompose(t *testing.T) {
 			}
 			if !cfg.HTTP.Auth.Set() {
 				t.Errorf("the status page on %s asks for no credential", cfg.HTTP.Listen)
+			}
+			// The answer pages listen on the port published for them, the
+			// links in the trial's reminders lead there, and the proxy on the
+			// host (the Docker network's gateway) may name the client.
+			if _, port, _ := net.SplitHostPort(cfg.HTTP.PublicListen); port != "8081" || strings.HasPrefix(cfg.HTTP.PublicListen, "127.") {
+				t.Errorf("http.public_listen %q: the published port 8081 needs 0.0.0.0:8081", cfg.HTTP.PublicListen)
+			}
+			if cfg.HTTP.PublicURL != "http://127.0.0.1:8081" {
+				t.Errorf("http.public_url %q: the trial's links must lead to the published answer pages", cfg.HTTP.PublicURL)
+			}
+			gateway := netip.MustParseAddr("172.17.0.1")
+			if !slices.ContainsFunc(cfg.HTTP.Proxies(), func(p netip.Prefix) bool { return p.Contains(gateway) }) {
+				t.Errorf("http.trusted_proxies %v: the Docker network's gateway (the host's proxy) is not among them", cfg.HTTP.TrustedProxies)
 			}
 			// "docker compose up, then Mailpit shows the reminders and the
 			// digest": a sample agency, and windows that run the latest slots

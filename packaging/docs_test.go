@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,12 +15,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"gopkg.in/yaml.v3"
+
+	"github.com/tickler-dev/tickler/config"
 )
 
 // yamlBlocks returns the ```yaml blocks of Markdown text, in order.
@@ -218,6 +223,23 @@ func TestSystemdConfig(t *testing.T) {
 	code, out, errb := tickler(t, nil, "-config", path, "check")
 	if code != 0 || !strings.Contains(out, "database postgres, mail smtp") {
 		t.Errorf("tickler check packaging/tickler.yaml: exit %d\n%s%s", code, out, errb)
+	}
+	// Both listeners on loopback (the answer pages behind the proxy on this
+	// machine, which is the one trusted proxy), on ports the unit, which
+	// grants no capability, may bind.
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, addr := range map[string]string{"http.listen": cfg.HTTP.Listen, "http.public_listen": cfg.HTTP.PublicListen} {
+		host, port, err := net.SplitHostPort(addr)
+		n, _ := strconv.Atoi(port)
+		if ip, _ := netip.ParseAddr(host); err != nil || !ip.IsLoopback() || n < 1024 {
+			t.Errorf("%s %q: want a loopback address and a port of 1024 or more", key, addr)
+		}
+	}
+	if ps := cfg.HTTP.Proxies(); len(ps) != 1 || !ps[0].Contains(netip.MustParseAddr("127.0.0.1")) {
+		t.Errorf("http.trusted_proxies %v: want the proxy on this machine, 127.0.0.1", cfg.HTTP.TrustedProxies)
 	}
 }
 

@@ -33,7 +33,11 @@ type sink struct {
 type received struct {
 	To      []string // RCPT TO
 	Subject string
+	Links   []string // the answer links in the message
 }
+
+// answerLink is an answer link as the stack's reminders carry it.
+var answerLink = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+/ack/[A-Za-z0-9_-]+`)
 
 func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: s}, nil }
 
@@ -71,7 +75,7 @@ func (s *sinkSession) Data(r io.Reader) error {
 		subject = m.Header.Get("Subject")
 	}
 	s.sink.mu.Lock()
-	s.sink.msgs = append(s.sink.msgs, received{To: s.to, Subject: subject})
+	s.sink.msgs = append(s.sink.msgs, received{To: s.to, Subject: subject, Links: answerLink.FindAllString(string(b), -1)})
 	s.sink.mu.Unlock()
 	select {
 	case s.sink.got <- struct{}{}:
@@ -99,13 +103,23 @@ func TestComposeStackDelivers(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	_, smtpPort, _ := net.SplitHostPort(ln.Addr().String())
+	// The answer pages on a free port of loopback, which the links in the
+	// reminders must name (TICKLER_PUBLIC_URL, as docker-compose.yml gives it).
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	publicAddr := free.Addr().String()
+	free.Close()
+	t.Setenv("TICKLER_PUBLIC_URL", "http://"+publicAddr)
 
 	text := readFile(t, "examples/compose.yaml")
 	for old, repl := range map[string]string{
 		"postgres://tickler:${TICKLER_DB_PASSWORD}@postgres:5432/tickler?sslmode=disable": strconv.Quote(dsn),
-		"host: mailpit":        "host: 127.0.0.1",
-		"port: 1025":           "port: " + smtpPort,
-		"listen: 0.0.0.0:8080": "listen: 127.0.0.1:0",
+		"host: mailpit":               "host: 127.0.0.1",
+		"port: 1025":                  "port: " + smtpPort,
+		"listen: 0.0.0.0:8080":        "listen: 127.0.0.1:0",
+		"public_listen: 0.0.0.0:8081": "public_listen: " + publicAddr,
 	} {
 		if !strings.Contains(text, old) {
 			t.Fatalf("examples/compose.yaml has no %q to point at the test's services", old)
@@ -173,6 +187,44 @@ func TestComposeStackDelivers(t *testing.T) {
 		t.Errorf("/readyz on the compose config: %v %v", resp, err)
 	}
 	if resp != nil {
+		resp.Body.Close()
+	}
+
+	// A reminder to a person carries answer links to the public listener,
+	// which opens them; the status server does not serve them.
+	var link string
+	for _, m := range mailpit.messages() {
+		if people(m) && len(m.Links) > 0 {
+			link = m.Links[0]
+			break
+		}
+	}
+	if !strings.HasPrefix(link, "http://"+publicAddr+"/ack/") {
+		t.Fatalf("no reminder to a person carries a link to http://%s/ack/", publicAddr)
+	}
+	for _, c := range []struct {
+		url  string
+		want int
+	}{
+		{link, http.StatusOK},
+		{"http://" + publicAddr + "/healthz", http.StatusOK},
+		{"http://" + publicAddr + "/metrics", http.StatusNotFound},
+		{"http://" + addr[1] + link[strings.Index(link, "/ack/"):], http.StatusUnauthorized}, // the status server asks its token first
+	} {
+		resp, err := http.Get(c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("GET %s: %d, want %d", c.url, resp.StatusCode, c.want)
+		}
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr[1]+link[strings.Index(link, "/ack/"):], nil)
+	req.Header.Set("Authorization", "Bearer a-token")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the status server, with its token, serves %s: %v %v", link, resp, err)
+	} else {
 		resp.Body.Close()
 	}
 	serve.stop(t)

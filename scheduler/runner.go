@@ -10,6 +10,7 @@ import (
 	"github.com/tickler-dev/tickler/notify/message"
 	"github.com/tickler-dev/tickler/notify/plan"
 
+	"github.com/tickler-dev/tickler/answers"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify"
@@ -25,6 +26,9 @@ type Runner struct {
 	// (in a dry run: once it would be), as the run goes: `tickler run` lists
 	// them without keeping them all.
 	Report func(*plan.Planned) error
+	// Signer signs the answer links of personal reminders, written when
+	// http.public_url is set (nil: none).
+	Signer *answers.Signer
 	// KeepContent keeps the messages, with their rendered content, in
 	// Result.Planned (tests and previews); the daemon leaves it off, so a
 	// run's memory does not grow with its messages.
@@ -43,7 +47,7 @@ type Result struct {
 
 // Execute runs job for slot with cfg. With dryRun nothing is written.
 func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job jobs.Job, slot time.Time, dryRun bool) (Result, error) {
-	env := &jobs.Env{Store: r.Store, Config: cfg}
+	env := &jobs.Env{Store: r.Store, Config: cfg, Links: answers.NewLinks(cfg.HTTP.PublicURL, r.Signer, cfg.HTTP.LinkTTL.D())}
 	res := Result{Job: job.Name(), Slot: slot}
 	planner := NewPlanner(r.Store, r.Templates, cfg, r.Now)
 	planner.KeepContent = r.KeepContent

@@ -57,6 +57,11 @@ var labels = map[string]map[string]string{
 		"s:done": "hoàn thành", "s:failed": "lỗi", "s:running": "đang chạy", "s:missed": "bỏ lỡ", "s:skipped": "bỏ qua",
 		"s:manual": "chạy thủ công", "s:-": "chưa chạy",
 		"disabled": "đã tắt", "absent": "chưa có trong bản này", "never": "không có", "moved": "dời do đổi giờ mùa hè", "daysoff": "thay cho ngày nghỉ",
+		"answers": "Cán bộ tự báo cáo qua đường dẫn trong thư nhắc", "a_pending": "tự báo cáo, chờ cập nhật hồ sơ",
+		"a_confirmed": "hồ sơ đã cập nhật", "a_rejected": "không được chấp nhận", "answered": "Báo cáo lúc",
+		"person": "Cán bộ", "course": "Khóa học", "answer": "Nội dung",
+		"c:done": "đã hoàn thành", "c:registered": "đã đăng ký học", "c:not_applicable": "không thuộc diện",
+		"a_how": "Danh sách đầy đủ: tickler answers (-format csv để mở bằng Excel); không chấp nhận: tickler answers reject MÃ.",
 	},
 	"en": {
 		"title": "tickler — status", "updated": "Updated", "zone": "time zone",
@@ -71,6 +76,11 @@ var labels = map[string]map[string]string{
 		"s:done": "done", "s:failed": "failed", "s:running": "running", "s:missed": "missed", "s:skipped": "skipped",
 		"s:manual": "run by hand", "s:-": "never run",
 		"disabled": "disabled", "absent": "not in this build", "never": "none", "moved": "moved by daylight saving", "daysoff": "in place of days off",
+		"answers": "Self-reported through the reminders' links", "a_pending": "self-reported, awaiting the records",
+		"a_confirmed": "confirmed by the records", "a_rejected": "rejected", "answered": "Answered",
+		"person": "Person", "course": "Course", "answer": "Answer",
+		"c:done": "completed", "c:registered": "registered", "c:not_applicable": "does not apply",
+		"a_how": "The whole list: tickler answers (-format csv for a spreadsheet); to reject one: tickler answers reject ID.",
 	},
 }
 

@@ -25,6 +25,8 @@ type Report struct {
 	Jobs     []Job
 	Outbox   map[string]int // deliveries by state
 	Problems []Delivery     // failed, and retrying for long
+	// Answers are the answers given through reminders' links.
+	Answers Answers
 	// DBError is set when the database could not be read; the jobs' schedules
 	// and next runs are still shown.
 	DBError string
@@ -164,7 +166,7 @@ func (r *Report) readDB(ctx context.Context, st *store.Store, now time.Time) err
 	if err := st.Select(ctx, &r.Problems, "problem-deliveries", store.T(now.Add(-StuckAfter)), 50); err != nil {
 		return fmt.Errorf("outbox problems: %w", err)
 	}
-	return nil
+	return r.readAnswers(ctx, st)
 }
 
 func outboxCounts(ctx context.Context, st *store.Store) (map[string]int, error) {
@@ -280,6 +282,7 @@ func (r *Report) WriteText(w io.Writer) {
 		r.Outbox["pending"], r.Outbox["retry"], r.Outbox["sent"], r.Outbox["failed"])
 	if len(r.Problems) == 0 {
 		fmt.Fprintln(w, "no failed or stuck deliveries")
+		r.writeAnswers(w)
 		return
 	}
 	fmt.Fprintf(w, "\nfailed or stuck deliveries (newest first):\n")
@@ -289,4 +292,5 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", d.ID, d.Created.In(r.Zone).Format("2006-01-02 15:04"), d.Job, d.Recipient, d.State, d.Attempts, d.Reply)
 	}
 	tw.Flush()
+	r.writeAnswers(w)
 }

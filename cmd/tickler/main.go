@@ -37,6 +37,8 @@ Commands:
   digest [-month YYYY-MM] [-unit CODE] [-format text|json|html] [-out FILE] [-sql FILE]
                          compute a monthly digest (default: the last full month) and print it
   status                 last runs per job, pending / failed deliveries
+  answers [-format text|csv] [-state STATE]  or  answers reject ID [-reason TEXT]
+                         the answers people gave through their reminders' links; reject one
   help [COMMAND]         this summary, or a command's flags (also: tickler COMMAND -h)
 
 TIME is YYYY-MM-DD or YYYY-MM-DDTHH:MM in the configured time zone.
@@ -70,6 +72,7 @@ var commands = map[string]command{
 	"run":     cmdRun,
 	"digest":  cmdDigest,
 	"status":  cmdStatus,
+	"answers": cmdAnswers,
 }
 
 // globals are the flags before the command, and the settings of the run.

@@ -14,6 +14,7 @@ import (
 	"github.com/tickler-dev/tickler/notify/deliver"
 	"github.com/tickler-dev/tickler/notify/plan"
 
+	"github.com/tickler-dev/tickler/answers"
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify"
@@ -112,6 +113,12 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		}
 	}
 	runner := &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now, Report: report}
+	if cfg.HTTP.PublicURL != "" {
+		// A dry run makes no secret: its links are never sent.
+		if runner.Signer, err = answers.LoadSigner(ctx, st, []byte(cfg.HTTP.LinkSecret.Reveal()), !*dry, time.Now()); err != nil {
+			return err
+		}
+	}
 	started := time.Now()
 	res, runErr := runner.Execute(ctx, cfg, job, slot, *dry)
 	if errors.Is(runErr, store.ErrPlannedElsewhere) {

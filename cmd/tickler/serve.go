@@ -17,6 +17,7 @@ import (
 
 	"github.com/tickler-dev/tickler/notify/deliver"
 
+	"github.com/tickler-dev/tickler/answers"
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/config"
 	"github.com/tickler-dev/tickler/jobs"
@@ -136,6 +137,17 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 		log.Info("http listening", "addr", ln.Addr().String())
 	}
 
+	// The public listener (/ack/ and /healthz) is bound at start, like
+	// http.listen; its pages answer 503 until the database is ready and the
+	// links' secret is read.
+	var answerPage atomic.Pointer[web.AnswerPage]
+	var public *http.Server
+	if cfg.HTTP.PublicEnabled() {
+		if public, err = publicServer(cfg, &answerPage, log); err != nil {
+			return err
+		}
+	}
+
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -161,6 +173,16 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 			return
 		}
 		migrated.Store(true)
+		if cfg.HTTP.PublicURL != "" || cfg.HTTP.PublicEnabled() {
+			signer, err := answers.LoadSigner(ctx, st, []byte(cfg.HTTP.LinkSecret.Reveal()), true, time.Now())
+			if err != nil {
+				log.Error("answer links: no secret to sign them with; reminders go without links", "err", err)
+			} else {
+				runner.Signer = signer
+				answerPage.Store(&web.AnswerPage{Store: st, Signer: signer, Now: time.Now, Log: log,
+					Lang: func() string { return conf.Current().Language }, Loc: func() *time.Location { return conf.Current().Location }})
+			}
+		}
 		var work sync.WaitGroup
 		work.Add(2)
 		go func() { defer work.Done(); deliverer.Run(ctx) }()
@@ -170,10 +192,13 @@ func cmdServe(ctx context.Context, g *globals, args []string) error {
 	<-ctx.Done()
 	log.Info("stopping: no new work; finishing what is in flight")
 	wg.Wait()
-	if srv != nil {
+	for _, s := range []*http.Server{srv, public} {
+		if s == nil {
+			continue
+		}
 		sctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
-		if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Warn("http shutdown", "err", err)
 		}
 	}
@@ -255,4 +280,33 @@ func fillSample(ctx context.Context, cfg *config.Config, st *store.Store, log *s
 	}
 	log.Info("database was empty: imported a sample agency", "staff", cfg.Sample.Staff, "around", today.String())
 	return nil
+}
+
+// publicServer starts the public listener (http.public_listen): the answer
+// pages, through page once the database is ready, and /healthz; nothing of
+// the status server's.
+func publicServer(cfg *config.Config, page *atomic.Pointer[web.AnswerPage], log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", cfg.HTTP.PublicListen)
+	if err != nil {
+		return nil, fmt.Errorf("http.public_listen: %w", err)
+	}
+	answersH := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := page.Load(); p != nil {
+			p.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "503 service unavailable: starting; try again in a minute", http.StatusServiceUnavailable)
+	})
+	srv := &http.Server{
+		Handler:           (&web.Public{Answers: answersH, Proxies: cfg.HTTP.Proxies(), Log: log}).Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       time.Minute,
+		MaxHeaderBytes:    16 << 10,
+	}
+	go srv.Serve(ln)
+	log.Info("answer pages listening (http.public_listen)", "addr", ln.Addr().String(), "public_url", cfg.HTTP.PublicURL)
+	return srv, nil
 }

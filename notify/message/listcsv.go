@@ -65,3 +65,8 @@ func textCell(s string) string {
 	}
 	return b.String()
 }
+
+// TextCell is textCell for other lists that leave tickler as CSV (the
+// answers HR copies into its records): a cell that would start a formula
+// is shown as text.
+func TextCell(s string) string { return textCell(s) }

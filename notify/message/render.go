@@ -146,6 +146,19 @@ func (v *View) Others(kinds ...string) []notify.Item {
 	return out
 }
 
+// Answerable returns the items of the message that carry an answer link
+// (notify.FieldAnswerURL) and are about the recipient themself, in order:
+// an item about someone else never shows its link.
+func (v *View) Answerable() []notify.Item {
+	var out []notify.Item
+	for _, it := range v.Items {
+		if u, _ := it.Fields[notify.FieldAnswerURL].(string); u != "" && v.To.StaffCode != "" && it.StaffCode == v.To.StaffCode {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 // Renderer renders one recipient's message of a run.
 type Renderer interface {
 	Render(v *View) (notify.Content, error)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/tickler-dev/tickler/codes"
@@ -25,6 +26,16 @@ type Options struct {
 	// MaxProblems is how many problems an *Error lists before "… and N more
 	// problems"; 0 means 50.
 	MaxProblems int
+	// Now is the clock of the answers the import confirms (nil: time.Now).
+	Now func() time.Time
+}
+
+// now is the import's clock.
+func (o Options) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
 }
 
 // Report says what an import did.
@@ -33,6 +44,9 @@ type Report struct {
 	Ignored []string    // files in the folders given and sheets that were not read (skipped), with why
 	Kinds   []KindCount // rows written per kind, in write order; kinds without rows are left out
 	Raised  []Raise     // qualifications raised by completed trainings
+	// Confirmed counts the answers given through reminders' links that the
+	// import's trainings settled (tickler answers lists them).
+	Confirmed int
 
 	sheets int // of Files, the XLSX sheets
 }
@@ -78,6 +92,9 @@ func (r Report) String() string {
 	}
 	if len(r.Raised) > 0 {
 		fmt.Fprintf(&b, "\nqualifications raised by completed trainings: %d", len(r.Raised))
+	}
+	if r.Confirmed > 0 {
+		fmt.Fprintf(&b, "\nself-reported answers confirmed by the records: %d", r.Confirmed)
 	}
 	for _, ig := range r.Ignored {
 		fmt.Fprintf(&b, "\nskipped %s", ig)

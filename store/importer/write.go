@@ -57,7 +57,22 @@ func (imp *importer) write(ctx context.Context, tx *sqlx.Tx) error {
 		}
 		imp.report.Kinds = append(imp.report.Kinds, KindCount{Kind: k.name, Inserted: len(recs) - updated, Updated: updated})
 	}
-	return imp.raise(ctx, tx)
+	if err := imp.raise(ctx, tx); err != nil {
+		return err
+	}
+	return imp.confirm(ctx, tx)
+}
+
+// confirm confirms the answers given through reminders' links whose
+// obligation the records now settle (a training completed, a certificate
+// renewed), with the import.
+func (imp *importer) confirm(ctx context.Context, tx *sqlx.Tx) error {
+	if len(imp.recs[kTraining]) == 0 {
+		return nil
+	}
+	n, err := imp.st.ConfirmAnswersIn(ctx, tx, "import", imp.opt.now())
+	imp.report.Confirmed = n
+	return err
 }
 
 // countStored counts the rows of kind k in the import whose key is stored.
