@@ -41,6 +41,8 @@ type Result struct {
 	Slot     time.Time
 	Items    int // notices the job emitted
 	Messages int // messages planned
+	// Times is where the run's time went (plan.Stats).
+	Times plan.Stats
 	// Planned are the messages, with KeepContent only.
 	Planned []plan.Planned
 }
@@ -87,7 +89,7 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job jobs.Job, 
 			return jobErr
 		}, report)
 	}
-	res.Items, res.Messages = stats.Notices, stats.Messages
+	res.Items, res.Messages, res.Times = stats.Notices, stats.Messages, stats
 	switch {
 	case err == nil:
 	case jobErr != nil && emitErr == nil:

@@ -40,6 +40,31 @@ func ItemKey(job, item, step, email string) string {
 	return job + "|" + item + "|" + step + "|" + email
 }
 
+// ItemMark names an item told to a recipient by a job whatever the step:
+// the steps of an ordered item (NewItem.Since) are compared under it.
+func ItemMark(job, item, email string) string {
+	return job + "|" + item + "|" + email
+}
+
+// LaterSteps returns, of these item marks (ItemMark), the day the latest
+// step sent under each began.
+func (tx *Tx) LaterSteps(ctx context.Context, marks []string) (map[string]civil.Date, error) {
+	out := map[string]civil.Date{}
+	for start := 0; start < len(marks); start += maxKeysPerQuery {
+		var rows []struct {
+			Mark  string     `db:"mark"`
+			Since civil.Date `db:"since"`
+		}
+		if err := tx.Select(ctx, &rows, "item-marks", marks[start:min(start+maxKeysPerQuery, len(marks))]); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.Mark] = r.Since
+		}
+	}
+	return out, nil
+}
+
 // NewMessage is one message a planning run adds to the outbox.
 type NewMessage struct {
 	Recipient     string
@@ -57,8 +82,17 @@ type NewItem struct {
 	Step string // 7d, overdue/2
 	// Since, for an item whose steps are ordered, is the day the step
 	// began: no step of the item that began no later is sent to the
-	// recipient again (step_marks).
+	// recipient again (delivery_items.since, under its ItemMark).
 	Since civil.Date
+}
+
+// mark returns the item's mark and since for delivery_items: NULLs for an
+// item whose steps are not ordered.
+func (it NewItem) mark(job, email string) (mark, since any) {
+	if it.Since.IsZero() {
+		return nil, nil
+	}
+	return ItemMark(job, it.Key, email), it.Since
 }
 
 // planBatchIDs is how many delivery ids one round trip reserves for COPY.
@@ -81,62 +115,10 @@ func (tx *Tx) AddMessages(ctx context.Context, job string, slot, now time.Time, 
 	if err != nil {
 		return conflict(err)
 	}
-	return tx.markSteps(ctx, job, batch)
-}
-
-// markSteps raises the step marks of the batch's ordered items.
-func (tx *Tx) markSteps(ctx context.Context, job string, batch []NewMessage) error {
-	type mark struct{ item, recipient string }
-	latest := map[mark]civil.Date{}
-	var order []mark
-	for _, m := range batch {
-		for _, it := range m.Items {
-			if it.Since.IsZero() {
-				continue
-			}
-			k := mark{it.Key, m.Recipient}
-			old, seen := latest[k]
-			if !seen {
-				order = append(order, k)
-			}
-			if !seen || it.Since.After(old) {
-				latest[k] = it.Since
-			}
-		}
-	}
-	const perInsert = 500 // 4 parameters each
-	for start := 0; start < len(order); start += perInsert {
-		part := order[start:min(start+perInsert, len(order))]
-		args := make([]any, 0, 4*len(part))
-		for _, k := range part {
-			args = append(args, job, k.item, k.recipient, latest[k])
-		}
-		if _, err := tx.tx.ExecContext(ctx, tx.s.queries.Bulk("mark-steps", len(part)), args...); err != nil {
-			return fmt.Errorf("step marks: %w", err)
-		}
-	}
 	return nil
 }
 
-// StepMarks returns, of the job's ordered items sent to these recipients,
-// the day the latest step began, by item key and recipient.
-func (tx *Tx) StepMarks(ctx context.Context, job string, recipients []string) (map[[2]string]civil.Date, error) {
-	out := map[[2]string]civil.Date{}
-	for start := 0; start < len(recipients); start += maxKeysPerQuery {
-		var rows []struct {
-			Item      string     `db:"item_key"`
-			Recipient string     `db:"recipient"`
-			Since     civil.Date `db:"since"`
-		}
-		if err := tx.Select(ctx, &rows, "step-marks", job, recipients[start:min(start+maxKeysPerQuery, len(recipients))]); err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			out[[2]string{r.Item, r.Recipient}] = r.Since
-		}
-	}
-	return out, nil
-}
+
 
 // deliveryColumns are the columns of deliveries that the COPY writes;
 // text_body and html_body (the parts of messages planned before the outbox
@@ -169,13 +151,14 @@ func (tx *Tx) copyMessages(ctx context.Context, job string, slot, now time.Time,
 	if err := c.Close(); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	c, err = tx.copyIn(ctx, "delivery_items", "key", "delivery_id", "item_key", "step")
+	c, err = tx.copyIn(ctx, "delivery_items", "key", "delivery_id", "item_key", "step", "mark", "since")
 	if err != nil {
 		return fmt.Errorf("outbox items: %w", err)
 	}
 	for i, m := range batch {
 		for _, it := range m.Items {
-			if err := c.Row(ItemKey(job, it.Key, it.Step, m.Recipient), ids[i], it.Key, it.Step); err != nil {
+			mark, since := it.mark(job, m.Recipient)
+			if err := c.Row(ItemKey(job, it.Key, it.Step, m.Recipient), ids[i], it.Key, it.Step, mark, since); err != nil {
 				c.Close()
 				return fmt.Errorf("outbox items: %w", err)
 			}
@@ -214,7 +197,7 @@ func (tx *Tx) insertMessages(ctx context.Context, job string, slot, now time.Tim
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	const perInsert = 1000
+	const perInsert = 1000 // 6 parameters each
 	args = args[:0]
 	n := 0
 	flush := func() error {
@@ -233,7 +216,8 @@ func (tx *Tx) insertMessages(ctx context.Context, job string, slot, now time.Tim
 			return fmt.Errorf("outbox: the message to %s was not written", m.Recipient)
 		}
 		for _, it := range m.Items {
-			args = append(args, ItemKey(job, it.Key, it.Step, m.Recipient), id, it.Key, it.Step)
+			mark, since := it.mark(job, m.Recipient)
+			args = append(args, ItemKey(job, it.Key, it.Step, m.Recipient), id, it.Key, it.Step, mark, since)
 			if n++; n == perInsert {
 				if err := flush(); err != nil {
 					return err
@@ -304,7 +288,7 @@ func (tx *Tx) Spill(ctx context.Context) (*Spill, error) {
 	}
 	if tx.s.Dialect == Postgres {
 		var err error
-		if sp.copy, err = tx.copyIn(ctx, "tickler_spill", "recipient", "seq", "item_key", "item", "since", "notice"); err != nil {
+		if sp.copy, err = tx.copyIn(ctx, "tickler_spill", "recipient", "seq", "item_key", "mark", "since", "notice"); err != nil {
 			return nil, fmt.Errorf("spill: %w", err)
 		}
 	}
@@ -316,14 +300,11 @@ func (tx *Tx) Spill(ctx context.Context) (*Spill, error) {
 // whose steps are ordered (NewItem.Since), zero otherwise.
 func (sp *Spill) Add(ctx context.Context, job, recipient string, seq int64, item, step string, since civil.Date, notice string) error {
 	key := ItemKey(job, item, step, recipient)
-	var s any // NULL: the item's steps are not ordered
-	if !since.IsZero() {
-		s = since
-	}
+	mark, s := NewItem{Key: item, Since: since}.mark(job, recipient)
 	if sp.copy != nil {
-		return sp.copy.Row(recipient, seq, key, item, s, notice)
+		return sp.copy.Row(recipient, seq, key, mark, s, notice)
 	}
-	sp.args = append(sp.args, recipient, seq, key, item, s, notice)
+	sp.args = append(sp.args, recipient, seq, key, mark, s, notice)
 	if sp.rows++; sp.rows == spillInsert {
 		return sp.flush(ctx)
 	}
@@ -380,12 +361,12 @@ type Spilled struct {
 	Done      bool   `db:"done"`
 }
 
-// Read returns up to limit notices of job's run after (recipient, seq) in
-// recipient order; keyPrefix (DeliveryKeyPrefix) + address is a message's
-// key in the outbox.
-func (sp *Spill) Read(ctx context.Context, job, keyPrefix, recipient string, seq int64, limit int) ([]Spilled, error) {
+// Read returns up to limit notices after (recipient, seq) in recipient
+// order; keyPrefix (DeliveryKeyPrefix) + address is a message's key in the
+// outbox.
+func (sp *Spill) Read(ctx context.Context, keyPrefix, recipient string, seq int64, limit int) ([]Spilled, error) {
 	var out []Spilled
-	if err := sp.tx.tx.SelectContext(ctx, &out, sp.tx.s.queries.Get("read-spill"), job, keyPrefix, recipient, seq, limit); err != nil {
+	if err := sp.tx.tx.SelectContext(ctx, &out, sp.tx.s.queries.Get("read-spill"), keyPrefix, recipient, seq, limit); err != nil {
 		return nil, fmt.Errorf("spill: %w", err)
 	}
 	return out, nil

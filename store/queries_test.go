@@ -14,8 +14,8 @@ func TestBulk(t *testing.T) {
 		}
 		got := q.Bulk("insert-delivery-items", 3)
 		want := map[Dialect]string{
-			SQLite:   "VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?);",
-			Postgres: "VALUES ($1, $2, $3, $4), ($5, $6, $7, $8), ($9, $10, $11, $12);",
+			SQLite:   "VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?);",
+			Postgres: "VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18);",
 		}[d]
 		if !strings.HasSuffix(got, want) {
 			t.Errorf("%s: got %q, want it to end in %q", d, got, want)

@@ -178,6 +178,10 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		verb = "would send"
 	}
 	fmt.Fprintf(out, "%s for %s: %d items, %d messages %s (planned in %s)\n", name, slot.Format("2006-01-02 15:04 MST"), res.Items, res.Messages, verb, planning.Round(time.Millisecond))
+	if t := res.Times; t.Scan > 0 {
+		fmt.Fprintf(g.stderr, "planning: scan and spill %s, spill read %s, waiting for rendering %s, outbox writes %s\n",
+			t.Scan.Round(time.Millisecond), t.Read.Round(time.Millisecond), t.Render.Round(time.Millisecond), t.Write.Round(time.Millisecond))
+	}
 	if _, err := io.Copy(out, spool); err != nil {
 		return err
 	}

@@ -112,6 +112,10 @@ type Planned struct {
 type Stats struct {
 	Notices  int // notices the job emitted
 	Messages int // messages planned (a dry run: that would be)
+	// Where a run's time went (Run only): the job's scan with the spill's
+	// writes, reading the spill back, waiting for rendering, writing the
+	// outbox. `tickler run` prints them; the benchmarks read them.
+	Scan, Read, Render, Write time.Duration
 }
 
 // planBatch is how many messages are rendered (in parallel) and then written
@@ -143,6 +147,7 @@ func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bo
 		if err != nil {
 			return err
 		}
+		began := time.Now()
 		perr := produce(ctx, func(n notify.Notice) error { return sp.add(ctx, n) })
 		stats.Notices = int(sp.seq)
 		if perr != nil && sp.err == nil {
@@ -151,6 +156,7 @@ func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bo
 		if err := sp.finish(ctx); err != nil {
 			return err
 		}
+		stats.Scan = time.Since(began)
 		w := &writer{p: p, tx: tx, job: job, slot: slot, now: p.Now()}
 		if err := p.plan(ctx, sp, w, planned, &stats); err != nil {
 			return err
@@ -222,7 +228,9 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*
 	)
 	for {
 		for !exhausted && len(ready) < planBatch {
-			rows, err := sp.sp.Read(ctx, w.job, keyPrefix, lastTo, lastSeq, readChunk)
+			began := time.Now()
+			rows, err := sp.sp.Read(ctx, keyPrefix, lastTo, lastSeq, readChunk)
+			stats.Read += time.Since(began)
 			if err != nil {
 				return err
 			}
@@ -262,7 +270,10 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*
 			return nil
 		}
 		inFlight--
-		if err := p.written(ctx, w, keyPrefix, <-r.out, planned, stats); err != nil {
+		waited := time.Now()
+		batch := <-r.out
+		stats.Render += time.Since(waited)
+		if err := p.written(ctx, w, keyPrefix, batch, planned, stats); err != nil {
 			return err
 		}
 	}
@@ -276,9 +287,11 @@ func (p *Planner) written(ctx context.Context, w *writer, keyPrefix string, batc
 			return g.err
 		}
 	}
+	began := time.Now()
 	if err := w.write(ctx, batch); err != nil {
 		return err
 	}
+	stats.Write += time.Since(began)
 	stats.Messages += len(batch)
 	for _, g := range batch {
 		if planned != nil {
@@ -562,10 +575,14 @@ func (g *group) add(n notify.Notice) error {
 // recipient whose message of the slot is already in the outbox, or who has
 // had every item, is done.
 func (p *Planner) unsent(ctx context.Context, tx *store.Tx, job, keyPrefix string, groups []*group) ([]*group, error) {
-	var itemKeys, msgKeys, emails []string
+	var itemKeys, msgKeys, marks []string
 	for _, g := range groups {
 		msgKeys = append(msgKeys, keyPrefix+g.email)
-		emails = append(emails, g.email)
+		for _, it := range g.items {
+			if !it.Since.IsZero() {
+				marks = append(marks, store.ItemMark(job, it.Key, g.email))
+			}
+		}
 		for _, it := range g.items {
 			itemKeys = append(itemKeys, store.ItemKey(job, it.Key, it.Step, g.email))
 		}
@@ -578,7 +595,7 @@ func (p *Planner) unsent(ctx context.Context, tx *store.Tx, job, keyPrefix strin
 	if err != nil {
 		return nil, err
 	}
-	marks, err := tx.StepMarks(ctx, job, emails)
+	later, err := tx.LaterSteps(ctx, marks)
 	if err != nil {
 		return nil, err
 	}
@@ -592,7 +609,7 @@ func (p *Planner) unsent(ctx context.Context, tx *store.Tx, job, keyPrefix strin
 			if sent[store.ItemKey(job, it.Key, it.Step, g.email)] {
 				continue
 			}
-			if m, ok := marks[[2]string{it.Key, g.email}]; ok && !it.Since.IsZero() && !m.Before(it.Since) {
+			if m, ok := later[store.ItemMark(job, it.Key, g.email)]; ok && !it.Since.IsZero() && !m.Before(it.Since) {
 				continue // a step that began no earlier was sent
 			}
 			items = append(items, it)

@@ -24,7 +24,7 @@ VALUES /*rows*/ (?, ?, ?, ?, ?, ?, ?, '', ?, 'pending', ?, ?, ?)
 RETURNING id, key;
 
 -- name: insert-delivery-items
-INSERT INTO delivery_items (key, delivery_id, item_key, step) VALUES /*rows*/ (?, ?, ?, ?);
+INSERT INTO delivery_items (key, delivery_id, item_key, step, mark, since) VALUES /*rows*/ (?, ?, ?, ?, ?, ?);
 
 -- name: renew-delivery-lease
 -- A message whose send lasts past its row's lease (a relay slow to answer
@@ -58,13 +58,7 @@ FROM deliveries
 WHERE state = 'failed' AND failed_at >= ? AND failed_at < ?
 ORDER BY failed_at, id;
 
--- name: mark-steps
--- Raise the step marks of ordered items (step_marks), many at once: a mark
--- only moves to a step that began later.
-INSERT INTO step_marks (job, item_key, recipient, since) VALUES /*rows*/ (?, ?, ?, ?)
-ON CONFLICT (job, item_key, recipient) DO UPDATE
-SET since = CASE WHEN excluded.since > step_marks.since THEN excluded.since ELSE step_marks.since END;
-
--- name: step-marks
--- The step marks of a job's items sent to these recipients.
-SELECT item_key, recipient, since FROM step_marks WHERE job = ? AND recipient IN (?);
+-- name: item-marks
+-- Of these item marks (job|item|recipient), the day the latest step sent
+-- under each began (an ordered item's steps: delivery_items.since).
+SELECT mark, max(since) AS since FROM delivery_items WHERE mark IN (?) GROUP BY mark;

@@ -7,7 +7,7 @@
 -- records.
 
 -- name: insert-spill
-INSERT INTO tickler_spill (recipient, seq, item_key, item, since, notice) VALUES /*rows*/ (?, ?, ?, ?, ?, ?);
+INSERT INTO tickler_spill (recipient, seq, item_key, mark, since, notice) VALUES /*rows*/ (?, ?, ?, ?, ?, ?);
 
 -- name: index-spill
 CREATE INDEX tickler_spill_order ON tickler_spill (recipient, seq);

@@ -11,7 +11,7 @@ CREATE TEMPORARY TABLE tickler_spill (
     recipient TEXT COLLATE "C" NOT NULL,
     seq       BIGINT NOT NULL,
     item_key  TEXT NOT NULL,
-    item      TEXT NOT NULL,
+    mark      TEXT,
     since     DATE,
     notice    TEXT NOT NULL
 ) ON COMMIT DROP;
@@ -26,20 +26,19 @@ DROP TABLE IF EXISTS pg_temp.tickler_spill;
 -- name: read-spill
 -- The next notices after (recipient, seq), in recipient order, and whether
 -- each is done: its item was already sent to this recipient at this step
--- (delivery_items) or at a step that began no earlier (step_marks), or the
+-- (delivery_items) or at a step that began no earlier (its mark), or the
 -- recipient's message of this slot is already in the outbox (its key is the
 -- delivery key's prefix followed by the address). The checks are in the
 -- select list, so that they are index probes on the rows read and never
 -- filter the range scan (as a filter, the planner may misjudge how many rows
 -- pass and sort the whole table at every read). Keys and addresses are
 -- compared in the database's collation, that of the indexes.
--- Parameters: the job, the delivery key's prefix, the last recipient and seq
--- read, how many.
+-- Parameters: the delivery key's prefix, the last recipient and seq read,
+-- how many.
 /* own work */ SELECT s.recipient, s.seq, s.notice,
        EXISTS (SELECT 1 FROM delivery_items AS d WHERE d.key = s.item_key)
-    OR EXISTS (SELECT 1 FROM step_marks AS m
-               WHERE m.job = ? AND m.item_key = s.item
-                 AND m.recipient = s.recipient COLLATE "default" AND m.since >= s.since)
+    OR EXISTS (SELECT 1 FROM delivery_items AS m
+               WHERE m.mark = s.mark COLLATE "default" AND m.mark IS NOT NULL AND m.since >= s.since)
     OR EXISTS (SELECT 1 FROM deliveries AS o WHERE o.key = (? || s.recipient) COLLATE "default") AS done
 FROM tickler_spill AS s
 WHERE (s.recipient, s.seq) > (?, ?)
