@@ -86,7 +86,7 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 
 	env := message.Envelope{From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", Loc: notifytest.Loc}
 	// smtp-sink offers 8BITMIME: the relay sends 8-bit bodies, so does the sample.
-	size, err := sample(st, message.Envelope{From: env.From, ReplyTo: env.ReplyTo, Loc: env.Loc, EightBit: true}, eml)
+	size, err := sample(st, eml)
 	if err != nil {
 		return err
 	}
@@ -138,42 +138,21 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 	return nil
 }
 
-// sample renders the first planned message as it goes on the wire, writes
-// it to path (if set) and returns its size.
-func sample(st *store.Store, env message.Envelope, path string) (int, error) {
-	var m struct {
-		ID        int64  `db:"id"`
-		Recipient string `db:"recipient"`
-		Name      string `db:"recipient_name"`
-		Subject   string `db:"subject"`
-		Text      string `db:"text_body"`
-		HTML      string `db:"html_body"`
-		MessageID string `db:"message_id"`
-		Job       string `db:"job"`
-	}
-	err := st.GetSQL(context.Background(), &m, `SELECT id, recipient, recipient_name, subject, text_body, html_body, message_id, job
-		FROM deliveries ORDER BY id LIMIT 1`)
-	if err != nil {
-		return 0, err
-	}
-	msg, err := message.Build(&notify.Message{ID: m.ID, MessageID: m.MessageID, Job: m.Job,
-		To: notify.Recipient{Name: m.Name, Email: m.Recipient}, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
-		Created: time.Now()}, env)
-	if err != nil {
-		return 0, err
-	}
-	var b strings.Builder
-	if _, err := msg.WriteTo(&b); err != nil {
+// sample returns the size of the first planned message as it goes on the
+// wire (the bytes the outbox keeps), and writes it to path (if set).
+func sample(st *store.Store, path string) (int, error) {
+	var wire string
+	if err := st.GetSQL(context.Background(), &wire, `SELECT wire FROM deliveries ORDER BY id LIMIT 1`); err != nil {
 		return 0, err
 	}
 	if path != "" {
 		// smtp-source -F adds CRLF to each line: give it bare lines.
-		text := strings.ReplaceAll(b.String(), "\r\n", "\n")
+		text := strings.ReplaceAll(wire, "\r\n", "\n")
 		if err := os.WriteFile(filepath.Clean(path), []byte(text), 0o600); err != nil {
 			return 0, err
 		}
 	}
-	return b.Len(), nil
+	return len(wire), nil
 }
 
 // nullSender accepts every message at once.
