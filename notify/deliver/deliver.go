@@ -398,35 +398,52 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 // spare; a send that ends before, as nearly all do, writes nothing. stop
 // ends the renewals.
 func (d *Deliverer) holdLease(ctx context.Context, m claimed, began time.Time) (stop func()) {
+	lease, last := m.leaseUntil, began.Add(d.Timeout+d.DataTimeout)
+	if !lease.Before(last) {
+		return func() {}
+	}
+	// No goroutine for the send that ends before its first renewal, as
+	// nearly all do: a timer starts the renewals when one is due.
 	done, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
+	first := time.AfterFunc(max(lease.Sub(d.Now())-d.Lease/4, 0), func() {
 		defer close(stopped)
-		lease, last := m.leaseUntil, began.Add(d.Timeout+d.DataTimeout)
-		wait := lease.Sub(d.Now()) - d.Lease/4
-		for lease.Before(last) {
-			t := time.NewTimer(max(wait, 0))
-			select {
-			case <-done:
-				t.Stop()
-				return
-			case <-t.C:
-			}
-			next := d.Now().Add(d.Lease)
-			held, err := d.renewLease(ctx, m.ID, next)
-			switch {
-			case err != nil:
-				d.Log.Warn("delivery: renewing the lease of a message being sent failed; retrying", "id", m.ID, "err", err)
-				wait = time.Second
-				continue
-			case !held:
-				d.Log.Error("delivery: a message being sent lost its lease; another worker may send it too", "id", m.ID)
-				return
-			}
-			lease = next
-			wait = lease.Sub(d.Now()) - d.Lease/4
+		d.renewWhileSending(ctx, m, lease, last, done)
+	})
+	return func() {
+		if first.Stop() {
+			return // never started
 		}
-	}()
-	return func() { close(done); <-stopped }
+		close(done)
+		<-stopped
+	}
+}
+
+// renewWhileSending renews m's lease, now and then each time a quarter of
+// it is left, until done or the longest a send may take (last).
+func (d *Deliverer) renewWhileSending(ctx context.Context, m claimed, lease, last time.Time, done <-chan struct{}) {
+	wait := time.Duration(0)
+	for lease.Before(last) {
+		t := time.NewTimer(max(wait, 0))
+		select {
+		case <-done:
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		next := d.Now().Add(d.Lease)
+		held, err := d.renewLease(ctx, m.ID, next)
+		switch {
+		case err != nil:
+			d.Log.Warn("delivery: renewing the lease of a message being sent failed; retrying", "id", m.ID, "err", err)
+			wait = time.Second
+			continue
+		case !held:
+			d.Log.Error("delivery: a message being sent lost its lease; another worker may send it too", "id", m.ID)
+			return
+		}
+		lease = next
+		wait = lease.Sub(d.Now()) - d.Lease/4
+	}
 }
 
 // renewLease moves the lease of a row this deliverer holds to until; held is
