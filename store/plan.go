@@ -118,8 +118,6 @@ func (tx *Tx) AddMessages(ctx context.Context, job string, slot, now time.Time, 
 	return nil
 }
 
-
-
 // deliveryColumns are the columns of deliveries that the COPY writes;
 // text_body and html_body (the parts of messages planned before the outbox
 // kept the wire form) are left empty.
