@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tickler-dev/tickler/civil"
+	"github.com/tickler-dev/tickler/i18n"
 	"github.com/tickler-dev/tickler/store"
 )
 
@@ -59,39 +60,21 @@ type Problem struct {
 // Error says what is wrong, in English.
 func (p *Problem) Error() string { return p.Field + ": " + p.Text("en") }
 
-// Text says what is wrong in lang (vi or en).
+// Text says what is wrong in lang (vi or en): the field's own text for a
+// range or a length, with its bounds, else the code's (package i18n,
+// "answers.…").
 func (p *Problem) Text(lang string) string {
-	m, ok := problemTexts[lang]
-	if !ok {
-		m = problemTexts["en"]
+	switch p.Field + "/" + p.Code {
+	case "done_on/range":
+		return i18n.T(lang, "answers.range_done_on", doneYearsBack)
+	case "starts_on/range":
+		return i18n.T(lang, "answers.range_starts_on", startYearsBack, startYearsAhead)
+	case "certificate_no/length":
+		return i18n.T(lang, "answers.length_certificate_no", MaxCertificateNo)
+	case "reason/length":
+		return i18n.T(lang, "answers.length_reason", MinReason, MaxReason)
 	}
-	if s, ok := m[p.Field+"/"+p.Code]; ok {
-		return s
-	}
-	return m[p.Code]
-}
-
-var problemTexts = map[string]map[string]string{
-	"vi": {
-		"choice":                "Lựa chọn không hợp lệ: chọn một trong ba nội dung trên trang.",
-		"required":              "Chưa điền nội dung bắt buộc.",
-		"date":                  "Ngày không hợp lệ (ghi theo dạng ngày/tháng/năm, ví dụ 25/11/2026).",
-		"done_on/range":         fmt.Sprintf("Ngày hoàn thành phải trong %d năm qua và không sau hôm nay.", doneYearsBack),
-		"starts_on/range":       fmt.Sprintf("Ngày bắt đầu phải trong khoảng từ %d năm trước đến %d năm tới.", startYearsBack, startYearsAhead),
-		"certificate_no/length": fmt.Sprintf("Số chứng chỉ dài quá %d ký tự.", MaxCertificateNo),
-		"reason/length":         fmt.Sprintf("Lý do phải từ %d đến %d ký tự.", MinReason, MaxReason),
-		"characters":            "Nội dung có ký tự không dùng được.",
-	},
-	"en": {
-		"choice":                "Not a valid choice: pick one of the three on the page.",
-		"required":              "This field is required.",
-		"date":                  "Not a valid date (write it as day/month/year, e.g. 25/11/2026).",
-		"done_on/range":         fmt.Sprintf("The completion date must be within the last %d years and not after today.", doneYearsBack),
-		"starts_on/range":       fmt.Sprintf("The start date must be between %d year ago and %d years ahead.", startYearsBack, startYearsAhead),
-		"certificate_no/length": fmt.Sprintf("The certificate number is longer than %d characters.", MaxCertificateNo),
-		"reason/length":         fmt.Sprintf("The reason must be %d to %d characters long.", MinReason, MaxReason),
-		"characters":            "The text holds characters that cannot be used.",
-	},
+	return i18n.T(lang, "answers.problem_"+p.Code)
 }
 
 // Check reads in as of today and returns the answer's choice and fields

@@ -1,5 +1,7 @@
 package calendar
 
+import "github.com/tickler-dev/tickler/i18n"
+
 // kind is why a day is off, or that it is worked.
 type kind int
 
@@ -23,30 +25,30 @@ type reason struct {
 	inLieu bool
 }
 
-// names holds each kind's text in Vietnamese and in English.
-var names = map[kind][2]string{
-	makeUp:       {"Làm bù theo quyết định", "Make-up working day by decision"},
-	saturday:     {"Thứ bảy", "Saturday"},
-	sunday:       {"Chủ nhật", "Sunday"},
-	newYear:      {"Tết Dương lịch", "New Year's Day"},
-	tetHoliday:   {"Tết Nguyên Đán", "Lunar New Year (Tết)"},
-	hungKingsDay: {"Giỗ Tổ Hùng Vương", "Hung Kings' Commemoration"},
-	victoryDay:   {"Ngày Chiến thắng", "Reunification Day"},
-	labourDay:    {"Ngày Quốc tế Lao động", "International Labour Day"},
-	nationalDay:  {"Ngày Quốc khánh", "National Day"},
-	decided:      {"Nghỉ theo quyết định", "Day off by decision"},
+// names holds each kind's key in the catalog (package i18n).
+var names = map[kind]string{
+	makeUp:       "calendar.make_up",
+	saturday:     "calendar.saturday",
+	sunday:       "calendar.sunday",
+	newYear:      "calendar.new_year",
+	tetHoliday:   "calendar.tet",
+	hungKingsDay: "calendar.hung_kings",
+	victoryDay:   "calendar.victory_day",
+	labourDay:    "calendar.labour_day",
+	nationalDay:  "calendar.national_day",
+	decided:      "calendar.decided",
 }
 
 // text returns the reason a person reads: Vietnamese for lang "vi", English
 // otherwise; "" for an ordinary working day.
 func (r reason) text(lang string) string {
-	i := 1
-	if lang == "vi" {
-		i = 0
+	key, ok := names[r.kind]
+	if !ok {
+		return ""
 	}
-	name := names[r.kind][i]
+	name := i18n.T(lang, key)
 	if r.inLieu {
-		return [2]string{"Nghỉ bù ", "Day off in lieu of "}[i] + name
+		return i18n.T(lang, "calendar.in_lieu", name)
 	}
 	return name
 }

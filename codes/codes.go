@@ -1,6 +1,14 @@
 // Package codes holds the coded values of the records (docs/domain.md glossary): the
 // English code stored in the database, its Vietnamese label, and its rank where
 // the values are ordered (education, political theory).
+//
+// The labels stay here, not in the catalog of package i18n that holds
+// tickler's other phrases, because they are also the import's vocabulary:
+// Parse accepts a label in either language ("Chuyên viên chính" is
+// principal_specialist) beside the aliases, so rewording a label changes
+// which data files import, and belongs with the aliases (and the table of
+// docs/domain.md), not with the phrases. The catalog copies none of them:
+// i18n.Coded names a coded value through Set.Label.
 package codes
 
 import (

@@ -82,35 +82,3 @@ func (c *Computer) agencySelfReported(ctx context.Context, p period) *Section[Se
 	fill(s, func() (*SelfReported, bool, error) { return c.selfReported(ctx, p) })
 	return s
 }
-
-// selfReportedLabels are the section's words (label reads them after labels).
-var selfReportedLabels = map[string]map[string]string{
-	"vi": {
-		"self_reported":                "12. Cán bộ tự báo cáo qua đường dẫn trong thư nhắc",
-		"self_reported_line":           "%d báo cáo trong tháng: %d tự báo cáo, chờ cập nhật hồ sơ; %d hồ sơ đã cập nhật; %d không được chấp nhận.",
-		"self_reported_pending":        "Chờ cập nhật hồ sơ",
-		"self_reported_answered_on":    "ngày báo",
-		"answer_done":                  "đã hoàn thành",
-		"answer_registered":            "đã đăng ký học",
-		"answer_not_applicable":        "không thuộc diện",
-		"self_reported_how":            "Danh sách đầy đủ: tickler answers.",
-		"self_reported_course":         "Khóa học",
-		"self_reported_answer":         "Nội dung",
-		"self_reported_person":         "Cán bộ",
-		"self_reported_answered_on_th": "Ngày báo",
-	},
-	"en": {
-		"self_reported":                "12. Self-reported through the reminders' links",
-		"self_reported_line":           "%d answers this month: %d self-reported, awaiting the records; %d confirmed by the records; %d rejected.",
-		"self_reported_pending":        "Awaiting the records",
-		"self_reported_answered_on":    "answered",
-		"answer_done":                  "completed",
-		"answer_registered":            "registered",
-		"answer_not_applicable":        "does not apply",
-		"self_reported_how":            "The whole list: tickler answers.",
-		"self_reported_course":         "Course",
-		"self_reported_answer":         "Answer",
-		"self_reported_person":         "Person",
-		"self_reported_answered_on_th": "Answered",
-	},
-}

@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/tickler-dev/tickler/codes"
+	"github.com/tickler-dev/tickler/i18n"
 )
 
 // Chart is a PNG image of the digest, shown inline in the e-mail by
@@ -152,7 +153,7 @@ func rankChart(r *Report, lang string) (*Chart, error) {
 		if s.Count == 0 && ya.Count == 0 {
 			continue
 		}
-		rows = append(rows, row{codeLabel(codes.Rank, s.Code, lang), s.Percent, ya.Percent})
+		rows = append(rows, row{i18n.Coded(codes.Rank, s.Code, lang), s.Percent, ya.Percent})
 	}
 	if len(rows) == 0 {
 		return nil, nil
@@ -165,9 +166,9 @@ func rankChart(r *Report, lang string) (*Chart, error) {
 		names[k] = norm.NFC.String(rw.name)
 		nowV[k], yaV[k] = rw.now.Float(), rw.ya.Float()
 	}
-	title := label(lang, "chart_ranks_now")
+	title := i18n.T(lang, "digest.chart_ranks_now")
 	if yearAgo != nil {
-		title = label(lang, "chart_ranks")
+		title = i18n.T(lang, "digest.chart_ranks")
 	}
 	p := newPlot(title)
 	p.Add(grid(true))
@@ -196,8 +197,8 @@ func rankChart(r *Report, lang string) (*Chart, error) {
 		bYa.Horizontal, bYa.Color, bYa.LineStyle.Width = true, previous, 0
 		bNow.Offset, bYa.Offset = barW/2, -barW/2
 		p.Add(bYa)
-		p.Legend.Add(norm.NFC.String(label(lang, "now")+" ("+MonthOfString(r.Month).Format(lang)+")"), bNow)
-		p.Legend.Add(norm.NFC.String(label(lang, "year_ago")), bYa)
+		p.Legend.Add(norm.NFC.String(i18n.T(lang, "digest.now")+" ("+MonthOfString(r.Month).Format(lang)+")"), bNow)
+		p.Legend.Add(norm.NFC.String(i18n.T(lang, "digest.year_ago")), bYa)
 		p.Legend.Top, p.Legend.Left = true, false
 		p.Legend.Padding = 4
 		p.Legend.ThumbnailWidth = 14
@@ -240,14 +241,14 @@ func rankChart(r *Report, lang string) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	alt := label(lang, "chart_ranks_now") + " (" + fmt.Sprintf(label(lang, "ranks_base"), formatInt(w.Ranked, lang)) + "): "
+	alt := i18n.T(lang, "digest.chart_ranks_now") + " (" + i18n.T(lang, "digest.ranks_base", formatInt(w.Ranked, lang)) + "): "
 	for i, rw := range rows {
 		if i > 0 {
 			alt += "; "
 		}
 		alt += rw.name + " " + rw.now.Format(lang)
 		if yearAgo != nil {
-			alt += " (" + label(lang, "year_ago") + " " + rw.ya.Format(lang) + ")"
+			alt += " (" + i18n.T(lang, "digest.year_ago") + " " + rw.ya.Format(lang) + ")"
 		}
 	}
 	return &Chart{Name: "ranks", Alt: alt, PNG: b, Width: chartWidth, Height: h}, nil
@@ -315,7 +316,7 @@ func targetChart(r *Report, lang string) (*Chart, error) {
 		texts[k] = fmt.Sprintf("%d/%d", g.Done, g.Target)
 		maxX = math.Max(maxX, v)
 	}
-	p := newPlot(label(lang, "chart_targets"))
+	p := newPlot(i18n.T(lang, "digest.chart_targets"))
 	p.Add(grid(true))
 	for _, set := range []struct {
 		v plotter.Values
@@ -342,7 +343,7 @@ func targetChart(r *Report, lang string) (*Chart, error) {
 		}
 		line.Color, line.Width, line.Dashes = muted, 1, []vg.Length{3, 2}
 		p.Add(line)
-		p.Legend.Add(norm.NFC.String(label(lang, "elapsed")+" "+g.Elapsed.Format(lang)), line)
+		p.Legend.Add(norm.NFC.String(i18n.T(lang, "digest.elapsed")+" "+g.Elapsed.Format(lang)), line)
 	}
 	p.Legend.Top = true
 	l, err := valueLabels(xs, ys, texts, 8)
@@ -358,13 +359,13 @@ func targetChart(r *Report, lang string) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	alt := label(lang, "chart_targets") + ": "
+	alt := i18n.T(lang, "digest.chart_targets") + ": "
 	for i, g := range rows {
 		if i > 0 {
 			alt += "; "
 		}
 		alt += fmt.Sprintf("%s %d/%d (%s, %s)", kindLabel(g.Category, g.Level, lang), g.Done, g.Target,
-			g.DonePercent.Format(lang), label(lang, "state_"+g.State))
+			g.DonePercent.Format(lang), i18n.T(lang, "digest.state_"+g.State))
 	}
 	return &Chart{Name: "targets", Alt: alt, PNG: b, Width: chartWidth, Height: h}, nil
 }
@@ -458,17 +459,17 @@ func trendChart(r *Report, lang string) (*Chart, error) {
 		p.Y.Tick.Marker = localTicks{lang, suffix}
 		return p, nil
 	}
-	hc, err := panel(label(lang, "headcount"), func(f Figures) float64 { return float64(f.Headcount) }, false, "",
+	hc, err := panel(i18n.T(lang, "digest.headcount"), func(f Figures) float64 { return float64(f.Headcount) }, false, "",
 		func(v float64) string { return fmt.Sprintf("%.0f", v) })
 	if err != nil {
 		return nil, err
 	}
-	sh, err := panel(label(lang, "intellectual_share"), func(f Figures) float64 { return f.IntellectualShare.Float() }, false, "%",
+	sh, err := panel(i18n.T(lang, "digest.intellectual_share"), func(f Figures) float64 { return f.IntellectualShare.Float() }, false, "%",
 		func(v float64) string { return Percent(math.Round(v * 100)).Format(lang) })
 	if err != nil {
 		return nil, err
 	}
-	cp, err := panel(label(lang, "completed_month"), func(f Figures) float64 { return float64(f.Completed) }, true, "",
+	cp, err := panel(i18n.T(lang, "digest.completed_month"), func(f Figures) float64 { return float64(f.Completed) }, true, "",
 		func(v float64) string { return fmt.Sprintf("%.0f", v) })
 	if err != nil {
 		return nil, err
@@ -478,7 +479,7 @@ func trendChart(r *Report, lang string) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	alt := label(lang, "chart_trend") + ": "
+	alt := i18n.T(lang, "digest.chart_trend") + ": "
 	for i, m := range t.Months {
 		if i > 0 {
 			alt += "; "

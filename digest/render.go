@@ -16,6 +16,7 @@ import (
 	texttemplate "text/template"
 	"unicode/utf8"
 
+	"github.com/tickler-dev/tickler/i18n"
 	"github.com/tickler-dev/tickler/notify/message"
 
 	"github.com/tickler-dev/tickler/civil"
@@ -133,8 +134,8 @@ type change struct{ Text, Color string }
 // its charts (drawn, failed by name) from st at each call.
 func funcs(st *renderState) map[string]any {
 	return map[string]any{
-		"t":   func(key string) string { return label(st.lang, key) },
-		"tf":  func(key string, a ...any) string { return fmt.Sprintf(label(st.lang, key), a...) },
+		"t":   func(key string) string { return i18n.T(st.lang, key) },
+		"tf":  func(key string, a ...any) string { return i18n.T(st.lang, key, a...) },
 		"pct": func(p Percent) string { return p.Format(st.lang) },
 		// shareOfAll is the share of a distribution's total: 100% unless
 		// nobody is counted.
@@ -159,17 +160,17 @@ func funcs(st *renderState) map[string]any {
 		"monthName":  func(m string) string { return MonthOfString(m).Format(st.lang) },
 		"scopeLine":  func() string { return scopeLine(st.r, st.lang) },
 		"keyFigures": func() []keyFigure { return keyFigures(st.r, st.lang) },
-		"rank":       func(c string) string { return codeLabel(codes.Rank, c, st.lang) },
-		"education":  func(c string) string { return codeLabel(codes.Education, c, st.lang) },
-		"theory":     func(c string) string { return codeLabel(codes.PoliticalTheory, c, st.lang) },
-		"rating":     func(c string) string { return codeLabel(codes.Rating, c, st.lang) },
+		"rank":       func(c string) string { return i18n.Coded(codes.Rank, c, st.lang) },
+		"education":  func(c string) string { return i18n.Coded(codes.Education, c, st.lang) },
+		"theory":     func(c string) string { return i18n.Coded(codes.PoliticalTheory, c, st.lang) },
+		"rating":     func(c string) string { return i18n.Coded(codes.Rating, c, st.lang) },
 		"kind":       func(cat, level string) string { return kindLabel(cat, level, st.lang) },
-		"caseName":   func(c string) string { return label(st.lang, "case_"+c) },
-		"problem":    func(k string) string { return label(st.lang, "problem_"+k) },
+		"caseName":   func(c string) string { return i18n.T(st.lang, "digest.case_"+c) },
+		"problem":    func(k string) string { return i18n.T(st.lang, "digest.problem_"+k) },
 		"problems": func(ks []string) string {
 			out := make([]string, len(ks))
 			for i, k := range ks {
-				out[i] = label(st.lang, "problem_"+k)
+				out[i] = i18n.T(st.lang, "digest.problem_"+k)
 			}
 			return strings.Join(out, "; ")
 		},
@@ -209,15 +210,15 @@ func funcs(st *renderState) map[string]any {
 
 func scopeLine(r *Report, lang string) string {
 	if r.Scope.Kind == ScopeAgency {
-		s := label(lang, "scope_agency")
+		s := i18n.T(lang, "digest.scope_agency")
 		if r.Scope.Name != "" {
 			s += ": " + r.Scope.Name
 		}
 		return s
 	}
-	s := label(lang, "scope_unit") + ": " + r.Scope.Name + " (" + r.Scope.Code + ")"
+	s := i18n.T(lang, "digest.scope_unit") + ": " + r.Scope.Name + " (" + r.Scope.Code + ")"
 	if r.Scope.Units > 1 {
-		s += ", " + fmt.Sprintf(label(lang, "units_included"), r.Scope.Units)
+		s += ", " + i18n.T(lang, "digest.units_included", r.Scope.Units)
 	}
 	return s
 }
@@ -238,7 +239,7 @@ func keyFigures(r *Report, lang string) []keyFigure {
 		for _, c := range []struct {
 			ch  *Change
 			key string
-		}{{trend.PreviousMonth, "vs_previous"}, {trend.YearAgo, "vs_year_ago"}} {
+		}{{trend.PreviousMonth, "digest.vs_previous"}, {trend.YearAgo, "digest.vs_year_ago"}} {
 			if c.ch == nil {
 				continue
 			}
@@ -249,18 +250,18 @@ func keyFigures(r *Report, lang string) []keyFigure {
 			} else if strings.HasPrefix(txt, "−") {
 				color = "#c0392b"
 			}
-			out = append(out, change{txt + " " + label(lang, c.key), color})
+			out = append(out, change{txt + " " + i18n.T(lang, c.key), color})
 		}
 		return out
 	}
 	hc, sh, cp, it := keyFigure{Value: dash}, keyFigure{Value: dash}, keyFigure{Value: dash}, keyFigure{Value: dash}
-	hc.Label, sh.Label = label(lang, "headcount"), label(lang, "intellectual_share")
-	cp.Label, it.Label = label(lang, "completed_month"), label(lang, "in_training_now")
+	hc.Label, sh.Label = i18n.T(lang, "digest.headcount"), i18n.T(lang, "digest.intellectual_share")
+	cp.Label, it.Label = i18n.T(lang, "digest.completed_month"), i18n.T(lang, "digest.in_training_now")
 	if w := r.Workforce.Data; w != nil && r.Workforce.Status != StatusError {
 		hc.Value, sh.Value = formatInt(w.Headcount, lang), w.IntellectualShare.Format(lang)
 		hc.Changes = changes(func(c *Change) string { return signedInt(c.Headcount, lang) })
 		sh.Changes = changes(func(c *Change) string {
-			return signed(int64(c.IntellectualShare), Percent(abs(int64(c.IntellectualShare))).Number(lang)) + " " + pointsWord(lang)
+			return signed(int64(c.IntellectualShare), Percent(abs(int64(c.IntellectualShare))).Number(lang)) + " " + i18n.T(lang, "digest.points")
 		})
 	}
 	if t := r.Training.Data; t != nil && r.Training.Status != StatusError {
@@ -272,13 +273,6 @@ func keyFigures(r *Report, lang string) []keyFigure {
 		it.Changes = changes(func(c *Change) string { return signedInt(c.InTraining, lang) })
 	}
 	return []keyFigure{hc, sh, cp, it}
-}
-
-func pointsWord(lang string) string {
-	if lang == "vi" {
-		return "điểm phần trăm"
-	}
-	return "pts"
 }
 
 func abs(n int64) int64 {
@@ -431,16 +425,16 @@ func (rd *Renderer) Text(reports []*Report, p Page) (string, error) {
 		}
 	}
 	if p.Letter {
-		b.WriteString("\n" + fmt.Sprintf(label(p.Lang, "footer"), p.Office) + "\n\n" + label(p.Lang, "regards") + "\n" + p.Office + "\n")
+		b.WriteString("\n" + i18n.T(p.Lang, "digest.footer", p.Office) + "\n\n" + i18n.T(p.Lang, "digest.regards") + "\n" + p.Office + "\n")
 	}
 	return b.String(), nil
 }
 
 func greeting(p Page) string {
 	if p.To != "" {
-		return fmt.Sprintf(label(p.Lang, "greeting_named"), p.To)
+		return i18n.T(p.Lang, "digest.greeting_named", p.To)
 	}
-	return label(p.Lang, "greeting")
+	return i18n.T(p.Lang, "digest.greeting")
 }
 
 func intro(reports []*Report, p Page) string {
@@ -448,7 +442,7 @@ func intro(reports []*Report, p Page) string {
 	if len(reports) > 0 {
 		month = MonthOfString(reports[0].Month).Format(p.Lang)
 	}
-	return fmt.Sprintf(label(p.Lang, "intro"), p.Office, month)
+	return i18n.T(p.Lang, "digest.intro", p.Office, month)
 }
 
 // HTML draws reports as one HTML page framed by p, with inline styles and
@@ -476,7 +470,7 @@ func (rd *Renderer) HTML(reports []*Report, p Page, src func(*Chart) string) (st
 				all = append(all, &named)
 			}
 		} else {
-			st.omitted = fmt.Sprintf(label(p.Lang, "charts_omitted"), p.ChartsMinStaff)
+			st.omitted = i18n.T(p.Lang, "digest.charts_omitted", p.ChartsMinStaff)
 		}
 		*bt.st = st
 		var b bytes.Buffer
@@ -494,7 +488,7 @@ func (rd *Renderer) HTML(reports []*Report, p Page, src func(*Chart) string) (st
 	}{Lang: p.Lang, Office: p.Office, Title: subject(reports, p.Lang), Bodies: bodies}
 	if p.Letter {
 		page.Greeting, page.Intro = greeting(p), intro(reports, p)
-		page.Footer, page.Regards = fmt.Sprintf(label(p.Lang, "footer"), p.Office), label(p.Lang, "regards")
+		page.Footer, page.Regards = i18n.T(p.Lang, "digest.footer", p.Office), i18n.T(p.Lang, "digest.regards")
 	}
 	*bt.st = renderState{r: &Report{}, lang: p.Lang}
 	var b bytes.Buffer
@@ -523,14 +517,14 @@ func contentID(c *Chart) string { return c.Name + "@digest.tickler" }
 
 func subject(reports []*Report, lang string) string {
 	if len(reports) == 0 {
-		return label(lang, "title")
+		return i18n.T(lang, "digest.title")
 	}
 	r := reports[0]
 	name := r.Scope.Name
 	if r.Scope.Kind == ScopeAgency && name == "" {
-		name = label(lang, "scope_agency")
+		name = i18n.T(lang, "digest.scope_agency")
 	}
-	return fmt.Sprintf(label(lang, "subject"), MonthOfString(r.Month).Format(lang), name)
+	return i18n.T(lang, "digest.subject", MonthOfString(r.Month).Format(lang), name)
 }
 
 // Bundle is what the monthly-digest job hands to the renderer for one

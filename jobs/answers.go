@@ -89,40 +89,19 @@ func selfReportedItem(cfg *config.Config, asOf civil.Date, r answers.Row) notify
 
 // answerNote says what the person answered, in the configured language.
 func answerNote(cfg *config.Config, a store.Answer) string {
-	t := answerPhrases[cfg.Language]
-	if t == nil {
-		t = answerPhrases["en"]
-	}
 	answered := day(cfg, civil.In(a.AnsweredAt.Time, cfg.Location))
 	switch a.Choice {
 	case answers.ChoiceDone:
-		s := fmt.Sprintf(t["done"], day(cfg, a.DoneOn))
+		s := say(cfg, "jobs.answer_done", day(cfg, a.DoneOn))
 		if a.CertificateNo != "" {
-			s += fmt.Sprintf(t["certificate"], a.CertificateNo)
+			s += say(cfg, "jobs.answer_certificate", a.CertificateNo)
 		}
-		return fmt.Sprintf(t["note"], s, answered)
+		return say(cfg, "jobs.answer_note", s, answered)
 	case answers.ChoiceRegistered:
-		return fmt.Sprintf(t["note"], fmt.Sprintf(t["registered"], day(cfg, a.StartsOn)), answered)
+		return say(cfg, "jobs.answer_note", say(cfg, "jobs.answer_registered", day(cfg, a.StartsOn)), answered)
 	default:
-		return fmt.Sprintf(t["note"], fmt.Sprintf(t["not_applicable"], a.Reason), answered)
+		return say(cfg, "jobs.answer_note", say(cfg, "jobs.answer_not_applicable", a.Reason), answered)
 	}
-}
-
-var answerPhrases = map[string]map[string]string{
-	"vi": {
-		"done":           "đã hoàn thành ngày %s",
-		"certificate":    ", chứng chỉ số %s",
-		"registered":     "đã đăng ký, khóa học bắt đầu ngày %s",
-		"not_applicable": "không thuộc diện phải thực hiện: %s",
-		"note":           "%s (tự báo cáo ngày %s, chờ cập nhật hồ sơ)",
-	},
-	"en": {
-		"done":           "completed on %s",
-		"certificate":    ", certificate no. %s",
-		"registered":     "registered, the course starts on %s",
-		"not_applicable": "does not apply: %s",
-		"note":           "%s (self-reported on %s, awaiting the records)",
-	},
 }
 
 // Record implements Recorder: after a run, the answers whose obligation

@@ -73,7 +73,7 @@ func (CourseReminders) Notices(ctx context.Context, env *Env, slot time.Time, em
 			}
 			item.Kind, item.Step, item.Since = "training_due", step, r.DueOn.AddDays(from)
 			item.Fields[notify.FieldDeadlines] = []notify.Deadline{{
-				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "ev_training_due", r.CourseName),
+				Key: item.Key + "/due", Date: r.DueOn, Title: say(env.Config, "jobs.ev_training_due", r.CourseName),
 			}}
 		}
 		link := env.Links.URL(item.Key, r.StaffCode, slot)
@@ -112,7 +112,7 @@ func undatedTrainings(ctx context.Context, env *Env, asOf civil.Date, emit notif
 		}
 		about := notify.Item{Key: "training/" + strconv.FormatInt(r.ID, 10), Step: "undated",
 			StaffCode: r.StaffCode, StaffName: r.StaffName, Unit: r.UnitCode, Ref: r.CourseCode, RefName: r.CourseName}
-		if err := problem(env, emit, cfg.DataTo, Contact{Code: r.StaffCode, Name: r.StaffName}, "no_due_date", msg(env.Config, "no_due_date"), about); err != nil {
+		if err := problem(env, emit, cfg.DataTo, Contact{Code: r.StaffCode, Name: r.StaffName}, "no_due_date", say(env.Config, "jobs.problem_no_due_date"), about); err != nil {
 			return err
 		}
 	}
@@ -182,11 +182,11 @@ func courseCertificates(ctx context.Context, env *Env, slot time.Time, course ce
 		item := c.item("certificate_expiry", "certificate/"+strconv.FormatInt(c.ID, 10), step)
 		item.Since = expires.AddDays(from)
 		item.Ref, item.RefName, item.Date, item.Days = c.CourseCode, c.CourseName, expires, days
-		item.Note = say(env.Config, "certificate_note", day(env.Config, expires), day(env.Config, c.CompletedOn), c.ValidMonths)
+		item.Note = say(env.Config, "jobs.certificate_note", day(env.Config, expires), day(env.Config, c.CompletedOn), c.ValidMonths)
 		item.Fields["completed_on"] = c.CompletedOn
 		item.Fields["valid_months"] = c.ValidMonths
 		item.Fields[notify.FieldDeadlines] = []notify.Deadline{{
-			Key: item.Key + "/expiry", Date: expires, Title: say(env.Config, "ev_certificate", c.CourseName), Note: item.Note,
+			Key: item.Key + "/expiry", Date: expires, Title: say(env.Config, "jobs.ev_certificate", c.CourseName), Note: item.Note,
 		}}
 		link := env.Links.URL(item.Key, c.StaffCode, slot)
 		if err := addressLinked(env, emit, item, link, c.entries(cfg.To), c.entries(cfg.Cc), cfg.DataTo, c.who()); err != nil {

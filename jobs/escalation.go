@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/i18n"
 	"github.com/tickler-dev/tickler/notify"
 )
 
@@ -103,10 +104,7 @@ func levelLabel(cfg *config.Config, level config.Escalation) string {
 // whoLabel names a recipient entry for a person's message: a role or a
 // known list by what it is, any other list or address as written.
 func whoLabel(cfg *config.Config, entry string) string {
-	if p, ok := phrases[cfg.Language]["who_"+entry]; ok {
-		return p
-	}
-	if p, ok := phrases["en"]["who_"+entry]; ok && cfg.Language == "en" {
+	if p, ok := i18n.Lookup(cfg.Language, "jobs.who_"+entry); ok {
 		return p
 	}
 	return entry

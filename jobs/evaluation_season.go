@@ -41,7 +41,7 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time, e
 	step := monthStep(asOf)
 	season := notify.Deadline{
 		Key: "evaluation/" + strconv.Itoa(year), Date: deadline,
-		Title: say(env.Config, "ev_rating", year),
+		Title: say(env.Config, "jobs.ev_rating", year),
 	}
 
 	var units []unitRating
@@ -54,7 +54,7 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time, e
 		it := notify.Item{
 			Kind: "evaluation_unit", Key: "evaluation/unit/" + u.UnitCode + "/" + strconv.Itoa(year), Step: step,
 			Unit: u.UnitCode, Ref: u.UnitCode, RefName: u.UnitName, Date: deadline, Days: asOf.DaysUntil(deadline),
-			Note: say(env.Config, "rating_unit_note", u.UnitName, u.Rated, u.Staff, year, u.Staff-u.Rated),
+			Note: say(env.Config, "jobs.rating_unit_note", u.UnitName, u.Rated, u.Staff, year, u.Staff-u.Rated),
 			Fields: map[string]any{
 				"year": year, "staff": u.Staff, "rated": u.Rated, "missing": u.Staff - u.Rated,
 				notify.FieldDeadlines: []notify.Deadline{season},
@@ -81,7 +81,7 @@ func (EvaluationSeason) Notices(ctx context.Context, env *Env, slot time.Time, e
 		}
 		it := p.item("evaluation_missing", "evaluation/"+p.StaffCode+"/"+strconv.Itoa(year), step)
 		it.Date, it.Days = deadline, asOf.DaysUntil(deadline)
-		it.Note = say(env.Config, "rating_note", year, day(env.Config, deadline))
+		it.Note = say(env.Config, "jobs.rating_note", year, day(env.Config, deadline))
 		it.Fields["year"] = year
 		it.Fields[notify.FieldDeadlines] = []notify.Deadline{season}
 		tos, problems := resolve(env.Config, p.entries(cfg.To), p.who())

@@ -12,6 +12,7 @@ import (
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
 	"github.com/tickler-dev/tickler/config"
+	"github.com/tickler-dev/tickler/i18n"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/rules"
 )
@@ -94,7 +95,7 @@ func (PlanningReview) Notices(ctx context.Context, env *Env, slot time.Time, emi
 			return err
 		}
 		for _, pr := range problems {
-			if err := problem(env, emit, cfg.DataTo, p.who().Person, pr, msg(env.Config, pr), it); err != nil {
+			if err := problem(env, emit, cfg.DataTo, p.who().Person, pr, say(env.Config, "jobs.problem_"+pr), it); err != nil {
 				return err
 			}
 		}
@@ -133,13 +134,13 @@ func (p *planningRow) review(env *Env, asOf civil.Date, step string) (notify.Ite
 
 	if p.ReviewedOn.IsZero() || p.ReviewedOn.Year < asOf.Year {
 		if p.ReviewedOn.IsZero() {
-			flag(FlagNotReviewed, say(c, "pl_never_reviewed", asOf.Year))
+			flag(FlagNotReviewed, say(c, "jobs.pl_never_reviewed", asOf.Year))
 		} else {
-			flag(FlagNotReviewed, say(c, "pl_not_reviewed", asOf.Year, day(c, p.ReviewedOn)))
+			flag(FlagNotReviewed, say(c, "jobs.pl_not_reviewed", asOf.Year, day(c, p.ReviewedOn)))
 		}
 	}
 	if !p.LeftOn.IsZero() && !p.LeftOn.After(asOf) {
-		flag(FlagLeft, say(c, "pl_left", day(c, p.LeftOn)))
+		flag(FlagLeft, say(c, "jobs.pl_left", day(c, p.LeftOn)))
 	}
 	// The full term is counted from when the planned post could be taken:
 	// the planning period's start (QĐ 50-QĐ/TW: "còn đủ tuổi công tác ít
@@ -147,7 +148,7 @@ func (p *planningRow) review(env *Env, asOf civil.Date, step string) (notify.Ite
 	termFrom := asOf
 	if m := periodRE.FindStringSubmatch(p.Period); m != nil {
 		if end, _ := strconv.Atoi(m[2]); end < asOf.Year {
-			flag(FlagPeriodOver, say(c, "pl_period_over", p.Period))
+			flag(FlagPeriodOver, say(c, "jobs.pl_period_over", p.Period))
 		}
 		if start, _ := strconv.Atoi(m[1]); start > asOf.Year {
 			termFrom = civil.New(start, time.January, 1)
@@ -156,16 +157,16 @@ func (p *planningRow) review(env *Env, asOf civil.Date, step string) (notify.Ite
 	retire, err := rules.RetirementDate(p.BirthDate, p.Gender, c.Rules.Retirement)
 	switch {
 	case errors.Is(err, rules.ErrNoBirthDate):
-		flag(FlagRetirementUnknown, say(c, "pl_retirement_unknown"))
+		flag(FlagRetirementUnknown, say(c, "jobs.pl_retirement_unknown"))
 		problems = append(problems, "no_birth_date")
 	case errors.Is(err, rules.ErrNoGender):
-		flag(FlagRetirementUnknown, say(c, "pl_retirement_unknown"))
+		flag(FlagRetirementUnknown, say(c, "jobs.pl_retirement_unknown"))
 		problems = append(problems, "no_gender")
 	case !rules.CanServeFullTerm(retire, termFrom, c.Rules):
-		flag(FlagTooOld, say(c, "pl_too_old", day(c, retire), c.Rules.TermYears))
+		flag(FlagTooOld, say(c, "jobs.pl_too_old", day(c, retire), c.Rules.TermYears))
 	}
 	if p.PoorYear > 0 {
-		flag(FlagPoorRating, say(c, "pl_poor_rating", p.PoorYear))
+		flag(FlagPoorRating, say(c, "jobs.pl_poor_rating", p.PoorYear))
 	}
 	if need, ok := cfg.TheoryFor(p.Position); ok {
 		has := p.PoliticalTheory
@@ -174,17 +175,17 @@ func (p *planningRow) review(env *Env, asOf civil.Date, step string) (notify.Ite
 		}
 		if codes.PoliticalTheory.Rank(has) < codes.PoliticalTheory.Rank(need) {
 			// Labels stand mid-sentence: "cao cấp", not "Cao cấp".
-			flag(FlagTheory, say(c, "pl_theory", strings.ToLower(codes.PoliticalTheory.Label(need, c.Language)), strings.ToLower(codes.PoliticalTheory.Label(has, c.Language))))
+			flag(FlagTheory, say(c, "jobs.pl_theory", strings.ToLower(i18n.Coded(codes.PoliticalTheory, need, c.Language)), strings.ToLower(i18n.Coded(codes.PoliticalTheory, has, c.Language))))
 		}
 	}
 	if p.OnPost > cfg.MaxPerPost {
-		flag(FlagPostOver, say(c, "pl_post_over", p.OnPost, cfg.MaxPerPost))
+		flag(FlagPostOver, say(c, "jobs.pl_post_over", p.OnPost, cfg.MaxPerPost))
 	}
 	if p.Posts > cfg.MaxPostsPerPerson {
-		flag(FlagPersonOver, say(c, "pl_person_over", p.Posts, cfg.MaxPostsPerPerson))
+		flag(FlagPersonOver, say(c, "jobs.pl_person_over", p.Posts, cfg.MaxPostsPerPerson))
 	}
 
-	it.Note = say(c, "planning_ok")
+	it.Note = say(c, "jobs.planning_ok")
 	if len(texts) > 0 {
 		it.Note = strings.Join(texts, "; ")
 	}
@@ -229,7 +230,7 @@ func (s *listShare) item(env *Env, step string) notify.Item {
 	it := notify.Item{
 		Kind: "planning_share", Key: "planning/share/" + s.period, Step: step,
 		Ref: s.period, RefName: s.period,
-		Note: say(c, "share_note", s.period, s.people, num(c, young), num(c, cfg.YoungShare), num(c, women), num(c, cfg.WomenShare)),
+		Note: say(c, "jobs.share_note", s.period, s.people, num(c, young), num(c, cfg.YoungShare), num(c, women), num(c, cfg.WomenShare)),
 		Fields: map[string]any{
 			"period": s.period, "people": s.people, "young": s.young, "women": s.women,
 			"young_share": young, "women_share": women,
@@ -240,7 +241,7 @@ func (s *listShare) item(env *Env, step string) notify.Item {
 		},
 	}
 	if s.noBirth > 0 || s.noGender > 0 {
-		it.Note += say(c, "share_unknown", s.noBirth, s.noGender)
+		it.Note += say(c, "jobs.share_unknown", s.noBirth, s.noGender)
 	}
 	return it
 }

@@ -66,9 +66,9 @@ func (Reappointments) Notices(ctx context.Context, env *Env, slot time.Time, emi
 		}
 		switch {
 		case errors.Is(termErr, rules.ErrNoBirthDate):
-			err = problem(env, emit, cfg.DataTo, a.who().Person, "no_birth_date", msg(env.Config, "no_birth_date"), item)
+			err = problem(env, emit, cfg.DataTo, a.who().Person, "no_birth_date", say(env.Config, "jobs.problem_no_birth_date"), item)
 		case errors.Is(termErr, rules.ErrNoGender):
-			err = problem(env, emit, cfg.DataTo, a.who().Person, "no_gender", msg(env.Config, "no_gender"), item)
+			err = problem(env, emit, cfg.DataTo, a.who().Person, "no_gender", say(env.Config, "jobs.problem_no_gender"), item)
 		}
 		if err != nil {
 			return err
@@ -87,17 +87,17 @@ func (a *endingTerm) termItem(env *Env, asOf civil.Date, step string, overdue bo
 	}
 	it := a.item(kind, "appointment/"+strconv.FormatInt(a.ID, 10), step)
 	it.Ref, it.RefName, it.Date, it.Days = a.Position, a.Position, a.EndOn, days
-	retirement := say(cfg, "case_unknown")
+	retirement := say(cfg, "jobs.case_unknown")
 	if !t.Retirement.IsZero() {
-		retirement = say(cfg, "retires_on", day(cfg, t.Retirement)) + "; " + caseText(cfg, t)
+		retirement = say(cfg, "jobs.retires_on", day(cfg, t.Retirement)) + "; " + caseText(cfg, t)
 	}
 	switch {
 	case days < 0:
-		it.Note = say(cfg, "term_note_expired", day(cfg, a.EndOn), -days, retirement)
+		it.Note = say(cfg, "jobs.term_note_expired", day(cfg, a.EndOn), -days, retirement)
 	case overdue:
-		it.Note = say(cfg, "term_note_overdue", day(cfg, a.EndOn), day(cfg, t.ReviewDeadline), t.ReviewDeadline.DaysUntil(asOf), retirement)
+		it.Note = say(cfg, "jobs.term_note_overdue", day(cfg, a.EndOn), day(cfg, t.ReviewDeadline), t.ReviewDeadline.DaysUntil(asOf), retirement)
 	default:
-		it.Note = say(cfg, "term_note", day(cfg, a.EndOn), day(cfg, t.ReviewDeadline), retirement)
+		it.Note = say(cfg, "jobs.term_note", day(cfg, a.EndOn), day(cfg, t.ReviewDeadline), retirement)
 	}
 	it.Fields["term_start"] = a.StartOn
 	it.Fields["term_end"] = a.EndOn
@@ -109,8 +109,8 @@ func (a *endingTerm) termItem(env *Env, asOf civil.Date, step string, overdue bo
 	it.Fields["new_end"] = t.NewEnd
 	it.Fields["decision_no"] = a.DecisionNo
 	it.Fields[notify.FieldDeadlines] = []notify.Deadline{
-		{Key: it.Key + "/review", Date: t.ReviewDeadline, Title: say(cfg, "ev_review", a.StaffName, a.Position), Note: it.Note},
-		{Key: it.Key + "/end", Date: a.EndOn, Title: say(cfg, "ev_term_end", a.StaffName, a.Position), Note: it.Note},
+		{Key: it.Key + "/review", Date: t.ReviewDeadline, Title: say(cfg, "jobs.ev_review", a.StaffName, a.Position), Note: it.Note},
+		{Key: it.Key + "/end", Date: a.EndOn, Title: say(cfg, "jobs.ev_term_end", a.StaffName, a.Position), Note: it.Note},
 	}
 	return it
 }

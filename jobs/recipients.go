@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"fmt"
 	"net/mail"
 	"strings"
 
@@ -51,31 +50,31 @@ func resolve(cfg *config.Config, entries []string, w Who) ([]notify.Recipient, [
 		case RolePerson:
 			switch {
 			case w.Person.Email == "":
-				problems = append(problems, Problem{Who: w.Person, Reason: "no_email", Note: msg(cfg, "no_email")})
+				problems = append(problems, Problem{Who: w.Person, Reason: "no_email", Note: say(cfg, "jobs.problem_no_email")})
 			case !usable(w.Person.Email):
-				problems = append(problems, Problem{Who: w.Person, Reason: "bad_email", Note: fmt.Sprintf(msg(cfg, "bad_email"), w.Person.Email)})
+				problems = append(problems, Problem{Who: w.Person, Reason: "bad_email", Note: say(cfg, "jobs.problem_bad_email", w.Person.Email)})
 			default:
 				out = append(out, notify.Recipient{Name: w.Person.Name, Email: w.Person.Email, StaffCode: w.Person.Code})
 			}
 		case RoleManager:
 			switch {
 			case w.Manager.Code == "":
-				problems = append(problems, Problem{Who: w.Person, Reason: "no_manager", Note: msg(cfg, "no_manager")})
+				problems = append(problems, Problem{Who: w.Person, Reason: "no_manager", Note: say(cfg, "jobs.problem_no_manager")})
 			case w.Manager.Email == "":
-				problems = append(problems, Problem{Who: w.Person, Reason: "manager_no_email", Note: fmt.Sprintf(msg(cfg, "manager_no_email"), w.Manager.Name, w.Manager.Code)})
+				problems = append(problems, Problem{Who: w.Person, Reason: "manager_no_email", Note: say(cfg, "jobs.problem_manager_no_email", w.Manager.Name, w.Manager.Code)})
 			case !usable(w.Manager.Email):
-				problems = append(problems, Problem{Who: w.Person, Reason: "manager_bad_email", Note: fmt.Sprintf(msg(cfg, "manager_bad_email"), w.Manager.Name, w.Manager.Code, w.Manager.Email)})
+				problems = append(problems, Problem{Who: w.Person, Reason: "manager_bad_email", Note: say(cfg, "jobs.problem_manager_bad_email", w.Manager.Name, w.Manager.Code, w.Manager.Email)})
 			default:
 				out = append(out, notify.Recipient{Name: w.Manager.Name, Email: w.Manager.Email, StaffCode: w.Manager.Code})
 			}
 		case RoleUnitHead:
 			switch {
 			case w.UnitHead.Code == "":
-				problems = append(problems, Problem{Who: w.Person, Reason: "no_unit_head", Note: msg(cfg, "no_unit_head")})
+				problems = append(problems, Problem{Who: w.Person, Reason: "no_unit_head", Note: say(cfg, "jobs.problem_no_unit_head")})
 			case w.UnitHead.Email == "":
-				problems = append(problems, Problem{Who: w.Person, Reason: "unit_head_no_email", Note: fmt.Sprintf(msg(cfg, "unit_head_no_email"), w.UnitHead.Name, w.UnitHead.Code)})
+				problems = append(problems, Problem{Who: w.Person, Reason: "unit_head_no_email", Note: say(cfg, "jobs.problem_unit_head_no_email", w.UnitHead.Name, w.UnitHead.Code)})
 			case !usable(w.UnitHead.Email):
-				problems = append(problems, Problem{Who: w.Person, Reason: "unit_head_bad_email", Note: fmt.Sprintf(msg(cfg, "unit_head_bad_email"), w.UnitHead.Name, w.UnitHead.Code, w.UnitHead.Email)})
+				problems = append(problems, Problem{Who: w.Person, Reason: "unit_head_bad_email", Note: say(cfg, "jobs.problem_unit_head_bad_email", w.UnitHead.Name, w.UnitHead.Code, w.UnitHead.Email)})
 			default:
 				out = append(out, notify.Recipient{Name: w.UnitHead.Name, Email: w.UnitHead.Email, StaffCode: w.UnitHead.Code})
 			}
@@ -109,7 +108,7 @@ func Unusable(cfg *config.Config, job string) func(notify.Notice, error) []notif
 		if who.Code == "" {
 			who.Code, who.Name = n.Item.StaffCode, n.Item.StaffName
 		}
-		p := Problem{Who: who, Reason: "bad_email", Note: fmt.Sprintf(msg(cfg, "bad_address"), n.To.Email, err)}
+		p := Problem{Who: who, Reason: "bad_email", Note: say(cfg, "jobs.problem_bad_address", n.To.Email, err)}
 		problemNotices(cfg, func(n notify.Notice) error { out = append(out, n); return nil }, dataTo, []Problem{p}, n.Item)
 		return out
 	}
@@ -172,43 +171,4 @@ func listsOnly(cfg *config.Config, entries []string) []notify.Recipient {
 		out = append(out, listRecipients(cfg, e)...)
 	}
 	return out
-}
-
-var messages = map[string]map[string]string{
-	"vi": {
-		"no_email":            "chưa có địa chỉ thư điện tử",
-		"no_manager":          "chưa có người quản lý trực tiếp (manager_code) để đồng gửi khi quá hạn",
-		"manager_no_email":    "người quản lý trực tiếp %s (%s) chưa có địa chỉ thư điện tử",
-		"no_unit_head":        "đơn vị chưa có lãnh đạo (head_code)",
-		"unit_head_no_email":  "lãnh đạo đơn vị %s (%s) chưa có địa chỉ thư điện tử",
-		"no_birth_date":       "chưa có ngày sinh, không tính được thời điểm nghỉ hưu",
-		"no_gender":           "chưa có giới tính, không tính được thời điểm nghỉ hưu",
-		"no_due_date":         "khóa học chưa có hạn hoàn thành (due_on), chưa thể nhắc việc",
-		"bad_email":           "địa chỉ thư điện tử “%s” không dùng được, cần sửa",
-		"manager_bad_email":   "người quản lý trực tiếp %s (%s) có địa chỉ thư điện tử “%s” không dùng được",
-		"unit_head_bad_email": "lãnh đạo đơn vị %s (%s) có địa chỉ thư điện tử “%s” không dùng được",
-		"bad_address":         "địa chỉ thư điện tử “%s” không dùng được (%v)",
-	},
-	"en": {
-		"no_email":            "has no e-mail address",
-		"no_manager":          "has no manager (manager_code) to copy when overdue",
-		"manager_no_email":    "manager %s (%s) has no e-mail address",
-		"no_unit_head":        "their unit has no head (head_code)",
-		"unit_head_no_email":  "unit head %s (%s) has no e-mail address",
-		"no_birth_date":       "has no birth date: the retirement date cannot be computed",
-		"no_gender":           "has no gender: the retirement date cannot be computed",
-		"no_due_date":         "the training has no due date (due_on): nothing can be reminded",
-		"bad_email":           "has an e-mail address that cannot be used: “%s”",
-		"manager_bad_email":   "manager %s (%s) has an e-mail address that cannot be used: “%s”",
-		"unit_head_bad_email": "unit head %s (%s) has an e-mail address that cannot be used: “%s”",
-		"bad_address":         "the e-mail address “%s” cannot be used (%v)",
-	},
-}
-
-// msg returns a short text in the configured language.
-func msg(cfg *config.Config, key string) string {
-	if m, ok := messages[cfg.Language][key]; ok {
-		return m
-	}
-	return messages["en"][key]
 }

@@ -69,7 +69,7 @@ func (RefresherHours) Notices(ctx context.Context, env *Env, slot time.Time, emi
 	}
 	defer rows.Close()
 	step := monthStep(asOf)
-	yearEnd := notify.Deadline{Key: "refresher/" + strconv.Itoa(asOf.Year), Date: dec31, Title: say(env.Config, "ev_refresher", asOf.Year, num(env.Config, minimum))}
+	yearEnd := notify.Deadline{Key: "refresher/" + strconv.Itoa(asOf.Year), Date: dec31, Title: say(env.Config, "jobs.ev_refresher", asOf.Year, num(env.Config, minimum))}
 	var cur *refresherRow
 	var planned []PlannedTraining
 	flush := func() error {
@@ -82,7 +82,7 @@ func (RefresherHours) Notices(ctx context.Context, env *Env, slot time.Time, emi
 		}
 		it := cur.item("refresher_short", "refresher/"+cur.StaffCode+"/"+strconv.Itoa(asOf.Year), step)
 		it.Date, it.Days = dec31, asOf.DaysUntil(dec31)
-		it.Note = say(env.Config, "refresher_note", asOf.Year, num(env.Config, cur.DoneHours), num(env.Config, minimum),
+		it.Note = say(env.Config, "jobs.refresher_note", asOf.Year, num(env.Config, cur.DoneHours), num(env.Config, minimum),
 			num(env.Config, minimum-cur.DoneHours), num(env.Config, plannedHours))
 		it.Fields["year"] = asOf.Year
 		it.Fields["done"] = cur.DoneHours

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/tickler-dev/tickler/i18n"
 )
 
 //go:embed templates/status.html
@@ -22,6 +24,8 @@ var page = template.Must(template.New("status.html").Funcs(template.FuncMap{
 		return t.In(loc).Format("2006-01-02 15:04:05")
 	},
 	"clock": func(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04:05") },
+	// choice names an answer's choice (done, registered, not_applicable).
+	"choice": func(lang, c string) string { return i18n.T(lang, "answers.choice_"+c) },
 }).ParseFS(pageFiles, "templates/status.html"))
 
 // StyleSource is the Content-Security-Policy source that allows the page's
@@ -42,57 +46,12 @@ var StyleSource = func() string {
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }()
 
-// labels are the page's words in the configured language.
-var labels = map[string]map[string]string{
-	"vi": {
-		"title": "tickler — tình trạng hoạt động", "updated": "Cập nhật lúc", "zone": "múi giờ",
-		"db":   "Không kết nối được cơ sở dữ liệu; thông tin dưới đây lấy từ tệp cấu hình.",
-		"jobs": "Công việc định kỳ", "job": "Công việc", "schedule": "Lịch chạy", "catchup": "Chạy bù trong",
-		"overlap": "Khi trùng lượt", "last": "Lượt gần nhất", "state": "Kết quả", "started": "Chạy lúc", "finished": "xong lúc",
-		"items": "Số mục", "messages": "Số thư", "next": "Lượt tiếp theo", "error": "Ghi chú",
-		"outbox": "Thư gửi đi", "pending": "Chờ gửi", "retry": "Đang thử lại", "sent": "Đã gửi", "failed": "Gửi lỗi",
-		"problems": "Thư gửi lỗi hoặc chờ quá lâu", "none": "Không có thư gửi lỗi hoặc chờ quá lâu.",
-		"id": "Mã", "created": "Tạo lúc", "to": "Người nhận", "attempts": "Số lần gửi", "reply": "Phản hồi của máy chủ",
-		"skip": "bỏ qua", "queue": "chạy sau",
-		"s:done": "hoàn thành", "s:failed": "lỗi", "s:running": "đang chạy", "s:missed": "bỏ lỡ", "s:skipped": "bỏ qua",
-		"s:manual": "chạy thủ công", "s:-": "chưa chạy",
-		"disabled": "đã tắt", "absent": "chưa có trong bản này", "never": "không có", "moved": "dời do đổi giờ mùa hè", "daysoff": "thay cho ngày nghỉ",
-		"answers": "Cán bộ tự báo cáo qua đường dẫn trong thư nhắc", "a_pending": "tự báo cáo, chờ cập nhật hồ sơ",
-		"a_confirmed": "hồ sơ đã cập nhật", "a_rejected": "không được chấp nhận", "answered": "Báo cáo lúc",
-		"person": "Cán bộ", "course": "Khóa học", "answer": "Nội dung",
-		"c:done": "đã hoàn thành", "c:registered": "đã đăng ký học", "c:not_applicable": "không thuộc diện",
-		"a_how": "Danh sách đầy đủ: tickler answers (-format csv để mở bằng Excel); không chấp nhận: tickler answers reject MÃ.",
-	},
-	"en": {
-		"title": "tickler — status", "updated": "Updated", "zone": "time zone",
-		"db":   "The database cannot be reached; what follows comes from the configuration file.",
-		"jobs": "Jobs", "job": "Job", "schedule": "Schedule", "catchup": "Catch-up window",
-		"overlap": "Overlap", "last": "Last slot", "state": "Result", "started": "Ran", "finished": "finished",
-		"items": "Items", "messages": "Messages", "next": "Next run", "error": "Note",
-		"outbox": "Outgoing mail", "pending": "Pending", "retry": "Retrying", "sent": "Sent", "failed": "Failed",
-		"problems": "Failed or stuck deliveries", "none": "No failed or stuck deliveries.",
-		"id": "ID", "created": "Created", "to": "To", "attempts": "Attempts", "reply": "Server reply",
-		"skip": "skip", "queue": "queue",
-		"s:done": "done", "s:failed": "failed", "s:running": "running", "s:missed": "missed", "s:skipped": "skipped",
-		"s:manual": "run by hand", "s:-": "never run",
-		"disabled": "disabled", "absent": "not in this build", "never": "none", "moved": "moved by daylight saving", "daysoff": "in place of days off",
-		"answers": "Self-reported through the reminders' links", "a_pending": "self-reported, awaiting the records",
-		"a_confirmed": "confirmed by the records", "a_rejected": "rejected", "answered": "Answered",
-		"person": "Person", "course": "Course", "answer": "Answer",
-		"c:done": "completed", "c:registered": "registered", "c:not_applicable": "does not apply",
-		"a_how": "The whole list: tickler answers (-format csv for a spreadsheet); to reject one: tickler answers reject ID.",
-	},
-}
-
-// WriteHTML writes the report as a plain HTML page in lang (vi or en).
+// WriteHTML writes the report as a plain HTML page in lang (vi or en), in
+// the words of package i18n ("status.…", the template's .L).
 func (r *Report) WriteHTML(w io.Writer, lang string) error {
-	l, ok := labels[lang]
-	if !ok {
-		l = labels["en"]
-	}
 	return page.Execute(w, struct {
 		*Report
 		L    map[string]string
 		Lang string
-	}{r, l, lang})
+	}{r, i18n.Area(lang, "status"), lang})
 }

@@ -1,0 +1,133 @@
+package i18n
+
+// jobsTexts are the short texts the jobs put in an item (its Note, shown by
+// `tickler run` and in the messages) and in calendar events. Dates and
+// numbers are formatted per language before they are filled in.
+var jobsTexts = Catalog{
+	VI: {
+		// Notes and calendar titles; jobs.who_<entry> names whom a level of an
+		// escalation tells.
+		"jobs.term_note":             "Hết thời hạn bổ nhiệm ngày %s; hạn bắt đầu quy trình xem xét bổ nhiệm lại: %s; %s",
+		"jobs.term_note_overdue":     "Hết thời hạn bổ nhiệm ngày %s; hạn bắt đầu quy trình xem xét bổ nhiệm lại là ngày %s, đã quá %d ngày nhưng chưa có quyết định; %s",
+		"jobs.term_note_expired":     "Đã hết thời hạn bổ nhiệm từ ngày %s (quá %d ngày) nhưng chưa có quyết định bổ nhiệm lại hoặc thôi giữ chức vụ; %s",
+		"jobs.retires_on":            "thời điểm nghỉ hưu: %s",
+		"jobs.case_full_term":        "đủ điều kiện xem xét bổ nhiệm lại với thời hạn %02d năm (đến %s)",
+		"jobs.case_until_ret":        "còn dưới %02d năm công tác: nếu bổ nhiệm lại, thời hạn bổ nhiệm được tính đến thời điểm nghỉ hưu (%s)",
+		"jobs.case_extension":        "còn dưới %02d năm công tác: không xem xét bổ nhiệm lại, xem xét kéo dài thời gian giữ chức vụ đến thời điểm nghỉ hưu (%s)",
+		"jobs.case_retires_first":    "đủ tuổi nghỉ hưu trước khi hết thời hạn bổ nhiệm; thực hiện thủ tục nghỉ hưu theo quy định, không đặt ra việc bổ nhiệm lại",
+		"jobs.case_unknown":          "chưa xác định được thời điểm nghỉ hưu do thiếu ngày sinh hoặc giới tính",
+		"jobs.ev_review":             "Hạn bắt đầu xem xét bổ nhiệm lại: %s (%s)",
+		"jobs.ev_term_end":           "Hết thời hạn bổ nhiệm: %s (%s)",
+		"jobs.ev_training_due":       "Hạn hoàn thành khóa học: %s",
+		"jobs.who_manager":           "lãnh đạo trực tiếp",
+		"jobs.who_unit_head":         "thủ trưởng đơn vị",
+		"jobs.who_hr":                "bộ phận tổ chức cán bộ",
+		"jobs.who_leadership":        "lãnh đạo cơ quan",
+		"jobs.ev_certificate":        "Chứng chỉ hết hiệu lực: %s",
+		"jobs.ev_rating":             "Hạn hoàn thành đánh giá, xếp loại năm %d",
+		"jobs.ev_refresher":          "Hạn hoàn thành tối thiểu %[2]s giờ bồi dưỡng năm %[1]d",
+		"jobs.certificate_note":      "Chứng chỉ hết hiệu lực ngày %s (hoàn thành ngày %s, thời hạn %d tháng)",
+		"jobs.rating_note":           "Chưa có kết quả đánh giá, xếp loại năm %d; hạn hoàn thành: trước ngày %s",
+		"jobs.rating_unit_note":      "%s: %d/%d người đã có kết quả đánh giá, xếp loại năm %d; còn %d người chưa có kết quả",
+		"jobs.refresher_note":        "Năm %d đã hoàn thành %s/%s giờ bồi dưỡng, còn thiếu %s giờ; đã đăng ký %s giờ",
+		"jobs.planning_ok":           "Không có nội dung cần lưu ý",
+		"jobs.pl_never_reviewed":     "chưa được rà soát trong năm %d (chưa rà soát lần nào)",
+		"jobs.pl_not_reviewed":       "chưa được rà soát trong năm %d (lần gần nhất ngày %s)",
+		"jobs.pl_left":               "đã thôi công tác tại cơ quan từ ngày %s, đề nghị đưa ra khỏi quy hoạch",
+		"jobs.pl_period_over":        "nhiệm kỳ quy hoạch %s đã kết thúc",
+		"jobs.pl_retirement_unknown": "chưa xác định được thời điểm nghỉ hưu (thiếu ngày sinh hoặc giới tính)",
+		"jobs.pl_too_old":            "nghỉ hưu ngày %s, không đủ tuổi công tác trọn một nhiệm kỳ (%02d năm)",
+		"jobs.pl_poor_rating":        "năm %d xếp loại không hoàn thành nhiệm vụ",
+		"jobs.pl_theory":             "chức danh quy hoạch yêu cầu trình độ lý luận chính trị %s, hiện có: %s",
+		"jobs.pl_post_over":          "chức danh này có %d người trong quy hoạch (tối đa %d người)",
+		"jobs.pl_person_over":        "được quy hoạch vào %d chức danh (tối đa %d chức danh)",
+		"jobs.share_unknown":         " (%d người chưa có ngày sinh, %d người chưa có giới tính)",
+		"jobs.share_note":            "Danh sách quy hoạch %s: %d người; cán bộ trẻ %s%% (chỉ tiêu tối thiểu %s%%); nữ %s%% (chỉ tiêu tối thiểu %s%%)",
+
+		// What to fix: the note of a data_problem item, jobs.problem_<reason>
+		// (bad_address: the planner's last resort, jobs.Unusable).
+		"jobs.problem_no_email":            "chưa có địa chỉ thư điện tử",
+		"jobs.problem_no_manager":          "chưa có người quản lý trực tiếp (manager_code) để đồng gửi khi quá hạn",
+		"jobs.problem_manager_no_email":    "người quản lý trực tiếp %s (%s) chưa có địa chỉ thư điện tử",
+		"jobs.problem_no_unit_head":        "đơn vị chưa có lãnh đạo (head_code)",
+		"jobs.problem_unit_head_no_email":  "lãnh đạo đơn vị %s (%s) chưa có địa chỉ thư điện tử",
+		"jobs.problem_no_birth_date":       "chưa có ngày sinh, không tính được thời điểm nghỉ hưu",
+		"jobs.problem_no_gender":           "chưa có giới tính, không tính được thời điểm nghỉ hưu",
+		"jobs.problem_no_due_date":         "khóa học chưa có hạn hoàn thành (due_on), chưa thể nhắc việc",
+		"jobs.problem_bad_email":           "địa chỉ thư điện tử “%s” không dùng được, cần sửa",
+		"jobs.problem_manager_bad_email":   "người quản lý trực tiếp %s (%s) có địa chỉ thư điện tử “%s” không dùng được",
+		"jobs.problem_unit_head_bad_email": "lãnh đạo đơn vị %s (%s) có địa chỉ thư điện tử “%s” không dùng được",
+		"jobs.problem_bad_address":         "địa chỉ thư điện tử “%s” không dùng được (%v)",
+
+		// What a person answered through a reminder's link (the self_reported
+		// item to HR).
+		"jobs.answer_done":           "đã hoàn thành ngày %s",
+		"jobs.answer_certificate":    ", chứng chỉ số %s",
+		"jobs.answer_registered":     "đã đăng ký, khóa học bắt đầu ngày %s",
+		"jobs.answer_not_applicable": "không thuộc diện phải thực hiện: %s",
+		"jobs.answer_note":           "%s (tự báo cáo ngày %s, chờ cập nhật hồ sơ)",
+	},
+	EN: {
+		// Notes and calendar titles; jobs.who_<entry> names whom a level of an
+		// escalation tells.
+		"jobs.term_note":             "Term ends %s; open the re-appointment review by %s; %s",
+		"jobs.term_note_overdue":     "Term ends %s; the re-appointment review was due to open by %s, %d days ago, and no decision is recorded; %s",
+		"jobs.term_note_expired":     "The term ended on %s (%d days ago) with no re-appointment or end of post recorded; %s",
+		"jobs.retires_on":            "retires %s",
+		"jobs.case_full_term":        "may be re-appointed for a full term of %d years (to %s)",
+		"jobs.case_until_ret":        "under %d years left: a re-appointment runs only until retirement (%s)",
+		"jobs.case_extension":        "under %d years left: no re-appointment; the post may be extended until retirement (%s)",
+		"jobs.case_retires_first":    "retires before the term ends: retirement, no re-appointment",
+		"jobs.case_unknown":          "retirement date unknown: no birth date or gender on record",
+		"jobs.ev_review":             "Open the re-appointment review: %s (%s)",
+		"jobs.ev_term_end":           "Appointment term ends: %s (%s)",
+		"jobs.ev_training_due":       "Course due: %s",
+		"jobs.who_manager":           "your manager",
+		"jobs.who_unit_head":         "the head of your unit",
+		"jobs.who_hr":                "the personnel office",
+		"jobs.who_leadership":        "the agency's leadership",
+		"jobs.ev_certificate":        "Certificate expires: %s",
+		"jobs.ev_rating":             "Yearly ratings for %d due",
+		"jobs.ev_refresher":          "Complete at least %[2]s refresher hours for %[1]d",
+		"jobs.certificate_note":      "Certificate expires %s (completed %s, valid %d months)",
+		"jobs.rating_note":           "No rating for %d yet; ratings are due before %s",
+		"jobs.rating_unit_note":      "%s: %d of %d people rated for %d; %d to go",
+		"jobs.refresher_note":        "%d: %s of %s refresher hours done, %s short; %s hours planned",
+		"jobs.planning_ok":           "Nothing to note",
+		"jobs.pl_never_reviewed":     "not reviewed in %d (never reviewed)",
+		"jobs.pl_not_reviewed":       "not reviewed in %d (last reviewed %s)",
+		"jobs.pl_left":               "no longer on staff since %s: remove from the planning",
+		"jobs.pl_period_over":        "the planning period %s is over",
+		"jobs.pl_retirement_unknown": "retirement date unknown (no birth date or gender)",
+		"jobs.pl_too_old":            "retires %s: cannot serve a full term (%d years)",
+		"jobs.pl_poor_rating":        "rated not completed in %d",
+		"jobs.pl_theory":             "the post needs %s political theory; has: %s",
+		"jobs.pl_post_over":          "%d people planned for this post (at most %d)",
+		"jobs.pl_person_over":        "planned for %d posts (at most %d)",
+		"jobs.share_unknown":         " (%d without birth date, %d without gender)",
+		"jobs.share_note":            "Planning list %s: %d people; young cadres %s%% (target at least %s%%); women %s%% (target at least %s%%)",
+
+		// What to fix: the note of a data_problem item, jobs.problem_<reason>
+		// (bad_address: the planner's last resort, jobs.Unusable).
+		"jobs.problem_no_email":            "has no e-mail address",
+		"jobs.problem_no_manager":          "has no manager (manager_code) to copy when overdue",
+		"jobs.problem_manager_no_email":    "manager %s (%s) has no e-mail address",
+		"jobs.problem_no_unit_head":        "their unit has no head (head_code)",
+		"jobs.problem_unit_head_no_email":  "unit head %s (%s) has no e-mail address",
+		"jobs.problem_no_birth_date":       "has no birth date: the retirement date cannot be computed",
+		"jobs.problem_no_gender":           "has no gender: the retirement date cannot be computed",
+		"jobs.problem_no_due_date":         "the training has no due date (due_on): nothing can be reminded",
+		"jobs.problem_bad_email":           "has an e-mail address that cannot be used: “%s”",
+		"jobs.problem_manager_bad_email":   "manager %s (%s) has an e-mail address that cannot be used: “%s”",
+		"jobs.problem_unit_head_bad_email": "unit head %s (%s) has an e-mail address that cannot be used: “%s”",
+		"jobs.problem_bad_address":         "the e-mail address “%s” cannot be used (%v)",
+
+		// What a person answered through a reminder's link (the self_reported
+		// item to HR).
+		"jobs.answer_done":           "completed on %s",
+		"jobs.answer_certificate":    ", certificate no. %s",
+		"jobs.answer_registered":     "registered, the course starts on %s",
+		"jobs.answer_not_applicable": "does not apply: %s",
+		"jobs.answer_note":           "%s (self-reported on %s, awaiting the records)",
+	},
+}
