@@ -238,9 +238,14 @@ func (s *Scheduler) Look(ctx context.Context) time.Time {
 // once; a job's error while the database answers is logged once per
 // change of its text (not at every tick), never as an outage.
 func (s *Scheduler) noteDB(ctx context.Context, errs map[string]error) {
+	if ctx.Err() != nil {
+		// Stopping: a look cut short by the stop is not a failure, and
+		// nothing is learnt about the database from it.
+		return
+	}
 	down := false
 	var outage error
-	if len(errs) > 0 && ctx.Err() == nil {
+	if len(errs) > 0 {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		outage = s.Store.Ping(pctx)
 		cancel()

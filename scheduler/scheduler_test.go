@@ -484,3 +484,36 @@ func TestWorkingDays(t *testing.T) {
 		})
 	}
 }
+
+// stopMidLook is a context that is cancelled the first time anything below
+// the scheduler looks into it: the daemon being stopped in the middle of a
+// look, while a store call is under way.
+type stopMidLook struct {
+	context.Context
+	cancel context.CancelFunc
+}
+
+func (c stopMidLook) Value(k any) any { c.cancel(); return c.Context.Value(k) }
+
+// TestStopDuringALookIsNotAnError: a look cut short by the stop leaves no
+// ERROR line (the demo test counts them) and is not taken for an outage.
+func TestStopDuringALookIsNotAnError(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		b := schedSetup(st, hanoi("10 07:00").Add(10*time.Second))
+		s := newScheduler(t, st, b, "a:1", "    schedule: \"0 7 * * *\"\n")
+		ctx, cancel := context.WithCancel(context.Background())
+		s.Look(stopMidLook{ctx, cancel})
+		s.Wait()
+		if ctx.Err() == nil {
+			t.Fatal("the look never reached the store; the test proves nothing")
+		}
+		if strings.Contains(b.logs.String(), "level=ERROR") {
+			t.Errorf("a stop during a look was logged as an error:\n%s", b.logs)
+		}
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if slices.Contains(b.dbUp, false) {
+			t.Errorf("a stop during a look was taken for an outage: %v", b.dbUp)
+		}
+	})
+}
