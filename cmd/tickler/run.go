@@ -84,12 +84,14 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 	}
 	// The messages are listed as the run plans them, into a file: a run at a
 	// province's scale plans a hundred thousand, which are not kept in
-	// memory, and only a run that went through is printed.
+	// memory, and only a run that went through is printed. Its name is
+	// removed at once (the open file stays readable), so that a run killed
+	// midway leaves nothing behind in the temporary folder.
 	spool, err := os.CreateTemp("", "tickler-run-*")
 	if err != nil {
 		return err
 	}
-	defer os.Remove(spool.Name())
+	os.Remove(spool.Name())
 	defer spool.Close()
 	list := bufio.NewWriter(spool)
 	listed := 0
