@@ -94,8 +94,10 @@ for i in $(seq "$RUNS"); do
   first=$(grep -m1 'msg="job started"' "$d/log.txt" | sed 's/^time=\([^ ]*\).*/\1/')
   last=$(grep 'msg="job ran"' "$d/log.txt" | tail -1 | sed 's/^time=\([^ ]*\).*/\1/')
   together=$(echo "$(stamp "$last") - $(stamp "$first")" | bc)
-  # course-reminders' planning alone (the dry run renders and writes, then rolls back).
-  "$T" -config "$work/seq/tickler.yaml" run course-reminders -at "$slot" -dry-run > "$work/dry.txt"
+  # course-reminders' planning alone, on a database where nothing of the slot
+  # is planned yet (the dry run renders and writes, then rolls back).
+  d=$work/alone; fresh "$d"
+  "$T" -config "$d/tickler.yaml" run course-reminders -at "$slot" -dry-run > "$work/dry.txt"
   cr=$(secs "$(sed -n '1s/.*(planned in \([^)]*\)).*/\1/p' "$work/dry.txt")")
   printf 'run %d: one after another %.2f s (planning, summed); together %.2f s (first start to last end); course-reminders alone %.2f s\n' \
     "$i" "$total" "$together" "$cr"
