@@ -7,16 +7,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/tickler-dev/tickler/civil"
-	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify/plan"
 	"github.com/tickler-dev/tickler/sample"
-	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
-	"github.com/tickler-dev/tickler/store/importer"
 	"github.com/tickler-dev/tickler/store/storetest"
 )
 
@@ -26,19 +22,7 @@ import (
 // overdue subordinates used to get six.
 func TestOneMessagePerAddressPerRun(t *testing.T) {
 	st := storetest.New(t, store.SQLite)
-	dir := t.TempDir()
-	if _, err := sample.Generate(dir, sample.Options{Staff: 400, At: civil.MustParse("2026-11-16"), Seed: 2}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := jobs.Templates("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &bundle{st: st, cfg: testkit.Config(t, baseConfig),
-		runner: &scheduler.Runner{Store: st, Templates: tmpl, Now: time.Now, KeepContent: true}}
+	b := sampleAgencyOf(t, st, sample.Options{Staff: 400, At: civil.MustParse("2026-11-16"), Seed: 2}, "")
 	teams := 0
 	for _, name := range []string{"course-reminders", "refresher-hours", "reappointments", "planning-review", "evaluation-season", "monthly-digest", "delivery-failures"} {
 		job, err := jobs.Lookup(name)

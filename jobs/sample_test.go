@@ -21,8 +21,14 @@ import (
 // around 26/11/2026 (`tickler sample -staff 200 -at 2026-11-26`).
 func sampleAgency(t *testing.T, st *store.Store, extra string) *bundle {
 	t.Helper()
+	return sampleAgencyOf(t, st, sample.Options{Staff: 200, At: civil.MustParse("2026-11-26"), Seed: 1}, extra)
+}
+
+// sampleAgencyOf imports the sample agency that opts describe.
+func sampleAgencyOf(t *testing.T, st *store.Store, opts sample.Options, extra string) *bundle {
+	t.Helper()
 	dir := t.TempDir()
-	if _, err := sample.Generate(dir, sample.Options{Staff: 200, At: civil.MustParse("2026-11-26"), Seed: 1}); err != nil {
+	if _, err := sample.Generate(dir, opts); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
