@@ -55,8 +55,20 @@ type Claims struct {
 	Expires    time.Time // to the second
 }
 
+// listContext keeps the MACs of list links (ListLinks) apart from those of
+// answer links: a token of one kind is forged as the other.
+const listContext = "tickler list link\x00"
+
 // Signer signs and checks tokens with one secret.
-type Signer struct{ key []byte }
+type Signer struct {
+	key []byte
+	// context is what the MAC is taken under (macContext when empty).
+	context string
+}
+
+// forLists returns the signer of list links: the same secret, another
+// context.
+func (s *Signer) forLists() *Signer { return &Signer{key: s.key, context: listContext} }
 
 // NewSigner returns a signer with secret, which must be at least MinSecret
 // bytes.
@@ -107,7 +119,11 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 // mac is the truncated HMAC of a payload.
 func (s *Signer) mac(payload []byte) []byte {
 	h := hmac.New(sha256.New, s.key)
-	h.Write([]byte(macContext))
+	if s.context != "" {
+		h.Write([]byte(s.context))
+	} else {
+		h.Write([]byte(macContext))
+	}
 	h.Write(payload)
 	return h.Sum(nil)[:macSize]
 }

@@ -78,6 +78,10 @@ type Content struct {
 	Text        string
 	HTML        string
 	Attachments []Attachment
+	// List is the whole list of a message whose lists were cut, when the
+	// message links to it (View.ListURL) instead of attaching it: the
+	// planner keeps it with the message for the link.
+	List *Attachment
 }
 
 // Message is one outbox row as a sender sees it. Wire is the message as it

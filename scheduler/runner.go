@@ -54,6 +54,11 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job jobs.Job, 
 	planner := NewPlanner(r.Store, r.Templates, cfg, r.Now)
 	planner.KeepContent = r.KeepContent
 	planner.Unusable = jobs.Unusable(cfg, job.Name())
+	if lists := answers.NewListLinks(cfg.HTTP.PublicURL, r.Signer, cfg.HTTP.LinkTTL.D()); lists != nil {
+		planner.ListLink = func(key, email string) (string, time.Time) {
+			return lists.URL(key, email, slot), lists.Expires(slot)
+		}
+	}
 	report := r.Report
 	if r.KeepContent {
 		report = func(p *plan.Planned) error {

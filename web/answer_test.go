@@ -63,7 +63,7 @@ func newSite(t *testing.T, st *store.Store, lang string, proxies ...netip.Prefix
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	page := &web.AnswerPage{Store: st, Signer: signer, Lang: func() string { return lang }, Loc: func() *time.Location { return loc },
 		Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
-	pub := &web.Public{Answers: page, Proxies: proxies, Burst: 1000, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
+	pub := &web.Public{Answers: page, Lists: http.HandlerFunc(page.ServeList), Proxies: proxies, Burst: 1000, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
 	srv := httptest.NewServer(pub.Handler())
 	t.Cleanup(srv.Close)
 	s := &site{st: st, signer: signer, url: srv.URL, ids: map[string]int64{}}

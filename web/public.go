@@ -17,13 +17,17 @@ import (
 )
 
 // Public is the public server (http.public_listen): the answer pages under
-// /ack/ and /healthz, nothing else, with no credential (the token in an
+// /ack/, the long messages' whole lists under /lists/ and /healthz, nothing
+// else, with no credential (the token in an
 // answer link is one). The status page, /readyz and /metrics are not
 // served here, and /ack/ is not served by the status server: only this
 // listener needs to be reachable from outside.
 type Public struct {
 	// Answers serves /ack/{token}.
 	Answers http.Handler
+	// Lists serves /lists/{token}, the whole lists that long messages link
+	// to (AnswerPage.ServeList); nil: not served.
+	Lists http.Handler
 	// Proxies are the reverse proxies whose X-Forwarded-For names the
 	// client (http.trusted_proxies).
 	Proxies []netip.Prefix
@@ -64,6 +68,9 @@ func (p *Public) Handler() http.Handler {
 	})
 	mux.Handle("GET "+answers.Path+"{token}", p.Answers)
 	mux.Handle("POST "+answers.Path+"{token}", p.Answers)
+	if p.Lists != nil {
+		mux.Handle("GET "+answers.ListPath+"{token}", p.Lists)
+	}
 	limit, burst, now := p.Limit, p.Burst, p.Now
 	if limit == 0 {
 		limit = PublicRate

@@ -283,23 +283,27 @@ func fillSample(ctx context.Context, cfg *config.Config, st *store.Store, log *s
 }
 
 // publicServer starts the public listener (http.public_listen): the answer
-// pages, through page once the database is ready, and /healthz; nothing of
-// the status server's.
+// pages and the long messages' lists, through page once the database is
+// ready, and /healthz; nothing of the status server's.
 func publicServer(cfg *config.Config, page *atomic.Pointer[web.AnswerPage], log *slog.Logger) (*http.Server, error) {
 	ln, err := net.Listen("tcp", cfg.HTTP.PublicListen)
 	if err != nil {
 		return nil, fmt.Errorf("http.public_listen: %w", err)
 	}
-	answersH := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := page.Load(); p != nil {
-			p.ServeHTTP(w, r)
-			return
-		}
-		w.Header().Set("Retry-After", "30")
-		http.Error(w, "503 service unavailable: starting; try again in a minute", http.StatusServiceUnavailable)
-	})
+	// ready serves through the answer page once the database is ready.
+	ready := func(serve func(*web.AnswerPage, http.ResponseWriter, *http.Request)) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if p := page.Load(); p != nil {
+				serve(p, w, r)
+				return
+			}
+			w.Header().Set("Retry-After", "30")
+			http.Error(w, "503 service unavailable: starting; try again in a minute", http.StatusServiceUnavailable)
+		})
+	}
+	answersH, listsH := ready((*web.AnswerPage).ServeHTTP), ready((*web.AnswerPage).ServeList)
 	srv := &http.Server{
-		Handler:           (&web.Public{Answers: answersH, Proxies: cfg.HTTP.Proxies(), Log: log}).Handler(),
+		Handler:           (&web.Public{Answers: answersH, Lists: listsH, Proxies: cfg.HTTP.Proxies(), Log: log}).Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      15 * time.Second,

@@ -35,8 +35,15 @@ type View struct {
 	// Office signs the message: the display name of mail.from.
 	Office string
 	// ListLimit is the most items of one list the message shows (0: all);
-	// the full list goes as an attached CSV (mail.list_limit).
+	// the full list goes as an attached CSV (mail.list_limit), or behind
+	// ListURL when it is set.
 	ListLimit int
+	// ListURL, when set, is the link to the whole list of a message whose
+	// lists are cut: the message says so instead of attaching the list,
+	// which Render returns in Content.List for the planner to keep.
+	ListURL string
+	// ListUntil is the last day ListURL works.
+	ListUntil civil.Date
 	// IDDomain names the installation in calendar UIDs (mail.from's domain).
 	IDDomain string
 
@@ -281,7 +288,12 @@ func (t *Templates) Render(v *View) (notify.Content, error) {
 		c.Attachments = append(c.Attachments, cal)
 	}
 	if v.capped {
-		c.Attachments = append(c.Attachments, listCSV(v))
+		list := listCSV(v)
+		if v.ListURL != "" {
+			c.List = &list
+		} else {
+			c.Attachments = append(c.Attachments, list)
+		}
 	}
 	return c, nil
 }

@@ -38,8 +38,15 @@ type Planner struct {
 	// Now is the clock; the row's created_at and first attempt time.
 	Now func() time.Time
 	// ListLimit is the most items of one list a message shows; the rest go
-	// as a CSV attachment (mail.list_limit; 0: no limit).
+	// as a CSV attachment (mail.list_limit; 0: no limit), or, with
+	// ListLink, behind a link.
 	ListLimit int
+	// ListLink, when set, gives the link to the whole list of the message
+	// key sent to email, and when the link expires: a message whose lists
+	// are cut links to it instead of attaching it, and the list is kept with
+	// the message (store.Tx.AddList), so the message stays small whatever
+	// the size of the list.
+	ListLink func(key, email string) (url string, until time.Time)
 	// KeepContent keeps each message's rendered content in what is reported
 	// (tests, previews); off, memory does not hold the bodies.
 	KeepContent bool
@@ -206,6 +213,7 @@ type group struct {
 	items   []notify.Item
 	data    any
 	content notify.Content
+	list    *notify.Attachment // the whole list, kept for its link (ListLink)
 	wire    string
 	err     error
 }
@@ -415,14 +423,19 @@ func (p *Planner) render(g *group, job string, date civil.Date, now time.Time, k
 		}
 	}
 	g.notices = nil
+	key := keyPrefix + g.email
 	view := &message.View{Lang: p.Lang, Job: job, Date: date, To: g.to, Items: g.items, Data: g.data,
 		Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
+	if p.ListLink != nil && p.ListLimit > 0 && len(g.items) > p.ListLimit {
+		url, until := p.ListLink(key, g.email)
+		view.ListURL, view.ListUntil = url, civil.In(until.Add(-time.Second), p.Loc)
+	}
 	g.content, g.err = p.Templates.Render(view)
 	if g.err != nil {
 		return
 	}
+	g.list = g.content.List
 	g.content.Subject = notify.CleanHeader(g.content.Subject)
-	key := keyPrefix + g.email
 	m := &notify.Message{Key: key, MessageID: notify.MessageID(key, p.IDDomain), Job: job, To: g.to, Cc: g.cc,
 		Subject: g.content.Subject, Text: g.content.Text, HTML: g.content.HTML, Attachments: g.content.Attachments, Created: now}
 	wire, err := message.Wire(m, message.Envelope{From: p.From, ReplyTo: p.ReplyTo, Loc: p.Loc})

@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -167,6 +168,78 @@ func TestPlanCutsLongLists(t *testing.T) {
 		}
 		if len(planned) > 0 && (strings.Contains(planned[0].Content.Text, "danh-sach.csv") || len(planned[0].Content.Attachments) > 0) {
 			t.Errorf("a short list got a CSV")
+		}
+	})
+}
+
+// With a public URL (ListLink), a cut list is not attached: the message
+// links to it, and the whole list is kept with the message, in the run's
+// transaction (none for a dry run).
+func TestPlanLinksLongLists(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		p := planner(t, st)
+		p.ListLimit = 2
+		slot := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+		var linked []string
+		p.ListLink = func(key, email string) (string, time.Time) {
+			linked = append(linked, key+" "+email)
+			return "https://tickler.example.vn/lists/TOKEN", time.Date(2027, 2, 24, 0, 0, 0, 0, time.UTC)
+		}
+		var notices []notify.Notice
+		for i, name := range []string{"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"} {
+			notices = append(notices, notify.Notice{To: notify.Recipient{Email: "tochuc@example.vn"}, Item: notify.Item{
+				Kind: "data_problem", Key: fmt.Sprintf("problem/%d", i), Step: "7d", StaffCode: fmt.Sprintf("S%d", i),
+				StaffName: name, Note: "chưa có địa chỉ thư điện tử"}})
+		}
+		// A person with one item gets no link.
+		notices = append(notices, notify.Notice{To: notify.Recipient{Email: "an@example.vn"}, Item: notify.Item{
+			Kind: "data_problem", Key: "problem/9", Step: "7d", StaffCode: "S9", Note: "x"}})
+		if _, err := p.Plan(ctx, "course-reminders", slot, notices, true); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := st.GetSQL(ctx, &n, "SELECT count(*) FROM delivery_lists"); err != nil || n != 0 {
+			t.Fatalf("a dry run kept %d lists (%v)", n, err)
+		}
+		planned, err := p.Plan(ctx, "course-reminders", slot, notices, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := store.DeliveryKey("course-reminders", slot, "tochuc@example.vn")
+		if len(linked) != 2 || linked[1] != key+" tochuc@example.vn" {
+			t.Errorf("links asked for %q, want HR's message (%s) once a run", linked, key)
+		}
+		var c notify.Content
+		for _, pl := range planned {
+			if pl.To.Email == "tochuc@example.vn" {
+				c = pl.Content
+			}
+		}
+		if len(c.Attachments) != 0 {
+			t.Errorf("the list was attached as well: %d attachments", len(c.Attachments))
+		}
+		want := "tải về tại: https://tickler.example.vn/lists/TOKEN (đường dẫn có hiệu lực đến hết ngày 24/02/2027)"
+		if !strings.Contains(c.Text, want) || !strings.Contains(c.HTML, `href="https://tickler.example.vn/lists/TOKEN"`) {
+			t.Errorf("the message does not link to the list:\n%s", c.Text)
+		}
+		f, err := st.List(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Filename != "danh-sach.csv" || !strings.HasPrefix(f.ContentType, "text/csv") ||
+			strings.Count(string(f.Data), "\n") != 4 || !strings.Contains(string(f.Data), "Lê Văn Cường") {
+			t.Errorf("kept list %s (%s):\n%s", f.Filename, f.ContentType, f.Data)
+		}
+		var wire string
+		if err := st.GetSQL(ctx, &wire, "SELECT wire FROM deliveries WHERE key = ?", key); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(wire, "danh-sach.csv") || !strings.Contains(wire, "lists/TOKEN") {
+			t.Errorf("the message as sent carries the file or lacks the link")
+		}
+		if _, err := st.List(ctx, store.DeliveryKey("course-reminders", slot, "an@example.vn")); !errors.Is(err, store.ErrNoRows) {
+			t.Errorf("a short message got a list: %v", err)
 		}
 	})
 }

@@ -40,5 +40,17 @@ func (w *writer) write(ctx context.Context, batch []*group) error {
 	}
 	err := w.tx.AddMessages(ctx, w.job, w.slot, w.now, w.msgs)
 	clear(w.msgs) // let the batch's bodies go
-	return err
+	if err != nil {
+		return err
+	}
+	for _, g := range batch {
+		if g.list != nil {
+			err := w.tx.AddList(ctx, store.DeliveryKey(w.job, w.slot, g.email), g.list.Filename, g.list.ContentType, g.list.Data, w.now)
+			if err != nil {
+				return err
+			}
+			g.list = nil
+		}
+	}
+	return nil
 }

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ListFile is the whole list of a message whose lists were cut to
+// mail.list_limit, kept under the message's key for the link the message
+// carries (table delivery_lists).
+type ListFile struct {
+	Key         string `db:"key"`
+	Filename    string `db:"filename"`
+	ContentType string `db:"content_type"`
+	Data        []byte `db:"data"`
+	Created     Time   `db:"created_at"`
+}
+
+// AddList keeps the whole list of the message key, in the run's
+// transaction: the list exists exactly when the message does.
+func (tx *Tx) AddList(ctx context.Context, key, filename, contentType string, data []byte, now time.Time) error {
+	if _, err := tx.Exec(ctx, "list-add", key, filename, contentType, data, T(now)); err != nil {
+		return fmt.Errorf("outbox: list of %s: %w", key, conflict(err))
+	}
+	return nil
+}
+
+// List returns the list kept for the message key; ErrNoRows when there is
+// none (a dry run's, or a key no run wrote).
+func (s *Store) List(ctx context.Context, key string) (ListFile, error) {
+	var f ListFile
+	err := s.Get(ctx, &f, "list-get", key)
+	if errors.Is(err, ErrNoRows) {
+		return ListFile{}, ErrNoRows
+	}
+	return f, err
+}

@@ -1,0 +1,6 @@
+-- name: list-add
+-- The whole list of a message whose lists were cut, for its download link.
+INSERT INTO delivery_lists (key, filename, content_type, data, created_at) VALUES (?, ?, ?, ?, ?);
+
+-- name: list-get
+SELECT key, filename, content_type, data, created_at FROM delivery_lists WHERE key = ?;

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/tickler-dev/tickler/answers"
+	"github.com/tickler-dev/tickler/store"
+)
+
+// ServeList serves /lists/{token}: the whole list of a message whose lists
+// were cut to mail.list_limit, which the message links to instead of
+// carrying it (answers.ListLinks). The token names the message and its
+// recipient and is the only credential, as on the answer pages: it is
+// signed under its own context (an answer link's token opens no list, and a
+// list link's no answer page) and expires with link_ttl. Each download is
+// logged with the message, its recipient and the client's address.
+func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
+	lang := p.Lang()
+	claims, err := answers.ListSigner(p.Signer).Verify(r.PathValue("token"), p.Now())
+	switch {
+	case errors.Is(err, answers.ErrExpired):
+		p.Log.Info("list link expired", "message", claims.Obligation, "recipient", claims.StaffCode, "remote", ClientAddr(r))
+		p.fail(w, lang, http.StatusGone, "web.expired")
+		return
+	case err != nil:
+		p.Log.Warn("list link refused: not signed by tickler", "remote", ClientAddr(r))
+		p.fail(w, lang, http.StatusForbidden, "web.forged")
+		return
+	}
+	f, err := p.Store.List(r.Context(), claims.Obligation)
+	switch {
+	case errors.Is(err, store.ErrNoRows):
+		p.fail(w, lang, http.StatusNotFound, "web.missing")
+		return
+	case err != nil:
+		p.Log.Error("list link", "message", claims.Obligation, "err", err)
+		p.fail(w, lang, http.StatusInternalServerError, "web.failure")
+		return
+	}
+	p.Log.Info("list downloaded", "message", claims.Obligation, "recipient", claims.StaffCode,
+		"bytes", len(f.Data), "remote", ClientAddr(r))
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(f.Data)
+	}
+}
