@@ -18,7 +18,8 @@
 #             filled in) fetched whole by psql as COPY (...) TO STDOUT, on one
 #             connection (for the monthly digest: its aggregate SQL, every
 #             unit's figures);
-#   write     the outbox rows the run wrote (deliveries and delivery_items),
+#   write     the outbox rows the run wrote (deliveries, delivery_items and
+#             delivery_lists),
 #             written again by COPY into tables shaped like them (LIKE ...
 #             INCLUDING ALL: the same columns, keys and indexes);
 #   delivery  postfix's smtp-source sending as many messages of the run's mean
@@ -43,6 +44,10 @@ PGHOST=${PGHOST:-/var/run/postgresql}
 BIG=${BIG:-tickler_bench_1m}
 SMALL=${SMALL:-tickler_bench_100k}
 LOCK=${LOCK:-/tmp/bench-db.lock}
+# PUBLIC_URL: the answer pages' address, as a province's deployment sets it:
+# personal reminders carry answer links, and a list cut at mail.list_limit
+# (HR's) is linked to instead of attached. PUBLIC_URL= runs without.
+PUBLIC_URL=${PUBLIC_URL-https://tickler.example.vn}
 
 for tool in /usr/sbin/smtp-sink /usr/sbin/smtp-source /usr/bin/time psql; do
   command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y postfix time postgresql-client" >&2; exit 2; }
@@ -78,7 +83,7 @@ mail:
   smtp: {host: 127.0.0.1, port: $port, tls: none}
   delivery: {workers: $CONNS, batch_size: 500}
 recipients: {hr: [tochuc@example.vn], leadership: [lanhdao@example.vn]}
-http: {listen: "off"}
+http: {listen: "off", public_url: "$PUBLIC_URL"}
 ${EXTRA_YAML:-}
 YAML
 }
@@ -95,7 +100,7 @@ secs() { # "1m2.5s", "850ms", "2.1s" → seconds
 }
 # Every run is the first of its slot: no message of it in the outbox, no
 # digest figures kept for its month.
-reset_outbox() { psql_db "$1" -c "TRUNCATE delivery_items, deliveries RESTART IDENTITY CASCADE; DELETE FROM job_runs; DELETE FROM digest_figures;"; }
+reset_outbox() { psql_db "$1" -c "TRUNCATE delivery_items, delivery_lists, deliveries RESTART IDENTITY CASCADE; DELETE FROM job_runs; DELETE FROM digest_figures;"; }
 
 # run_job DB JOB LOG: one real run; prints "planning_s delivery_s messages rss_kb".
 run_job() {
@@ -121,17 +126,20 @@ limit_scan() { # DB LOG → seconds
 }
 limit_write() { # DB → seconds to COPY the outbox rows into tables shaped like them
   psql_db "$1" <<SQL
-DROP TABLE IF EXISTS bench_deliveries, bench_delivery_items;
+DROP TABLE IF EXISTS bench_deliveries, bench_delivery_items, bench_delivery_lists;
 CREATE TABLE bench_deliveries (LIKE deliveries INCLUDING ALL);
 CREATE TABLE bench_delivery_items (LIKE delivery_items INCLUDING ALL);
+CREATE TABLE bench_delivery_lists (LIKE delivery_lists INCLUDING ALL);
 \copy deliveries TO '$work/deliveries.copy'
 \copy delivery_items TO '$work/items.copy'
+\copy delivery_lists TO '$work/lists.copy'
 SQL
   local a b
   a=$(now)
-  psql_db "$1" -c "\\copy bench_deliveries FROM '$work/deliveries.copy'" -c "\\copy bench_delivery_items FROM '$work/items.copy'"
+  psql_db "$1" -c "\\copy bench_deliveries FROM '$work/deliveries.copy'" -c "\\copy bench_delivery_items FROM '$work/items.copy'" \
+    -c "\\copy bench_delivery_lists FROM '$work/lists.copy'"
   b=$(now)
-  psql_db "$1" -c "DROP TABLE bench_deliveries, bench_delivery_items;"
+  psql_db "$1" -c "DROP TABLE bench_deliveries, bench_delivery_items, bench_delivery_lists;"
   echo "$b - $a" | bc
 }
 mean_size() { # DB → mean bytes of a message as it goes on the wire
@@ -196,9 +204,9 @@ printf 'imported 100,000 staff into SQLite in %.1f s\n' "$(echo "$b - $a" | bc)"
 sqp=()
 for i in $(seq "$RUNS"); do
   sqlite_reset() { "$work/tickler" -config "$sq/tickler.yaml" migrate > /dev/null; }
-  python3 - "$sq/tickler.db" <<'PY' 2>/dev/null || sqlite3 "$sq/tickler.db" "DELETE FROM delivery_items; DELETE FROM deliveries; DELETE FROM job_runs;"
+  python3 - "$sq/tickler.db" <<'PY' 2>/dev/null || sqlite3 "$sq/tickler.db" "DELETE FROM delivery_items; DELETE FROM delivery_lists; DELETE FROM deliveries; DELETE FROM job_runs;"
 import sqlite3, sys
-c = sqlite3.connect(sys.argv[1]); c.executescript("DELETE FROM delivery_items; DELETE FROM deliveries; DELETE FROM job_runs;"); c.commit()
+c = sqlite3.connect(sys.argv[1]); c.executescript("DELETE FROM delivery_items; DELETE FROM delivery_lists; DELETE FROM deliveries; DELETE FROM job_runs;"); c.commit()
 PY
   "$work/tickler" -config "$sq/tickler.yaml" run course-reminders -at "$RUN_AT" -dry-run > "$sq/out.txt"
   p=$(secs "$(sed -n '1s/.*(planned in \([^)]*\)).*/\1/p' "$sq/out.txt")")
