@@ -54,8 +54,10 @@ func (p RetryPolicy) Next(now, created time.Time, attempts int) (at time.Time, o
 
 // Deliverer works the outbox off. A claimer takes due rows in batches with a
 // lease (the next batch is claimed while the current one is sent), Workers
-// send them through Sender side by side, and a recorder writes the outcomes
-// in groups, one statement for each. A row is marked
+// send them through Sender side by side (a Sender that streams, as the SMTP
+// relay does, takes each worker's next message while the current one's
+// answer is awaited), and a recorder writes the outcomes in groups, one
+// statement for each. A row is marked
 // sent only after the transport accepted its message; a row whose lease would
 // run out before its send could finish is not sent but released, so that two
 // workers never send the same row.
@@ -187,7 +189,12 @@ func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
+			s, streams := d.Sender.(streamer)
 			for m := range queue {
+				if streams {
+					d.stream(ctx, s, m, queue, results)
+					continue
+				}
 				results <- d.attempt(ctx, m)
 			}
 		}()
@@ -351,13 +358,8 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 // attempt sends one claimed message and returns its outcome.
 func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 	now := d.Now()
-	if ctx.Err() != nil || now.Add(d.Timeout).After(m.leaseUntil) {
-		// Shutting down, or the lease could end mid-send and another worker
-		// take the row: leave it, untried, to whoever claims it next.
-		return result{ID: m.ID, State: "release"}
-	}
-	if until, err := d.relayDown(); err != nil && now.Before(until) {
-		return d.failure(m.Message, now, true, err)
+	if res, skip := d.before(ctx, m, now); skip {
+		return res
 	}
 	// A message in flight is finished even when shutdown begins: it is
 	// bounded by Timeout and DataTimeout, and abandoning it could send it
@@ -367,6 +369,24 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 	sent, retry, err := d.Sender.Send(sctx, m.Message)
 	stop()
 	cancel()
+	return d.after(m, now, sent, retry, err)
+}
+
+// before says whether m is not to be sent now, and then its outcome:
+// released untried when shutting down or when its lease could end mid-send
+// (another worker would take the row), retried while the relay refuses us.
+func (d *Deliverer) before(ctx context.Context, m claimed, now time.Time) (res result, skip bool) {
+	if ctx.Err() != nil || now.Add(d.Timeout).After(m.leaseUntil) {
+		return result{ID: m.ID, State: "release"}, true
+	}
+	if until, err := d.relayDown(); err != nil && now.Before(until) {
+		return d.failure(m.Message, now, true, err), true
+	}
+	return result{}, false
+}
+
+// after is the outcome of m's send, begun at began.
+func (d *Deliverer) after(m claimed, began time.Time, sent notify.Sent, retry bool, err error) result {
 	end := d.Now()
 	var res result
 	if err == nil {
@@ -386,9 +406,72 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 		}
 	}
 	if d.Observe != nil {
-		d.Observe(res.State, end.Sub(now))
+		d.Observe(res.State, end.Sub(began))
 	}
 	return res
+}
+
+// A streamer sends a run of messages one after another on one connection,
+// each message's end overlapping the next one's start (notify/smtp's Relay
+// with PIPELINING). next must not block, and returns nil when no message is
+// waiting; done is called once for each message, in order.
+type streamer interface {
+	Stream(ctx context.Context, first *notify.Message, next func() *notify.Message,
+		done func(m *notify.Message, sent notify.Sent, retry bool, err error))
+}
+
+// stream sends first, and behind it the messages waiting in queue, through
+// s. Each is checked as attempt checks it when the stream takes it, and its
+// lease is held until its outcome.
+func (d *Deliverer) stream(ctx context.Context, s streamer, first claimed, queue <-chan claimed, results chan<- result) {
+	type flight struct {
+		m     claimed
+		began time.Time
+		stop  func()
+	}
+	var flying []flight // taken, outcome not known yet, oldest first
+	take := func(m claimed) bool {
+		now := d.Now()
+		if res, skip := d.before(ctx, m, now); skip {
+			results <- res
+			return false
+		}
+		flying = append(flying, flight{m, now, d.holdLease(ctx, m, now)})
+		return true
+	}
+	if !take(first) {
+		return
+	}
+	next := func() *notify.Message {
+		for {
+			select {
+			case m, ok := <-queue:
+				if !ok {
+					return nil
+				}
+				if take(m) {
+					return m.Message
+				}
+			default:
+				return nil
+			}
+		}
+	}
+	done := func(m *notify.Message, sent notify.Sent, retry bool, err error) {
+		f := flying[0]
+		if f.m.Message != m {
+			panic("deliver: a stream's outcomes out of order")
+		}
+		flying = flying[1:]
+		f.stop()
+		results <- d.after(f.m, f.began, sent, retry, err)
+	}
+	// As in attempt: messages in flight are finished even when shutdown
+	// begins; each step of each is bounded by Timeout or DataTimeout.
+	s.Stream(context.WithoutCancel(ctx), first.Message, next, done)
+	if len(flying) > 0 {
+		panic("deliver: a stream returned before the outcome of every message")
+	}
 }
 
 // holdLease renews m's lease while its send lasts, up to the longest a send

@@ -409,3 +409,95 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// pipeSender streams (as notify/smtp's Relay does with PIPELINING): it takes
+// the next message before the current one's outcome is known.
+type pipeSender struct {
+	recorder
+	hook func(m *notify.Message) // before each message's outcome
+	// await: the first message waits (up to 5s) for one to take behind it.
+	await bool
+}
+
+func (p *pipeSender) Send(ctx context.Context, m *notify.Message) (notify.Sent, bool, error) {
+	return p.sender("stream").Send(ctx, m)
+}
+
+func (p *pipeSender) Stream(ctx context.Context, first *notify.Message, next func() *notify.Message,
+	done func(m *notify.Message, sent notify.Sent, retry bool, err error)) {
+	for cur := first; cur != nil; {
+		behind := next()
+		for t0 := time.Now(); p.await && cur == first && behind == nil && time.Since(t0) < 5*time.Second; {
+			time.Sleep(time.Millisecond)
+			behind = next()
+		}
+		if p.hook != nil {
+			p.hook(cur)
+		}
+		sent, retry, err := p.Send(ctx, cur)
+		done(cur, sent, retry, err)
+		cur = behind
+	}
+}
+
+// Through a streaming sender every row is sent once, and every outcome is
+// recorded by the time Drain returns.
+func TestStreamRecordsEveryOutcomeBeforeReturning(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		notifytest.Plan(t, st, 300, time.Now())
+		p := &pipeSender{}
+		d := deliverer(st, p, "a:1", time.Now)
+		o, err := d.Drain(context.Background())
+		if err != nil || o.Sent != 300 {
+			t.Fatalf("%+v %v", o, err)
+		}
+		if states := notifytest.States(t, st); states["sent"] != 300 {
+			t.Fatalf("states %v right after Drain, want 300 sent", states)
+		}
+		for _, r := range notifytest.Rows(t, st) {
+			if r.Attempts != 1 || r.LeaseOwner != "" {
+				t.Errorf("row %d: attempts %d, lease %q", r.ID, r.Attempts, r.LeaseOwner)
+			}
+		}
+		for id, by := range p.sends {
+			if len(by) != 1 {
+				t.Errorf("row %d sent %d times", id, len(by))
+			}
+		}
+	})
+}
+
+// A stop while a stream has a message in flight and the next one taken
+// behind it finishes both, records them, and releases the rest untried.
+func TestStreamShutdownFinishesBothInFlightAndReleasesTheRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		notifytest.Plan(t, st, 20, time.Now())
+		started := make(chan struct{})
+		finish := make(chan struct{})
+		var calls atomic.Int32
+		p := &pipeSender{await: true, hook: func(*notify.Message) {
+			if calls.Add(1) == 1 {
+				close(started)
+				<-finish
+			}
+		}}
+		d := deliverer(st, p, "a:1", time.Now)
+		d.Workers = 1
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		<-started
+		cancel()
+		close(finish)
+		<-done
+		states := notifytest.States(t, st)
+		if states["sent"] != 2 || states["pending"] != 18 {
+			t.Fatalf("states %v, want 2 sent (the one in flight and the one behind it) and 18 pending", states)
+		}
+		for _, r := range notifytest.Rows(t, st) {
+			if r.State == "pending" && (r.Attempts != 0 || r.LeaseOwner != "") {
+				t.Errorf("row %d: attempts %d, lease %q after release", r.ID, r.Attempts, r.LeaseOwner)
+			}
+		}
+	})
+}

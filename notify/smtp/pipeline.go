@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/textproto"
 	"sync"
 	"time"
@@ -244,6 +245,21 @@ var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // dot-stuffed and ended with CRLF.CRLF: what textproto's DotWriter does a
 // byte at a time, in a few bulk copies.
 func writeData(w *bufio.Writer, data []byte) error {
+	if err := writeContent(w, data); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// byteWriter is a *bufio.Writer or a *bytes.Buffer.
+type byteWriter interface {
+	io.Writer
+	io.ByteWriter
+	io.StringWriter
+}
+
+// writeContent is writeData without the flush.
+func writeContent(w byteWriter, data []byte) error {
 	b := data
 	if len(b) == 0 || bytes.Count(b, []byte("\n")) != bytes.Count(b, []byte("\r\n")) || !bytes.HasSuffix(b, []byte("\r\n")) {
 		// Bare LFs (a body from elsewhere) or no final line end: SMTP wants
@@ -272,8 +288,8 @@ func writeData(w *bufio.Writer, data []byte) error {
 		b = b[i+1:]
 	}
 	w.Write(b)
-	w.WriteString(".\r\n")
-	return w.Flush()
+	_, err := w.WriteString(".\r\n")
+	return err
 }
 
 // dataWaitErr is a failed wait for the answer to the end of DATA.

@@ -101,6 +101,11 @@ type Relay struct {
 
 	noPipelining bool
 
+	// from is the envelope sender, parsed once (fromErr if it cannot be).
+	fromOnce sync.Once
+	from     string
+	fromErr  error
+
 	// dialMu serialises dials: go-mail's choice of SASL mechanism writes to
 	// the shared client. A dial that failed while others waited for it gives
 	// them its error, so a wrong password is tried once, not once per worker.
@@ -241,33 +246,62 @@ func authOptions(o Options) ([]gomail.Option, error) {
 // timeout or a broken connection asks for a retry; a failure to connect, to
 // start TLS or to log in, or a refused sender, is a *notify.RelayError.
 func (r *Relay) Send(ctx context.Context, m *notify.Message) (sent notify.Sent, retry bool, err error) {
-	var none notify.Sent
+	t, err := r.newTx(m)
+	if err != nil {
+		return notify.Sent{}, false, err
+	}
+	return r.send(ctx, t, nil, false)
+}
+
+// tx is a message ready to go: its envelope, and its content in 8 bits and
+// (made when a relay without 8BITMIME needs it) in 7.
+type tx struct {
+	m        *notify.Message
+	wire     []byte
+	sevenBit []byte
+	data     []byte // what a stream sends: wire or sevenBit
+	from     string
+	rcpts    []string
+}
+
+func (r *Relay) newTx(m *notify.Message) (*tx, error) {
 	wire, err := message.WireOf(m, r.env)
 	if err != nil {
-		return none, false, fmt.Errorf("message: %w", err)
-	}
-	var sevenBit []byte
-	content := func(eightBit bool) ([]byte, error) {
-		if eightBit {
-			return wire, nil
-		}
-		if sevenBit == nil {
-			if sevenBit, err = message.SevenBit(wire); err != nil {
-				return nil, fmt.Errorf("message: %w", err)
-			}
-		}
-		return sevenBit, nil
+		return nil, fmt.Errorf("message: %w", err)
 	}
 	from, rcpts, err := r.envelopeOf(m)
 	if err != nil {
-		return none, false, fmt.Errorf("message: %w", err)
+		return nil, fmt.Errorf("message: %w", err)
 	}
-	for try := 0; ; try++ {
-		c, reused, err := r.get(ctx)
+	return &tx{m: m, wire: wire, from: from, rcpts: rcpts}, nil
+}
+
+// content is the message's bytes for a connection with or without 8BITMIME.
+func (t *tx) content(eightBit bool) ([]byte, error) {
+	if eightBit {
+		return t.wire, nil
+	}
+	if t.sevenBit == nil {
+		b, err := message.SevenBit(t.wire)
 		if err != nil {
-			return none, true, &notify.RelayError{Err: err}
+			return nil, fmt.Errorf("message: %w", err)
 		}
-		data, err := content(c.eightBit)
+		t.sevenBit = b
+	}
+	return t.sevenBit, nil
+}
+
+// send is Send of a prepared message, on c if it is not nil (reused: it
+// came from the pool), else on a connection from the pool.
+func (r *Relay) send(ctx context.Context, t *tx, c *conn, reused bool) (sent notify.Sent, retry bool, err error) {
+	var none notify.Sent
+	for try := 0; ; try++ {
+		if c == nil {
+			if c, reused, err = r.get(ctx); err != nil {
+				return none, true, &notify.RelayError{Err: err}
+			}
+		}
+		data, err := t.content(c.eightBit)
 		if err != nil {
 			r.put(c)
 			return none, false, err
@@ -275,32 +309,42 @@ func (r *Relay) Send(ctx context.Context, m *notify.Message) (sent notify.Sent, 
 		var reply string
 		var refused []*txError
 		var te *txError
-		if canPipeline(c, from, rcpts) {
-			reply, refused, te = pipelined(c, r.timeout, r.dataTimeout, data, from, rcpts, c.eightBit)
+		if canPipeline(c, t.from, t.rcpts) {
+			reply, refused, te = pipelined(c, r.timeout, r.dataTimeout, data, t.from, t.rcpts, c.eightBit)
 		} else {
-			reply, refused, te = stepwise(c, r.timeout, r.dataTimeout, data, from, rcpts)
+			reply, refused, te = stepwise(c, r.timeout, r.dataTimeout, data, t.from, t.rcpts)
 		}
 		if te == nil {
 			r.put(c)
-			return notify.Sent{Reply: reply, Refused: r.refusals(m, refused)}, false, nil
+			return notify.Sent{Reply: reply, Refused: r.refusals(t.m, refused)}, false, nil
 		}
-		v := classifyTx(te)
-		if v.keep {
+		keep, stale, retry, err := r.judge(te)
+		if keep {
 			r.put(c)
 		} else {
 			r.discard(c)
 		}
-		if v.stale && reused && try == 0 {
+		if stale && reused && try == 0 {
 			// The server closed an idle connection before we noticed; nothing
 			// of the message reached it. Try once on a fresh connection.
+			c = nil
 			continue
 		}
-		e := fmt.Errorf("%s: %s", r.addr, v.text)
-		if v.relay {
-			return none, true, &notify.RelayError{Err: e}
-		}
-		return none, v.retry, e
+		return none, retry, err
 	}
+}
+
+// judge says what a failed transaction means: whether its connection can
+// carry the next message (keep), whether nothing of the message reached the
+// server on a connection found dead (stale), whether to retry, and the
+// message's error.
+func (r *Relay) judge(te *txError) (keep, stale, retry bool, err error) {
+	v := classifyTx(te)
+	e := fmt.Errorf("%s: %s", r.addr, v.text)
+	if v.relay {
+		return v.keep, v.stale, true, &notify.RelayError{Err: e}
+	}
+	return v.keep, v.stale, v.retry, e
 }
 
 // refusals are the recipients of m that the relay refused while it accepted
@@ -322,16 +366,23 @@ func (r *Relay) refusals(m *notify.Message, refused []*txError) []notify.Refusal
 
 // envelopeOf is the SMTP envelope of m, as go-mail writes it: "<a@b.vn>".
 func (r *Relay) envelopeOf(m *notify.Message) (from string, rcpts []string, err error) {
-	f, err := mail.ParseAddress(r.env.From)
-	if err != nil {
-		return "", nil, fmt.Errorf("mail.from: %w", err)
+	r.fromOnce.Do(func() {
+		f, err := mail.ParseAddress(r.env.From)
+		if err != nil {
+			r.fromErr = fmt.Errorf("mail.from: %w", err)
+			return
+		}
+		r.from = (&mail.Address{Address: f.Address}).String()
+	})
+	if r.fromErr != nil {
+		return "", nil, r.fromErr
 	}
-	from = (&mail.Address{Address: f.Address}).String()
+	rcpts = make([]string, 0, 1+len(m.Cc))
 	rcpts = append(rcpts, (&mail.Address{Address: m.To.Email}).String())
 	for _, c := range m.Cc {
 		rcpts = append(rcpts, (&mail.Address{Address: c.Email}).String())
 	}
-	return from, rcpts, nil
+	return r.from, rcpts, nil
 }
 
 // verdict is what a failed transaction means for the message and the connection.
