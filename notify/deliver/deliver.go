@@ -74,7 +74,8 @@ type Deliverer struct {
 	Poll      time.Duration // how often an idle deliverer looks for due rows
 	// DataTimeout is how much longer a send may wait for the transport to
 	// take a message it has (SMTP's answer to the end of DATA; default 10m):
-	// a send lasts at most Timeout + DataTimeout, and its row's lease is
+	// a send lasts at most Timeout + DataTimeout (3 Timeout + 2 DataTimeout
+	// for a message streamed behind another), and its row's lease is
 	// renewed while it does (holdLease).
 	DataTimeout time.Duration
 	// RatePerSecond limits messages per second (0: unlimited); MaxPerHour
@@ -365,7 +366,7 @@ func (d *Deliverer) attempt(ctx context.Context, m claimed) result {
 	// bounded by Timeout and DataTimeout, and abandoning it could send it
 	// twice.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Timeout+d.DataTimeout)
-	stop := d.holdLease(ctx, m, now)
+	stop := d.holdLease(ctx, m, now, d.Timeout+d.DataTimeout)
 	sent, retry, err := d.Sender.Send(sctx, m.Message)
 	stop()
 	cancel()
@@ -436,7 +437,14 @@ func (d *Deliverer) stream(ctx context.Context, s streamer, first claimed, queue
 			results <- res
 			return false
 		}
-		flying = append(flying, flight{m, now, d.holdLease(ctx, m, now)})
+		// A message taken behind another waits for that one's end of DATA
+		// (or, if it breaks the connection, for a fresh connection) before
+		// its own send: its lease is held for that long too.
+		span := d.Timeout + d.DataTimeout
+		if len(flying) > 0 {
+			span = 3*d.Timeout + 2*d.DataTimeout
+		}
+		flying = append(flying, flight{m, now, d.holdLease(ctx, m, now, span)})
 		return true
 	}
 	if !take(first) {
@@ -474,14 +482,14 @@ func (d *Deliverer) stream(ctx context.Context, s streamer, first claimed, queue
 	}
 }
 
-// holdLease renews m's lease while its send lasts, up to the longest a send
-// may take (Timeout + DataTimeout): a relay may take minutes to answer the
-// end of DATA, and a row whose lease ran out meanwhile could be claimed and
-// sent by another worker. A renewal is made with a quarter of the lease to
-// spare; a send that ends before, as nearly all do, writes nothing. stop
-// ends the renewals.
-func (d *Deliverer) holdLease(ctx context.Context, m claimed, began time.Time) (stop func()) {
-	lease, last := m.leaseUntil, began.Add(d.Timeout+d.DataTimeout)
+// holdLease renews m's lease while its send lasts, up to the longest it may
+// take (span: Timeout + DataTimeout for a message sent alone): a relay may
+// take minutes to answer the end of DATA, and a row whose lease ran out
+// meanwhile could be claimed and sent by another worker. A renewal is made
+// with a quarter of the lease to spare; a send that ends before, as nearly
+// all do, writes nothing. stop ends the renewals.
+func (d *Deliverer) holdLease(ctx context.Context, m claimed, began time.Time, span time.Duration) (stop func()) {
+	lease, last := m.leaseUntil, began.Add(span)
 	if !lease.Before(last) {
 		return func() {}
 	}

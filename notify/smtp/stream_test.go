@@ -12,9 +12,12 @@ import (
 
 	"github.com/tickler-dev/tickler/internal/smtptest"
 	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/notify/deliver"
 	"github.com/tickler-dev/tickler/notify/message"
 	"github.com/tickler-dev/tickler/notify/notifytest"
 	"github.com/tickler-dev/tickler/notify/smtp"
+	"github.com/tickler-dev/tickler/store"
+	"github.com/tickler-dev/tickler/store/storetest"
 )
 
 type streamed struct {
@@ -142,5 +145,41 @@ func TestStreamSendsAMessageWithCopiesAlone(t *testing.T) {
 	}
 	if len(got) != 5 || sink.Accepted() != 5 || sink.Received("cc@example.vn") != 1 {
 		t.Errorf("%d outcomes, %d accepted, the copy received %d", len(got), sink.Accepted(), sink.Received("cc@example.vn"))
+	}
+}
+
+// A message streamed behind another waits for that one's end of DATA before
+// its own: its lease is held through both, so that another replica does not
+// take it meanwhile.
+func TestLeaseHoldsBehindASlowMessage(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	waiting := make(chan struct{}, 2)
+	sink := smtptest.Start(t, smtptest.Options{Hook: func(s string, _ int, _ *gosmtp.Conn, body io.Reader) error {
+		if s == "data" {
+			io.Copy(io.Discard, body)
+			waiting <- struct{}{}
+			time.Sleep(2500 * time.Millisecond) // past the lease of 1s, and most of DataTimeout
+		}
+		return nil
+	}})
+	d, b := setup(t, st, sink, 2, smtp.Options{Timeout: 200 * time.Millisecond, DataTimeout: 3 * time.Second})
+	d.Lease, d.Now = time.Second, time.Now
+	done := make(chan deliver.Outcome)
+	go func() { done <- drain(t, d) }()
+	<-waiting
+	<-waiting // the second message's content is in; its envelope went out 2.5s ago
+	time.Sleep(1800 * time.Millisecond)
+	other := restart(t, d, b)
+	other.Owner = "replica-b:1"
+	if o := drain(t, other); o != (deliver.Outcome{}) {
+		t.Errorf("the other replica did %+v while the messages were being sent", o)
+	}
+	if o := <-done; o.Sent != 2 {
+		t.Errorf("the sending worker: %+v, want 2 sent", o)
+	}
+	for _, r := range notifytest.Rows(t, st) {
+		if c := sink.Copies()[r.MessageID]; c != 1 || r.State != "sent" || r.Attempts != 1 {
+			t.Errorf("row %d accepted %d times; %s after %d attempts", r.ID, c, r.State, r.Attempts)
+		}
 	}
 }
