@@ -16,8 +16,8 @@ const ListPath = "/lists/"
 // *ListLinks writes none, and the list is attached.
 //
 // A list link's token is signed like an answer link's, under its own
-// context: it names the message's key (Claims.Obligation) and recipient
-// (Claims.StaffCode holds the address) and expires TTL after the slot.
+// context: it names the message's key (Claims.Obligation), which names the
+// recipient, and expires TTL after the slot (or after the run, if later).
 // Whoever holds it may download that one list until then, as whoever holds
 // an answer link may answer for that one obligation.
 type ListLinks struct {
@@ -36,22 +36,32 @@ func NewListLinks(base string, s *Signer, ttl time.Duration) *ListLinks {
 	return &ListLinks{Base: base, Signer: s.forLists(), TTL: ttl}
 }
 
-// URL returns the link to the list of the message key, sent to email for
-// slot: the same for the same message, so a run repeated writes the same
-// message. "" when l is nil.
-func (l *ListLinks) URL(key, email string, slot time.Time) string {
+// listClaim fills the claims' staff code, which a list token does not use:
+// the message key already names the recipient, and the address is not
+// written twice into a token whose length is bounded (MaxTokenLen).
+const listClaim = "list"
+
+// URL returns the link to the list of the message key, valid until
+// expires. "" when l is nil.
+func (l *ListLinks) URL(key string, expires time.Time) string {
 	if l == nil || l.Signer == nil {
 		return ""
 	}
-	token := l.Signer.Sign(Claims{Obligation: key, StaffCode: email, Expires: l.Expires(slot)})
+	token := l.Signer.Sign(Claims{Obligation: key, StaffCode: listClaim, Expires: expires.Truncate(time.Second)})
 	return strings.TrimRight(l.Base, "/") + ListPath + token
 }
 
-// Expires is when the list links of a message of slot stop working.
-func (l *ListLinks) Expires(slot time.Time) time.Time {
+// Expires is when the list links of a message of slot planned at now stop
+// working: TTL after the slot, or after now for a slot run late (a
+// catch-up, a hand run of a past day), so that no link is dead when sent;
+// the list is nowhere else.
+func (l *ListLinks) Expires(slot, now time.Time) time.Time {
 	ttl := l.TTL
 	if ttl <= 0 {
 		ttl = DefaultTTL
+	}
+	if now.After(slot) {
+		slot = now
 	}
 	return slot.Add(ttl).Truncate(time.Second)
 }

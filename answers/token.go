@@ -33,7 +33,7 @@ const (
 	tokenVersion = 1
 	macSize      = 16
 	// MaxTokenLen bounds what Verify reads: a longer path is no token.
-	MaxTokenLen = 400
+	MaxTokenLen = 600 // a list link names its message: job, slot and an address of up to 254 characters
 	// MinSecret is the shortest secret a Signer takes.
 	MinSecret = 16
 )

@@ -116,3 +116,22 @@ func TestLinks(t *testing.T) {
 		t.Error("a nil Links wrote a link")
 	}
 }
+
+// A list link expires TTL after its slot, or after the run when the slot
+// is already past (a catch-up, a hand run of an old day): never dead when
+// sent.
+func TestListLinkExpiry(t *testing.T) {
+	s, err := answers.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := answers.NewListLinks("https://t.example.vn", s, 24*time.Hour)
+	slot := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	if got := l.Expires(slot, slot.Add(-time.Hour)); !got.Equal(slot.Add(24 * time.Hour)) {
+		t.Errorf("on time: %v", got)
+	}
+	late := slot.Add(72 * time.Hour)
+	if got := l.Expires(slot, late); !got.Equal(late.Add(24 * time.Hour)) {
+		t.Errorf("run three days late: %v, want a day after the run", got)
+	}
+}

@@ -56,7 +56,8 @@ func (r *Runner) Execute(ctx context.Context, cfg *config.Config, job jobs.Job, 
 	planner.Unusable = jobs.Unusable(cfg, job.Name())
 	if lists := answers.NewListLinks(cfg.HTTP.PublicURL, r.Signer, cfg.HTTP.LinkTTL.D()); lists != nil {
 		planner.ListLink = func(key, email string) (string, time.Time) {
-			return lists.URL(key, email, slot), lists.Expires(slot)
+			expires := lists.Expires(slot, planner.Now())
+			return lists.URL(key, expires), expires
 		}
 	}
 	report := r.Report

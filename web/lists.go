@@ -22,7 +22,7 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 	claims, err := answers.ListSigner(p.Signer).Verify(r.PathValue("token"), p.Now())
 	switch {
 	case errors.Is(err, answers.ErrExpired):
-		p.Log.Info("list link expired", "message", claims.Obligation, "recipient", claims.StaffCode, "remote", ClientAddr(r))
+		p.Log.Info("list link expired", "message", claims.Obligation, "remote", ClientAddr(r))
 		p.fail(w, lang, http.StatusGone, "web.expired")
 		return
 	case err != nil:
@@ -40,8 +40,7 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, lang, http.StatusInternalServerError, "web.failure")
 		return
 	}
-	p.Log.Info("list downloaded", "message", claims.Obligation, "recipient", claims.StaffCode,
-		"bytes", len(f.Data), "remote", ClientAddr(r))
+	p.Log.Info("list downloaded", "message", claims.Obligation, "bytes", len(f.Data), "remote", ClientAddr(r))
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))

@@ -27,8 +27,9 @@ func TestListLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 		links := answers.NewListLinks(s.url, s.signer, 24*time.Hour)
-		u := links.URL(key, "tochuc@example.vn", slot)
-		if !strings.HasPrefix(u, s.url+"/lists/") || u != links.URL(key, "tochuc@example.vn", slot) {
+		exp := links.Expires(slot, now)
+		u := links.URL(key, exp)
+		if !strings.HasPrefix(u, s.url+"/lists/") || u != links.URL(key, exp) {
 			t.Fatalf("link %s: not under /lists/, or not the same twice", u)
 		}
 		resp, body := send(t, "GET", u, nil, nil)
@@ -52,16 +53,28 @@ func TestListLinks(t *testing.T) {
 		if resp, _ := send(t, "GET", u[:len(u)-2]+"AA", nil, nil); resp.StatusCode != 403 {
 			t.Errorf("an altered token: %d, want 403", resp.StatusCode)
 		}
-		old := answers.NewListLinks(s.url, s.signer, time.Minute).URL(key, "tochuc@example.vn", slot)
+		old := links.URL(key, now.Add(-time.Second))
 		if resp, body := send(t, "GET", old, nil, nil); resp.StatusCode != 410 || strings.Contains(body, "S1") {
 			t.Errorf("an expired link: %d, want 410 and no list", resp.StatusCode)
 		}
-		other := links.URL(store.DeliveryKey("reappointments", slot, "someone@example.vn"), "someone@example.vn", slot)
+		other := links.URL(store.DeliveryKey("reappointments", slot, "someone@example.vn"), exp)
 		if resp, _ := send(t, "GET", other, nil, nil); resp.StatusCode != 404 {
 			t.Errorf("a link to no kept list: %d, want 404", resp.StatusCode)
 		}
 		if resp, _ := send(t, "POST", u, nil, nil); resp.StatusCode != 405 {
 			t.Errorf("POST a list: %d, want 405", resp.StatusCode)
+		}
+		// The longest address a mailbox may have (254 characters) still
+		// makes a link that works.
+		long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".vn"
+		longKey := store.DeliveryKey("course-reminders", slot, long)
+		if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+			return tx.AddList(ctx, longKey, "danh-sach.csv", "text/csv; charset=utf-8", []byte(csv), slot)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if resp, body := send(t, "GET", links.URL(longKey, exp), nil, nil); resp.StatusCode != 200 || body != csv {
+			t.Errorf("the link of a %d-character address: %d", len(long), resp.StatusCode)
 		}
 	})
 }

@@ -428,7 +428,9 @@ func (p *Planner) render(g *group, job string, date civil.Date, now time.Time, k
 		Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
 	if p.ListLink != nil && p.ListLimit > 0 && len(g.items) > p.ListLimit {
 		url, until := p.ListLink(key, g.email)
-		view.ListURL, view.ListUntil = url, civil.In(until.Add(-time.Second), p.Loc)
+		// The last whole day the link works: the link stops at until, during
+		// (or at the start of) its day.
+		view.ListURL, view.ListUntil = url, civil.In(until, p.Loc).AddDays(-1)
 	}
 	g.content, g.err = p.Templates.Render(view)
 	if g.err != nil {

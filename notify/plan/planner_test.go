@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -182,7 +183,10 @@ func TestPlanLinksLongLists(t *testing.T) {
 		p.ListLimit = 2
 		slot := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 		var linked []string
+		var mu sync.Mutex
 		p.ListLink = func(key, email string) (string, time.Time) {
+			mu.Lock()
+			defer mu.Unlock()
 			linked = append(linked, key+" "+email)
 			return "https://tickler.example.vn/lists/TOKEN", time.Date(2027, 2, 24, 0, 0, 0, 0, time.UTC)
 		}
@@ -219,7 +223,7 @@ func TestPlanLinksLongLists(t *testing.T) {
 		if len(c.Attachments) != 0 {
 			t.Errorf("the list was attached as well: %d attachments", len(c.Attachments))
 		}
-		want := "tải về tại: https://tickler.example.vn/lists/TOKEN (đường dẫn có hiệu lực đến hết ngày 24/02/2027)"
+		want := "tải về tại: https://tickler.example.vn/lists/TOKEN (đường dẫn có hiệu lực đến hết ngày 23/02/2027)"
 		if !strings.Contains(c.Text, want) || !strings.Contains(c.HTML, `href="https://tickler.example.vn/lists/TOKEN"`) {
 			t.Errorf("the message does not link to the list:\n%s", c.Text)
 		}
