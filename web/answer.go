@@ -81,15 +81,8 @@ func (p *AnswerPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lang := p.Lang()
 	now := p.Now()
 	today := civil.In(now, p.Loc())
-	claims, err := p.Signer.Verify(r.PathValue("token"), now)
-	switch {
-	case errors.Is(err, answers.ErrExpired):
-		p.Log.Info("answer link expired", "obligation", claims.Obligation, "staff", claims.StaffCode, "remote", ClientAddr(r))
-		p.fail(w, lang, http.StatusGone, "web.expired")
-		return
-	case err != nil:
-		p.Log.Warn("answer link refused: not signed by tickler", "remote", ClientAddr(r))
-		p.fail(w, lang, http.StatusForbidden, "web.forged")
+	claims, ok := p.verify(w, r, p.Signer, "answer", lang, now, "obligation", "staff")
+	if !ok {
 		return
 	}
 	ob, err := answers.Find(r.Context(), p.Store, claims.Obligation, claims.StaffCode)
@@ -107,6 +100,29 @@ func (p *AnswerPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.show(r.Context(), w, lang, today, ob, http.StatusOK, "", false)
+}
+
+// verify checks the token in r's path with s: on a token that is forged
+// (403) or expired (410) it answers and logs, naming what of the claims
+// the link's kind (answer, list) calls them, and returns false.
+func (p *AnswerPage) verify(w http.ResponseWriter, r *http.Request, s *answers.Signer, kind, lang string, now time.Time,
+	subject, staff string) (answers.Claims, bool) {
+	claims, err := s.Verify(r.PathValue("token"), now)
+	switch {
+	case errors.Is(err, answers.ErrExpired):
+		attrs := []any{subject, claims.Obligation, "remote", ClientAddr(r)}
+		if staff != "" {
+			attrs = append(attrs, staff, claims.StaffCode)
+		}
+		p.Log.Info(kind+" link expired", attrs...)
+		p.fail(w, lang, http.StatusGone, "web.expired")
+		return claims, false
+	case err != nil:
+		p.Log.Warn(kind+" link refused: not signed by tickler", "remote", ClientAddr(r))
+		p.fail(w, lang, http.StatusForbidden, "web.forged")
+		return claims, false
+	}
+	return claims, true
 }
 
 // show answers with the obligation, the answer given, and the form while

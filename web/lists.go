@@ -19,15 +19,8 @@ import (
 // logged with the message, its recipient and the client's address.
 func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 	lang := p.Lang()
-	claims, err := answers.ListSigner(p.Signer).Verify(r.PathValue("token"), p.Now())
-	switch {
-	case errors.Is(err, answers.ErrExpired):
-		p.Log.Info("list link expired", "message", claims.Obligation, "remote", ClientAddr(r))
-		p.fail(w, lang, http.StatusGone, "web.expired")
-		return
-	case err != nil:
-		p.Log.Warn("list link refused: not signed by tickler", "remote", ClientAddr(r))
-		p.fail(w, lang, http.StatusForbidden, "web.forged")
+	claims, ok := p.verify(w, r, answers.ListSigner(p.Signer), "list", lang, p.Now(), "message", "")
+	if !ok {
 		return
 	}
 	f, err := p.Store.List(r.Context(), claims.Obligation)
