@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,6 +165,115 @@ func TestPlanStreamAllOrNothing(t *testing.T) {
 					t.Errorf("dry run rendered %d messages, want 250", rendered)
 				}
 			})
+		}
+	})
+}
+
+// PlanStream cuts and links a long list as Run does (both write through one
+// writer): with ListLink, the message carries the link and not the file, and
+// the whole list is kept with the message, in the run's transaction (none
+// for a dry run); a recipient under the limit gets neither.
+func TestPlanStreamLinksLongLists(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		p := planner(t, st)
+		p.ListLimit = 2
+		slot := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+		const url = "https://tickler.example.vn/lists/TOKEN"
+		var linked []string
+		var mu sync.Mutex
+		p.ListLink = func(key, email string) (string, time.Time) {
+			mu.Lock() // called from the renderer's goroutines
+			defer mu.Unlock()
+			linked = append(linked, key+" "+email)
+			return url, time.Date(2027, 2, 24, 0, 0, 0, 0, time.UTC)
+		}
+		hr := notify.Recipient{Name: "Phòng Tổ chức", Email: "tochuc@example.vn"}
+		names := []string{"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em"}
+		var notices []notify.Notice
+		// One recipient under the limit before HR's long message and one
+		// after it, so the long one is neither first nor last of its batch.
+		notices = append(notices, notify.Notice{To: notify.Recipient{Email: "an@example.vn"}, Item: notify.Item{
+			Kind: "data_problem", Key: "problem/8", Step: "7d", StaffCode: "S8", Note: "x"}})
+		for i, name := range names {
+			notices = append(notices, notify.Notice{To: hr, Item: notify.Item{
+				Kind: "data_problem", Key: fmt.Sprintf("problem/%d", i), Step: "7d", StaffCode: fmt.Sprintf("S%d", i),
+				StaffName: name, Note: "chưa có địa chỉ thư điện tử"}})
+		}
+		notices = append(notices, notify.Notice{To: notify.Recipient{Email: "binh@example.vn"}, Item: notify.Item{
+			Kind: "data_problem", Key: "problem/9", Step: "7d", StaffCode: "S9", Note: "x"}})
+		key := store.DeliveryKey("course-reminders", slot, hr.Email)
+
+		// A dry run renders the link and keeps nothing.
+		var planned []plan.Planned
+		collect := func(pl *plan.Planned) error {
+			planned = append(planned, *pl)
+			return nil
+		}
+		if _, err := p.PlanStream(ctx, "course-reminders", slot, true, source(notices), collect); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := st.GetSQL(ctx, &n, "SELECT (SELECT count(*) FROM delivery_lists) + (SELECT count(*) FROM deliveries)"); err != nil || n != 0 {
+			t.Fatalf("a dry run kept %d rows (%v)", n, err)
+		}
+		if len(planned) != 3 {
+			t.Fatalf("dry run: %d messages, want 3", len(planned))
+		}
+
+		planned = nil
+		stats, err := p.PlanStream(ctx, "course-reminders", slot, false, source(notices), collect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stats.Messages != 3 || len(planned) != 3 {
+			t.Fatalf("%d messages (%d reported), want 3", stats.Messages, len(planned))
+		}
+		if len(linked) != 2 || linked[0] != key+" "+hr.Email || linked[1] != linked[0] {
+			t.Errorf("links asked for %q, want HR's message (%s) once a run", linked, key)
+		}
+		var c notify.Content
+		for _, pl := range planned {
+			if pl.To.Email == hr.Email {
+				c = pl.Content
+				if len(pl.Items) != len(names) {
+					t.Errorf("HR's message has %d items, want %d", len(pl.Items), len(names))
+				}
+			}
+		}
+		if len(c.Attachments) != 0 {
+			t.Errorf("the list was attached as well: %d attachments", len(c.Attachments))
+		}
+		if !strings.Contains(c.Text, "tải về tại: "+url) || !strings.Contains(c.HTML, `href="`+url+`"`) {
+			t.Errorf("the message does not link to the list:\n%s", c.Text)
+		}
+		if !strings.Contains(c.HTML, "Trần Thị Bình") || strings.Contains(c.HTML, "Lê Văn Cường") {
+			t.Errorf("the HTML should show the first 2 people only")
+		}
+		var wire string
+		if err := st.GetSQL(ctx, &wire, "SELECT wire FROM deliveries WHERE key = ?", key); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(wire, "danh-sach.csv") || strings.Contains(wire, "text/csv") || !strings.Contains(wire, "lists/TOKEN") {
+			t.Errorf("the message as sent carries the file or lacks the link")
+		}
+		f, err := st.List(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := string(f.Data)
+		if f.Filename != "danh-sach.csv" || !strings.HasPrefix(f.ContentType, "text/csv") || strings.Count(data, "\n") != len(names)+1 {
+			t.Errorf("kept list %s (%s), want a header and %d rows:\n%s", f.Filename, f.ContentType, len(names), data)
+		}
+		for _, name := range names {
+			if !strings.Contains(data, name) {
+				t.Errorf("the kept list lacks %s:\n%s", name, data)
+			}
+		}
+		for _, short := range []string{"an@example.vn", "binh@example.vn"} {
+			if _, err := st.List(ctx, store.DeliveryKey("course-reminders", slot, short)); !errors.Is(err, store.ErrNoRows) {
+				t.Errorf("%s's short message got a list: %v", short, err)
+			}
 		}
 	})
 }
