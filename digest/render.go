@@ -410,17 +410,11 @@ func (rd *Renderer) Text(reports []*Report, p Page) (string, error) {
 	if p.Letter {
 		b.WriteString(greeting(p) + "\n\n" + intro(reports, p) + "\n\n")
 	}
-	bt, err := rd.take()
-	if err != nil {
-		return "", err
-	}
-	defer rd.give(bt)
 	for i, r := range reports {
 		if i > 0 {
 			b.WriteString("\n" + strings.Repeat("=", 60) + "\n\n")
 		}
-		*bt.st = renderState{r: r, lang: p.Lang}
-		if err := bt.text.ExecuteTemplate(&b, "report", r); err != nil {
+		if err := writeReportText(&b, r, p.Lang); err != nil {
 			return "", fmt.Errorf("digest text: %w", err)
 		}
 	}
