@@ -51,6 +51,7 @@ type site struct {
 	signer *answers.Signer
 	url    string
 	ids    map[string]int64 // "A/QLNN" → training id
+	logs   *syncBuffer      // the pages' log
 }
 
 func newSite(t *testing.T, st *store.Store, lang string, proxies ...netip.Prefix) *site {
@@ -61,12 +62,13 @@ func newSite(t *testing.T, st *store.Store, lang string, proxies ...netip.Prefix
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	logs := &syncBuffer{}
 	page := &web.AnswerPage{Store: st, Signer: signer, Lang: func() string { return lang }, Loc: func() *time.Location { return loc },
-		Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
+		Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(logs, nil))}
 	pub := &web.Public{Answers: page, Lists: http.HandlerFunc(page.ServeList), Proxies: proxies, Burst: 1000, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
 	srv := httptest.NewServer(pub.Handler())
 	t.Cleanup(srv.Close)
-	s := &site{st: st, signer: signer, url: srv.URL, ids: map[string]int64{}}
+	s := &site{st: st, signer: signer, url: srv.URL, ids: map[string]int64{}, logs: logs}
 	var rows []struct {
 		ID     int64  `db:"id"`
 		Staff  string `db:"staff_code"`

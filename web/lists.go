@@ -16,7 +16,10 @@ import (
 // recipient and is the only credential, as on the answer pages: it is
 // signed under its own context (an answer link's token opens no list, and a
 // list link's no answer page) and expires with link_ttl. Each download is
-// logged with the message, its recipient and the client's address.
+// logged with the message, its recipient and the client's address. HEAD
+// answers as GET does (the same status and headers, Content-Length
+// included) without the list, and is logged as a check, not a download (a
+// mail gateway's link scanner makes them).
 func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 	lang := p.Lang()
 	claims, ok := p.verify(w, r, answers.ListSigner(p.Signer), "list", lang, p.Now(), "message", "")
@@ -33,13 +36,18 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, lang, http.StatusInternalServerError, "web.failure")
 		return
 	}
-	p.Log.Info("list downloaded", "message", claims.Obligation, "bytes", len(f.Data), "remote", ClientAddr(r))
+	head := r.Method == http.MethodHead
+	if head {
+		p.Log.Info("list checked, not downloaded (HEAD)", "message", claims.Obligation, "bytes", len(f.Data), "remote", ClientAddr(r))
+	} else {
+		p.Log.Info("list downloaded", "message", claims.Obligation, "bytes", len(f.Data), "remote", ClientAddr(r))
+	}
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
 	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
+	if !head {
 		w.Write(f.Data)
 	}
 }

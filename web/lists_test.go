@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,6 +43,18 @@ func TestListLinks(t *testing.T) {
 			cd != `attachment; filename=danh-sach.csv` || resp.Header.Get("Cache-Control") != "no-store" {
 			t.Errorf("headers: %q, %q, %q", ct, cd, resp.Header.Get("Cache-Control"))
 		}
+		if n := strings.Count(s.logs.String(), `msg="list downloaded"`); n != 1 {
+			t.Errorf("the download logged %d times, want once:\n%s", n, s.logs)
+		}
+		// HEAD answers as GET does, without the list, and is no download.
+		resp, body = send(t, "HEAD", u, nil, nil)
+		if resp.StatusCode != 200 || body != "" || resp.Header.Get("Content-Length") != strconv.Itoa(len(csv)) ||
+			resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || resp.Header.Get("Content-Disposition") != `attachment; filename=danh-sach.csv` {
+			t.Errorf("HEAD the list: %d, %q, headers %v", resp.StatusCode, body, resp.Header)
+		}
+		if logs := s.logs.String(); strings.Count(logs, `msg="list downloaded"`) != 1 || !strings.Contains(logs, `msg="list checked, not downloaded (HEAD)"`) {
+			t.Errorf("a HEAD logged as a download, or not logged:\n%s", logs)
+		}
 		token := strings.TrimPrefix(u, s.url+"/lists/")
 		// The list's token on the answer page, an answer's token on the lists.
 		if resp, _ := send(t, "GET", s.url+"/ack/"+token, nil, nil); resp.StatusCode != 403 {
@@ -61,6 +76,11 @@ func TestListLinks(t *testing.T) {
 		if resp, _ := send(t, "GET", other, nil, nil); resp.StatusCode != 404 {
 			t.Errorf("a link to no kept list: %d, want 404", resp.StatusCode)
 		}
+		for link, want := range map[string]int{u[:len(u)-2] + "AA": 403, old: 410, other: 404} {
+			if resp, body := send(t, "HEAD", link, nil, nil); resp.StatusCode != want || body != "" {
+				t.Errorf("HEAD %s: %d, want %d and no body", link, resp.StatusCode, want)
+			}
+		}
 		if resp, _ := send(t, "POST", u, nil, nil); resp.StatusCode != 405 {
 			t.Errorf("POST a list: %d, want 405", resp.StatusCode)
 		}
@@ -77,4 +97,22 @@ func TestListLinks(t *testing.T) {
 			t.Errorf("the link of a %d-character address: %d", len(long), resp.StatusCode)
 		}
 	})
+}
+
+// syncBuffer is a log the server's goroutines write while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

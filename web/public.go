@@ -69,6 +69,7 @@ func (p *Public) Handler() http.Handler {
 	mux.Handle("GET "+answers.Path+"{token}", p.Answers)
 	mux.Handle("POST "+answers.Path+"{token}", p.Answers)
 	if p.Lists != nil {
+		// GET matches HEAD too: ServeList answers it without the list.
 		mux.Handle("GET "+answers.ListPath+"{token}", p.Lists)
 	}
 	limit, burst, now := p.Limit, p.Burst, p.Now
