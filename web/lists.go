@@ -5,9 +5,27 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/tickler-dev/tickler/answers"
 	"github.com/tickler-dev/tickler/store"
+)
+
+// A list's download may outlast the listener's WriteTimeout (15 s, made for
+// the answer pages): at a million staff a list is 5 to 7 MB, more than a
+// client slower than some 450 KB/s takes in 15 s. ServeList gives each
+// download the WriteTimeout plus the time to send the list at
+// ListFloorRate, up to ListMaxWrite: a client that reads at least that fast
+// gets it whole.
+const (
+	// ListFloorRate is the slowest rate, in bytes a second, at which a
+	// client still gets a whole list: 32 KiB/s, a poor mobile link; a 7 MB
+	// list then has some 3.6 minutes more.
+	ListFloorRate = 32 << 10
+	// ListMaxWrite caps a download's time (a list of about 19 MB and more
+	// is cut for clients at the floor rate), so that a client that stalls
+	// does not hold its connection for ever.
+	ListMaxWrite = 10 * time.Minute
 )
 
 // ServeList serves /lists/{token}: the whole list of a message whose lists
@@ -19,7 +37,8 @@ import (
 // logged with the message, its recipient and the client's address. HEAD
 // answers as GET does (the same status and headers, Content-Length
 // included) without the list, and is logged as a check, not a download (a
-// mail gateway's link scanner makes them).
+// mail gateway's link scanner makes them). A download's write deadline is
+// stretched to the list's size (ListFloorRate).
 func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 	lang := p.Lang()
 	claims, ok := p.verify(w, r, answers.ListSigner(p.Signer), "list", lang, p.Now(), "message", "")
@@ -41,6 +60,11 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 		p.Log.Info("list checked, not downloaded (HEAD)", "message", claims.Obligation, "bytes", len(f.Data), "remote", ClientAddr(r))
 	} else {
 		p.Log.Info("list downloaded", "message", claims.Obligation, "bytes", len(f.Data), "remote", ClientAddr(r))
+		if deadline, ok := listDeadline(r, len(f.Data), time.Now()); ok {
+			if err := http.NewResponseController(w).SetWriteDeadline(deadline); err != nil && !errors.Is(err, http.ErrNotSupported) {
+				p.Log.Warn("list link: the download keeps the listener's write timeout", "message", claims.Obligation, "err", err)
+			}
+		}
 	}
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)
@@ -50,4 +74,18 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 	if !head {
 		w.Write(f.Data)
 	}
+}
+
+// listDeadline is the write deadline of a download of size bytes that
+// starts at now: the WriteTimeout of the server that serves r, plus the
+// time to send size bytes at ListFloorRate, at most ListMaxWrite (and never
+// less than the WriteTimeout). false: the server has no WriteTimeout, so
+// nothing cuts the download.
+func listDeadline(r *http.Request, size int, now time.Time) (time.Time, bool) {
+	srv, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	if srv == nil || srv.WriteTimeout <= 0 {
+		return time.Time{}, false
+	}
+	d := srv.WriteTimeout + time.Duration(size)*time.Second/ListFloorRate
+	return now.Add(max(srv.WriteTimeout, min(d, ListMaxWrite))), true
 }

@@ -1,8 +1,16 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +20,7 @@ import (
 	"github.com/tickler-dev/tickler/answers"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
+	"github.com/tickler-dev/tickler/web"
 )
 
 // A long message's list is served to whoever holds its link, until the link
@@ -115,4 +124,94 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// A list larger than the listener's WriteTimeout lets through to a slow
+// client still reaches it whole: the download's deadline is stretched to
+// its size. The server's WriteTimeout is 300 ms and the client reads 8 KiB
+// every 10 ms (at most 800 KiB/s) through small socket buffers (with the
+// kernel's own, a loopback holds the whole list and the server's write
+// never waits), so the 1 MiB list takes it at least 1.3 s: it is cut at
+// 300 ms without the stretch, however loaded the machine (a sleep only
+// lasts longer), and comes whole well within the 32 s the stretch gives it
+// (web.ListFloorRate).
+func TestListSlowClient(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t, store.SQLite)
+	signer, err := answers.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := &web.AnswerPage{Store: st, Signer: signer, Lang: func() string { return "vi" }, Loc: func() *time.Location { return time.UTC },
+		Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
+	pub := &web.Public{Answers: page, Lists: http.HandlerFunc(page.ServeList), Burst: 1000, Now: func() time.Time { return now }}
+	srv := httptest.NewUnstartedServer(pub.Handler())
+	// The listener's timeouts (cmd/tickler/serve.go), shortened.
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond
+	srv.Listener = smallSendBuffer{srv.Listener}
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	slot := now.Add(-time.Hour)
+	key := store.DeliveryKey("reappointments", slot, "tochuc@example.vn")
+	var list bytes.Buffer
+	for i := 0; list.Len() < 1<<20; i++ {
+		fmt.Fprintf(&list, "term_ending,S%07d,Nguyễn Văn An\n", i)
+	}
+	if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		return tx.AddList(ctx, key, "danh-sach.csv", "text/csv; charset=utf-8", list.Bytes(), slot)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(answers.NewListLinks(srv.URL, signer, 24*time.Hour).URL(key, now.Add(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A small receive window, so that the kernel's buffers hold little of
+	// the list and the server's write waits for the client.
+	if err := conn.(*net.TCPConn).SetReadBuffer(16 << 10); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	if _, err := fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", u.RequestURI(), u.Host); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReaderSize(slowReader{conn}, 8<<10), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	took := time.Since(began)
+	if resp.StatusCode != 200 || err != nil || !bytes.Equal(got, list.Bytes()) {
+		t.Fatalf("a slow client got %d of the list's %d bytes in %v (status %d, %v)", len(got), list.Len(), took, resp.StatusCode, err)
+	}
+	if took < 3*srv.Config.WriteTimeout {
+		t.Errorf("the client took %v, not slow enough to test the deadline (WriteTimeout %v)", took, srv.Config.WriteTimeout)
+	}
+}
+
+// slowReader reads at most 8 KiB at a time, 10 ms apart.
+type slowReader struct{ r io.Reader }
+
+func (s slowReader) Read(p []byte) (int, error) {
+	time.Sleep(10 * time.Millisecond)
+	return s.r.Read(p[:min(len(p), 8<<10)])
+}
+
+// smallSendBuffer gives the server's connections a small send buffer.
+type smallSendBuffer struct{ net.Listener }
+
+func (l smallSendBuffer) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(16 << 10)
+	}
+	return c, err
 }

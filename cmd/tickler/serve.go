@@ -306,7 +306,7 @@ func publicServer(cfg *config.Config, page *atomic.Pointer[web.AnswerPage], log 
 		Handler:           (&web.Public{Answers: answersH, Lists: listsH, Proxies: cfg.HTTP.Proxies(), Log: log}).Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      15 * time.Second,
+		WriteTimeout:      15 * time.Second, // a list download stretches it to its size (web.ListFloorRate)
 		IdleTimeout:       time.Minute,
 		MaxHeaderBytes:    16 << 10,
 	}
