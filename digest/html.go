@@ -55,7 +55,9 @@ func (w *htmlWriter) raw(s string) { w.b.WriteString(s) }
 // escapes text (see escapeHTML).
 func (w *htmlWriter) text(s string) { escapeHTML(w.b, s) }
 
-func (w *htmlWriter) cell(open, s string, close string) {
+// cell writes s escaped between open and close, as the templates "td",
+// "h2" ... do.
+func (w *htmlWriter) cell(open, s, close string) {
 	w.b.WriteString(open)
 	escapeHTML(w.b, s)
 	w.b.WriteString(close)
@@ -105,6 +107,7 @@ func (w *htmlWriter) chart(name string) {
 	if w.st.src != nil {
 		src = w.st.src(c)
 	}
+	// The escapers print an int with fmt.Sprint, which strconv.Itoa equals.
 	width, height := strconv.Itoa(c.Width), strconv.Itoa(c.Height)
 	w.raw(`<p style="margin:8px 0 10px 0;"><img src="`)
 	// src is an htmltemplate.URL: urlFilter lets it through, then it is
@@ -664,7 +667,7 @@ func (w *htmlWriter) dataQuality(r *Report) {
 		for _, p := range d.People {
 			w.raw("<tr>")
 			w.td(p.FullName + " (" + p.StaffCode + ")")
-			w.b.WriteString(htmlTdOpen)
+			w.raw(htmlTdOpen)
 			for i, k := range p.Kinds { // the template function problems
 				if i > 0 {
 					w.raw("; ")
