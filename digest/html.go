@@ -5,9 +5,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/codes"
-	"github.com/tickler-dev/tickler/i18n"
 )
 
 // writeReportHTML writes r's digest as the template "report" of
@@ -20,15 +18,15 @@ import (
 // charts. html_test.go renders many reports both ways and requires the same
 // bytes; a change to one must be made to the other.
 func writeReportHTML(b *bytes.Buffer, st *renderState, r *Report) {
-	w := &htmlWriter{b: b, st: st, lang: st.lang}
+	w := &htmlWriter{wording: wording{st.lang}, b: b, st: st}
 	w.report(r)
 }
 
 // htmlWriter writes one report's HTML.
 type htmlWriter struct {
-	b    *bytes.Buffer
-	st   *renderState
-	lang string
+	wording
+	b  *bytes.Buffer
+	st *renderState
 }
 
 // The template's fixed markup.
@@ -70,18 +68,6 @@ func (w *htmlWriter) tdr(s string) { w.cell(htmlTdrOpen, s, "</td>") }
 func (w *htmlWriter) h2(s string)  { w.cell(htmlH2Open, s, "</h2>") }
 func (w *htmlWriter) h3(s string)  { w.cell(htmlH3Open, s, "</h3>") }
 func (w *htmlWriter) p(s string)   { w.cell(htmlPOpen, s, "</p>") }
-
-// The template functions, on the writer's language.
-func (w *htmlWriter) t(key string) string                { return i18n.T(w.lang, key) }
-func (w *htmlWriter) tf(key string, a ...any) string     { return i18n.T(w.lang, key, a...) }
-func (w *htmlWriter) int(n int64) string                 { return formatInt(n, w.lang) }
-func (w *htmlWriter) pct(p Percent) string               { return p.Format(w.lang) }
-func (w *htmlWriter) num(f float64) string               { return formatFloat(f, w.lang) }
-func (w *htmlWriter) date(d civil.Date) string           { return d.Format(w.lang) }
-func (w *htmlWriter) kind(category, level string) string { return kindLabel(category, level, w.lang) }
-func (w *htmlWriter) coded(set codes.Set, c string) string {
-	return i18n.Coded(set, c, w.lang)
-}
 
 // state is the template "state": a line for a failed or empty section.
 func (w *htmlWriter) state(status, err string) {
@@ -131,14 +117,7 @@ func (w *htmlWriter) yearAgoRanks() bool {
 	return r.Trend.OK() && r.Trend.Data.YearAgoRanks != nil
 }
 
-func (w *htmlWriter) yearAgoRank(i int) string {
-	r := w.st.r
-	if !r.Trend.OK() || i >= len(r.Trend.Data.YearAgoRanks) {
-		return ""
-	}
-	s := r.Trend.Data.YearAgoRanks[i]
-	return formatInt(s.Count, w.lang) + " (" + s.Percent.Format(w.lang) + ")"
-}
+func (w *htmlWriter) yearAgoRank(i int) string { return yearAgoRank(w.st.r, i, w.lang) }
 
 func (w *htmlWriter) report(r *Report) {
 	st := w.st

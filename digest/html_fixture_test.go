@@ -16,7 +16,7 @@ import (
 	"github.com/tickler-dev/tickler/store/storetest"
 )
 
-// TestReportHTMLFixtures: the HTML report section written in Go is the
+// TestReportHTMLFixtures: the HTML report section and the text written in Go are the
 // template's, byte for byte (digest.CompareReportHTML, html_test.go), for
 // every report the fixtures compute: each scope of the hand-made agency in
 // September, October (with the figures of earlier months kept) and November,

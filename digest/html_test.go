@@ -18,26 +18,11 @@ import (
 )
 
 // The tests below render the "report" section of the HTML digest through the
-// templates (templates/digest.html.tmpl, as (*Renderer).HTML executes them)
-// and through writeReportHTML, and require the same bytes.
+// reference templates (reference_test.go) and through writeReportHTML, and
+// require the same bytes; each report's text too, through the reference and
+// through writeReportText.
 
 var htmlTestRenderer = sync.OnceValues(NewRenderer)
-
-// templateReportHTML is the section as the templates write it.
-func templateReportHTML(tb testing.TB, rd *Renderer, st renderState, r *Report) string {
-	tb.Helper()
-	bt, err := rd.take()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rd.give(bt)
-	*bt.st = st
-	var b bytes.Buffer
-	if err := bt.html.ExecuteTemplate(&b, "report", r); err != nil {
-		tb.Fatal(err)
-	}
-	return b.String()
-}
 
 // goReportHTML is the section as writeReportHTML writes it.
 func goReportHTML(st renderState, r *Report) string {
@@ -145,18 +130,25 @@ func fakeCharts(seed int) []*Chart {
 }
 
 // htmlCompared counts what the tests compared.
-type htmlCompared struct{ renderings, bytes int }
+type htmlCompared struct{ renderings, bytes, texts, textBytes int }
 
-// compareHTMLStates renders r in each state both ways and fails tb at the
-// first difference.
+// compareHTMLStates renders r in each state both ways, and its text in the
+// states' language both ways, and fails tb at the first difference.
 func compareHTMLStates(tb testing.TB, name string, r *Report, states []htmlState, n *htmlCompared) {
 	tb.Helper()
-	rd, err := htmlTestRenderer()
-	if err != nil {
-		tb.Fatal(err)
+	if len(states) > 0 {
+		lang := states[0].st.lang
+		want := referenceText(tb, r, lang)
+		var b strings.Builder
+		writeReportText(&b, r, lang)
+		if got := b.String(); got != want {
+			tb.Fatalf("%s (%s): writeReportText differs from the template\n%s", name, lang, htmlDiff(want, got))
+		}
+		n.texts++
+		n.textBytes += len(want)
 	}
 	for _, s := range states {
-		want := templateReportHTML(tb, rd, s.st, r)
+		want := referenceHTML(tb, s.st, r)
 		if got := goReportHTML(s.st, r); got != want {
 			tb.Fatalf("%s (%s, %s): writeReportHTML differs from the template\n%s", name, s.st.lang, s.name, htmlDiff(want, got))
 		}
@@ -182,7 +174,7 @@ func CompareReportHTML(tb testing.TB, name string, r *Report) (renderings, size 
 		drawn, errs := rd.charts(r, lang)
 		compareHTMLStates(tb, name, r, htmlStates(r, lang, drawn, errs), &n)
 	}
-	return n.renderings, n.bytes
+	return n.renderings + n.texts, n.bytes + n.textBytes
 }
 
 // ReportHTMLWays are the two ways of writing r's report section in lang,
@@ -197,15 +189,7 @@ func ReportHTMLWays(tb testing.TB, r *Report, lang string) (template, writer fun
 	drawn, errs := rd.charts(r, lang)
 	st := htmlStates(r, lang, drawn, errs)[0].st
 	template = func(b *bytes.Buffer) {
-		bt, err := rd.take()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		*bt.st = st
-		if err := bt.html.ExecuteTemplate(b, "report", r); err != nil {
-			tb.Fatal(err)
-		}
-		rd.give(bt)
+		b.WriteString(referenceHTML(tb, st, r))
 	}
 	writer = func(b *bytes.Buffer) {
 		s := st
@@ -433,7 +417,7 @@ func TestReportHTMLHandMade(t *testing.T) {
 			compareHTMLStates(t, name, r, htmlStates(r, lang, fakeCharts(i), map[string]string{"trend": "a <b> & 'c'"}), &n)
 		}
 	}
-	t.Logf("%d hand-made reports, %d renderings, %d bytes: identical", len(variants), n.renderings, n.bytes)
+	t.Logf("%d hand-made reports, %d HTML renderings (%d bytes) and %d texts (%d bytes): identical", len(variants), n.renderings, n.bytes, n.texts, n.textBytes)
 }
 
 // randomHTMLReport fills every section of a report at random: its state,
@@ -706,7 +690,7 @@ func TestReportHTMLRandom(t *testing.T) {
 			compareHTMLStates(t, fmt.Sprintf("random report %d", i), r, htmlStates(r, lang, charts, errs), &n)
 		}
 	}
-	t.Logf("%d random reports, %d renderings, %d bytes: identical", reports, n.renderings, n.bytes)
+	t.Logf("%d random reports, %d HTML renderings (%d bytes) and %d texts (%d bytes): identical", reports, n.renderings, n.bytes, n.texts, n.textBytes)
 }
 
 // htmlEscapersTemplate prints its string in text, in a quoted attribute, in

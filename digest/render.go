@@ -13,14 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	texttemplate "text/template"
-	"unicode/utf8"
 
 	"github.com/tickler-dev/tickler/i18n"
 	"github.com/tickler-dev/tickler/notify/message"
 
-	"github.com/tickler-dev/tickler/civil"
-	"github.com/tickler-dev/tickler/codes"
 	"github.com/tickler-dev/tickler/notify"
 )
 
@@ -30,13 +26,15 @@ var templateFiles embed.FS
 // Renderer draws digests as text and as an HTML page or e-mail with charts.
 // It is also the message.Renderer of the monthly-digest job's messages. It is
 // safe for concurrent use.
+//
+// A report is written by Go code (html.go, text.go), not by a template: a
+// month's digests are one message per unit, sixty thousand at a province's
+// scale, and the templates' reflection cost about a millisecond of CPU a
+// report, most of the planning's CPU. The templates the code was written
+// from are kept in testdata/reference, and the tests compare both, byte for
+// byte. Only the HTML page's frame is a template.
 type Renderer struct {
-	// html and text are parsed once and never executed: each render takes a
-	// bound copy from bound, which keeps copies escaped and ready instead of
-	// cloning (and escaping) the templates for every digest.
-	html  *htmltemplate.Template
-	text  *texttemplate.Template
-	bound sync.Pool
+	page *htmltemplate.Template
 
 	// chartsMu guards targetCharts: the plan-progress chart shows the agency's
 	// targets, the same in every digest of a month, so it is drawn once.
@@ -44,32 +42,17 @@ type Renderer struct {
 	targetCharts map[string]*Chart
 }
 
-// NewRenderer parses the digest's templates.
+// NewRenderer parses the page's template.
 func NewRenderer() (*Renderer, error) {
-	// The functions read the report being rendered from a renderState set
-	// before each execution (see funcs); these placeholders let the
-	// templates parse.
-	stub := funcs(&renderState{r: &Report{}, lang: "en"})
-	h, err := htmltemplate.New("digest").Funcs(stub).ParseFS(templateFiles, "templates/digest.html.tmpl", "templates/answers.html.tmpl")
+	h, err := htmltemplate.New("digest").ParseFS(templateFiles, "templates/page.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("digest html template: %w", err)
 	}
-	t, err := texttemplate.New("digest").Funcs(stub).ParseFS(templateFiles, "templates/digest.txt.tmpl", "templates/answers.txt.tmpl")
-	if err != nil {
-		return nil, fmt.Errorf("digest text template: %w", err)
-	}
-	return &Renderer{html: h, text: t}, nil
+	return &Renderer{page: h}, nil
 }
 
-// boundTemplates are copies of the templates whose functions read st: one
-// goroutine at a time sets st and executes them.
-type boundTemplates struct {
-	html *htmltemplate.Template
-	text *texttemplate.Template
-	st   *renderState
-}
-
-// renderState is what the template functions of one execution see.
+// renderState is what the HTML of one report is drawn with: its charts
+// (drawn, failed by name), their src, and why it has none.
 type renderState struct {
 	r         *Report
 	lang      string
@@ -77,28 +60,6 @@ type renderState struct {
 	chartErrs map[string]string
 	src       func(*Chart) string
 	omitted   string // why the report has no charts, when it has none
-}
-
-func (rd *Renderer) take() (*boundTemplates, error) {
-	if b, ok := rd.bound.Get().(*boundTemplates); ok {
-		return b, nil
-	}
-	st := &renderState{}
-	h, err := rd.html.Clone()
-	if err != nil {
-		return nil, err
-	}
-	t, err := rd.text.Clone()
-	if err != nil {
-		return nil, err
-	}
-	fm := funcs(st)
-	return &boundTemplates{html: h.Funcs(fm), text: t.Funcs(fm), st: st}, nil
-}
-
-func (rd *Renderer) give(b *boundTemplates) {
-	*b.st = renderState{} // hold no report while pooled
-	rd.bound.Put(b)
 }
 
 // JSON writes the report in its documented shape (docs/digest.md), indented.
@@ -129,84 +90,6 @@ type keyFigure struct {
 }
 
 type change struct{ Text, Color string }
-
-// funcs are the template functions, which read the report, its language and
-// its charts (drawn, failed by name) from st at each call.
-func funcs(st *renderState) map[string]any {
-	return map[string]any{
-		"t":   func(key string) string { return i18n.T(st.lang, key) },
-		"tf":  func(key string, a ...any) string { return i18n.T(st.lang, key, a...) },
-		"pct": func(p Percent) string { return p.Format(st.lang) },
-		// shareOfAll is the share of a distribution's total: 100% unless
-		// nobody is counted.
-		"shareOfAll": func(n int64) Percent {
-			if n > 0 {
-				return 10000
-			}
-			return 0
-		},
-		"int": func(n any) string {
-			switch v := n.(type) {
-			case int64:
-				return formatInt(v, st.lang)
-			case int:
-				return formatInt(int64(v), st.lang)
-			}
-			return fmt.Sprint(n)
-		},
-		"num":        func(f float64) string { return formatFloat(f, st.lang) },
-		"date":       func(d civil.Date) string { return d.Format(st.lang) },
-		"month":      func() string { return MonthOfString(st.r.Month).Format(st.lang) },
-		"monthName":  func(m string) string { return MonthOfString(m).Format(st.lang) },
-		"scopeLine":  func() string { return scopeLine(st.r, st.lang) },
-		"keyFigures": func() []keyFigure { return keyFigures(st.r, st.lang) },
-		"rank":       func(c string) string { return i18n.Coded(codes.Rank, c, st.lang) },
-		"education":  func(c string) string { return i18n.Coded(codes.Education, c, st.lang) },
-		"theory":     func(c string) string { return i18n.Coded(codes.PoliticalTheory, c, st.lang) },
-		"rating":     func(c string) string { return i18n.Coded(codes.Rating, c, st.lang) },
-		"kind":       func(cat, level string) string { return kindLabel(cat, level, st.lang) },
-		"caseName":   func(c string) string { return i18n.T(st.lang, "digest.case_"+c) },
-		"problem":    func(k string) string { return i18n.T(st.lang, "digest.problem_"+k) },
-		"problems": func(ks []string) string {
-			out := make([]string, len(ks))
-			for i, k := range ks {
-				out[i] = i18n.T(st.lang, "digest.problem_"+k)
-			}
-			return strings.Join(out, "; ")
-		},
-		"stateColor": func(s string) string {
-			if s == TargetBehind {
-				return "#c0392b"
-			}
-			return "#2f855a"
-		},
-		"yearAgoRanks": func() bool { return st.r.Trend.OK() && st.r.Trend.Data.YearAgoRanks != nil },
-		"yearAgoRank": func(i int) string {
-			r := st.r
-			if !r.Trend.OK() || i >= len(r.Trend.Data.YearAgoRanks) {
-				return ""
-			}
-			s := r.Trend.Data.YearAgoRanks[i]
-			return formatInt(s.Count, st.lang) + " (" + s.Percent.Format(st.lang) + ")"
-		},
-		"chart":         func(name string) *Chart { return st.charts[name] },
-		"chartError":    func(name string) string { return st.chartErrs[name] },
-		"chartsOmitted": func() string { return st.omitted },
-		"src": func(c *Chart) htmltemplate.URL {
-			if st.src == nil {
-				return htmltemplate.URL("cid:" + c.Name)
-			}
-			return htmltemplate.URL(st.src(c))
-		},
-		"upper": strings.ToUpper,
-		"pad": func(s string, n int) string {
-			return s + strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s)))
-		},
-		"lpad": func(s string, n int) string {
-			return strings.Repeat(" ", max(0, n-utf8.RuneCountInString(s))) + s
-		},
-	}
-}
 
 func scopeLine(r *Report, lang string) string {
 	if r.Scope.Kind == ScopeAgency {
@@ -414,9 +297,7 @@ func (rd *Renderer) Text(reports []*Report, p Page) (string, error) {
 		if i > 0 {
 			b.WriteString("\n" + strings.Repeat("=", 60) + "\n\n")
 		}
-		if err := writeReportText(&b, r, p.Lang); err != nil {
-			return "", fmt.Errorf("digest text: %w", err)
-		}
+		writeReportText(&b, r, p.Lang)
 	}
 	if p.Letter {
 		b.WriteString("\n" + i18n.T(p.Lang, "digest.footer", p.Office) + "\n\n" + i18n.T(p.Lang, "digest.regards") + "\n" + p.Office + "\n")
@@ -445,11 +326,6 @@ func intro(reports []*Report, p Page) string {
 // unit's digest with fewer people on staff than p.ChartsMinStaff has no
 // charts, and says so.
 func (rd *Renderer) HTML(reports []*Report, p Page, src func(*Chart) string) (string, []*Chart, error) {
-	bt, err := rd.take()
-	if err != nil {
-		return "", nil, err
-	}
-	defer rd.give(bt)
 	var bodies []htmltemplate.HTML
 	var all []*Chart
 	for i, r := range reports {
@@ -466,11 +342,8 @@ func (rd *Renderer) HTML(reports []*Report, p Page, src func(*Chart) string) (st
 		} else {
 			st.omitted = i18n.T(p.Lang, "digest.charts_omitted", p.ChartsMinStaff)
 		}
-		*bt.st = st
 		var b bytes.Buffer
-		if err := bt.html.ExecuteTemplate(&b, "report", r); err != nil {
-			return "", nil, fmt.Errorf("digest html: %w", err)
-		}
+		writeReportHTML(&b, &st, r)
 		if i > 0 {
 			bodies = append(bodies, `<hr style="border:0;border-top:1px solid #d9dde3;margin:28px 0;">`)
 		}
@@ -484,9 +357,8 @@ func (rd *Renderer) HTML(reports []*Report, p Page, src func(*Chart) string) (st
 		page.Greeting, page.Intro = greeting(p), intro(reports, p)
 		page.Footer, page.Regards = i18n.T(p.Lang, "digest.footer", p.Office), i18n.T(p.Lang, "digest.regards")
 	}
-	*bt.st = renderState{r: &Report{}, lang: p.Lang}
 	var b bytes.Buffer
-	if err := bt.html.ExecuteTemplate(&b, "page", page); err != nil {
+	if err := rd.page.ExecuteTemplate(&b, "page", page); err != nil {
 		return "", nil, fmt.Errorf("digest html: %w", err)
 	}
 	return b.String(), all, nil

@@ -1,7 +1,6 @@
 package digest
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,15 +16,15 @@ import (
 // a millisecond of CPU a report. templates/digest.txt.tmpl is the layout it
 // writes, kept as the reference a test compares it with, byte for byte.
 type textWriter struct {
-	b    *strings.Builder
-	lang string
-	r    *Report
+	wording
+	b *strings.Builder
+	r *Report
 }
 
 // writeReportText writes r as text, in lang.
-func writeReportText(b *strings.Builder, r *Report, lang string) error {
-	w := &textWriter{b: b, lang: lang, r: r}
-	return w.report()
+func writeReportText(b *strings.Builder, r *Report, lang string) {
+	w := &textWriter{wording: wording{lang}, b: b, r: r}
+	w.report()
 }
 
 func (w *textWriter) s(parts ...string) {
@@ -34,17 +33,20 @@ func (w *textWriter) s(parts ...string) {
 	}
 }
 
-func (w *textWriter) t(key string) string { return i18n.T(w.lang, key) }
+// wording is the words and numbers of a report in its language: the
+// template functions of the same names.
+type wording struct{ lang string }
 
-func (w *textWriter) tf(key string, a ...any) string { return i18n.T(w.lang, key, a...) }
-
-func (w *textWriter) int(n int64) string { return formatInt(n, w.lang) }
-
-func (w *textWriter) pct(p Percent) string { return p.Format(w.lang) }
-
-func (w *textWriter) date(d civil.Date) string { return d.Format(w.lang) }
-
-func (w *textWriter) kind(category, level string) string { return kindLabel(category, level, w.lang) }
+func (w wording) t(key string) string                { return i18n.T(w.lang, key) }
+func (w wording) tf(key string, a ...any) string     { return i18n.T(w.lang, key, a...) }
+func (w wording) int(n int64) string                 { return formatInt(n, w.lang) }
+func (w wording) pct(p Percent) string               { return p.Format(w.lang) }
+func (w wording) num(f float64) string               { return formatFloat(f, w.lang) }
+func (w wording) date(d civil.Date) string           { return d.Format(w.lang) }
+func (w wording) kind(category, level string) string { return kindLabel(category, level, w.lang) }
+func (w wording) coded(set codes.Set, c string) string {
+	return i18n.Coded(set, c, w.lang)
+}
 
 // pad and lpad fill s with spaces to n characters, on the right and on the
 // left: the text's columns.
@@ -76,7 +78,7 @@ func (w *textWriter) counts(c Counts) {
 	w.s(strconv.FormatInt(c.Started, 10), "/", strconv.FormatInt(c.Completed, 10), "/", strconv.FormatInt(c.Dropped, 10))
 }
 
-func (w *textWriter) report() error {
+func (w *textWriter) report() {
 	r, lang := w.r, w.lang
 	w.s(strings.ToUpper(w.tf("digest.title_month", w.t("digest.title"), MonthOfString(r.Month).Format(lang))), "\n")
 	w.s(scopeLine(r, lang), " · ", w.t("digest.as_of"), " ", w.date(r.AsOf), "\n\n")
@@ -92,7 +94,7 @@ func (w *textWriter) report() error {
 	if d := r.Workforce.Data; d != nil && r.Workforce.Status == StatusOK {
 		w.s(w.t("digest.ranks"), " (", w.tf("digest.ranks_base", w.int(d.Ranked)), "):\n")
 		for i, s := range d.Ranks {
-			w.share(i18n.Coded(codes.Rank, s.Code, lang), 24, s, 8)
+			w.share(w.coded(codes.Rank, s.Code), 24, s, 8)
 			if y := yearAgoRank(r, i, lang); y != "" {
 				w.s("   ", w.t("digest.year_ago"), " ", y)
 			}
@@ -101,12 +103,12 @@ func (w *textWriter) report() error {
 		w.s(w.tf("digest.ranks_outside", w.int(d.RankNone), w.int(d.RankNotRecorded)), "\n")
 		w.s(w.t("digest.education"), ":\n")
 		for _, s := range d.Education {
-			w.share(i18n.Coded(codes.Education, s.Code, lang), 24, s, 8)
+			w.share(w.coded(codes.Education, s.Code), 24, s, 8)
 			w.s("\n")
 		}
 		w.s(w.t("digest.political_theory"), ":\n")
 		for _, s := range d.PoliticalTheory {
-			w.share(i18n.Coded(codes.PoliticalTheory, s.Code, lang), 24, s, 8)
+			w.share(w.coded(codes.PoliticalTheory, s.Code), 24, s, 8)
 			w.s("\n")
 		}
 	}
@@ -169,21 +171,20 @@ func (w *textWriter) report() error {
 			}
 			w.s("\n")
 		}
-		if len(d.Rows) == 0 {
-			return errors.New("the targets section has no rows")
+		if len(d.Rows) > 0 {
+			w.s(w.t("digest.elapsed"), ": ", w.pct(d.Rows[0].Elapsed), "\n")
 		}
-		w.s(w.t("digest.elapsed"), ": ", w.pct(d.Rows[0].Elapsed), "\n")
 	}
 	w.s("\n", strings.ToUpper(w.tf("digest.refresher", r.AsOf.Year)), "\n")
 	w.state(r.Refresher.Status, r.Refresher.Error)
 	if d := r.Refresher.Data; d != nil && r.Refresher.Status == StatusOK {
-		w.s(w.tf("digest.refresher_line", formatFloat(d.MinimumHours, lang), w.int(d.Meeting), w.int(d.People), w.pct(d.MeetingShare),
-			w.int(d.Short), formatFloat(d.AverageHours, lang)), "\n")
+		w.s(w.tf("digest.refresher_line", w.num(d.MinimumHours), w.int(d.Meeting), w.int(d.People), w.pct(d.MeetingShare),
+			w.int(d.Short), w.num(d.AverageHours)), "\n")
 		if len(d.FurthestBehind) > 0 {
 			w.s(w.t("digest.furthest_behind"), ":\n")
 			for _, p := range d.FurthestBehind {
 				w.s("  - ", p.FullName, " (", p.StaffCode, ", ", p.Unit, "): ",
-					w.tf("digest.hours_of", formatFloat(p.Hours, lang), formatFloat(d.MinimumHours, lang)), "\n")
+					w.tf("digest.hours_of", w.num(p.Hours), w.num(d.MinimumHours)), "\n")
 			}
 		}
 	}
@@ -234,7 +235,7 @@ func (w *textWriter) report() error {
 		}
 		if d.Rated != 0 {
 			for _, s := range d.Ratings {
-				w.share(i18n.Coded(codes.Rating, s.Code, lang), 36, s, 6)
+				w.share(w.coded(codes.Rating, s.Code), 36, s, 6)
 				w.s("\n")
 			}
 		}
@@ -271,7 +272,6 @@ func (w *textWriter) report() error {
 			}
 		}
 	}
-	return nil
 }
 
 // yearAgoRank is the i-th rank's count and share a year earlier, when the
