@@ -8,9 +8,9 @@ import (
 	"github.com/tickler-dev/tickler/codes"
 )
 
-// writeReportHTML writes r's digest as the template "report" of
-// templates/digest.html.tmpl does (with "self-reported" of
-// templates/answers.html.tmpl and the helpers "th", "td", "chart" ...),
+// writeReportHTML writes r's digest as the reference template "report" of
+// testdata/reference/digest.html.tmpl does (with "self-reported" of
+// answers.html.tmpl beside it and the helpers "th", "td", "chart" ...),
 // byte for byte, escaping included, in plain Go: executing the template costs
 // about a millisecond of CPU per digest in reflection and escaper calls. st
 // is what the template functions would see: the language, the charts drawn

@@ -10,11 +10,10 @@ import (
 	"github.com/tickler-dev/tickler/i18n"
 )
 
-// textWriter writes the plain-text form of one report. It is Go code rather
-// than a template: a month's digests are one message per unit (sixty
-// thousand at a province's scale), and the template's reflection cost about
-// a millisecond of CPU a report. templates/digest.txt.tmpl is the layout it
-// writes, kept as the reference a test compares it with, byte for byte.
+// textWriter writes the plain-text form of one report, as the reference
+// template testdata/reference/digest.txt.tmpl does, byte for byte (see
+// Renderer for why it is Go code, and html_test.go for the tests that
+// compare both).
 type textWriter struct {
 	wording
 	b *strings.Builder
