@@ -18,7 +18,7 @@ import (
 // charts. html_test.go renders many reports both ways and requires the same
 // bytes; a change to one must be made to the other.
 func writeReportHTML(b *bytes.Buffer, st *renderState, r *Report) {
-	w := &htmlWriter{wording: wording{st.lang}, b: b, st: st}
+	w := &htmlWriter{wording: wording{st.lang}, b: b, st: st, r: r}
 	w.report(r)
 }
 
@@ -27,6 +27,7 @@ type htmlWriter struct {
 	wording
 	b  *bytes.Buffer
 	st *renderState
+	r  *Report
 }
 
 // The template's fixed markup.
@@ -111,20 +112,20 @@ func (w *htmlWriter) chart(name string) {
 }
 
 // yearAgoRanks and yearAgoRank are the template functions of the same
-// names, which read the report from the render state.
+// names.
 func (w *htmlWriter) yearAgoRanks() bool {
-	r := w.st.r
+	r := w.r
 	return r.Trend.OK() && r.Trend.Data.YearAgoRanks != nil
 }
 
-func (w *htmlWriter) yearAgoRank(i int) string { return yearAgoRank(w.st.r, i, w.lang) }
+func (w *htmlWriter) yearAgoRank(i int) string { return yearAgoRank(w.r, i, w.lang) }
 
 func (w *htmlWriter) report(r *Report) {
 	st := w.st
 	w.raw("\n" + `<h1 style="font-size:20px;line-height:1.3;margin:4px 0 4px 0;color:#1f2933;">`)
-	w.text(w.tf("digest.title_month", w.t("digest.title"), MonthOfString(st.r.Month).Format(w.lang)))
+	w.text(w.tf("digest.title_month", w.t("digest.title"), MonthOfString(r.Month).Format(w.lang)))
 	w.raw("</h1>\n" + `<p style="margin:0 0 14px 0;color:#52606d;">`)
-	w.text(scopeLine(st.r, w.lang))
+	w.text(scopeLine(r, w.lang))
 	w.raw(" · ")
 	w.text(w.t("digest.as_of"))
 	w.raw(" ")
@@ -136,7 +137,7 @@ func (w *htmlWriter) report(r *Report) {
 
 	// Key figures.
 	w.raw("\n" + `<table role="presentation" cellpadding="0" cellspacing="0" width="100%" style="border-collapse:separate;border-spacing:6px 0;margin:0 0 8px -6px;">` + "\n<tr>")
-	for _, k := range keyFigures(st.r, w.lang) {
+	for _, k := range keyFigures(r, w.lang) {
 		w.raw("\n" + `<td valign="top" width="25%" style="background:#f7f3f3;border-top:3px solid #8b1c1c;padding:10px 10px 8px 10px;">` + "\n" +
 			`<div style="font-size:22px;font-weight:bold;color:#1f2933;line-height:1.2;">`)
 		w.text(k.Value)

@@ -179,8 +179,8 @@ func CompareReportHTML(tb testing.TB, name string, r *Report) (renderings, size 
 
 // ReportHTMLWays are the two ways of writing r's report section in lang,
 // with its charts drawn beforehand, for package digest_test's benchmark:
-// through the templates as (*Renderer).HTML does (a bound copy taken from
-// the pool and given back), and through writeReportHTML.
+// through the reference templates (one report at a time), and through
+// writeReportHTML.
 func ReportHTMLWays(tb testing.TB, r *Report, lang string) (template, writer func(*bytes.Buffer)) {
 	rd, err := htmlTestRenderer()
 	if err != nil {

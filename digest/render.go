@@ -54,7 +54,7 @@ func NewRenderer() (*Renderer, error) {
 // renderState is what the HTML of one report is drawn with: its charts
 // (drawn, failed by name), their src, and why it has none.
 type renderState struct {
-	r         *Report
+	r         *Report // the report, for the reference templates' functions (tests)
 	lang      string
 	charts    map[string]*Chart
 	chartErrs map[string]string

@@ -230,10 +230,11 @@ func used(src []file, key string) bool {
 }
 
 // Where the code names a key whole: a call to T, Lookup or a package's
-// wrapper (say) with a quoted key, t or tf in a template, .L.name in an
-// area's template.
+// wrapper (say) with a quoted key, a method t or tf with a quoted key (the
+// digest's writers: w.t("digest.total")), t or tf in a template, .L.name in
+// an area's template.
 var (
-	goCall  = regexp.MustCompile(`\b(?:i18n\.T|T|i18n\.Lookup|say)\([^,()]+, "([a-z]+\.[A-Za-z0-9_:]+)"[,)]`)
+	goCall  = regexp.MustCompile(`\b(?:(?:i18n\.T|T|i18n\.Lookup|say)\([^,()]+, |\w+\.tf?\()"([a-z]+\.[A-Za-z0-9_:]+)"[,)]`)
 	tmplFn  = regexp.MustCompile(`[({]tf? "([a-z]+\.[A-Za-z0-9_:]+)"`)
 	tmplMap = regexp.MustCompile(`\.L\.([A-Za-z0-9_]+)\b`)
 )

@@ -204,7 +204,7 @@ func TestPlanStreamLinksLongLists(t *testing.T) {
 			Kind: "data_problem", Key: "problem/9", Step: "7d", StaffCode: "S9", Note: "x"}})
 		key := store.DeliveryKey("course-reminders", slot, hr.Email)
 
-		// A dry run renders the link and keeps nothing.
+		// A dry run asks for the link (linked, below) and keeps nothing.
 		var planned []plan.Planned
 		collect := func(pl *plan.Planned) error {
 			planned = append(planned, *pl)
