@@ -70,6 +70,16 @@ func (w *htmlWriter) h2(s string)  { w.cell(htmlH2Open, s, "</h2>") }
 func (w *htmlWriter) h3(s string)  { w.cell(htmlH3Open, s, "</h3>") }
 func (w *htmlWriter) p(s string)   { w.cell(htmlPOpen, s, "</p>") }
 
+// heading writes a section's title and, for a failed or empty section,
+// the line that says so (the templates' h2 and "state" with the lines
+// between them).
+func (w *htmlWriter) heading(title, status, err string) {
+	w.h2(title)
+	w.raw("\n")
+	w.state(status, err)
+	w.raw("\n")
+}
+
 // state is the template "state": a line for a failed or empty section.
 func (w *htmlWriter) state(status, err string) {
 	switch status {
@@ -193,10 +203,7 @@ func (w *htmlWriter) shares(set codes.Set, rows []Share) {
 }
 
 func (w *htmlWriter) workforce(r *Report) {
-	w.h2(w.t("digest.workforce"))
-	w.raw("\n")
-	w.state(r.Workforce.Status, r.Workforce.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.workforce"), r.Workforce.Status, r.Workforce.Error)
 	d := r.Workforce.Data
 	if d == nil || r.Workforce.Status != StatusOK {
 		return
@@ -263,10 +270,7 @@ func (w *htmlWriter) workforce(r *Report) {
 }
 
 func (w *htmlWriter) trend(r *Report) {
-	w.h2(w.t("digest.trend"))
-	w.raw("\n")
-	w.state(r.Trend.Status, r.Trend.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.trend"), r.Trend.Status, r.Trend.Error)
 	d := r.Trend.Data
 	if d == nil { // the template shows the table whatever the section's status
 		return
@@ -304,10 +308,7 @@ func (w *htmlWriter) counts(c Counts) {
 }
 
 func (w *htmlWriter) training(r *Report) {
-	w.h2(w.t("digest.training"))
-	w.raw("\n")
-	w.state(r.Training.Status, r.Training.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.training"), r.Training.Status, r.Training.Error)
 	d := r.Training.Data
 	if d == nil || r.Training.Status != StatusOK {
 		return
@@ -354,10 +355,7 @@ func (w *htmlWriter) training(r *Report) {
 }
 
 func (w *htmlWriter) inTraining(r *Report) {
-	w.h2(w.t("digest.in_training"))
-	w.raw("\n")
-	w.state(r.InTraining.Status, r.InTraining.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.in_training"), r.InTraining.Status, r.InTraining.Error)
 	d := r.InTraining.Data
 	if d == nil || r.InTraining.Status != StatusOK {
 		return
@@ -380,10 +378,7 @@ func (w *htmlWriter) inTraining(r *Report) {
 }
 
 func (w *htmlWriter) targets(r *Report) {
-	w.h2(w.t("digest.targets"))
-	w.raw("\n")
-	w.state(r.Targets.Status, r.Targets.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.targets"), r.Targets.Status, r.Targets.Error)
 	d := r.Targets.Data
 	if d == nil || r.Targets.Status != StatusOK {
 		return
@@ -423,10 +418,7 @@ func (w *htmlWriter) targets(r *Report) {
 
 func (w *htmlWriter) refresher(r *Report) {
 	// tf's argument is an int: fmt prints it as the template would.
-	w.h2(w.tf("digest.refresher", r.AsOf.Year))
-	w.raw("\n")
-	w.state(r.Refresher.Status, r.Refresher.Error)
-	w.raw("\n")
+	w.heading(w.tf("digest.refresher", r.AsOf.Year), r.Refresher.Status, r.Refresher.Error)
 	d := r.Refresher.Data
 	if d == nil || r.Refresher.Status != StatusOK {
 		return
@@ -457,10 +449,7 @@ func (w *htmlWriter) refresher(r *Report) {
 }
 
 func (w *htmlWriter) due(r *Report) {
-	w.h2(w.t("digest.due"))
-	w.raw("\n")
-	w.state(r.Due.Status, r.Due.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.due"), r.Due.Status, r.Due.Error)
 	d := r.Due.Data
 	if d == nil || r.Due.Status != StatusOK {
 		return
@@ -502,10 +491,7 @@ func (w *htmlWriter) due(r *Report) {
 }
 
 func (w *htmlWriter) terms(r *Report) {
-	w.h2(w.t("digest.terms"))
-	w.raw("\n")
-	w.state(r.Terms.Status, r.Terms.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.terms"), r.Terms.Status, r.Terms.Error)
 	d := r.Terms.Data
 	if d == nil || r.Terms.Status != StatusOK {
 		return
@@ -556,10 +542,7 @@ func (w *htmlWriter) terms(r *Report) {
 // planning writes the planning section and, under the same heading, the
 // evaluation's.
 func (w *htmlWriter) planning(r *Report) {
-	w.h2(w.t("digest.planning"))
-	w.raw("\n")
-	w.state(r.Planning.Status, r.Planning.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.planning"), r.Planning.Status, r.Planning.Error)
 	if d := r.Planning.Data; d != nil && r.Planning.Status == StatusOK {
 		w.raw("\n")
 		w.p(w.tf("digest.planning_line", d.Entries, d.People, d.Year, d.ReviewedThisYear, d.NotReviewed))
@@ -594,10 +577,7 @@ func (w *htmlWriter) planning(r *Report) {
 }
 
 func (w *htmlWriter) deliveries(r *Report) {
-	w.h2(w.t("digest.deliveries"))
-	w.raw("\n")
-	w.state(r.Deliveries.Status, r.Deliveries.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.deliveries"), r.Deliveries.Status, r.Deliveries.Error)
 	d := r.Deliveries.Data
 	if d == nil || r.Deliveries.Status != StatusOK {
 		return
@@ -620,10 +600,7 @@ func (w *htmlWriter) deliveries(r *Report) {
 }
 
 func (w *htmlWriter) dataQuality(r *Report) {
-	w.h2(w.t("digest.data_quality"))
-	w.raw("\n")
-	w.state(r.DataQuality.Status, r.DataQuality.Error)
-	w.raw("\n")
+	w.heading(w.t("digest.data_quality"), r.DataQuality.Status, r.DataQuality.Error)
 	d := r.DataQuality.Data
 	if d == nil || r.DataQuality.Status != StatusOK {
 		return

@@ -42,9 +42,9 @@ var referenceTemplates = sync.OnceValues(func() (*reference, error) {
 	return ref, err
 })
 
-// referenceHTML is the report section of st.r's HTML as the reference
-// template writes it.
-func referenceHTML(tb testing.TB, st renderState, r *Report) string {
+// referenceRender runs execute with the reference templates' functions
+// reading st, and returns what it wrote.
+func referenceRender(tb testing.TB, st renderState, execute func(ref *reference, b *strings.Builder) error) string {
 	tb.Helper()
 	ref, err := referenceTemplates()
 	if err != nil {
@@ -54,27 +54,25 @@ func referenceHTML(tb testing.TB, st renderState, r *Report) string {
 	defer ref.mu.Unlock()
 	*ref.st = st
 	var b strings.Builder
-	if err := ref.html.ExecuteTemplate(&b, "report", r); err != nil {
+	if err := execute(ref, &b); err != nil {
 		tb.Fatal(err)
 	}
 	return b.String()
 }
 
+// referenceHTML is the report section of r's HTML as the reference template
+// writes it.
+func referenceHTML(tb testing.TB, st renderState, r *Report) string {
+	tb.Helper()
+	return referenceRender(tb, st, func(ref *reference, b *strings.Builder) error { return ref.html.ExecuteTemplate(b, "report", r) })
+}
+
 // referenceText is r's text as the reference template writes it.
 func referenceText(tb testing.TB, r *Report, lang string) string {
 	tb.Helper()
-	ref, err := referenceTemplates()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ref.mu.Lock()
-	defer ref.mu.Unlock()
-	*ref.st = renderState{r: r, lang: lang}
-	var b strings.Builder
-	if err := ref.text.ExecuteTemplate(&b, "report", r); err != nil {
-		tb.Fatal(err)
-	}
-	return b.String()
+	return referenceRender(tb, renderState{r: r, lang: lang}, func(ref *reference, b *strings.Builder) error {
+		return ref.text.ExecuteTemplate(b, "report", r)
+	})
 }
 
 // funcs are the template functions, which read the report, its language and
