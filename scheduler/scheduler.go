@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -59,17 +60,21 @@ type Scheduler struct {
 	// Grace is how long running jobs may finish after shutdown begins (default 10s).
 	Grace time.Duration
 
-	once     sync.Once
-	mu       sync.Mutex
-	running  map[string]bool
-	wg       sync.WaitGroup
-	dbDown   bool
-	lookErr  map[string]string // job → the error of its last look, if any
-	wake     chan struct{}
-	seen     map[string]string    // job → schedule and zone last looked at
-	changed  map[string]time.Time // job → when its schedule last changed
-	runCtx   context.Context      // runs: cancelled only when Grace is over
-	stopRuns context.CancelFunc
+	once    sync.Once
+	mu      sync.Mutex
+	running map[string]bool
+	wg      sync.WaitGroup
+	dbDown  bool
+	lookErr map[string]string // job → the error of its last look, if any
+	// unrecorded: job → the outcome of its last run, which ended while its
+	// job_runs row could not be written (the database was away); written
+	// at the next look that reaches the database.
+	unrecorded map[string]outcome
+	wake       chan struct{}
+	seen       map[string]string    // job → schedule and zone last looked at
+	changed    map[string]time.Time // job → when its schedule last changed
+	runCtx     context.Context      // runs: cancelled only when Grace is over
+	stopRuns   context.CancelFunc
 }
 
 // Observer is told what the scheduler does; package metrics implements it.
@@ -123,6 +128,7 @@ func (s *Scheduler) init() {
 		s.seen = map[string]string{}
 		s.changed = map[string]time.Time{}
 		s.lookErr = map[string]string{}
+		s.unrecorded = map[string]outcome{}
 		s.wake = make(chan struct{}, 1)
 		s.runCtx, s.stopRuns = context.WithCancel(context.Background())
 	})
@@ -213,7 +219,7 @@ func (s *Scheduler) Look(ctx context.Context) time.Time {
 	cfg := s.Config()
 	now := s.Now()
 	var next time.Time
-	errs := map[string]error{}
+	errs := s.recordOutcomes(ctx)
 	for _, name := range config.JobNames {
 		sc, spec, ok := s.job(cfg, name)
 		if !ok {
@@ -224,6 +230,9 @@ func (s *Scheduler) Look(ctx context.Context) time.Time {
 		}
 		if ctx.Err() != nil {
 			break
+		}
+		if errs[name] != nil {
+			continue // its last run is not on record yet: nothing to decide from
 		}
 		if err := s.consider(ctx, cfg, name, sc, spec, now); err != nil {
 			errs[name] = err
@@ -292,9 +301,10 @@ func (s *Scheduler) consider(ctx context.Context, cfg *config.Config, name strin
 	}
 	if hasLast && last.State == "running" {
 		// The previous run is going on (here or elsewhere): no new slot starts.
-		// If its owner stopped renewing the lease, take the run over; if the
-		// owner is this process (not running it: checked above), its run
-		// ended without being recorded (the database went away), so at once.
+		// If its owner stopped renewing the lease, take the run over. If the
+		// owner is this process, which is not running it (checked above) and
+		// has written every outcome it kept (recordOutcomes), the run was
+		// lost without an outcome: take it over at once.
 		if last.LeaseUntil.Before(now) || last.Owner == s.Owner {
 			return s.takeOver(ctx, cfg, name, sc, last, now)
 		}
@@ -492,10 +502,17 @@ func (s *Scheduler) start(cfg *config.Config, name string, loc *time.Location, i
 		finished := s.Now()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if err := s.Store.FinishSlot(fctx, id, s.Owner, state, finished, res.Items, res.Messages, errText); err != nil {
-			// The lease runs out and the slot is run again (its messages are
-			// not sent twice: the outbox keys them).
-			s.Log.Error("record job run; the slot will run again after its lease", "job", name, "err", err)
+		o := outcome{id: id, state: state, finished: finished, items: res.Items, messages: res.Messages, err: errText}
+		if err := s.finishSlot(fctx, o); err != nil {
+			// Written at the next look that reaches the database: until then
+			// the job starts nothing, and its row says "running" under a
+			// lease. If this process stops first, the lease runs out and the
+			// slot is run again (its messages are not sent twice: the outbox
+			// keys them).
+			s.mu.Lock()
+			s.unrecorded[name] = o
+			s.mu.Unlock()
+			s.Log.Error("record job run; it is recorded when the database answers", "job", name, "state", state, "err", err)
 		}
 		if s.Observer != nil {
 			s.Observer.JobRun(name, state, lag, finished)
@@ -504,6 +521,42 @@ func (s *Scheduler) start(cfg *config.Config, name string, loc *time.Location, i
 			s.OnRun(name)
 		}
 	}()
+}
+
+// outcome is how a run ended, as its job_runs row records it.
+type outcome struct {
+	id              int64
+	state           string // done, failed
+	finished        time.Time
+	items, messages int
+	err             string
+}
+
+func (s *Scheduler) finishSlot(ctx context.Context, o outcome) error {
+	return s.Store.FinishSlot(ctx, o.id, s.Owner, o.state, o.finished, o.items, o.messages, o.err)
+}
+
+// recordOutcomes writes the outcomes of the runs that ended while the
+// database was away, with the time they ended: a run cut by an outage is a
+// failed run of its slot, so the slots that fell after it are counted from
+// its end (the latest of them runs, and supersedes it), not taken for slots
+// that fell while it was running. It returns the errors by job.
+func (s *Scheduler) recordOutcomes(ctx context.Context) map[string]error {
+	errs := map[string]error{}
+	s.mu.Lock()
+	pending := maps.Clone(s.unrecorded)
+	s.mu.Unlock()
+	for name, o := range pending {
+		if err := s.finishSlot(ctx, o); err != nil {
+			errs[name] = fmt.Errorf("record the run of %s that ended at %s: %w", name, o.finished.Format(time.RFC3339), err)
+			continue
+		}
+		s.mu.Lock()
+		delete(s.unrecorded, name)
+		s.mu.Unlock()
+		s.Log.Info("job run recorded", "job", name, "state", o.state, "finished", o.finished.Format(time.RFC3339))
+	}
+	return errs
 }
 
 // renew extends the lease of a running slot every third of the lease.

@@ -517,3 +517,68 @@ func TestStopDuringALookIsNotAnError(t *testing.T) {
 		}
 	})
 }
+
+// TestRunCutByAnOutage: a run that ends while its job_runs row cannot be
+// written (here a trigger refuses the write, as a database gone away would)
+// is recorded when the database answers, with the time it ended. The slots
+// that fell after it are then counted from its end: the latest runs and
+// supersedes it; none is taken for a slot that fell during the run
+// (overlap), and the cut slot is not run again ahead of them.
+func TestRunCutByAnOutage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		refuse := map[store.Dialect][]string{
+			store.SQLite: {`CREATE TRIGGER refuse_finish BEFORE UPDATE ON job_runs WHEN NEW.state <> 'running'
+				BEGIN SELECT RAISE(ABORT, 'the database is away'); END`},
+			store.Postgres: {`CREATE FUNCTION refuse_finish() RETURNS trigger LANGUAGE plpgsql AS
+				$$ BEGIN RAISE EXCEPTION 'the database is away'; END $$`,
+				`CREATE TRIGGER refuse_finish BEFORE UPDATE ON job_runs FOR EACH ROW
+				WHEN (NEW.state <> 'running') EXECUTE FUNCTION refuse_finish()`},
+		}[st.Dialect]
+		allow := map[store.Dialect]string{
+			store.SQLite:   `DROP TRIGGER refuse_finish`,
+			store.Postgres: `DROP TRIGGER refuse_finish ON job_runs`,
+		}[st.Dialect]
+		for _, q := range refuse {
+			if _, err := st.ExecSQL(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := schedSetup(st, hanoi("10 07:00").Add(10*time.Second))
+		b.fail = 1 // the run fails: its database went away
+		s := newScheduler(t, st, b, "a:1", "    schedule: \"*/10 * * * *\"\n    catchup_window: 1h\n")
+		look(t, s) // 07:00 runs, fails, and its outcome cannot be written
+		if got, want := rows(t, st), []string{"06-10 07:00 running"}; !slices.Equal(got, want) {
+			t.Fatalf("job_runs %q, want %q (the trigger did not refuse the write: the test proves nothing)", got, want)
+		}
+		b.clock.Set(hanoi("10 07:35"))
+		look(t, s) // still away: nothing runs
+		if got := b.slots(hcm); len(got) != 1 {
+			t.Fatalf("ran %v while the outcome of 07:00 was not on record", got)
+		}
+		if _, err := st.ExecSQL(ctx, allow); err != nil {
+			t.Fatal(err)
+		}
+		b.clock.Set(hanoi("10 07:36"))
+		look(t, s) // back: 07:00 recorded failed; 07:30 runs; 07:10 and 07:20 superseded
+		if got, want := b.slots(hcm), []string{"06-10 07:00", "06-10 07:30"}; !slices.Equal(got, want) {
+			t.Errorf("ran %v, want %v", got, want)
+		}
+		if got, want := rows(t, st), []string{"06-10 07:00 failed (database went away)", "06-10 07:30 done"}; !slices.Equal(got, want) {
+			t.Errorf("job_runs %q, want %q", got, want)
+		}
+		if got, want := b.missed(), map[string]int{"superseded": 2}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("missed %v, want %v", got, want)
+		}
+		var finished store.Time
+		if err := st.GetSQL(ctx, &finished, "SELECT finished_at FROM job_runs WHERE job = 'course-reminders' AND state = 'failed'"); err != nil {
+			t.Fatal(err)
+		}
+		if !finished.Equal(hanoi("10 07:00").Add(10 * time.Second)) {
+			t.Errorf("the cut run is recorded as ended at %s, want when it ended (07:00:10)", finished.In(hcm).Format("15:04:05"))
+		}
+		if !strings.Contains(b.logs.String(), "record job run; it is recorded when the database answers") {
+			t.Errorf("the unwritten outcome was not logged:\n%s", b.logs)
+		}
+	})
+}

@@ -102,16 +102,25 @@ func (c *cluster) stop() {
 
 // A daemon started while PostgreSQL is down keeps trying and is not ready;
 // when the server comes up it becomes ready and runs its slot. When the
-// server stops under it, it stays up, logs the outage once, answers 503 on
-// /readyz, and when the server is back it is ready again and runs the latest
-// slot it missed.
+// server stops under it, in the middle of a run, it stays up, logs the outage
+// once, answers 503 on /readyz, and when the server is back it is ready
+// again: the cut run is recorded as failed, and the latest slot it missed
+// runs (the older ones are counted as superseded).
 func TestPostgresOutage(t *testing.T) {
 	pg := newCluster(t)
 	dir := t.TempDir()
 	outbox := filepath.Join(dir, "outbox")
+	// Runs wait for this file once claimed: the test cuts one with the outage.
+	gate := filepath.Join(dir, "gate")
+	open := func() {
+		if err := os.WriteFile(gate, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open()
 	// A slot every 4 seconds, each inside a 1-minute window.
 	path := writeConfig(t, dir, daemonConfig("postgres", pg.dsn(), outbox, "@every 4s", "1m"))
-	d := startDaemon(t, "serve", dir, path, testHooks{Tick: 300 * time.Millisecond})
+	d := startDaemon(t, "serve", dir, path, testHooks{Tick: 300 * time.Millisecond, JobGate: gate})
 
 	// Down at start.
 	d.waitLog(15*time.Second, "database unreachable at start")
@@ -128,11 +137,23 @@ func TestPostgresOutage(t *testing.T) {
 	pg.start()
 	d.waitStatus("/readyz", 200, 30*time.Second)
 	st := openDB(t, "postgres", pg.dsn())
-	waitFor(t, "a first run", 30*time.Second, func() bool { return doneRuns(st) >= 1 })
+	waitFor(t, "a first run, and every job's catch-up over", 30*time.Second, func() bool {
+		return doneRuns(st) >= 1 && runningRuns(st) == 0
+	})
 
-	// Down under the running daemon, for about three slots.
+	// A run held mid-way, and the server down under it for about three slots.
+	if err := os.Remove(gate); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a run held at the gate", 30*time.Second, func() bool { return runningRuns(st) == 1 })
+	var cut store.Time
+	if err := st.GetSQL(context.Background(), &cut, "SELECT slot FROM job_runs WHERE job = 'course-reminders' AND state = 'running'"); err != nil {
+		t.Fatal(err)
+	}
 	pg.stop()
 	down := time.Now()
+	open() // the held run goes on, fails, and cannot record it
+	d.waitLog(15*time.Second, "record job run; it is recorded when the database answers")
 	d.waitStatus("/readyz", 503, 15*time.Second)
 	d.waitLog(15*time.Second, "scheduler: database unreachable")
 	time.Sleep(12 * time.Second) // slots pass while the server is down: the point of the test
@@ -144,25 +165,43 @@ func TestPostgresOutage(t *testing.T) {
 	}
 
 	pg.start()
-	up := time.Now()
 	d.waitStatus("/readyz", 200, 30*time.Second)
 	d.waitLog(15*time.Second, "scheduler: database reachable again")
-	// The latest slot missed during the outage runs; the older ones are counted.
+	// The look that saw the server back ran the latest slot it had missed: one
+	// that fell during the outage as the daemon saw it.
+	back := time.Now()
 	var slot store.Time
 	waitFor(t, "a run of a slot that fell during the outage", 30*time.Second, func() bool {
 		return st.GetSQL(context.Background(), &slot, `SELECT slot FROM job_runs WHERE job = 'course-reminders' AND state = 'done'
-			AND slot > $1 AND slot < $2 ORDER BY slot DESC LIMIT 1`, store.T(down), store.T(up)) == nil
+			AND slot > $1 AND slot < $2 ORDER BY slot DESC LIMIT 1`, store.T(down), store.T(back)) == nil
 	})
+	var cutRun struct {
+		State    string `db:"state"`
+		Attempts int    `db:"attempts"`
+	}
+	if err := st.GetSQL(context.Background(), &cutRun, "SELECT state, attempts FROM job_runs WHERE job = 'course-reminders' AND slot = $1", cut); err != nil {
+		t.Fatal(err)
+	}
+	if cutRun.State != "failed" || cutRun.Attempts != 1 {
+		t.Errorf("the run cut by the outage is %s after %d attempts; want failed after 1 (the later slot supersedes it)", cutRun.State, cutRun.Attempts)
+	}
 	_, metrics := d.get("/metrics")
 	if !strings.Contains(metrics, `tickler_job_missed_slots_total{job="course-reminders",reason="superseded"}`) {
 		t.Error("/metrics counts no superseded slot after the outage")
 	}
-	t.Logf("outage %s → %s; slot %s ran after it", down.Format("15:04:05"), up.Format("15:04:05"), slot.Local().Format("15:04:05"))
+	t.Logf("outage %s → %s; cut slot %s; slot %s ran after it", down.Format("15:04:05"), back.Format("15:04:05"),
+		cut.Local().Format("15:04:05"), slot.Local().Format("15:04:05"))
 	d.stop(10 * time.Second)
 }
 
 func doneRuns(st *store.Store) int {
 	var n int
 	st.GetSQL(context.Background(), &n, "SELECT count(*) FROM job_runs WHERE job = 'course-reminders' AND state = 'done'")
+	return n
+}
+
+func runningRuns(st *store.Store) int {
+	var n int
+	st.GetSQL(context.Background(), &n, "SELECT count(*) FROM job_runs WHERE state = 'running'")
 	return n
 }

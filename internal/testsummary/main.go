@@ -7,10 +7,31 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 )
+
+// said returns the first line of each message a test logged or failed with
+// ("    x_test.go:12: ..."), at most 20, the last ones if more, and the
+// "--- FAIL" lines.
+func said(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		if strings.HasPrefix(t, "--- FAIL") || fileLine.MatchString(t) {
+			out = append(out, l)
+		}
+	}
+	if len(out) > 20 {
+		out = out[len(out)-20:]
+	}
+	return out
+}
+
+var fileLine = regexp.MustCompile(`^[\w.-]+\.go:\d+: `)
 
 type event struct {
 	Action  string
@@ -20,18 +41,22 @@ type event struct {
 	Elapsed float64
 }
 
-func main() {
+func main() { os.Exit(summarize(os.Stdin, os.Stdout)) }
+
+// summarize reads the events from r, writes the summary to w and returns the
+// exit code.
+func summarize(r io.Reader, w io.Writer) int {
 	output := map[string][]string{} // package/test → output lines
 	var failed, skipped []string
 	pkgs := map[string]string{}
 	var order []string
 	passed := 0
-	sc := bufio.NewScanner(os.Stdin)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
 		var e event
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			fmt.Println(sc.Text()) // build errors come as plain text
+			fmt.Fprintln(w, sc.Text()) // build errors come as plain text
 			continue
 		}
 		id := e.Package + " " + e.Test
@@ -73,27 +98,37 @@ func main() {
 		}
 	}
 	for _, p := range order {
-		fmt.Println(pkgs[p])
+		fmt.Fprintln(w, pkgs[p])
 	}
 	if len(skipped) > 0 {
 		sort.Strings(skipped)
-		fmt.Printf("\nSKIPPED (%d):\n", len(skipped))
+		fmt.Fprintf(w, "\nSKIPPED (%d):\n", len(skipped))
 		for _, s := range skipped {
-			fmt.Println("  " + s)
+			fmt.Fprintln(w, "  "+s)
 		}
 	}
 	if len(failed) > 0 {
-		fmt.Printf("\nFAILED (%d):\n", len(failed))
+		fmt.Fprintf(w, "\nFAILED (%d):\n", len(failed))
 		for _, f := range failed {
-			fmt.Printf("--- %s\n%s\n", f, strings.Join(output[f], ""))
+			fmt.Fprintf(w, "--- %s\n%s\n", f, strings.Join(output[f], ""))
 		}
-		fmt.Printf("\n%d tests passed, %d failed, %d skipped\n", passed, len(failed), len(skipped))
-		os.Exit(1)
+		// A recap of what each failed test said, last: a long output (a
+		// daemon's log) can push the failure's own lines out of a tail.
+		fmt.Fprintf(w, "\nFAILED, what the tests said:\n")
+		for _, f := range failed {
+			fmt.Fprintf(w, "--- %s\n", f)
+			for _, l := range said(output[f]) {
+				fmt.Fprint(w, l)
+			}
+		}
+		fmt.Fprintf(w, "\n%d tests passed, %d failed, %d skipped\n", passed, len(failed), len(skipped))
+		return 1
 	}
-	fmt.Printf("\n%d tests passed, %d skipped\n", passed, len(skipped))
+	fmt.Fprintf(w, "\n%d tests passed, %d skipped\n", passed, len(skipped))
 	for _, p := range order {
 		if strings.HasPrefix(pkgs[p], "FAIL") {
-			os.Exit(1)
+			return 1
 		}
 	}
+	return 0
 }

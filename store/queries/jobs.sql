@@ -20,7 +20,7 @@ RETURNING id;
 -- name: take-over-slot
 -- A run whose owner stopped renewing its lease (it died, or lost the database)
 -- is taken over by another process: same row, one more attempt. Its owner may
--- take it up at once when the run ended without being recorded.
+-- take it up at once when the run was lost without an outcome to record.
 UPDATE job_runs SET owner = ?, lease_until = ?, started_at = ?, attempts = attempts + 1
 WHERE id = ? AND state = 'running' AND (lease_until < ? OR owner = ?)
 RETURNING id;
