@@ -72,6 +72,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad-duration", `testdata/bad-duration.yaml:4: jobs.refresher-hours.catchup_window: "7 days" is not a duration (like 90s, 12h, 7d or 1d12h)`},
 		// A negative duration.
 		{"negative-duration", `testdata/negative-duration.yaml:4: mail.delivery.lease: duration "-2m" is negative`},
+		// A lease no longer than a send may take: no claimed row would ever be sent.
+		{"lease-not-longer", "testdata/lease-not-longer.yaml:4: mail.delivery.lease: 30s is not longer than mail.delivery.timeout (30s): no claimed row would have time to be sent before another worker could take it"},
 		// A word where a number goes.
 		{"bad-int", `testdata/bad-int.yaml:4: mail.delivery.workers: "four" is not a whole number`},
 		// A single value where a list goes.

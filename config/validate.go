@@ -301,8 +301,10 @@ func (v *validator) delivery(d *Delivery) {
 	v.positive(p+"lease", d.Lease)
 	v.positive(p+"timeout", d.Timeout)
 	v.positive(p+"data_timeout", d.DataTimeout)
-	if d.Lease > 0 && d.Timeout > d.Lease {
-		v.errorf(p+"lease", "%s is shorter than mail.delivery.timeout (%s): a row would be taken over while it is being sent", d.Lease, d.Timeout)
+	if d.Lease > 0 && d.Timeout >= d.Lease {
+		// A claimed row is sent only while its lease outlasts a send begun
+		// now: with a lease no longer than the timeout, none ever would be.
+		v.errorf(p+"lease", "%s is not longer than mail.delivery.timeout (%s): no claimed row would have time to be sent before another worker could take it", d.Lease, d.Timeout)
 	}
 	v.atLeast(p+"max_attempts", d.MaxAttempts, 1)
 	v.positive(p+"backoff_initial", d.BackoffInitial)
