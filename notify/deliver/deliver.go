@@ -690,10 +690,13 @@ func (d *Deliverer) record(ctx context.Context, results <-chan result) (Outcome,
 	return total, firstErr
 }
 
-// flushRetrying writes a group, retrying a failed write for up to a lease:
-// these messages left already, and a lost "sent" would send them again.
+// flushRetrying writes a group, retrying a failed write until it lands or
+// the deliverer stops: these messages left already, and a "sent" not
+// written would send them again (from this process after a restart, from
+// another replica once their lease is over). Meanwhile the workers wait to
+// hand their outcomes over, and rows claimed again are not sent again
+// (held). Stopped first, it logs the rows left unrecorded.
 func (d *Deliverer) flushRetrying(ctx context.Context, group []result) (Outcome, error) {
-	deadline := time.Now().Add(d.Lease)
 	wait := 100 * time.Millisecond
 	for {
 		o, err := d.flush(ctx, group)
@@ -701,13 +704,20 @@ func (d *Deliverer) flushRetrying(ctx context.Context, group []result) (Outcome,
 			d.records.over(d.Log, "delivery: recording outcomes works again")
 			return o, nil
 		}
-		if time.Now().After(deadline) {
-			d.Log.Error("delivery: outcomes could not be recorded within a lease; their messages may be sent again", "rows", len(group), "err", err)
+		if ctx.Err() != nil {
+			var sent []int64
+			for _, r := range group {
+				if r.State == "sent" {
+					sent = append(sent, r.ID)
+				}
+			}
+			d.Log.Error("delivery: stopped with outcomes not recorded; the messages sent among them may be sent again",
+				"rows", len(group), "sent_ids", sent, "err", err)
 			return o, err
 		}
-		d.records.failed(d.Log, "delivery: recording outcomes failed; retrying", err)
-		time.Sleep(wait)
-		wait = min(2*wait, 5*time.Second)
+		d.records.failed(d.Log, "delivery: recording outcomes failed; retrying until the database answers", err)
+		d.sleep(ctx, wait, false)
+		wait = min(2*wait, time.Second)
 	}
 }
 

@@ -323,31 +323,126 @@ func TestRefusedRecipientRecordedOnce(t *testing.T) {
 	})
 }
 
-// A database gone while messages are sent: recording their outcomes is
-// retried for a lease, and the failure is logged once, not at every retry
-// (it was logged every few seconds), then once more when the lease is over.
-func TestRecordingFailureLoggedOnce(t *testing.T) {
+// A database gone while messages are sent, for longer than their lease:
+// recording their outcomes is retried until it answers (a "sent" given up
+// would send them again: here after a restart, or from another replica),
+// the rows claimed again meanwhile are not sent again, and the failure is
+// logged once, not at every retry, then once when it works again. Once the
+// first message has left, the database refuses the outcomes' writes
+// through a trigger, until the test drops it.
+func TestRecordingRetriedUntilTheDatabaseAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		notifytest.Plan(t, st, 3, time.Now())
+		refuse := map[store.Dialect][]string{
+			store.SQLite: {`CREATE TRIGGER refuse_outcome BEFORE UPDATE ON deliveries WHEN NEW.state <> OLD.state
+				BEGIN SELECT RAISE(ABORT, 'the database is away'); END`},
+			store.Postgres: {`CREATE OR REPLACE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS
+				$$ BEGIN RAISE EXCEPTION 'the database is away'; END $$`,
+				`CREATE TRIGGER refuse_outcome BEFORE UPDATE ON deliveries FOR EACH ROW
+				WHEN (NEW.state <> OLD.state) EXECUTE FUNCTION refuse_outcome()`},
+		}[st.Dialect]
+		allow := map[store.Dialect]string{
+			store.SQLite:   `DROP TRIGGER refuse_outcome`,
+			store.Postgres: `DROP TRIGGER refuse_outcome ON deliveries`,
+		}[st.Dialect]
+		var away sync.Once
+		rec := &recorder{fn: func(*notify.Message) (string, bool, error) {
+			away.Do(func() { // once the first message has left
+				for _, q := range refuse {
+					if _, err := st.ExecSQL(ctx, q); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+			return "", false, nil
+		}}
+		var log strings.Builder
+		var mu sync.Mutex
+		logged := func(s string) int { mu.Lock(); defer mu.Unlock(); return strings.Count(log.String(), s) }
+		d := deliverer(st, rec.sender("a:1"), "a:1", time.Now)
+		d.Lease, d.Timeout = 2*time.Second, time.Second
+		d.Log = slog.New(slog.NewTextHandler(lockedWriter{&mu, &log}, nil))
+		type drained struct {
+			o   deliver.Outcome
+			err error
+		}
+		done := make(chan drained, 1)
+		go func() { o, err := d.Drain(ctx); done <- drained{o, err} }()
+		deadline := time.Now().Add(5 * time.Second)
+		for logged("recording outcomes failed") == 0 {
+			select {
+			case r := <-done:
+				t.Fatalf("drain ended before the outcomes were written: %+v %v\n%s", r.o, r.err, log.String())
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the outcomes' writes were never refused: %+v\n%s", notifytest.Rows(t, st), log.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		// Past the lease, then the database answers again.
+		time.Sleep(3 * d.Lease)
+		select {
+		case r := <-done:
+			t.Fatalf("drain ended while the outcomes could not be written: %+v %v", r.o, r.err)
+		default:
+		}
+		if _, err := st.ExecSQL(ctx, allow); err != nil {
+			t.Fatal(err)
+		}
+		r := <-done
+		if r.err != nil || r.o != (deliver.Outcome{Sent: 3}) {
+			t.Errorf("drain: %+v %v", r.o, r.err)
+		}
+		for _, row := range notifytest.Rows(t, st) {
+			if row.State != "sent" {
+				t.Errorf("row %d is %s, want sent", row.ID, row.State)
+			}
+		}
+		rec.mu.Lock()
+		for id, owners := range rec.sends {
+			if len(owners) != 1 {
+				t.Errorf("row %d sent %d times", id, len(owners))
+			}
+		}
+		rec.mu.Unlock()
+		if n := logged("recording outcomes failed"); n != 1 {
+			t.Errorf("the failure was logged %d times, want once:\n%s", n, log.String())
+		}
+		if n := logged("recording outcomes works again"); n != 1 {
+			t.Errorf("the recovery was logged %d times, want once:\n%s", n, log.String())
+		}
+	})
+}
+
+// Stopped while the database is gone, the deliverer gives up the outcomes it
+// could not write, and says which rows it sent.
+func TestStoppedWithOutcomesUnrecorded(t *testing.T) {
 	st := storetest.New(t, store.SQLite)
 	notifytest.Plan(t, st, 1, time.Now())
 	var log strings.Builder
 	var mu sync.Mutex
+	logged := func(s string) bool { mu.Lock(); defer mu.Unlock(); return strings.Contains(log.String(), s) }
 	rec := &recorder{fn: func(*notify.Message) (string, bool, error) {
 		st.Close() // the database goes away once the message has left
 		return "", false, nil
 	}}
 	d := deliverer(st, rec.sender("a:1"), "a:1", time.Now)
-	d.Lease, d.Timeout = 2*time.Second, time.Second
 	d.Log = slog.New(slog.NewTextHandler(lockedWriter{&mu, &log}, nil))
-	if _, err := d.Drain(context.Background()); err == nil {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { _, err := d.Drain(ctx); done <- err }()
+	for !logged("recording outcomes failed") {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err == nil {
 		t.Fatal("drain succeeded with the database gone")
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if n := strings.Count(log.String(), "recording outcomes failed"); n != 1 {
-		t.Errorf("the failure was logged %d times, want once:\n%s", n, log.String())
-	}
-	if n := strings.Count(log.String(), "could not be recorded within a lease"); n != 1 {
-		t.Errorf("giving up was logged %d times, want once:\n%s", n, log.String())
+	if !logged("stopped with outcomes not recorded") || !logged("sent_ids=[1]") {
+		t.Errorf("the rows left unrecorded were not logged:\n%s", log.String())
 	}
 }
 
