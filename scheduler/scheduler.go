@@ -503,7 +503,7 @@ func (s *Scheduler) start(cfg *config.Config, name string, loc *time.Location, i
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		o := outcome{id: id, state: state, finished: finished, items: res.Items, messages: res.Messages, err: errText}
-		if err := s.finishSlot(fctx, o); err != nil {
+		if ok, err := s.finishSlot(fctx, o); err != nil {
 			// Written at the next look that reaches the database: until then
 			// the job starts nothing, and its row says "running" under a
 			// lease. If this process stops first, the lease runs out and the
@@ -513,6 +513,8 @@ func (s *Scheduler) start(cfg *config.Config, name string, loc *time.Location, i
 			s.unrecorded[name] = o
 			s.mu.Unlock()
 			s.Log.Error("record job run; it is recorded when the database answers", "job", name, "state", state, "err", err)
+		} else if !ok {
+			s.takenOver(name, o)
 		}
 		if s.Observer != nil {
 			s.Observer.JobRun(name, state, lag, finished)
@@ -532,8 +534,16 @@ type outcome struct {
 	err             string
 }
 
-func (s *Scheduler) finishSlot(ctx context.Context, o outcome) error {
+func (s *Scheduler) finishSlot(ctx context.Context, o outcome) (bool, error) {
 	return s.Store.FinishSlot(ctx, o.id, s.Owner, o.state, o.finished, o.items, o.messages, o.err)
+}
+
+// takenOver logs a run whose slot another process took over before its
+// outcome was written (its lease ran out): the slot's outcome is the other
+// run's.
+func (s *Scheduler) takenOver(name string, o outcome) {
+	s.Log.Warn("job run not recorded: its slot was taken over by another process meanwhile", "job", name, "state", o.state,
+		"finished", o.finished.Format(time.RFC3339))
 }
 
 // recordOutcomes writes the outcomes of the runs that ended while the
@@ -547,13 +557,18 @@ func (s *Scheduler) recordOutcomes(ctx context.Context) map[string]error {
 	pending := maps.Clone(s.unrecorded)
 	s.mu.Unlock()
 	for name, o := range pending {
-		if err := s.finishSlot(ctx, o); err != nil {
+		ok, err := s.finishSlot(ctx, o)
+		if err != nil {
 			errs[name] = fmt.Errorf("record the run of %s that ended at %s: %w", name, o.finished.Format(time.RFC3339), err)
 			continue
 		}
 		s.mu.Lock()
 		delete(s.unrecorded, name)
 		s.mu.Unlock()
+		if !ok {
+			s.takenOver(name, o)
+			continue
+		}
 		s.Log.Info("job run recorded", "job", name, "state", o.state, "finished", o.finished.Format(time.RFC3339))
 	}
 	return errs

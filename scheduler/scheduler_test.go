@@ -582,3 +582,31 @@ func TestRunCutByAnOutage(t *testing.T) {
 		}
 	})
 }
+
+// TestRunTakenOverMeanwhile: a run that outlives its lease while another
+// replica takes its slot over ends without writing over the other's row,
+// and says so.
+func TestRunTakenOverMeanwhile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		b := schedSetup(st, hanoi("10 07:00").Add(10*time.Second))
+		b.gate = make(chan struct{})
+		b.begun = make(chan time.Time, 2)
+		job := "    schedule: \"0 7 * * *\"\n    catchup_window: 12h\n"
+		a := newScheduler(t, st, b, "a:1", job)
+		other := newScheduler(t, st, b, "b:1", job)
+		a.Look(context.Background())
+		<-b.begun // a's run of 07:00 hangs, and its lease (an hour) is not renewed
+		b.clock.Set(hanoi("10 08:01"))
+		other.Look(context.Background())
+		<-b.begun // taken over
+		close(b.gate)
+		a.Wait()
+		other.Wait()
+		if got, want := rows(t, st), []string{"06-10 07:00 done x2"}; !slices.Equal(got, want) {
+			t.Errorf("job_runs %q, want %q", got, want)
+		}
+		if n := strings.Count(b.logs.String(), "job run not recorded: its slot was taken over"); n != 1 {
+			t.Errorf("the run taken over was logged %d times, want once:\n%s", n, b.logs)
+		}
+	})
+}

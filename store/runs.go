@@ -78,10 +78,16 @@ func (s *Store) RenewSlot(ctx context.Context, id int64, owner string, leaseUnti
 	return err
 }
 
-// FinishSlot records the outcome of owner's run id (done or failed).
-func (s *Store) FinishSlot(ctx context.Context, id int64, owner, state string, finished time.Time, items, messages int, errText string) error {
-	_, err := s.exec(ctx, "finish-slot", state, T(finished), items, messages, errText, id, owner)
-	return err
+// FinishSlot records the outcome of owner's run id (done or failed). ok is
+// false when the run is not owner's any more (another process took the slot
+// over): its outcome is then the new owner's to record.
+func (s *Store) FinishSlot(ctx context.Context, id int64, owner, state string, finished time.Time, items, messages int, errText string) (ok bool, err error) {
+	res, err := s.exec(ctx, "finish-slot", state, T(finished), items, messages, errText, id, owner)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // RecordManualRun keeps a run started by hand (tickler run) in job_runs with
