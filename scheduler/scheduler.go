@@ -219,7 +219,7 @@ func (s *Scheduler) Look(ctx context.Context) time.Time {
 	cfg := s.Config()
 	now := s.Now()
 	var next time.Time
-	errs := s.recordOutcomes(ctx)
+	errs := s.recordOutcomes(ctx) // a job whose outcome is still unwritten counts as running
 	for _, name := range config.JobNames {
 		sc, spec, ok := s.job(cfg, name)
 		if !ok {
@@ -230,9 +230,6 @@ func (s *Scheduler) Look(ctx context.Context) time.Time {
 		}
 		if ctx.Err() != nil {
 			break
-		}
-		if errs[name] != nil {
-			continue // its last run is not on record yet: nothing to decide from
 		}
 		if err := s.consider(ctx, cfg, name, sc, spec, now); err != nil {
 			errs[name] = err
@@ -460,10 +457,14 @@ func (s *Scheduler) retry(ctx context.Context, cfg *config.Config, name string, 
 	return nil
 }
 
+// isRunning reports whether the job has a run going here, or one ended
+// whose outcome is not written yet (it counts as running until it is, so
+// that its row, still "running" under this process, is never taken over).
 func (s *Scheduler) isRunning(name string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.running[name]
+	_, unrecorded := s.unrecorded[name]
+	return s.running[name] || unrecorded
 }
 
 // start runs a claimed slot in the background, renewing its lease.

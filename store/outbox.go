@@ -112,10 +112,10 @@ func (s *Store) RecordOutcomes(ctx context.Context, owner string, outcomes []Out
 	rows := make([]outcomeJSON, len(outcomes))
 	var refused []refusedJSON
 	for i, o := range outcomes {
-		rows[i] = outcomeJSON{ID: o.ID, State: o.State, Reply: o.Reply, At: stamp(o.At), Next: stamp(o.Next)}
+		rows[i] = outcomeJSON{ID: o.ID, State: o.State, Reply: Storable(o.Reply), At: stamp(o.At), Next: stamp(o.Next)}
 		for _, r := range o.Refused {
 			refused = append(refused, refusedJSON{ID: o.ID, Email: r.Email, Name: r.Name, State: r.State,
-				Reply: r.Reply, At: stamp(r.At), Next: stamp(r.Next)})
+				Reply: Storable(r.Reply), At: stamp(r.At), Next: stamp(r.Next)})
 		}
 	}
 	if len(refused) > 0 {

@@ -82,7 +82,7 @@ func (s *Store) RenewSlot(ctx context.Context, id int64, owner string, leaseUnti
 // false when the run is not owner's any more (another process took the slot
 // over): its outcome is then the new owner's to record.
 func (s *Store) FinishSlot(ctx context.Context, id int64, owner, state string, finished time.Time, items, messages int, errText string) (ok bool, err error) {
-	res, err := s.exec(ctx, "finish-slot", state, T(finished), items, messages, errText, id, owner)
+	res, err := s.exec(ctx, "finish-slot", state, T(finished), items, messages, Storable(errText), id, owner)
 	if err != nil {
 		return false, err
 	}

@@ -72,6 +72,10 @@ type Deliverer struct {
 	Lease     time.Duration // how long a claim holds
 	Timeout   time.Duration // per message; at most Lease
 	Poll      time.Duration // how often an idle deliverer looks for due rows
+	// DrainPatience bounds how long Drain waits for an unreachable database
+	// to record the outcomes of messages that left (default 5m); Run waits
+	// until it answers or the deliverer stops.
+	DrainPatience time.Duration
 	// DataTimeout is how much longer a send may wait for the transport to
 	// take a message it has (SMTP's answer to the end of DATA; default 10m):
 	// a send lasts at most Timeout + DataTimeout (3 Timeout + 2 DataTimeout
@@ -124,7 +128,10 @@ func (d *Deliverer) init() {
 		if d.Lease <= 0 {
 			d.Lease = 2 * time.Minute
 		}
-		if d.Timeout <= 0 || d.Timeout > d.Lease {
+		if d.DrainPatience <= 0 {
+			d.DrainPatience = 5 * time.Minute
+		}
+		if d.Timeout <= 0 || d.Timeout >= d.Lease {
 			d.Timeout = d.Lease / 2
 		}
 		if d.DataTimeout <= 0 {
@@ -205,7 +212,11 @@ func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
 	recorded := make(chan struct{})
 	go func() {
 		defer close(recorded)
-		total, recordErr = d.record(ctx, results)
+		patience := time.Duration(0) // serve: until the database answers, or the stop
+		if drain {
+			patience = d.DrainPatience
+		}
+		total, recordErr = d.record(ctx, results, patience)
 	}()
 	claimErr := d.claimLoop(ctx, queue, drain)
 	close(queue)
@@ -659,7 +670,7 @@ const recordWait = 10 * time.Millisecond
 
 // record writes outcomes in groups: what arrives within recordWait of a
 // group's first outcome, up to maxGroup rows, goes in one write.
-func (d *Deliverer) record(ctx context.Context, results <-chan result) (Outcome, error) {
+func (d *Deliverer) record(ctx context.Context, results <-chan result, patience time.Duration) (Outcome, error) {
 	var total Outcome
 	var firstErr error
 	const maxGroup = 1000
@@ -681,7 +692,7 @@ func (d *Deliverer) record(ctx context.Context, results <-chan result) (Outcome,
 			}
 		}
 		timer.Stop()
-		o, err := d.flushRetrying(ctx, group)
+		o, err := d.flushRetrying(ctx, group, patience)
 		total.add(o)
 		if err != nil && firstErr == nil {
 			firstErr = err
@@ -690,13 +701,19 @@ func (d *Deliverer) record(ctx context.Context, results <-chan result) (Outcome,
 	return total, firstErr
 }
 
-// flushRetrying writes a group, retrying a failed write until it lands or
-// the deliverer stops: these messages left already, and a "sent" not
-// written would send them again (from this process after a restart, from
-// another replica once their lease is over). Meanwhile the workers wait to
-// hand their outcomes over, and rows claimed again are not sent again
-// (held). Stopped first, it logs the rows left unrecorded.
-func (d *Deliverer) flushRetrying(ctx context.Context, group []result) (Outcome, error) {
+// flushRetrying writes a group. These messages left already, and a "sent"
+// not written would send them again (from this process after a restart,
+// from another replica once their lease is over), so while the database is
+// unreachable (store.Unreachable) the write is retried until it answers:
+// meanwhile the workers wait to hand their outcomes over, and rows claimed
+// again are not sent again (held). A write the database refuses while it
+// answers is retried for a lease, as a passing fault would be, then given
+// up. patience, when not 0, bounds the whole wait (tickler run: a command
+// does not wait forever). Given up, or stopped first, it logs the rows it
+// sent and could not record.
+func (d *Deliverer) flushRetrying(ctx context.Context, group []result, patience time.Duration) (Outcome, error) {
+	began := time.Now()
+	var refusedSince time.Time // first of the refusals in a row, while the database answers
 	wait := 100 * time.Millisecond
 	for {
 		o, err := d.flush(ctx, group)
@@ -704,18 +721,33 @@ func (d *Deliverer) flushRetrying(ctx context.Context, group []result) (Outcome,
 			d.records.over(d.Log, "delivery: recording outcomes works again")
 			return o, nil
 		}
-		if ctx.Err() != nil {
+		now := time.Now()
+		if store.Unreachable(err) {
+			refusedSince = time.Time{}
+		} else if refusedSince.IsZero() {
+			refusedSince = now
+		}
+		why := ""
+		switch {
+		case ctx.Err() != nil:
+			why = "stopped"
+		case !refusedSince.IsZero() && now.Sub(refusedSince) >= d.Lease:
+			why = "the database refuses them"
+		case patience > 0 && now.Sub(began) >= patience:
+			why = "waited " + patience.String() + " for the database"
+		}
+		if why != "" {
 			var sent []int64
 			for _, r := range group {
 				if r.State == "sent" {
 					sent = append(sent, r.ID)
 				}
 			}
-			d.Log.Error("delivery: stopped with outcomes not recorded; the messages sent among them may be sent again",
-				"rows", len(group), "sent_ids", sent, "err", err)
+			d.Log.Error("delivery: outcomes not recorded; the messages sent among them may be sent again",
+				"why", why, "rows", len(group), "sent_ids", sent, "err", err)
 			return o, err
 		}
-		d.records.failed(d.Log, "delivery: recording outcomes failed; retrying until the database answers", err)
+		d.records.failed(d.Log, "delivery: recording outcomes failed; retrying", err)
 		d.sleep(ctx, wait, false)
 		wait = min(2*wait, time.Second)
 	}

@@ -323,96 +323,168 @@ func TestRefusedRecipientRecordedOnce(t *testing.T) {
 	})
 }
 
-// A database gone while messages are sent, for longer than their lease:
-// recording their outcomes is retried until it answers (a "sent" given up
-// would send them again: here after a restart, or from another replica),
-// the rows claimed again meanwhile are not sent again, and the failure is
-// logged once, not at every retry, then once when it works again. Once the
-// first message has left, the database refuses the outcomes' writes
-// through a trigger, until the test drops it.
+// refuseOutcomes makes st refuse the writes of delivery outcomes (a row's
+// state changing) with the error of SQLSTATE code (PostgreSQL) or a plain
+// trigger error (SQLite), and returns what lets them through again.
+func refuseOutcomes(t *testing.T, st *store.Store, code string) (refuse func(), allow func()) {
+	t.Helper()
+	ctx := context.Background()
+	qs := map[store.Dialect][]string{
+		store.SQLite: {`CREATE TRIGGER refuse_outcome BEFORE UPDATE ON deliveries WHEN NEW.state <> OLD.state
+			BEGIN SELECT RAISE(ABORT, 'the database is away'); END`},
+		store.Postgres: {`CREATE OR REPLACE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS
+			$$ BEGIN RAISE EXCEPTION 'the database is away' USING ERRCODE = '` + code + `'; END $$`,
+			`CREATE TRIGGER refuse_outcome BEFORE UPDATE ON deliveries FOR EACH ROW
+			WHEN (NEW.state <> OLD.state) EXECUTE FUNCTION refuse_outcome()`},
+	}[st.Dialect]
+	drop := map[store.Dialect]string{
+		store.SQLite:   `DROP TRIGGER refuse_outcome`,
+		store.Postgres: `DROP TRIGGER refuse_outcome ON deliveries`,
+	}[st.Dialect]
+	refuse = func() {
+		for _, q := range qs {
+			if _, err := st.ExecSQL(ctx, q); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	allow = func() {
+		if _, err := st.ExecSQL(ctx, drop); err != nil {
+			t.Error(err)
+		}
+	}
+	return refuse, allow
+}
+
+// waitLogged waits for what to be in the log, at most 30 seconds.
+func waitLogged(t *testing.T, mu *sync.Mutex, log *strings.Builder, what string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		mu.Lock()
+		ok := strings.Contains(log.String(), what)
+		mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			mu.Lock()
+			defer mu.Unlock()
+			t.Fatalf("not logged within 30s: %q\n%s", what, log.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The database unreachable while messages are sent, for longer than their
+// lease (PostgreSQL answering "cannot connect now", 57P03, to the outcomes'
+// writes): the daemon's deliverer retries the write until it answers (a
+// "sent" given up would send the messages again, after a restart or from
+// another replica), claims the rows again when their lease is over without
+// sending them again, and logs the failure once, then once when it works
+// again.
 func TestRecordingRetriedUntilTheDatabaseAnswers(t *testing.T) {
+	st := storetest.New(t, store.Postgres)
+	notifytest.Plan(t, st, 3, time.Now())
+	refuse, allow := refuseOutcomes(t, st, "57P03")
+	var away sync.Once
+	rec := &recorder{fn: func(*notify.Message) (string, bool, error) {
+		away.Do(refuse) // once the first message has left
+		return "", false, nil
+	}}
+	var log strings.Builder
+	var mu sync.Mutex
+	d := deliverer(st, rec.sender("a:1"), "a:1", time.Now)
+	d.Lease, d.Timeout = 2*time.Second, time.Second
+	d.Log = slog.New(slog.NewTextHandler(lockedWriter{&mu, &log}, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopped := make(chan struct{})
+	go func() { d.Run(ctx); close(stopped) }()
+	waitLogged(t, &mu, &log, "recording outcomes failed")
+	time.Sleep(3 * d.Lease) // the leases run out: the rows are claimed again
+	allow()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		sent := 0
+		for _, row := range notifytest.Rows(t, st) {
+			if row.State == "sent" {
+				sent++
+			}
+		}
+		if sent == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not all sent within 30s of the database answering: %+v", notifytest.Rows(t, st))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-stopped
+	rec.mu.Lock()
+	for id, owners := range rec.sends {
+		if len(owners) != 1 {
+			t.Errorf("row %d sent %d times", id, len(owners))
+		}
+	}
+	if len(rec.sends) != 3 {
+		t.Errorf("%d rows sent, want 3", len(rec.sends))
+	}
+	rec.mu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
+	if n := strings.Count(log.String(), "recording outcomes failed"); n != 1 {
+		t.Errorf("the failure was logged %d times, want once:\n%s", n, log.String())
+	}
+	if n := strings.Count(log.String(), "recording outcomes works again"); n != 1 {
+		t.Errorf("the recovery was logged %d times, want once:\n%s", n, log.String())
+	}
+	if strings.Contains(log.String(), "outcomes not recorded") {
+		t.Errorf("outcomes were given up:\n%s", log.String())
+	}
+}
+
+// tickler run's Drain waits for an unreachable database at most its
+// patience, then gives the outcomes up and says which rows it sent.
+func TestDrainWaitsAtMostItsPatience(t *testing.T) {
+	st := storetest.New(t, store.Postgres)
+	notifytest.Plan(t, st, 1, time.Now())
+	refuse, _ := refuseOutcomes(t, st, "57P03")
+	refuse()
+	var log strings.Builder
+	var mu sync.Mutex
+	d := deliverer(st, (&recorder{}).sender("a:1"), "a:1", time.Now)
+	d.DrainPatience = time.Second
+	d.Log = slog.New(slog.NewTextHandler(lockedWriter{&mu, &log}, nil))
+	if _, err := d.Drain(context.Background()); err == nil {
+		t.Fatal("drain succeeded with the database away")
+	}
+	waitLogged(t, &mu, &log, `why="waited 1s for the database" rows=1 sent_ids=[1]`)
+}
+
+// A write of outcomes that the database refuses while it answers (not an
+// outage: a statement it will not take) is retried for a lease, as a
+// passing fault would be, then given up, saying which rows were sent:
+// waiting longer would stop all delivery for it.
+func TestRecordingRefusedIsGivenUpAfterALease(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		notifytest.Plan(t, st, 3, time.Now())
-		refuse := map[store.Dialect][]string{
-			store.SQLite: {`CREATE TRIGGER refuse_outcome BEFORE UPDATE ON deliveries WHEN NEW.state <> OLD.state
-				BEGIN SELECT RAISE(ABORT, 'the database is away'); END`},
-			store.Postgres: {`CREATE OR REPLACE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS
-				$$ BEGIN RAISE EXCEPTION 'the database is away'; END $$`,
-				`CREATE TRIGGER refuse_outcome BEFORE UPDATE ON deliveries FOR EACH ROW
-				WHEN (NEW.state <> OLD.state) EXECUTE FUNCTION refuse_outcome()`},
-		}[st.Dialect]
-		allow := map[store.Dialect]string{
-			store.SQLite:   `DROP TRIGGER refuse_outcome`,
-			store.Postgres: `DROP TRIGGER refuse_outcome ON deliveries`,
-		}[st.Dialect]
-		var away sync.Once
-		rec := &recorder{fn: func(*notify.Message) (string, bool, error) {
-			away.Do(func() { // once the first message has left
-				for _, q := range refuse {
-					if _, err := st.ExecSQL(ctx, q); err != nil {
-						t.Error(err)
-					}
-				}
-			})
-			return "", false, nil
-		}}
+		notifytest.Plan(t, st, 1, time.Now())
+		refuse, _ := refuseOutcomes(t, st, "P0001") // raise_exception
+		refuse()
 		var log strings.Builder
 		var mu sync.Mutex
-		logged := func(s string) int { mu.Lock(); defer mu.Unlock(); return strings.Count(log.String(), s) }
-		d := deliverer(st, rec.sender("a:1"), "a:1", time.Now)
+		d := deliverer(st, (&recorder{}).sender("a:1"), "a:1", time.Now)
 		d.Lease, d.Timeout = 2*time.Second, time.Second
 		d.Log = slog.New(slog.NewTextHandler(lockedWriter{&mu, &log}, nil))
-		type drained struct {
-			o   deliver.Outcome
-			err error
+		began := time.Now()
+		if _, err := d.Drain(context.Background()); err == nil {
+			t.Fatal("drain succeeded with the outcomes refused")
 		}
-		done := make(chan drained, 1)
-		go func() { o, err := d.Drain(ctx); done <- drained{o, err} }()
-		deadline := time.Now().Add(5 * time.Second)
-		for logged("recording outcomes failed") == 0 {
-			select {
-			case r := <-done:
-				t.Fatalf("drain ended before the outcomes were written: %+v %v\n%s", r.o, r.err, log.String())
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the outcomes' writes were never refused: %+v\n%s", notifytest.Rows(t, st), log.String())
-			}
-			time.Sleep(10 * time.Millisecond)
+		if took := time.Since(began); took < d.Lease {
+			t.Errorf("given up after %v, before a lease (%v)", took, d.Lease)
 		}
-		// Past the lease, then the database answers again.
-		time.Sleep(3 * d.Lease)
-		select {
-		case r := <-done:
-			t.Fatalf("drain ended while the outcomes could not be written: %+v %v", r.o, r.err)
-		default:
-		}
-		if _, err := st.ExecSQL(ctx, allow); err != nil {
-			t.Fatal(err)
-		}
-		r := <-done
-		if r.err != nil || r.o != (deliver.Outcome{Sent: 3}) {
-			t.Errorf("drain: %+v %v", r.o, r.err)
-		}
-		for _, row := range notifytest.Rows(t, st) {
-			if row.State != "sent" {
-				t.Errorf("row %d is %s, want sent", row.ID, row.State)
-			}
-		}
-		rec.mu.Lock()
-		for id, owners := range rec.sends {
-			if len(owners) != 1 {
-				t.Errorf("row %d sent %d times", id, len(owners))
-			}
-		}
-		rec.mu.Unlock()
-		if n := logged("recording outcomes failed"); n != 1 {
-			t.Errorf("the failure was logged %d times, want once:\n%s", n, log.String())
-		}
-		if n := logged("recording outcomes works again"); n != 1 {
-			t.Errorf("the recovery was logged %d times, want once:\n%s", n, log.String())
-		}
+		waitLogged(t, &mu, &log, `why="the database refuses them" rows=1 sent_ids=[1]`)
 	})
 }
 
@@ -423,7 +495,6 @@ func TestStoppedWithOutcomesUnrecorded(t *testing.T) {
 	notifytest.Plan(t, st, 1, time.Now())
 	var log strings.Builder
 	var mu sync.Mutex
-	logged := func(s string) bool { mu.Lock(); defer mu.Unlock(); return strings.Contains(log.String(), s) }
 	rec := &recorder{fn: func(*notify.Message) (string, bool, error) {
 		st.Close() // the database goes away once the message has left
 		return "", false, nil
@@ -434,16 +505,12 @@ func TestStoppedWithOutcomesUnrecorded(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { _, err := d.Drain(ctx); done <- err }()
-	for !logged("recording outcomes failed") {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitLogged(t, &mu, &log, "recording outcomes failed")
 	cancel()
 	if err := <-done; err == nil {
 		t.Fatal("drain succeeded with the database gone")
 	}
-	if !logged("stopped with outcomes not recorded") || !logged("sent_ids=[1]") {
-		t.Errorf("the rows left unrecorded were not logged:\n%s", log.String())
-	}
+	waitLogged(t, &mu, &log, `why=stopped rows=1 sent_ids=[1]`)
 }
 
 // The relay refusing us is logged once per reason: a connection refused,
@@ -595,4 +662,32 @@ func TestStreamShutdownFinishesBothInFlightAndReleasesTheRest(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A relay's reply with bytes no text column takes (NUL, invalid UTF-8) is
+// recorded, cleaned, on both databases: PostgreSQL refused the whole group's
+// outcomes for one such reply.
+func TestOddReplyRecorded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		notifytest.Plan(t, st, 2, time.Now())
+		odd := oddReply{(&recorder{}).sender("a:1")}
+		d := deliverer(st, odd, "a:1", time.Now)
+		if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 2}) {
+			t.Fatalf("drain: %+v %v", o, err)
+		}
+		for _, row := range notifytest.Rows(t, st) {
+			if row.State != "sent" || row.Reply != "250 2.0.0 Ok queued as \uFFFD1" {
+				t.Errorf("row %d: %s %q", row.ID, row.State, row.Reply)
+			}
+		}
+	})
+}
+
+// oddReply is a sender whose relay answers with a NUL and a stray byte.
+type oddReply struct{ notify.Sender }
+
+func (o oddReply) Send(ctx context.Context, m *notify.Message) (notify.Sent, bool, error) {
+	sent, retry, err := o.Sender.Send(ctx, m)
+	sent.Reply = "250 2.0.0 Ok\x00 queued as \xff1"
+	return sent, retry, err
 }
