@@ -45,7 +45,12 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, err := p.Store.List(r.Context(), claims.Obligation)
+	head := r.Method == http.MethodHead
+	get := p.Store.List
+	if head {
+		get = p.Store.ListHead
+	}
+	f, err := get(r.Context(), claims.Obligation)
 	switch {
 	case errors.Is(err, store.ErrNoRows):
 		p.fail(w, lang, http.StatusNotFound, "web.missing")
@@ -55,9 +60,8 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, lang, http.StatusInternalServerError, "web.failure")
 		return
 	}
-	head := r.Method == http.MethodHead
 	if head {
-		p.Log.Info("list checked, not downloaded (HEAD)", "message", claims.Obligation, "bytes", len(f.Data), "remote", ClientAddr(r))
+		p.Log.Info("list checked, not downloaded (HEAD)", "message", claims.Obligation, "bytes", f.Size, "remote", ClientAddr(r))
 	} else {
 		p.Log.Info("list downloaded", "message", claims.Obligation, "bytes", len(f.Data), "remote", ClientAddr(r))
 		if deadline, ok := listDeadline(r, len(f.Data), time.Now()); ok {
@@ -69,7 +73,7 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
-	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
+	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
 	w.WriteHeader(http.StatusOK)
 	if !head {
 		w.Write(f.Data)

@@ -3,4 +3,7 @@
 INSERT INTO delivery_lists (key, filename, content_type, data, created_at) VALUES (?, ?, ?, ?, ?);
 
 -- name: list-get
-SELECT key, filename, content_type, data, created_at FROM delivery_lists WHERE key = ?;
+SELECT key, filename, content_type, data, length(data) AS size, created_at FROM delivery_lists WHERE key = ?;
+
+-- name: list-head
+SELECT key, filename, content_type, length(data) AS size, created_at FROM delivery_lists WHERE key = ?;
