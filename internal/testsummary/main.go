@@ -15,7 +15,8 @@ import (
 )
 
 // said returns the first line of each message a test logged or failed with
-// ("    x_test.go:12: ..."), at most 20, the last ones if more, and the
+// ("    x_test.go:12: ...", or a compiler's "web/lists.go:50:19: ..."), at most
+// 20, the last ones if more, and the
 // "--- FAIL" lines.
 func said(lines []string) []string {
 	var out []string
@@ -31,14 +32,16 @@ func said(lines []string) []string {
 	return out
 }
 
-var fileLine = regexp.MustCompile(`^[\w.-]+\.go:\d+: `)
+var fileLine = regexp.MustCompile(`^[\w./-]+\.go:\d+(:\d+)?: `)
 
 type event struct {
-	Action  string
-	Package string
-	Test    string
-	Output  string
-	Elapsed float64
+	Action      string
+	Package     string
+	Test        string
+	Output      string
+	Elapsed     float64
+	ImportPath  string // build events (build-output, build-fail)
+	FailedBuild string // a package's fail: the package whose build failed
 }
 
 func main() { os.Exit(summarize(os.Stdin, os.Stdout)) }
@@ -47,6 +50,7 @@ func main() { os.Exit(summarize(os.Stdin, os.Stdout)) }
 // exit code.
 func summarize(r io.Reader, w io.Writer) int {
 	output := map[string][]string{} // package/test → output lines
+	build := map[string][]string{}  // package ID → the build's output
 	var failed, skipped []string
 	pkgs := map[string]string{}
 	var order []string
@@ -61,6 +65,8 @@ func summarize(r io.Reader, w io.Writer) int {
 		}
 		id := e.Package + " " + e.Test
 		switch e.Action {
+		case "build-output":
+			build[e.ImportPath] = append(build[e.ImportPath], e.Output)
 		case "output":
 			output[id] = append(output[id], e.Output)
 		case "pass":
@@ -74,6 +80,11 @@ func summarize(r io.Reader, w io.Writer) int {
 			if e.Test == "" {
 				pkgs[e.Package] = fmt.Sprintf("FAIL  %s (%.1fs)", e.Package, e.Elapsed)
 				order = append(order, e.Package)
+				if e.FailedBuild != "" {
+					// The compiler's words, where the package's own output
+					// says only "[build failed]".
+					output[id] = append(output[id], build[e.FailedBuild]...)
+				}
 				if len(output[id]) > 0 {
 					failed = append(failed, id)
 				}

@@ -71,3 +71,25 @@ func TestAllPassed(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out.String())
 	}
 }
+
+// A package that does not compile: the compiler's message is in the summary,
+// and in its last lines, not only "[build failed]". (The events are those
+// `go test -json` printed for such a package.)
+func TestBuildFailureSaysWhy(t *testing.T) {
+	in := `{"ImportPath":"example.com/broken [example.com/broken.test]","Action":"build-output","Output":"# example.com/broken [example.com/broken.test]\n"}
+{"ImportPath":"example.com/broken [example.com/broken.test]","Action":"build-output","Output":"./b.go:3:23: undefined: undefinedThing\n"}
+{"ImportPath":"example.com/broken [example.com/broken.test]","Action":"build-fail"}
+{"Action":"start","Package":"example.com/broken"}
+{"Action":"output","Package":"example.com/broken","Output":"FAIL\texample.com/broken [build failed]\n"}
+{"Action":"fail","Package":"example.com/broken","Elapsed":0,"FailedBuild":"example.com/broken [example.com/broken.test]"}
+`
+	var out strings.Builder
+	if code := summarize(strings.NewReader(in), &out); code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	tail := strings.Join(lines[max(0, len(lines)-5):], "\n")
+	if !strings.Contains(tail, "./b.go:3:23: undefined: undefinedThing") {
+		t.Errorf("the compiler's message is not in the summary's last lines:\n%s", out.String())
+	}
+}
