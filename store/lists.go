@@ -31,20 +31,19 @@ func (tx *Tx) AddList(ctx context.Context, key, filename, contentType string, da
 // List returns the list kept for the message key; ErrNoRows when there is
 // none (a dry run's, or a key no run wrote).
 func (s *Store) List(ctx context.Context, key string) (ListFile, error) {
-	var f ListFile
-	err := s.Get(ctx, &f, "list-get", key)
-	if errors.Is(err, ErrNoRows) {
-		return ListFile{}, ErrNoRows
-	}
-	return f, err
+	return s.list(ctx, "list-get", key)
 }
 
 // ListHead is List without the list itself: its name, type and size (a
 // link checked with HEAD, which a mail gateway's scanner makes for every
 // link, reads a few bytes, not megabytes).
 func (s *Store) ListHead(ctx context.Context, key string) (ListFile, error) {
+	return s.list(ctx, "list-head", key)
+}
+
+func (s *Store) list(ctx context.Context, query, key string) (ListFile, error) {
 	var f ListFile
-	err := s.Get(ctx, &f, "list-head", key)
+	err := s.Get(ctx, &f, query, key)
 	if errors.Is(err, ErrNoRows) {
 		return ListFile{}, ErrNoRows
 	}
