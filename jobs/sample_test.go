@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
+	"github.com/tickler-dev/tickler/notify/plan"
 	"github.com/tickler-dev/tickler/rules"
 	"github.com/tickler-dev/tickler/sample"
 	"github.com/tickler-dev/tickler/scheduler"
@@ -93,6 +95,7 @@ func allJobs(t *testing.T, b *bundle, subject, closing string) {
 		{jobs.PlanningReview{}, "2026-11-30"},
 		{jobs.EvaluationSeason{}, "2026-12-01"},
 	} {
+		compiledSameAsTemplates(t, b, c.job, c.date)
 		first := b.run(t, c.job, c.date, false)
 		if len(first.Planned) == 0 {
 			t.Errorf("%s on %s: no message", c.job.Name(), c.date)
@@ -105,5 +108,37 @@ func allJobs(t *testing.T, b *bundle, subject, closing string) {
 		if again := b.run(t, c.job, c.date, false); len(again.Planned) != 0 {
 			t.Errorf("%s: a second run of %s planned %d messages", c.job.Name(), c.date, len(again.Planned))
 		}
+	}
+}
+
+// compiledSameAsTemplates plans job's messages on date (dry) with the
+// compiled templates and with text/template and html/template alone: every
+// message is the same, byte for byte, and none was left to the templates.
+func compiledSameAsTemplates(t *testing.T, b *bundle, job jobs.Job, date string) {
+	t.Helper()
+	fast := b.runner.Templates
+	before := fast.Fallbacks()
+	got := b.run(t, job, date, true).Planned
+	slow := *b.runner
+	slow.Templates = fast.Interpreted()
+	res, err := slow.Execute(context.Background(), b.cfg, job, at(date), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := res.Planned
+	if len(got) != len(want) || len(got) == 0 {
+		t.Fatalf("%s: %d messages compiled, %d interpreted", job.Name(), len(got), len(want))
+	}
+	byKey := func(a, b plan.Planned) int { return strings.Compare(a.Key+a.To.Email, b.Key+b.To.Email) }
+	slices.SortFunc(got, byKey)
+	slices.SortFunc(want, byKey)
+	for i := range got {
+		g, w := got[i].Content, want[i].Content
+		if g.Subject != w.Subject || g.Text != w.Text || g.HTML != w.HTML {
+			t.Errorf("%s to %s: compiled and interpreted templates differ:\n%s\n---\n%s", job.Name(), got[i].To.Email, g.Text, w.Text)
+		}
+	}
+	if n := fast.Fallbacks() - before; n > 0 {
+		t.Errorf("%s: %d message parts left to text/template or html/template", job.Name(), n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	texttemplate "text/template"
 	"unicode"
 	"unicode/utf8"
@@ -181,6 +182,9 @@ type Templates struct {
 	text   map[string]*texttemplate.Template // "vi/course-reminders"
 	html   map[string]*htmltemplate.Template
 	custom map[string]Renderer
+	fast   map[string]compiled
+	// fallbacks counts the parts a compiled program left to its template.
+	fallbacks atomic.Int64
 }
 
 // LoadTemplates parses the embedded templates, then the files of dir (if not
@@ -211,7 +215,7 @@ func LoadTemplates(dir string) (*Templates, error) {
 			return nil, fmt.Errorf("templates_dir: %w", err)
 		}
 	}
-	t := &Templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, custom: map[string]Renderer{}}
+	t := &Templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, custom: map[string]Renderer{}, fast: map[string]compiled{}}
 	for name, body := range files {
 		lang, base := path.Split(name)
 		if strings.HasPrefix(base, "_") {
@@ -243,6 +247,7 @@ func LoadTemplates(dir string) (*Templates, error) {
 			}
 		}
 		t.text[key], t.html[key] = tt, ht
+		t.fast[key] = compile(lang, tt, ht)
 	}
 	return t, nil
 }
@@ -269,14 +274,15 @@ func (t *Templates) Render(v *View) (notify.Content, error) {
 	if !ok {
 		return notify.Content{}, fmt.Errorf("no template for job %s in language %s", v.Job, v.Lang)
 	}
+	fast := t.fast[key]
 	var subject, text, html bytes.Buffer
-	if err := tt.ExecuteTemplate(&subject, "subject", v); err != nil {
+	if err := t.run(fast.subject, &subject, v, func() error { return tt.ExecuteTemplate(&subject, "subject", v) }); err != nil {
 		return notify.Content{}, fmt.Errorf("render %s subject: %w", key, err)
 	}
-	if err := tt.ExecuteTemplate(&text, "text", v); err != nil {
+	if err := t.run(fast.text, &text, v, func() error { return tt.ExecuteTemplate(&text, "text", v) }); err != nil {
 		return notify.Content{}, fmt.Errorf("render %s text: %w", key, err)
 	}
-	if err := t.html[key].ExecuteTemplate(&html, "html", v); err != nil {
+	if err := t.run(fast.html, &html, v, func() error { return t.html[key].ExecuteTemplate(&html, "html", v) }); err != nil {
 		return notify.Content{}, fmt.Errorf("render %s html: %w", key, err)
 	}
 	c := notify.Content{
