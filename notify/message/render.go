@@ -49,7 +49,9 @@ type View struct {
 	IDDomain string
 
 	capped bool
-	of     map[string][]notify.Item // Of's answers: templates ask for the same lists many times
+	// Of's, Mine's and Others' answers: templates ask for the same lists
+	// many times.
+	of, mine, others map[string][]notify.Item
 
 	// calendar caches the .ics attachment: the text, the HTML and the
 	// message itself all ask for it.
@@ -78,11 +80,17 @@ func (v *View) Of(kinds ...string) []notify.Item {
 		return out
 	}
 	out := v.of1(kinds)
-	if v.of == nil {
-		v.of = map[string][]notify.Item{}
-	}
-	v.of[key] = out
+	v.of = remember(v.of, key, out)
 	return out
+}
+
+// remember keeps a list under key in m, made when nil.
+func remember(m map[string][]notify.Item, key string, items []notify.Item) map[string][]notify.Item {
+	if m == nil {
+		m = map[string][]notify.Item{}
+	}
+	m[key] = items
+	return m
 }
 
 func (v *View) of1(kinds []string) []notify.Item {
@@ -133,24 +141,34 @@ func (v *View) Calendar() bool {
 // Mine returns the items of the given kinds that are about the recipient
 // themself (a person told of their own refresher hours), in order.
 func (v *View) Mine(kinds ...string) []notify.Item {
+	key := strings.Join(kinds, "\x00")
+	if out, ok := v.mine[key]; ok {
+		return out
+	}
 	var out []notify.Item
 	for _, it := range v.Of(kinds...) {
 		if v.To.StaffCode != "" && it.StaffCode == v.To.StaffCode {
 			out = append(out, it)
 		}
 	}
+	v.mine = remember(v.mine, key, out)
 	return out
 }
 
 // Others returns the items of the given kinds about other people than the
 // recipient (the list that HR or a unit head gets), in order.
 func (v *View) Others(kinds ...string) []notify.Item {
+	key := strings.Join(kinds, "\x00")
+	if out, ok := v.others[key]; ok {
+		return out
+	}
 	var out []notify.Item
 	for _, it := range v.Of(kinds...) {
 		if v.To.StaffCode == "" || it.StaffCode != v.To.StaffCode {
 			out = append(out, it)
 		}
 	}
+	v.others = remember(v.others, key, out)
 	return out
 }
 
