@@ -76,6 +76,8 @@ var cases = []struct {
 	{`{{range .Items}}[{{.N}}:{{.S}}]{{else}}none{{end}}{{range .In.List}}{{.}}{{end}}`, false},
 	{`{{range $i, $e := .Items}}{{$i}}={{$e.S}},{{end}}{{range $e := .Items}}{{$e.N}}{{end}}`, false},
 	{`{{$x := 1}}{{range $i, $e := .Items}}{{$x = $i}}{{end}}{{$x}}{{$y := .Name}}{{with .In}}{{$y}}{{.S}}{{$.Count}}{{end}}`, false},
+	{`{{$v := 1}}{{if true}}{{$v := 2}}{{$v}}{{end}}{{$v}}{{with .Name}}{{$v := 3}}{{end}}{{$v}}{{range .Items}}{{$v := 4}}{{end}}{{$v}}{{range $i, $e := .Items}}{{$v = $i}}{{end}}{{$v}}{{template "u" $v}}`, false}, // scopes
+	{`{{$v := 1}}{{range .Items}}{{$v}}{{$v := 4}}{{$v}}{{end}}{{template "w"}}{{$v}}`, false},
 	{`{{if and .Ok .Count}}a{{end}}{{if or .Nil .Count}}b{{end}}{{if not .Nil}}c{{end}}{{and .Count .Name}}|{{or .Nil "" 0}}|{{.Count | and 1}}`, false},
 	{`{{if eq .Count 1 2 3}}eq{{end}}{{if ne .Name "x"}}ne{{end}}{{if lt .Count 4}}lt{{end}}{{if ge .In.N 7}}ge{{end}}{{if gt .Ratio 1.5}}gt{{end}}{{if eq .Ok true}}t{{end}}`, false},
 	{`{{len .Items}} {{len .Name}} {{len .Map}} {{(index .Items 1).N | print}} {{(index .Items 0).S}} {{up .Name}} {{add .Count 2}} {{.Name | up}}`, false},
@@ -90,7 +92,7 @@ var cases = []struct {
 	{`{{print .In}}`, true},              // a struct printed
 }
 
-const defs = `{{define "t"}}<{{if .}}{{.S}}{{end}}>{{end}}{{define "u"}}<{{.}}>{{end}}`
+const defs = `{{define "t"}}<{{if .}}{{.S}}{{end}}>{{end}}{{define "u"}}<{{.}}>{{end}}{{define "w"}}{{$v := 9}}{{end}}`
 
 func lookupIn(t interface {
 	Lookup(string) *texttemplate.Template
