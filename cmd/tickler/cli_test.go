@@ -199,6 +199,35 @@ func TestCheckLoadsTemplates(t *testing.T) {
 	}
 }
 
+// check says which parts of an agency's own templates cannot run compiled,
+// and why; the embedded ones all do.
+func TestCheckNamesTemplatesNotCompiled(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "http: {listen: off}\n")
+	if code, out, stderr := tickler(t, "-config", cfg, "check"); code != 0 || strings.Contains(out, "note: template") {
+		t.Fatalf("embedded templates: exit %d, %s%s", code, out, stderr)
+	}
+	tdir := filepath.Join(dir, "templates", "vi")
+	os.MkdirAll(tdir, 0o700)
+	body := `{{define "subject"}}{{.Office}}{{end}}{{define "text"}}{{range .Items}}{{break}}{{end}}{{end}}` +
+		`{{define "html"}}<p>{{.Office}}</p><script>var office = {{.Office}};</script>{{end}}`
+	os.WriteFile(filepath.Join(tdir, "course-reminders.tmpl"), []byte(body), 0o600)
+	cfg = writeConfig(t, dir, "mail: {templates_dir: "+filepath.Join(dir, "templates")+"}\nhttp: {listen: off}\n")
+	code, out, stderr := tickler(t, "-config", cfg, "check")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"note: template vi/course-reminders html: a value in JavaScript not compiled",
+		"note: template vi/course-reminders text: {{break}} not compiled"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "course-reminders subject") {
+		t.Errorf("the subject compiles:\n%s", out)
+	}
+}
+
 // migrate says what it applied to a new database, and that there was nothing
 // to apply the second time.
 func TestMigrateSaysWhatItDid(t *testing.T) {

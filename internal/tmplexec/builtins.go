@@ -47,6 +47,9 @@ func (c *compiler) function(name string, args []parse.Node) (cmdFn, error) {
 			}, nil
 		}
 		if f, ok = builtins[name]; !ok {
+			if what, ok := escaperContexts[name]; ok {
+				return nil, fmt.Errorf("tmplexec: %s not compiled", what)
+			}
 			return nil, fmt.Errorf("tmplexec: function %q not compiled", name)
 		}
 	}
@@ -384,6 +387,21 @@ func fieldIndex(t reflect.Type, name string) []int {
 	}
 	fieldIndexes.Store(key, idx)
 	return idx
+}
+
+// escaperContexts names where html/template puts the escapers not copied
+// here, to say why a template does not compile.
+var escaperContexts = map[string]string{
+	"_html_template_jsvalescaper":     "a value in JavaScript",
+	"_html_template_jsstrescaper":     "a value in a JavaScript string",
+	"_html_template_jsregexpescaper":  "a value in a JavaScript regular expression",
+	"_html_template_jstmpllitescaper": "a value in a JavaScript template literal",
+	"_html_template_cssescaper":       "a value in CSS",
+	"_html_template_cssvaluefilter":   "a value in CSS",
+	"_html_template_nospaceescaper":   "a value in an attribute without quotes",
+	"_html_template_srcsetescaper":    "a value in a srcset",
+	"_html_template_commentescaper":   "a value in an HTML comment",
+	"_html_template_htmlnamefilter":   "a value as an attribute's name",
 }
 
 // escapers are html/template's escapers of the contexts it puts plain text

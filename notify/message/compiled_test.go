@@ -22,6 +22,9 @@ func TestEveryTemplateCompiled(t *testing.T) {
 	if len(tm.fast) != len(tm.text) || len(tm.text) < 12 {
 		t.Fatalf("%d templates compiled of %d", len(tm.fast), len(tm.text))
 	}
+	if u := tm.Uncompiled(); len(u) > 0 {
+		t.Errorf("not compiled: %q", u)
+	}
 	for key, c := range tm.fast {
 		if c.subject == nil || c.text == nil || c.html == nil {
 			t.Errorf("%s: a part did not compile (subject %v, text %v, html %v)", key, c.subject != nil, c.text != nil, c.html != nil)
