@@ -539,13 +539,18 @@ func ideal(n *parse.NumberNode) (any, error) {
 	switch {
 	case n.IsComplex:
 		return nil, unsupported(n)
-	case n.IsFloat && !strings.HasPrefix(n.Text, "0x") && !strings.HasPrefix(n.Text, "0X") &&
-		!strings.HasPrefix(n.Text, "'") && strings.ContainsAny(n.Text, ".eEpP"):
+	case n.IsFloat && !isHexInt(n.Text) && !strings.HasPrefix(n.Text, "'") && strings.ContainsAny(n.Text, ".eEpP"):
 		return n.Float64, nil
 	case n.IsInt && int64(int(n.Int64)) == n.Int64:
 		return int(n.Int64), nil
 	}
 	return nil, unsupported(n)
+}
+
+// isHexInt is text/template's: a hexadecimal integer, not a hexadecimal
+// float (0x1p4).
+func isHexInt(s string) bool {
+	return len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && !strings.ContainsAny(s, "pP")
 }
 
 func (s *state) varValue(name string) (any, error) {

@@ -83,6 +83,7 @@ var cases = []struct {
 	{`{{len .Items}} {{len .Name}} {{len .Map}} {{(index .Items 1).N | print}} {{(index .Items 0).S}} {{up .Name}} {{add .Count 2}} {{.Name | up}}`, false},
 	{`{{with .Nil}}x{{else with .In.S}}{{.}}{{end}}{{with .Items}}{{len .}}{{end}}{{template "t" .In}}{{template "t" .Ptr}}{{template "t"}}{{template "u"}}{{template "u" .Name}}{{block "b" .Count}}[{{.}}]{{end}}`, false},
 	{`{{define "r"}}{{if .}}{{.}}{{template "r" (add . -1)}}{{end}}{{end}}{{template "r" .Count}}`, false},
+	{`{{print 0x10 0x1P4 0x1e -0x1e 'a' 1e3 1_000 1.0 -2}} {{eq 0x1P4 16.0}} {{eq 0x10 16}} {{eq 'a' 97}}`, false}, // constants typed as text/template types them
 	{`{{.In.Method}}`, true},             // a method of a type with no Member
 	{`{{.Map.a}}`, true},                 // a map
 	{`{{range .Map}}{{.}}{{end}}`, true}, // a map's sorted keys
