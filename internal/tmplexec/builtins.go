@@ -234,6 +234,9 @@ func (s *state) elements(v any) (int, func(int) any, error) {
 	r := reflect.ValueOf(v)
 	switch r.Kind() {
 	case reflect.Slice, reflect.Array:
+		if e := r.Type().Elem(); e.Kind() == reflect.Interface && e.NumMethod() > 0 {
+			return 0, nil, ErrFallback // a nil element would be read as a missing value (valueOf)
+		}
 		return r.Len(), func(i int) any { return r.Index(i).Interface() }, nil
 	}
 	return 0, nil, ErrFallback // maps (sorted keys), integers, channels, functions
@@ -268,7 +271,7 @@ func index(a []any) (any, error) {
 	switch r.Kind() {
 	case reflect.Slice, reflect.Array:
 		if i >= 0 && i < r.Len() {
-			return r.Index(i).Interface(), nil
+			return valueOf(r.Index(i))
 		}
 	}
 	return nil, ErrFallback
@@ -364,7 +367,18 @@ func structField(recv any, name string) (any, error) {
 	if err != nil {
 		return nil, ErrFallback
 	}
-	return f.Interface(), nil
+	return valueOf(f)
+}
+
+// valueOf is v as a plain interface, except a nil of an interface type with
+// methods (a nil error): text/template keeps that one as an interface value
+// (it prints "<nil>", not "<no value>"), which a plain nil cannot tell apart
+// from a missing value.
+func valueOf(v reflect.Value) (any, error) {
+	if v.Kind() == reflect.Interface && v.NumMethod() > 0 && v.IsNil() {
+		return nil, ErrFallback
+	}
+	return v.Interface(), nil
 }
 
 type fieldKey struct {

@@ -33,7 +33,9 @@ var ErrFallback = errors.New("tmplexec: case left to text/template")
 type Func func(args []any) (any, error)
 
 // Member reads field name of recv, or calls its method name with args. It
-// returns handled=false for a receiver it does not know.
+// returns handled=false for a receiver it does not know. It must not return
+// a nil of an interface type with methods (a nil error) as a plain nil:
+// text/template prints that "<nil>", a plain nil "<no value>".
 type Member func(recv any, args []any) (v any, handled bool, err error)
 
 // Env is what a Program may call besides text/template's builtins.

@@ -118,9 +118,13 @@ func (t *Templates) Interpreted() *Templates {
 func compiledEnv(lang string) tmplexec.Env {
 	funcs := map[string]tmplexec.Func{}
 	for name, f := range commonFuncs(lang) {
-		if g := wrapFunc(f); g != nil {
-			funcs[name] = g
+		g := wrapFunc(f)
+		if g == nil {
+			// Not adapted here: it still hides a builtin of its name, as it
+			// does in the templates, and leaves each call to them.
+			g = func([]any) (any, error) { return nil, tmplexec.ErrFallback }
 		}
+		funcs[name] = g
 	}
 	members := map[string]tmplexec.Member{}
 	for _, name := range memberNames {

@@ -32,6 +32,16 @@ func TestEveryTemplateCompiled(t *testing.T) {
 	}
 }
 
+// TestEveryFunctionAdapted: each template function runs compiled; one that
+// did not would leave every template calling it to text/template.
+func TestEveryFunctionAdapted(t *testing.T) {
+	for name, f := range commonFuncs("vi") {
+		if wrapFunc(f) == nil {
+			t.Errorf("%s: no adapter for %T", name, f)
+		}
+	}
+}
+
 // odd strings: HTML and URL syntax, NUL, invalid UTF-8, Vietnamese.
 var oddTexts = []string{
 	"Nguyễn Thị Ánh", "<b>Đào & tạo</b>", `Trần "Quốc" O'Brien + 1`, "a\x00b", "bad \xff\xfe utf-8",
