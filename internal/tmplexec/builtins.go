@@ -90,7 +90,7 @@ func init() {
 		},
 		"len":    length,
 		"index":  index,
-		"eq":     func(a []any) (any, error) { return compareAny(a, func(c int) bool { return c == 0 }, true) },
+		"eq":     equal,
 		"ne":     func(a []any) (any, error) { return compare2(a, func(c int) bool { return c != 0 }, true) },
 		"lt":     func(a []any) (any, error) { return compare2(a, func(c int) bool { return c < 0 }, false) },
 		"le":     func(a []any) (any, error) { return compare2(a, func(c int) bool { return c <= 0 }, false) },
@@ -314,8 +314,8 @@ func compareOrdered[T int | float64](x, y T) int {
 	return 0
 }
 
-// compareAny is eq: true when the first argument equals any of the others.
-func compareAny(a []any, want func(int) bool, eqOnly bool) (any, error) {
+// equal is eq: true when the first argument equals any of the others.
+func equal(a []any) (any, error) {
 	if len(a) < 2 {
 		return nil, ErrFallback
 	}
@@ -324,7 +324,7 @@ func compareAny(a []any, want func(int) bool, eqOnly bool) (any, error) {
 		if !ok {
 			return nil, ErrFallback
 		}
-		if want(c) {
+		if c == 0 {
 			return true, nil
 		}
 	}
