@@ -29,8 +29,10 @@ type compiled struct {
 }
 
 // compile compiles the parts of a template file. The HTML part is compiled
-// from html/template's escaped trees, which it makes by running the part once.
-func compile(lang string, tt *texttemplate.Template, ht *htmltemplate.Template) compiled {
+// from html/template's escaped trees, which it makes by running the part once:
+// an HTML part that html/template cannot escape (it would refuse every
+// message) is an error.
+func compile(lang string, tt *texttemplate.Template, ht *htmltemplate.Template) (compiled, error) {
 	env := compiledEnv(lang)
 	var c compiled
 	lookup := func(t *texttemplate.Template) func(string) *parse.Tree {
@@ -52,10 +54,14 @@ func compile(lang string, tt *texttemplate.Template, ht *htmltemplate.Template) 
 		}
 		return p
 	}
+	escaped, err := escapedText(ht)
+	if err != nil {
+		return c, err
+	}
 	c.subject = part("subject", tt)
 	c.text = part("text", tt)
-	c.html = part("html", escapedText(ht))
-	return c
+	c.html = part("html", escaped)
+	return c, nil
 }
 
 // Uncompiled lists the parts of the templates that always run through
@@ -75,21 +81,22 @@ func (t *Templates) Uncompiled() []string {
 
 // escapedText returns the text/template that html/template keeps under ht,
 // once it has escaped the "html" part and the templates it calls (those
-// called in another context are derived copies, found only there), or nil.
-func escapedText(ht *htmltemplate.Template) *texttemplate.Template {
+// called in another context are derived copies, found only there); nil if it
+// cannot be reached, and html/template's error if it cannot escape them.
+func escapedText(ht *htmltemplate.Template) (*texttemplate.Template, error) {
 	err := ht.ExecuteTemplate(io.Discard, "html", &View{})
 	var escErr *htmltemplate.Error
 	if errors.As(err, &escErr) {
-		return nil // not escaped: it never renders
+		return nil, err
 	}
 	if h := ht.Lookup("html"); h == nil || h.Tree == nil {
-		return nil
+		return nil, nil
 	}
 	f := reflect.ValueOf(ht).Elem().FieldByName("text")
 	if !f.IsValid() || f.Type() != reflect.TypeFor[*texttemplate.Template]() {
-		return nil // html/template changed: the HTML part is run by it
+		return nil, nil // html/template changed: the HTML part is run by it
 	}
-	return *(**texttemplate.Template)(unsafe.Pointer(f.UnsafeAddr()))
+	return *(**texttemplate.Template)(unsafe.Pointer(f.UnsafeAddr())), nil
 }
 
 // run runs part p of a message into w, and the template's own run (slow)

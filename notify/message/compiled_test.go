@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tickler-dev/tickler/civil"
@@ -211,5 +212,23 @@ func TestCompiledCustomTemplate(t *testing.T) {
 	}
 	if fell == 0 {
 		t.Error("no render fell back, though the template reads a map and calls civil.Date.VN")
+	}
+}
+
+// TestHTMLThatCannotBeEscaped: an HTML part html/template refuses (here an
+// attribute left open) would fail every message at 07:00; it fails the
+// loading, naming the file, so that check and a reload refuse it.
+func TestHTMLThatCannotBeEscaped(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "en"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := `{{define "subject"}}x{{end}}{{define "text"}}x{{end}}{{define "html"}}<a href="{{.ListURL}}>x{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "en", "reappointments.tmpl"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadTemplates(dir)
+	if err == nil || !strings.Contains(err.Error(), "en/reappointments.tmpl") || !strings.Contains(err.Error(), "html/template") {
+		t.Fatalf("got %v, want an error naming en/reappointments.tmpl and html/template's complaint", err)
 	}
 }

@@ -265,7 +265,9 @@ func LoadTemplates(dir string) (*Templates, error) {
 			}
 		}
 		t.text[key], t.html[key] = tt, ht
-		t.fast[key] = compile(lang, tt, ht)
+		if t.fast[key], err = compile(lang, tt, ht); err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
 	}
 	return t, nil
 }
