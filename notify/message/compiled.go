@@ -307,98 +307,58 @@ func itemMember(it *notify.Item, name string, args []any) (any, bool, error) {
 func wrapFunc(f any) tmplexec.Func {
 	switch f := f.(type) {
 	case func(civil.Date) string:
-		return func(a []any) (any, error) {
-			if len(a) == 1 {
-				if d, ok := a[0].(civil.Date); ok {
-					return f(d), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
+		return one(f, exact[civil.Date])
 	case func(string) string:
-		return func(a []any) (any, error) {
-			if len(a) == 1 {
-				if s, ok := a[0].(string); ok {
-					return f(s), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
-	case func(string, string) string:
-		return func(a []any) (any, error) {
-			if len(a) == 2 {
-				s1, ok1 := a[0].(string)
-				s2, ok2 := a[1].(string)
-				if ok1 && ok2 {
-					return f(s1, s2), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
+		return one(f, exact[string])
 	case func(int) int:
-		return func(a []any) (any, error) {
-			if len(a) == 1 {
-				if n, ok := a[0].(int); ok {
-					return f(n), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
+		return one(f, exact[int])
 	case func(float64) string:
-		return func(a []any) (any, error) {
-			if len(a) == 1 {
-				if x, ok := a[0].(float64); ok {
-					return f(x), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
+		return one(f, exact[float64])
+	case func(string, string) string:
+		return two(f, exact[string], exact[string])
 	case func(notify.Item, string) any:
-		return func(a []any) (any, error) {
-			if len(a) == 2 {
-				it, ok1 := asItem(a[0])
-				k, ok2 := a[1].(string)
-				if ok1 && ok2 {
-					return f(it, k), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
+		return two(f, asItem, exact[string])
 	case func(notify.Item, string) string:
-		return func(a []any) (any, error) {
-			if len(a) == 2 {
-				it, ok1 := asItem(a[0])
-				k, ok2 := a[1].(string)
-				if ok1 && ok2 {
-					return f(it, k), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
+		return two(f, asItem, exact[string])
 	case func([]notify.Item, string) []notify.Item:
-		return func(a []any) (any, error) {
-			if len(a) == 2 {
-				items, ok1 := a[0].([]notify.Item)
-				k, ok2 := a[1].(string)
-				if ok1 && ok2 {
-					return f(items, k), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
+		return two(f, exact[[]notify.Item], exact[string])
 	case func([]notify.Item, string) string:
-		return func(a []any) (any, error) {
-			if len(a) == 2 {
-				items, ok1 := a[0].([]notify.Item)
-				k, ok2 := a[1].(string)
-				if ok1 && ok2 {
-					return f(items, k), nil
-				}
-			}
-			return nil, tmplexec.ErrFallback
-		}
+		return two(f, exact[[]notify.Item], exact[string])
 	}
 	return nil
+}
+
+// one and two call f when each argument converts; otherwise the call is
+// left to text/template.
+func one[A, R any](f func(A) R, ca func(any) (A, bool)) tmplexec.Func {
+	return func(a []any) (any, error) {
+		if len(a) == 1 {
+			if x, ok := ca(a[0]); ok {
+				return f(x), nil
+			}
+		}
+		return nil, tmplexec.ErrFallback
+	}
+}
+
+func two[A, B, R any](f func(A, B) R, ca func(any) (A, bool), cb func(any) (B, bool)) tmplexec.Func {
+	return func(a []any) (any, error) {
+		if len(a) == 2 {
+			x, ok1 := ca(a[0])
+			y, ok2 := cb(a[1])
+			if ok1 && ok2 {
+				return f(x, y), nil
+			}
+		}
+		return nil, tmplexec.ErrFallback
+	}
+}
+
+// exact takes a value of type T itself, as text/template's assignability
+// does for the types here.
+func exact[T any](v any) (T, bool) {
+	t, ok := v.(T)
+	return t, ok
 }
 
 func asItem(v any) (notify.Item, bool) {
