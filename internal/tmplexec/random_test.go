@@ -172,7 +172,7 @@ func (g *gen) node(depth int) string {
 // not fail.
 func TestRandomTemplates(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
-	ran, fell := 0, 0
+	var c counts
 	for i := range 6000 {
 		g := &gen{r: r, dots: []string{"data"}}
 		src := `{{define "t"}}[{{if .}}{{print .}}{{end}}]{{end}}{{define "u"}}({{len .Items}}){{end}}` + g.list(0)
@@ -186,24 +186,40 @@ func TestRandomTemplates(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		var got bytes.Buffer
-		gerr := p.Execute(&got, sample)
-		switch {
-		case errors.Is(gerr, ErrFallback):
-			fell++
-		case gerr != nil:
-			t.Errorf("template %d %q: %v", i, src, gerr)
-		case werr != nil:
-			t.Errorf("template %d %q: compiled wrote %q where text/template failed: %v", i, src, got.String(), werr)
-		case got.String() != want.String():
-			t.Errorf("template %d %q:\n got %q\nwant %q", i, src, got.String(), want.String())
-		default:
-			ran++
-		}
+		c.judge(t, fmt.Sprintf("template %d %q", i, src), p, sample, want.String(), werr)
 	}
-	t.Logf("%d templates ran compiled, %d fell back", ran, fell)
-	if ran < 1200 {
-		t.Errorf("only %d templates ran compiled", ran)
+	c.report(t, 1200)
+}
+
+// counts tallies the random templates that ran compiled and those that fell
+// back.
+type counts struct{ ran, fell int }
+
+// judge runs p on data: it falls back, or writes want where Go's own run
+// (which gave want, werr) succeeded.
+func (c *counts) judge(t *testing.T, what string, p *Program, data any, want string, werr error) {
+	t.Helper()
+	var got bytes.Buffer
+	gerr := p.Execute(&got, data)
+	switch {
+	case errors.Is(gerr, ErrFallback):
+		c.fell++
+	case gerr != nil:
+		t.Errorf("%s: %v", what, gerr)
+	case werr != nil:
+		t.Errorf("%s: compiled wrote %q where Go's template failed: %v", what, got.String(), werr)
+	case got.String() != want:
+		t.Errorf("%s:\n got %q\nwant %q", what, got.String(), want)
+	default:
+		c.ran++
+	}
+}
+
+func (c *counts) report(t *testing.T, least int) {
+	t.Helper()
+	t.Logf("%d templates ran compiled, %d fell back", c.ran, c.fell)
+	if c.ran < least {
+		t.Errorf("only %d templates ran compiled", c.ran)
 	}
 }
 
@@ -211,7 +227,7 @@ func TestRandomTemplates(t *testing.T) {
 // values in text, quoted attributes, URLs and <title>.
 func TestRandomHTMLTemplates(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 17))
-	ran, fell := 0, 0
+	var c counts
 	names := []string{`Nguyễn <b>"A"</b> & 'B' + C`, "javascript:alert(1)", "http://x.vn/a b?c=%41%zz#f", "a\x00b\xff", ""}
 	for i := range 1500 {
 		g := &gen{r: r, dots: []string{"data"}}
@@ -233,23 +249,7 @@ func TestRandomHTMLTemplates(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		var got bytes.Buffer
-		gerr := p.Execute(&got, d)
-		switch {
-		case errors.Is(gerr, ErrFallback):
-			fell++
-		case gerr != nil:
-			t.Errorf("template %d %q: %v", i, src, gerr)
-		case werr != nil:
-			t.Errorf("template %d %q: compiled wrote %q where html/template failed: %v", i, src, got.String(), werr)
-		case got.String() != want.String():
-			t.Errorf("template %d %q:\n got %q\nwant %q", i, src, got.String(), want.String())
-		default:
-			ran++
-		}
+		c.judge(t, fmt.Sprintf("template %d %q", i, src), p, d, want.String(), werr)
 	}
-	t.Logf("%d templates ran compiled, %d fell back", ran, fell)
-	if ran < 300 {
-		t.Errorf("only %d templates ran compiled", ran)
-	}
+	c.report(t, 300)
 }
