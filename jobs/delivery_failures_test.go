@@ -13,6 +13,7 @@ import (
 
 	"github.com/tickler-dev/tickler/notify/deliver"
 	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
 
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
@@ -57,7 +58,7 @@ func (r refuseCc) Send(_ context.Context, m *notify.Message) (notify.Sent, bool,
 func deliverAt(t *testing.T, st *store.Store, s notify.Sender, at time.Time) deliver.Outcome {
 	t.Helper()
 	d := &deliver.Deliverer{Store: st, Sender: s, Owner: "test:1", Policy: deliver.RetryPolicy{MaxAttempts: 3},
-		Now: func() time.Time { return at }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Now: func() time.Time { return at }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Render: (&plan.AtSend{Store: st}).Render}
 	o, err := d.Drain(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -85,8 +85,10 @@ type Content struct {
 }
 
 // Message is one outbox row as a sender sees it. Wire is the message as it
-// goes on the wire, made at planning; Text, HTML and Attachments are set
-// instead for a row planned before the outbox kept the wire form.
+// goes on the wire: made at planning, or by the deliverer from Payload and
+// RenderSet (a row planned to be rendered when it is sent) before it hands
+// the message to a Sender. Text, HTML and Attachments are set instead for a
+// row planned before the outbox kept the wire form.
 type Message struct {
 	ID          int64
 	Key         string
@@ -99,6 +101,8 @@ type Message struct {
 	HTML        string
 	Attachments []Attachment
 	Wire        []byte
+	Payload     string
+	RenderSet   string
 	Created     time.Time
 	Attempts    int
 }

@@ -121,7 +121,7 @@ func NewPlanner(st *store.Store, t *message.Templates, cfg *config.Config, now f
 		domain = a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 	}
 	return &plan.Planner{Store: st, Templates: t, Lang: cfg.Language, Loc: cfg.Location, Office: office, IDDomain: domain,
-		From: cfg.Mail.From, ReplyTo: cfg.Mail.ReplyTo, ListLimit: cfg.Mail.ListLimit, Now: now}
+		From: cfg.Mail.From, ReplyTo: cfg.Mail.ReplyTo, ListLimit: cfg.Mail.ListLimit, Now: now, RenderAtSend: true}
 }
 
 // RecordManualRun keeps a run started by hand (tickler run) in job_runs with

@@ -25,6 +25,8 @@ type Claimed struct {
 	HTML          string `db:"html_body"`
 	Attachments   []byte `db:"attachments"`
 	Wire          []byte `db:"wire"`
+	Payload       string `db:"payload"`
+	RenderSet     string `db:"render_set"`
 	MessageID     string `db:"message_id"`
 	Attempts      int    `db:"attempts"`
 	Created       Time   `db:"created_at"`

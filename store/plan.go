@@ -73,7 +73,12 @@ type NewMessage struct {
 	Subject       string
 	MessageID     string
 	Wire          string // the message as it goes on the wire
-	Items         []NewItem
+	// Payload and RenderSet, instead of Wire, are what rendering the
+	// message at send time takes: its notices in the planner's encoding,
+	// and the run's render set (Tx.AddRenderSet).
+	Payload   string
+	RenderSet string
+	Items     []NewItem
 }
 
 // NewItem is an item a message tells: what it is about, and at which step.
@@ -122,7 +127,7 @@ func (tx *Tx) AddMessages(ctx context.Context, job string, slot, now time.Time, 
 // text_body and html_body (the parts of messages planned before the outbox
 // kept the wire form) are left empty.
 var deliveryColumns = []string{"id", "key", "job", "slot", "recipient", "recipient_name", "cc", "subject",
-	"text_body", "message_id", "state", "next_attempt_at", "created_at", "wire"}
+	"text_body", "message_id", "state", "next_attempt_at", "created_at", "wire", "payload", "render_set"}
 
 func (tx *Tx) copyMessages(ctx context.Context, job string, slot, now time.Time, batch []NewMessage) error {
 	if len(tx.ids) < len(batch) {
@@ -141,7 +146,7 @@ func (tx *Tx) copyMessages(ctx context.Context, job string, slot, now time.Time,
 	}
 	for i, m := range batch {
 		if err := c.Row(ids[i], DeliveryKey(job, slot, m.Recipient), job, st, m.Recipient, m.RecipientName, m.Cc,
-			m.Subject, "", m.MessageID, "pending", nw, nw, m.Wire); err != nil {
+			m.Subject, "", m.MessageID, "pending", nw, nw, nullable(m.Wire), nullable(m.Payload), m.RenderSet); err != nil {
 			c.Close()
 			return fmt.Errorf("outbox: %w", err)
 		}
@@ -172,10 +177,10 @@ func (tx *Tx) copyMessages(ctx context.Context, job string, slot, now time.Time,
 // their items with as many as their number needs.
 func (tx *Tx) insertMessages(ctx context.Context, job string, slot, now time.Time, batch []NewMessage) error {
 	st, nw := T(slot), T(now)
-	args := make([]any, 0, len(batch)*11)
+	args := make([]any, 0, len(batch)*13)
 	for _, m := range batch {
 		args = append(args, DeliveryKey(job, slot, m.Recipient), job, st, m.Recipient, m.RecipientName, m.Cc,
-			m.Subject, m.MessageID, nw, nw, m.Wire)
+			m.Subject, m.MessageID, nw, nw, nullable(m.Wire), nullable(m.Payload), m.RenderSet)
 	}
 	rows, err := tx.tx.QueryxContext(ctx, tx.s.queries.Bulk("insert-deliveries", len(batch)), args...)
 	if err != nil {
@@ -447,4 +452,13 @@ func isUniqueViolation(err error) bool {
 		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	}
 	return false
+}
+
+// nullable is s, or NULL for an empty s: a row keeps either its wire form
+// or its payload.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

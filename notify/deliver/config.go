@@ -9,6 +9,7 @@ import (
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/emlfolder"
 	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
 	"github.com/tickler-dev/tickler/notify/smtp"
 	"github.com/tickler-dev/tickler/store"
 )
@@ -52,5 +53,6 @@ func FromConfig(cfg *config.Config, st *store.Store, owner string, log *slog.Log
 		DataTimeout:   d.DataTimeout.D(),
 		RatePerSecond: d.RatePerSecond, MaxPerHour: d.MaxPerHour,
 		Now: time.Now, Log: log.With("transport", cfg.Mail.Transport),
+		Render: (&plan.AtSend{Store: st}).Render,
 	}, closeFn, nil
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -90,6 +91,12 @@ type Deliverer struct {
 	Log           *slog.Logger
 	// Observe, when set, is told every outcome (metrics).
 	Observe func(state string, took time.Duration)
+	// Render makes the wire form of a message planned to be rendered when
+	// it is sent (Payload set, no Wire), setting m.Wire; it is called for
+	// the rows of a claim on every core before they are queued. retry says
+	// whether a failure may pass (its render set could not be read) or not
+	// (the message cannot be rendered, ever: failed at once).
+	Render func(ctx context.Context, m *notify.Message) (retry bool, err error)
 
 	wake     chan struct{}
 	once     sync.Once
@@ -218,7 +225,7 @@ func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
 		}
 		total, recordErr = d.record(ctx, results, patience)
 	}()
-	claimErr := d.claimLoop(ctx, queue, drain)
+	claimErr := d.claimLoop(ctx, queue, results, drain)
 	close(queue)
 	workers.Wait()
 	close(results)
@@ -227,8 +234,9 @@ func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
 }
 
 // claimLoop claims batches into queue until ctx ends or, with drain, until
-// nothing is due.
-func (d *Deliverer) claimLoop(ctx context.Context, queue chan<- claimed, drain bool) error {
+// nothing is due. The outcomes of rows that cannot be sent at all (not
+// readable, not renderable) go to results with the others'.
+func (d *Deliverer) claimLoop(ctx context.Context, queue chan<- claimed, results chan<- result, drain bool) error {
 	for ctx.Err() == nil {
 		if until := d.relayPause(); !until.IsZero() {
 			if drain {
@@ -246,8 +254,12 @@ func (d *Deliverer) claimLoop(ctx context.Context, queue chan<- claimed, drain b
 			continue
 		}
 		var batch []claimed
+		var bad []result
 		if err == nil {
-			batch, err = d.claim(ctx, n)
+			batch, bad, err = d.claim(ctx, n)
+		}
+		for _, r := range bad {
+			results <- r
 		}
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -260,7 +272,7 @@ func (d *Deliverer) claimLoop(ctx context.Context, queue chan<- claimed, drain b
 		case err == nil:
 			d.claims.over(d.Log, "delivery: outbox reachable again")
 		}
-		if len(batch) == 0 {
+		if len(batch) == 0 && len(bad) == 0 {
 			if drain {
 				return nil
 			}
@@ -324,12 +336,12 @@ func (d *Deliverer) budget(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
+func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, []result, error) {
 	now := d.Now()
 	until := now.Add(d.Lease)
 	rows, err := d.Store.ClaimDeliveries(ctx, d.Owner, until, now, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]claimed, 0, len(rows))
 	var bad []result
@@ -343,7 +355,8 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 		m := &notify.Message{
 			ID: r.ID, Key: r.Key, MessageID: r.MessageID, Job: r.Job,
 			To: notify.Recipient{Name: r.RecipientName, Email: r.Recipient}, Cc: notify.ParseCc(r.Cc),
-			Subject: r.Subject, Text: r.Text, HTML: r.HTML, Wire: r.Wire, Created: r.Created.Time, Attempts: r.Attempts,
+			Subject: r.Subject, Text: r.Text, HTML: r.HTML, Wire: r.Wire, Payload: r.Payload, RenderSet: r.RenderSet,
+			Created: r.Created.Time, Attempts: r.Attempts,
 		}
 		if len(r.Attachments) > 0 {
 			if err := json.Unmarshal(r.Attachments, &m.Attachments); err != nil {
@@ -354,17 +367,62 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, error) {
 		}
 		out = append(out, claimed{m, until})
 	}
+	out, bad = d.render(ctx, out, bad, now)
 	if len(again) > 0 {
 		if err := d.Store.UncountClaims(ctx, d.Owner, again); err != nil {
-			return out, err
+			return out, bad, err
 		}
 	}
-	if len(bad) > 0 {
-		if _, err := d.flush(ctx, bad); err != nil {
-			return out, err
+	return out, bad, nil
+}
+
+// render makes the wire form of the claimed messages that are to be
+// rendered at send, on every core; those that cannot be rendered leave out
+// with their outcome in bad.
+func (d *Deliverer) render(ctx context.Context, out []claimed, bad []result, now time.Time) ([]claimed, []result) {
+	var todo []int
+	for i, m := range out {
+		if m.Payload != "" && len(m.Wire) == 0 {
+			todo = append(todo, i)
 		}
 	}
-	return out, nil
+	if len(todo) == 0 {
+		return out, bad
+	}
+	errs := make([]error, len(out))
+	retry := make([]bool, len(out))
+	if d.Render == nil {
+		for _, i := range todo {
+			errs[i], retry[i] = errors.New("the message is to be rendered at send, and this deliverer has no templates"), true
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(todo)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					k := int(next.Add(1)) - 1
+					if k >= len(todo) {
+						return
+					}
+					i := todo[k]
+					retry[i], errs[i] = d.Render(ctx, out[i].Message)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	kept := out[:0]
+	for i, m := range out {
+		if errs[i] != nil {
+			bad = append(bad, d.failure(m.Message, now, retry[i], fmt.Errorf("cannot render: %w", errs[i])))
+			continue
+		}
+		kept = append(kept, m)
+	}
+	return kept, bad
 }
 
 // attempt sends one claimed message and returns its outcome.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/notify/deliver"
+	"github.com/tickler-dev/tickler/notify/plan"
 
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/notifytest"
@@ -62,7 +63,7 @@ func deliverer(st *store.Store, s notify.Sender, owner string, now func() time.T
 		Store: st, Sender: s, Owner: owner,
 		Policy:  deliver.RetryPolicy{MaxAttempts: 3, MaxAge: 24 * time.Hour, Initial: time.Minute, Max: time.Hour},
 		Workers: 4, BatchSize: 25, Lease: time.Minute, Timeout: 10 * time.Second, Poll: 10 * time.Millisecond,
-		Now: now, Log: quiet,
+		Now: now, Log: quiet, Render: (&plan.AtSend{Store: st}).Render,
 	}
 }
 
@@ -690,4 +691,56 @@ func (o oddReply) Send(ctx context.Context, m *notify.Message) (notify.Sent, boo
 	sent, retry, err := o.Sender.Send(ctx, m)
 	sent.Reply = "250 2.0.0 Ok\x00 queued as \xff1"
 	return sent, retry, err
+}
+
+// A row planned to be rendered at send is rendered by the deliverer that
+// claims it, and the Sender gets its wire form. One that cannot be rendered
+// (a payload torn, a render set missing) is failed at once with the reason,
+// counted in what Drain reports, never handed to the Sender; a deliverer
+// without the renderer leaves such rows to retry.
+func TestRenderedWhenClaimed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		clock := notifytest.NewClock(start)
+		notifytest.Plan(t, st, 4, clock.Now())
+		rows := notifytest.Rows(t, st)
+		if _, err := st.ExecSQL(ctx, "UPDATE deliveries SET payload = '1;7:torn' WHERE id = ?", rows[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ExecSQL(ctx, "UPDATE deliveries SET render_set = 'gone' WHERE id = ?", rows[2].ID); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		got := map[int64][]byte{}
+		rec := &recorder{fn: func(m *notify.Message) (string, bool, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			got[m.ID] = m.Wire
+			return "", false, nil
+		}}
+		bare := deliverer(st, rec.sender("a:1"), "a:1", clock.Now)
+		bare.Render = nil
+		if o, err := bare.Drain(ctx); err != nil || o.Retry != 4 || len(got) != 0 {
+			t.Fatalf("without a renderer: %+v %v, %d sent; want 4 to retry", o, err, len(got))
+		}
+		clock.Add(2 * time.Hour)
+		o, err := deliverer(st, rec.sender("a:1"), "a:1", clock.Now).Drain(ctx)
+		if err != nil || o.Sent != 2 || o.Failed != 2 {
+			t.Fatalf("%+v %v; want 2 sent, 2 failed", o, err)
+		}
+		after := notifytest.Rows(t, st)
+		for i, r := range after {
+			switch i {
+			case 1, 2:
+				want := map[int]string{1: "cannot render: payload", 2: `cannot render: render set "gone" is not in the outbox`}[i]
+				if r.State != "failed" || !strings.HasPrefix(r.Reply, want) || got[r.ID] != nil {
+					t.Errorf("row %d: %s %q, want failed %q, not sent", i, r.State, r.Reply, want)
+				}
+			default:
+				if r.State != "sent" || !strings.Contains(string(got[r.ID]), "Message-ID: "+r.MessageID) {
+					t.Errorf("row %d: %s, sent %q", i, r.State, got[r.ID])
+				}
+			}
+		}
+	})
 }

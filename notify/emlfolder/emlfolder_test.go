@@ -14,6 +14,7 @@ import (
 
 	"github.com/tickler-dev/tickler/notify/deliver"
 	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
 
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/emlfolder"
@@ -29,7 +30,7 @@ func deliverer(st *store.Store, s notify.Sender, now func() time.Time) *deliver.
 		Store: st, Sender: s, Owner: "test:1",
 		Policy:  deliver.RetryPolicy{MaxAttempts: 5, Initial: time.Minute, Max: time.Hour},
 		Workers: 2, BatchSize: 10, Lease: time.Minute, Timeout: 10 * time.Second,
-		Now: now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Render: (&plan.AtSend{Store: st}).Render,
 	}
 }
 

@@ -125,6 +125,7 @@ func TestHTMLEscapesNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		p.RenderAtSend = false // the wire form as planned (as sent: message.Wire is the same code)
 		notices := notifytest.Notices(1)
 		notices[0].To.Name = `<script>alert("x")</script>`
 		notices[0].Item.RefName = `<img src=x onerror=alert(1)> Tin học`

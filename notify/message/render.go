@@ -203,6 +203,20 @@ type Templates struct {
 	fast   map[string]compiled
 	// fallbacks counts the parts a compiled program left to its template.
 	fallbacks atomic.Int64
+	files     map[string][]byte // what was parsed, by name
+}
+
+// Files returns the template files of lang (its messages and partials), by
+// name: what a render set keeps so that a message rendered later is drawn
+// by the templates of its planning.
+func (t *Templates) Files(lang string) map[string][]byte {
+	out := map[string][]byte{}
+	for name, b := range t.files {
+		if strings.HasPrefix(name, lang+"/") {
+			out[name] = b
+		}
+	}
+	return out
 }
 
 // LoadTemplates parses the embedded templates, then the files of dir (if not
@@ -233,7 +247,14 @@ func LoadTemplates(dir string) (*Templates, error) {
 			return nil, fmt.Errorf("templates_dir: %w", err)
 		}
 	}
-	t := &Templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, custom: map[string]Renderer{}, fast: map[string]compiled{}}
+	return ParseTemplates(files)
+}
+
+// ParseTemplates parses template files given by name ("vi/x.tmpl",
+// "vi/_partial.tmpl"): LoadTemplates's files, or those a render set kept.
+func ParseTemplates(files map[string][]byte) (*Templates, error) {
+	t := &Templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, custom: map[string]Renderer{},
+		fast: map[string]compiled{}, files: files}
 	for name, body := range files {
 		lang, base := path.Split(name)
 		if strings.HasPrefix(base, "_") {
@@ -265,6 +286,7 @@ func LoadTemplates(dir string) (*Templates, error) {
 			}
 		}
 		t.text[key], t.html[key] = tt, ht
+		var err error
 		if t.fast[key], err = compile(lang, tt, ht); err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
@@ -322,6 +344,23 @@ func (t *Templates) Render(v *View) (notify.Content, error) {
 		}
 	}
 	return c, nil
+}
+
+// Subject draws only the subject of v.Job's message in v.Lang (a message
+// rendered whole at send time keeps its subject in the outbox from
+// planning). Only template files have it apart: a job with its own
+// Renderer gives an error.
+func (t *Templates) Subject(v *View) (string, error) {
+	key := v.Lang + "/" + v.Job
+	tt, ok := t.text[key]
+	if _, custom := t.custom[v.Job]; custom || !ok {
+		return "", fmt.Errorf("no template for job %s in language %s", v.Job, v.Lang)
+	}
+	var subject bytes.Buffer
+	if err := t.run(t.fast[key].subject, &subject, v, func() error { return tt.ExecuteTemplate(&subject, "subject", v) }); err != nil {
+		return "", fmt.Errorf("render %s subject: %w", key, err)
+	}
+	return strings.Join(strings.Fields(subject.String()), " "), nil
 }
 
 // tidyText drops the blank lines that template actions leave, keeping single

@@ -3,10 +3,13 @@ package message
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"mime"
 	"mime/quotedprintable"
 	"net/textproto"
+	"slices"
 	"strings"
 	"sync"
 
@@ -42,7 +45,107 @@ func Wire(m *notify.Message, env Envelope) ([]byte, error) {
 	if _, err := msg.WriteTo(buf); err != nil {
 		return nil, fmt.Errorf("message: %w", err)
 	}
-	return crlf(buf.Bytes()), nil
+	wire := crlf(buf.Bytes())
+	steadyBoundaries(wire)
+	return wire, nil
+}
+
+// boundaryLen is the length of go-mail's MIME boundaries: 30 random bytes
+// in hex.
+const boundaryLen = 60
+
+// steadyBoundaries replaces, in place, the random MIME boundaries go-mail
+// drew for wire with boundaries drawn from the message itself: the same
+// message gives the same bytes, so a message rendered when it is sent can
+// be rendered again to show what was sent. A boundary must not occur in
+// the parts it separates; each new one is a hash of the whole message (its
+// old boundaries left out), which no part can contain.
+func steadyBoundaries(wire []byte) {
+	// The boundaries are read from headers only: the message's, then those
+	// of each part that a known boundary opens (a body may quote anything).
+	var old [][]byte
+	headerBoundary := func(from int) {
+		end := bytes.Index(wire[from:], []byte("\r\n\r\n"))
+		if end < 0 {
+			return
+		}
+		header := wire[from : from+end+2]
+		marker := []byte("\n boundary=") // go-mail: "multipart/x;\r\n boundary=..."
+		i := bytes.Index(header, marker)
+		if i < 0 {
+			return
+		}
+		b := header[i+len(marker):]
+		if len(b) > boundaryLen && b[boundaryLen] == '\r' && isLowerHex(b[:boundaryLen]) && !containsBytes(old, b[:boundaryLen]) {
+			old = append(old, bytes.Clone(b[:boundaryLen]))
+		}
+	}
+	headerBoundary(0)
+	for k := 0; k < len(old); k++ {
+		delim := append([]byte("\r\n--"), old[k]...)
+		delim = append(delim, '\r', '\n')
+		for i := 0; ; {
+			j := bytes.Index(wire[i:], delim)
+			if j < 0 {
+				break
+			}
+			i += j + len(delim)
+			headerBoundary(i)
+		}
+	}
+	if len(old) == 0 {
+		return
+	}
+	type spot struct{ at, k int }
+	var spots []spot
+	for k, b := range old {
+		for i := 0; ; {
+			j := bytes.Index(wire[i:], b)
+			if j < 0 {
+				break
+			}
+			spots = append(spots, spot{i + j, k})
+			i += j + boundaryLen
+		}
+	}
+	slices.SortFunc(spots, func(a, b spot) int { return a.at - b.at })
+	h := sha256.New()
+	prev := 0
+	for _, s := range spots {
+		if s.at < prev {
+			continue // overlapping candidates: hashed once
+		}
+		h.Write(wire[prev:s.at])
+		prev = s.at + boundaryLen
+	}
+	h.Write(wire[prev:])
+	seed := h.Sum(nil)
+	fresh := make([][]byte, len(old))
+	for k := range old {
+		sum := sha256.Sum256(append(seed[:len(seed):len(seed)], byte(k)))
+		fresh[k] = []byte(hex.EncodeToString(sum[:])[:boundaryLen])
+	}
+	for _, s := range spots {
+		copy(wire[s.at:], fresh[s.k])
+	}
+}
+
+func isLowerHex(b []byte) bool {
+	for _, c := range b {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func containsBytes(list [][]byte, b []byte) bool {
+	for _, x := range list {
+		if bytes.Equal(x, b) {
+			return true
+		}
+	}
+	return false
 }
 
 // WireOf returns the bytes to send for m: its stored wire form, or, for a

@@ -125,3 +125,51 @@ func TestSevenBit(t *testing.T) {
 		})
 	}
 }
+
+// The same message gives the same bytes, boundaries included, so that a
+// message rendered when it is sent can be rendered again to show what was
+// sent; different messages get different boundaries, none of which occurs
+// in a part, even a part that quotes a boundary of go-mail's form.
+func TestWireIsSteady(t *testing.T) {
+	fake := "multipart/mixed;\n boundary=" + strings.Repeat("ab", 30) + "\n"
+	base := notify.Message{MessageID: "<x@example.vn>", Job: "course-reminders", Created: start,
+		To: notify.Recipient{Name: "Nguyễn Văn An", Email: "a@example.vn"}, Subject: "Nhắc việc",
+		Text: "Kính gửi đồng chí,\n" + fake, HTML: "<p>Kính gửi</p>\n" + fake,
+		Attachments: []notify.Attachment{{Filename: "lich.ics", ContentType: "text/calendar; charset=utf-8", Data: []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")}}}
+	other := base
+	other.Text = "Kính gửi đồng chí Bình,\n"
+	boundaries := regexp.MustCompile(`Content-Type: multipart/[a-z]+;\r\n boundary=([0-9a-f]{60})\r`)
+	var seen []string
+	for _, m := range []notify.Message{base, other} {
+		first, err := message.Wire(&m, envelope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := message.Wire(&m, envelope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(first, again) {
+			t.Fatalf("the same message, two wire forms:\n%s\n---\n%s", first, again)
+		}
+		found := boundaries.FindAllSubmatch(first, -1)
+		if len(found) != 2 { // mixed, and alternative inside it
+			t.Fatalf("%d boundaries, want 2:\n%s", len(found), first)
+		}
+		for _, b := range found {
+			seen = append(seen, string(b[1]))
+		}
+		parts := leaves(t, first)
+		lf := func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+		if len(parts) != 3 || lf(parts[0].body) != m.Text || lf(parts[1].body) != m.HTML {
+			t.Fatalf("parts %q", parts)
+		}
+	}
+	for i := range seen {
+		for j := range i {
+			if seen[i] == seen[j] {
+				t.Errorf("boundary %s twice", seen[i])
+			}
+		}
+	}
+}

@@ -57,7 +57,7 @@ func Planner(st *store.Store, now func() time.Time) (*plan.Planner, error) {
 		return nil, err
 	}
 	return &plan.Planner{Store: st, Templates: tmpl, Lang: "vi", Loc: Loc, Office: "Ban Tổ chức",
-		From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", IDDomain: "example.vn", Now: now}, nil
+		From: "Ban Tổ chức <tochuc@example.vn>", ReplyTo: "tochuc@example.vn", IDDomain: "example.vn", Now: now, RenderAtSend: true}, nil
 }
 
 // Plan puts n course reminders in the outbox, created at now, and returns

@@ -50,6 +50,11 @@ type Planner struct {
 	// KeepContent keeps each message's rendered content in what is reported
 	// (tests, previews); off, memory does not hold the bodies.
 	KeepContent bool
+	// RenderAtSend keeps, for most messages of Run, what rendering them
+	// takes instead of their wire form: the deliverer renders them when it
+	// sends them (AtSend; atsend.go says which and why). Off, or in a dry
+	// run, or with KeepContent, every message is rendered at planning.
+	RenderAtSend bool
 	// Unusable, when set, gives the notices to plan instead of one whose
 	// recipient's address the planner cannot use (a data-to-fix item for
 	// HR), and for a copy it cannot use, which is left out. Without it such
@@ -165,7 +170,7 @@ func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bo
 		}
 		stats.Scan = time.Since(began)
 		w := &writer{p: p, tx: tx, job: job, slot: slot, now: p.Now()}
-		if err := p.plan(ctx, sp, w, planned, &stats); err != nil {
+		if err := p.plan(ctx, sp, w, dryRun, planned, &stats); err != nil {
 			return err
 		}
 		if err := sp.sp.Drop(ctx); err != nil {
@@ -215,15 +220,21 @@ type group struct {
 	content notify.Content
 	list    *notify.Attachment // the whole list, kept for its link (ListLink)
 	wire    string
+	payload string // rendered at send: its notices (payload)
 	err     error
 }
 
 // plan reads the spill in recipient order and plans its recipients in
 // batches. One goroutine owns the transaction (reads and writes alternate on
 // its connection); the cores render the next batches meanwhile.
-func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, planned func(*Planned) error, stats *Stats) error {
+func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, planned func(*Planned) error, stats *Stats) error {
 	keyPrefix := store.DeliveryKeyPrefix(w.job, w.slot)
-	r := newRenderer(p, w.job, civil.In(w.slot, p.Loc), w.now, keyPrefix, sp.data)
+	rs, err := p.newRenderSet(w.job, civil.In(w.slot, p.Loc), p.RenderAtSend && !dryRun && !p.KeepContent)
+	if err != nil {
+		return err
+	}
+	w.set = rs
+	r := newRenderer(p, rs, w.now, keyPrefix, sp.data)
 	defer r.stop()
 
 	var (
@@ -331,7 +342,7 @@ type pendingBatch struct {
 	done   *sync.WaitGroup
 }
 
-func newRenderer(p *Planner, job string, date civil.Date, now time.Time, keyPrefix string, data []any) *renderer {
+func newRenderer(p *Planner, rs *renderSet, now time.Time, keyPrefix string, data []any) *renderer {
 	r := &renderer{in: make(chan []*group, 2), out: make(chan []*group, 2)}
 	type task struct {
 		g    *group
@@ -345,7 +356,7 @@ func newRenderer(p *Planner, job string, date civil.Date, now time.Time, keyPref
 			defer r.wg.Done()
 			var rd noticeReader
 			for t := range tasks {
-				p.render(t.g, job, date, now, keyPrefix, data, &rd)
+				p.render(t.g, rs, now, keyPrefix, data, &rd)
 				t.done.Done()
 			}
 		}()
@@ -385,19 +396,22 @@ func (r *renderer) stop() {
 	r.wg.Wait()
 }
 
-// render decodes a group's notices (merging copies and repeated items),
-// renders its message and builds the wire form.
-func (p *Planner) render(g *group, job string, date civil.Date, now time.Time, keyPrefix string, data []any, rd *noticeReader) {
+// merge decodes a group's notices into its recipient, copies and items
+// (merging copies and repeated items), and its data (a reference into the
+// run's data; ref reports whether a notice had one).
+func (g *group) merge(rd *noticeReader, data []any) (ref bool, err error) {
 	var seen map[[2]string]bool
 	for i, s := range g.notices {
 		rd.s, rd.err = s, nil
-		n, ref, err := rd.notice()
+		n, r, err := rd.notice()
 		if err != nil {
-			g.err = fmt.Errorf("outbox: recipient %s: %w", g.email, err)
-			return
+			return false, fmt.Errorf("outbox: recipient %s: %w", g.email, err)
 		}
 		if i == 0 {
 			g.to = n.To
+			if g.email == "" {
+				g.email = n.To.Email
+			}
 		}
 		if len(g.notices) > 1 {
 			// One item told once, whatever number of entries reached the
@@ -418,31 +432,49 @@ func (p *Planner) render(g *group, job string, date civil.Date, now time.Time, k
 				g.cc = append(g.cc, c)
 			}
 		}
-		if g.data == nil && ref > 0 && ref <= len(data) {
-			g.data = data[ref-1]
+		if r > 0 {
+			ref = true
+			if g.data == nil && r <= len(data) {
+				g.data = data[r-1]
+			}
 		}
 	}
-	g.notices = nil
+	return ref, nil
+}
+
+// render decodes a group's notices and renders its message: whole, with
+// its wire form, or, for a message rendered when it is sent (rs.atSend),
+// only its subject, keeping its notices as its payload.
+func (p *Planner) render(g *group, rs *renderSet, now time.Time, keyPrefix string, data []any, rd *noticeReader) {
+	ref, err := g.merge(rd, data)
+	if err != nil {
+		g.err = err
+		return
+	}
 	key := keyPrefix + g.email
-	view := &message.View{Lang: p.Lang, Job: job, Date: date, To: g.to, Items: g.items, Data: g.data,
-		Office: p.Office, ListLimit: p.ListLimit, IDDomain: p.IDDomain}
-	if p.ListLink != nil && p.ListLimit > 0 && len(g.items) > p.ListLimit {
+	view := rs.view(g)
+	linked := p.ListLink != nil && p.ListLimit > 0 && len(g.items) > p.ListLimit
+	if rs.atSend && !ref && !linked {
+		subject, err := rs.templates.Subject(view)
+		if err != nil {
+			g.err = err
+			return
+		}
+		g.content = notify.Content{Subject: notify.CleanHeader(subject)}
+		g.payload = payload(g.notices)
+		g.notices = nil
+		return
+	}
+	g.notices = nil
+	if linked {
 		url, until := p.ListLink(key, g.email)
 		// The last whole day the link works: the link stops at until, during
 		// (or at the start of) its day.
 		view.ListURL, view.ListUntil = url, civil.In(until, p.Loc).AddDays(-1)
 	}
-	g.content, g.err = p.Templates.Render(view)
-	if g.err != nil {
-		return
-	}
-	g.list = g.content.List
-	g.content.Subject = notify.CleanHeader(g.content.Subject)
-	m := &notify.Message{Key: key, MessageID: notify.MessageID(key, p.IDDomain), Job: job, To: g.to, Cc: g.cc,
-		Subject: g.content.Subject, Text: g.content.Text, HTML: g.content.HTML, Attachments: g.content.Attachments, Created: now}
-	wire, err := message.Wire(m, message.Envelope{From: p.From, ReplyTo: p.ReplyTo, Loc: p.Loc})
+	wire, err := rs.wire(g, view, notify.MessageID(key, p.IDDomain), now)
 	if err != nil {
-		g.err = fmt.Errorf("outbox: message to %s: %w", g.email, err)
+		g.err = fmt.Errorf("outbox: %w", err)
 		return
 	}
 	g.wire = string(wire)
@@ -478,7 +510,11 @@ func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dr
 	err := p.Store.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		w := &writer{p: p, tx: tx, job: job, slot: slot, now: p.Now()}
 		keyPrefix := store.DeliveryKeyPrefix(job, slot)
-		r := newRenderer(p, job, civil.In(slot, p.Loc), w.now, keyPrefix, nil)
+		rs, err := p.newRenderSet(job, civil.In(slot, p.Loc), false)
+		if err != nil {
+			return err
+		}
+		r := newRenderer(p, rs, w.now, keyPrefix, nil)
 		defer r.stop()
 		inFlight := 0
 		// take writes the oldest batch in the renderer.

@@ -23,11 +23,25 @@ type writer struct {
 	slot time.Time
 	now  time.Time
 	msgs []store.NewMessage // reused from batch to batch
+	// set is the run's render set; kept in the outbox with the first
+	// message rendered at send (setKept).
+	set     *renderSet
+	setKept bool
 }
 
 func (w *writer) write(ctx context.Context, batch []*group) error {
 	w.msgs = w.msgs[:0]
 	for _, g := range batch {
+		var set string
+		if g.payload != "" {
+			if !w.setKept {
+				if err := w.tx.AddRenderSet(ctx, w.set.id, w.set.spec, w.now); err != nil {
+					return err
+				}
+				w.setKept = true
+			}
+			set = w.set.id
+		}
 		items := make([]store.NewItem, len(g.items))
 		for i, it := range g.items {
 			items[i] = store.NewItem{Key: it.Key, Step: it.Step, Since: it.Since}
@@ -35,7 +49,7 @@ func (w *writer) write(ctx context.Context, batch []*group) error {
 		w.msgs = append(w.msgs, store.NewMessage{
 			Recipient: g.email, RecipientName: notify.CleanHeader(g.to.Name), Cc: notify.FormatCc(g.cc),
 			Subject: g.content.Subject, MessageID: notify.MessageID(store.DeliveryKey(w.job, w.slot, g.email), w.p.IDDomain),
-			Wire: g.wire, Items: items,
+			Wire: g.wire, Payload: g.payload, RenderSet: set, Items: items,
 		})
 	}
 	err := w.tx.AddMessages(ctx, w.job, w.slot, w.now, w.msgs)

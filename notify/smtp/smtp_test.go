@@ -18,6 +18,7 @@ import (
 
 	"github.com/tickler-dev/tickler/notify/deliver"
 	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/notify/plan"
 
 	gosmtp "github.com/emersion/go-smtp"
 
@@ -82,7 +83,7 @@ func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.O
 		Store: st, Sender: relay, Owner: "test:1",
 		Policy:  deliver.RetryPolicy{MaxAttempts: 5, MaxAge: 72 * time.Hour, Initial: time.Minute, Max: time.Hour},
 		Workers: 1, BatchSize: 50, Lease: time.Minute, Timeout: o.Timeout, DataTimeout: o.DataTimeout, Poll: time.Second,
-		Now: clock.Now, Log: slog.New(slog.NewTextHandler(logs, nil)),
+		Now: clock.Now, Log: slog.New(slog.NewTextHandler(logs, nil)), Render: (&plan.AtSend{Store: st}).Render,
 	}
 	return d, &bundle{st: st, sink: sink, clock: clock, log: logs, relay: relay, opts: o}
 }
@@ -554,7 +555,7 @@ func restart(t *testing.T, d *deliver.Deliverer, b *bundle) *deliver.Deliverer {
 	return &deliver.Deliverer{
 		Store: d.Store, Sender: relay, Owner: d.Owner + "-restarted", Policy: d.Policy,
 		Workers: d.Workers, BatchSize: d.BatchSize, Lease: d.Lease, Timeout: d.Timeout, DataTimeout: d.DataTimeout,
-		Poll: d.Poll, Now: d.Now, Log: d.Log,
+		Poll: d.Poll, Now: d.Now, Log: d.Log, Render: d.Render,
 	}
 }
 
@@ -701,7 +702,7 @@ func TestRefusedLoginWaitsForTheFix(t *testing.T) {
 	}
 	defer fixed.Close()
 	d2 := &deliver.Deliverer{Store: st, Sender: fixed, Owner: "test:2", Policy: d.Policy,
-		Lease: d.Lease, Timeout: d.Timeout, Now: b.clock.Now, Log: d.Log}
+		Lease: d.Lease, Timeout: d.Timeout, Now: b.clock.Now, Log: d.Log, Render: d.Render}
 	b.clock.Add(2 * time.Minute)
 	if o := drain(t, d2); o.Sent != 3 {
 		t.Fatalf("after the fix: %+v, want 3 sent", o)

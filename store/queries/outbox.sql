@@ -16,11 +16,12 @@ SELECT key FROM deliveries WHERE key IN (?);
 -- name: insert-deliveries
 -- SQLite's outbox writes (PostgreSQL's go by COPY, notify/write.go), many
 -- rows at once: store.Bulk repeats the VALUES tuple marked rows. The message
--- is kept as it goes on the wire; text_body and html_body only hold the
--- parts of messages planned before it was.
+-- is kept as it goes on the wire, or as what rendering it at send takes
+-- (payload, render_set); text_body and html_body only hold the parts of
+-- messages planned before the outbox kept the wire form.
 INSERT INTO deliveries (key, job, slot, recipient, recipient_name, cc, subject, text_body,
-                        message_id, state, next_attempt_at, created_at, wire)
-VALUES /*rows*/ (?, ?, ?, ?, ?, ?, ?, '', ?, 'pending', ?, ?, ?)
+                        message_id, state, next_attempt_at, created_at, wire, payload, render_set)
+VALUES /*rows*/ (?, ?, ?, ?, ?, ?, ?, '', ?, 'pending', ?, ?, ?, ?, ?)
 RETURNING id, key;
 
 -- name: insert-delivery-items
