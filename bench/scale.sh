@@ -102,19 +102,20 @@ secs() { # "1m2.5s", "850ms", "2.1s" → seconds
 # digest figures kept for its month.
 reset_outbox() { psql_db "$1" -c "TRUNCATE delivery_items, delivery_lists, deliveries RESTART IDENTITY CASCADE; DELETE FROM job_runs; DELETE FROM digest_figures;"; }
 
-# run_job DB JOB LOG: one real run; prints "planning_s delivery_s messages rss_kb".
+# run_job DB JOB LOG: one real run; prints "planning_s delivery_s messages rss_kb bytes_sent".
 run_job() {
   local db=$1 job=$2 log=$3 out=$work/run.txt
   config postgres "$(pg_dsn "$db")" "$work/$db.yaml"
   flock "$LOCK" bash -c "
     $(declare -f reset_outbox psql_db); PGHOST=$PGHOST reset_outbox $db
     TICKLER_SQL_LOG=$log /usr/bin/time -v -o $work/time.txt $work/tickler -config $work/$db.yaml run $job -at $RUN_AT > $out"
-  local planned delivered msgs rss
+  local planned delivered msgs rss bytes
   planned=$(sed -n '1s/.*(planned in \([^)]*\)).*/\1/p' "$out")
   delivered=$(sed -n 's/^delivered: .*(in \([^)]*\))$/\1/p' "$out")
+  bytes=$(sed -n 's/^delivered: .*, \([0-9]*\) bytes (in .*/\1/p' "$out")
   msgs=$(sed -n '1s/.*items, \([0-9]*\) messages.*/\1/p' "$out")
   rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")
-  echo "$(secs "$planned") $(secs "${delivered:-0s}") $msgs $rss"
+  echo "$(secs "$planned") $(secs "${delivered:-0s}") $msgs $rss ${bytes:-0}"
 }
 
 # The limits of one job's run on DB, from the reads in LOG and the rows in the outbox.
@@ -142,8 +143,8 @@ SQL
   psql_db "$1" -c "DROP TABLE bench_deliveries, bench_delivery_items, bench_delivery_lists;"
   echo "$b - $a" | bc
 }
-mean_size() { # DB → mean bytes of a message as it goes on the wire
-  psql_db "$1" -At -c "SELECT COALESCE(round(avg(COALESCE(octet_length(wire), octet_length(text_body) + octet_length(html_body) + COALESCE(octet_length(attachments), 0) + 700))), 2000) FROM deliveries"
+mean_size() { # BYTES MESSAGES → mean bytes of a message as it went on the wire (most are rendered at send)
+  echo $(( $2 > 0 ? $1 / $2 : 2000 ))
 }
 limit_smtp() { # N SIZE → seconds for smtp-source
   local a b
@@ -161,8 +162,8 @@ for job in $JOBS; do
   plan=() deliver=() scan=() write=() smtp=() ratio_p=() ratio_d=() e2e=() limit=() ratio_e=()
   for i in $(seq "$RUNS"); do
     log=$work/reads-$i.sql; : > "$log"
-    read -r p d n rss < <(run_job "$BIG" "$job" "$log")
-    size=$(mean_size "$BIG")
+    read -r p d n rss bytes < <(run_job "$BIG" "$job" "$log")
+    size=$(mean_size "$bytes" "$n")
     s=$(limit_scan "$BIG" "$log")
     w=$(flock "$LOCK" bash -c "$(declare -f limit_write psql_db now); PGHOST=$PGHOST work=$work limit_write $BIG")
     m=$(limit_smtp "$n" "$size")
@@ -186,7 +187,7 @@ done
 
 echo "== peak memory at 100,000 staff"
 for job in $JOBS; do
-  read -r p d n rss_small < <(run_job "$SMALL" "$job" /dev/null)
+  read -r p d n rss_small _ < <(run_job "$SMALL" "$job" /dev/null)
   big_var="rss_big_${job//-/_}"
   big=${!big_var}
   row "$job: peak memory" "$((big / 1024)) MB at 1M, $((rss_small / 1024)) MB at 100k" "200 MB" \

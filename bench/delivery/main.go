@@ -24,6 +24,7 @@ import (
 
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/notifytest"
+	"github.com/tickler-dev/tickler/notify/plan"
 	"github.com/tickler-dev/tickler/notify/smtp"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
@@ -108,7 +109,8 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 		Store: st, Sender: sender, Owner: "bench:1",
 		Policy:  deliver.RetryPolicy{MaxAttempts: 8, Initial: time.Minute, Max: time.Hour},
 		Workers: workers, BatchSize: batch, Lease: 2 * time.Minute, Timeout: 30 * time.Second,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Log:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Render: (&plan.AtSend{Store: st}).Render,
 	}
 	var busy atomic.Int64 // time workers spent sending
 	d.Observe = func(_ string, took time.Duration) { busy.Add(int64(took)) }
@@ -139,15 +141,31 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 }
 
 // sample returns the size of the first planned message as it goes on the
-// wire (the bytes the outbox keeps), and writes it to path (if set).
+// wire (kept by the outbox, or rendered as the deliverer renders it), and
+// writes it to path (if set).
 func sample(st *store.Store, path string) (int, error) {
-	var wire string
-	if err := st.GetSQL(context.Background(), &wire, `SELECT wire FROM deliveries ORDER BY id LIMIT 1`); err != nil {
+	var row struct {
+		Wire      []byte     `db:"wire"`
+		Payload   string     `db:"payload"`
+		RenderSet string     `db:"render_set"`
+		MessageID string     `db:"message_id"`
+		Created   store.Time `db:"created_at"`
+	}
+	if err := st.GetSQL(context.Background(), &row, `SELECT wire, COALESCE(payload, '') AS payload, render_set, message_id, created_at
+		FROM deliveries ORDER BY id LIMIT 1`); err != nil {
 		return 0, err
+	}
+	wire := row.Wire
+	if len(wire) == 0 {
+		m := &notify.Message{MessageID: row.MessageID, Payload: row.Payload, RenderSet: row.RenderSet, Created: row.Created.Time}
+		var err error
+		if wire, err = (&plan.AtSend{Store: st}).Show(context.Background(), m); err != nil {
+			return 0, err
+		}
 	}
 	if path != "" {
 		// smtp-source -F adds CRLF to each line: give it bare lines.
-		text := strings.ReplaceAll(wire, "\r\n", "\n")
+		text := strings.ReplaceAll(string(wire), "\r\n", "\n")
 		if err := os.WriteFile(filepath.Clean(path), []byte(text), 0o600); err != nil {
 			return 0, err
 		}

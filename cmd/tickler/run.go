@@ -188,7 +188,8 @@ func cmdRun(ctx context.Context, g *globals, args []string) error {
 		return err
 	}
 	if !*dry {
-		fmt.Fprintf(out, "\ndelivered: %d sent, %d to retry, %d failed (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed, delivery.Round(time.Millisecond))
+		fmt.Fprintf(out, "\ndelivered: %d sent, %d to retry, %d failed, %d bytes (in %s)\n", outcome.Sent, outcome.Retry, outcome.Failed,
+			outcome.Bytes, delivery.Round(time.Millisecond))
 	}
 	return nil
 }

@@ -102,6 +102,7 @@ type Deliverer struct {
 	once     sync.Once
 	limiter  *rate.Limiter
 	inFlight atomic.Int64 // claimed rows not yet recorded
+	sentSize atomic.Int64 // bytes of the messages the transport accepted
 	// held are the ids of the rows this deliverer is working on. A row whose
 	// lease ran out while its send still hangs (a transport not honouring
 	// Timeout) can come back in this deliverer's own next claim: it is left
@@ -119,6 +120,8 @@ type Deliverer struct {
 // Outcome counts what the deliverer did.
 type Outcome struct {
 	Sent, Retry, Failed int
+	// Bytes is the size of the messages sent, as they went on the wire.
+	Bytes int64
 }
 
 func (o *Outcome) add(b Outcome) { o.Sent += b.Sent; o.Retry += b.Retry; o.Failed += b.Failed }
@@ -225,11 +228,13 @@ func (d *Deliverer) work(ctx context.Context, drain bool) (Outcome, error) {
 		}
 		total, recordErr = d.record(ctx, results, patience)
 	}()
+	sizeBefore := d.sentSize.Load()
 	claimErr := d.claimLoop(ctx, queue, results, drain)
 	close(queue)
 	workers.Wait()
 	close(results)
 	<-recorded
+	total.Bytes = d.sentSize.Load() - sizeBefore
 	return total, errors.Join(claimErr, recordErr)
 }
 
@@ -460,6 +465,7 @@ func (d *Deliverer) after(m claimed, began time.Time, sent notify.Sent, retry bo
 	end := d.Now()
 	var res result
 	if err == nil {
+		d.sentSize.Add(int64(len(m.Wire)))
 		res = result{ID: m.ID, State: "sent", Reply: sent.Reply, At: end}
 		for _, r := range sent.Refused {
 			res.Refused = append(res.Refused, d.refused(m.Message, end, r))
