@@ -89,7 +89,7 @@ printf '%-4s %10s %9s %9s %9s %7s %9s %9s\n' run tickler_s sql_s copy_s limit_s 
 declare -a T S C L R M
 for i in $(seq 1 "$RUNS"); do
   flock 9
-  psql_db -c "TRUNCATE deliveries, delivery_items, job_runs, digest_figures"
+  psql_db -c "TRUNCATE deliveries, delivery_items, delivery_payloads, render_sets, job_runs, digest_figures"
   rm -rf "$work/outbox" "$work/reads.sql"
   /usr/bin/time -v -o "$work/time.txt" env TICKLER_SQL_LOG="$work/reads.sql" \
     "$work/tickler" -config "$work/bench.yaml" run monthly-digest -at "$AT" > "$work/run.out"

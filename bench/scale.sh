@@ -100,7 +100,7 @@ secs() { # "1m2.5s", "850ms", "2.1s" → seconds
 }
 # Every run is the first of its slot: no message of it in the outbox, no
 # digest figures kept for its month.
-reset_outbox() { psql_db "$1" -c "TRUNCATE delivery_items, delivery_lists, deliveries RESTART IDENTITY CASCADE; DELETE FROM job_runs; DELETE FROM digest_figures;"; }
+reset_outbox() { psql_db "$1" -c "TRUNCATE delivery_items, delivery_lists, delivery_payloads, render_sets, deliveries RESTART IDENTITY CASCADE; DELETE FROM job_runs; DELETE FROM digest_figures;"; }
 
 # run_job DB JOB LOG: one real run; prints "planning_s delivery_s messages rss_kb bytes_sent".
 run_job() {
@@ -127,20 +127,22 @@ limit_scan() { # DB LOG → seconds
 }
 limit_write() { # DB → seconds to COPY the outbox rows into tables shaped like them
   psql_db "$1" <<SQL
-DROP TABLE IF EXISTS bench_deliveries, bench_delivery_items, bench_delivery_lists;
+DROP TABLE IF EXISTS bench_deliveries, bench_delivery_items, bench_delivery_lists, bench_delivery_payloads;
 CREATE TABLE bench_deliveries (LIKE deliveries INCLUDING ALL);
 CREATE TABLE bench_delivery_items (LIKE delivery_items INCLUDING ALL);
 CREATE TABLE bench_delivery_lists (LIKE delivery_lists INCLUDING ALL);
+CREATE TABLE bench_delivery_payloads (LIKE delivery_payloads INCLUDING ALL);
 \copy deliveries TO '$work/deliveries.copy'
 \copy delivery_items TO '$work/items.copy'
 \copy delivery_lists TO '$work/lists.copy'
+\copy delivery_payloads TO '$work/payloads.copy'
 SQL
   local a b
   a=$(now)
   psql_db "$1" -c "\\copy bench_deliveries FROM '$work/deliveries.copy'" -c "\\copy bench_delivery_items FROM '$work/items.copy'" \
-    -c "\\copy bench_delivery_lists FROM '$work/lists.copy'"
+    -c "\\copy bench_delivery_lists FROM '$work/lists.copy'" -c "\\copy bench_delivery_payloads FROM '$work/payloads.copy'"
   b=$(now)
-  psql_db "$1" -c "DROP TABLE bench_deliveries, bench_delivery_items, bench_delivery_lists;"
+  psql_db "$1" -c "DROP TABLE bench_deliveries, bench_delivery_items, bench_delivery_lists, bench_delivery_payloads;"
   echo "$b - $a" | bc
 }
 mean_size() { # BYTES MESSAGES → mean bytes of a message as it went on the wire (most are rendered at send)
@@ -205,9 +207,9 @@ printf 'imported 100,000 staff into SQLite in %.1f s\n' "$(echo "$b - $a" | bc)"
 sqp=()
 for i in $(seq "$RUNS"); do
   sqlite_reset() { "$work/tickler" -config "$sq/tickler.yaml" migrate > /dev/null; }
-  python3 - "$sq/tickler.db" <<'PY' 2>/dev/null || sqlite3 "$sq/tickler.db" "DELETE FROM delivery_items; DELETE FROM delivery_lists; DELETE FROM deliveries; DELETE FROM job_runs;"
+  python3 - "$sq/tickler.db" <<'PY' 2>/dev/null || sqlite3 "$sq/tickler.db" "DELETE FROM delivery_items; DELETE FROM delivery_lists; DELETE FROM delivery_payloads; DELETE FROM render_sets; DELETE FROM deliveries; DELETE FROM job_runs;"
 import sqlite3, sys
-c = sqlite3.connect(sys.argv[1]); c.executescript("DELETE FROM delivery_items; DELETE FROM delivery_lists; DELETE FROM deliveries; DELETE FROM job_runs;"); c.commit()
+c = sqlite3.connect(sys.argv[1]); c.executescript("DELETE FROM delivery_items; DELETE FROM delivery_lists; DELETE FROM delivery_payloads; DELETE FROM render_sets; DELETE FROM deliveries; DELETE FROM job_runs;"); c.commit()
 PY
   "$work/tickler" -config "$sq/tickler.yaml" run course-reminders -at "$RUN_AT" -dry-run > "$sq/out.txt"
   p=$(secs "$(sed -n '1s/.*(planned in \([^)]*\)).*/\1/p' "$sq/out.txt")")

@@ -207,7 +207,7 @@ recipients: {hr: ["Phòng Tổ chức cán bộ <phongtccb@example.vn>"]}
 		ns := notifytest.Notices(2)
 		ns[0].Cc = []notify.Recipient{{Name: "Trưởng phòng Lê Văn Bình", Email: "binh.lv@example.vn"}}
 		notifytest.PlanNotices(t, st, ns, day1)
-		if o := deliverAt(t, st, refuseCc{"binh.lv@example.vn": true}, day1.Add(time.Minute)); o != (deliver.Outcome{Sent: 2, Failed: 1}) {
+		if o := deliverAt(t, st, refuseCc{"binh.lv@example.vn": true}, day1.Add(time.Minute)); o != (deliver.Outcome{Sent: 2, Failed: 1, Bytes: o.Bytes}) || o.Bytes == 0 {
 			t.Fatalf("%+v, want 2 sent and the refused copy failed", o)
 		}
 		const reply = "RCPT TO <binh.lv@example.vn>: 550 5.1.1 No such user"

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -25,11 +27,14 @@ type Claimed struct {
 	HTML          string `db:"html_body"`
 	Attachments   []byte `db:"attachments"`
 	Wire          []byte `db:"wire"`
-	Payload       string `db:"payload"`
-	RenderSet     string `db:"render_set"`
-	MessageID     string `db:"message_id"`
-	Attempts      int    `db:"attempts"`
-	Created       Time   `db:"created_at"`
+	// PayloadKey names the row's payload (delivery_payloads) when it is
+	// rendered at send; Payload and RenderSet are then read with it.
+	PayloadKey string `db:"payload_key"`
+	Payload    string `db:"-"`
+	RenderSet  string `db:"-"`
+	MessageID  string `db:"message_id"`
+	Attempts   int    `db:"attempts"`
+	Created    Time   `db:"created_at"`
 }
 
 // ClaimDeliveries claims up to n rows due at now for owner, with a lease
@@ -39,7 +44,66 @@ func (s *Store) ClaimDeliveries(ctx context.Context, owner string, until, now ti
 	if err := s.selectW(ctx, &rows, "claim-deliveries", owner, T(until), T(now), n); err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
+	if err := s.payloads(ctx, rows); err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
 	return rows, nil
+}
+
+// payloads reads the payloads of the rows rendered at send. They were
+// written with their messages, in a transaction committed before the
+// rows could be claimed, and are never changed: the read pool has them.
+func (s *Store) payloads(ctx context.Context, rows []Claimed) error {
+	var keys []string
+	for _, r := range rows {
+		if r.PayloadKey != "" {
+			keys = append(keys, r.PayloadKey)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	var got []struct {
+		Key       string `db:"key"`
+		RenderSet string `db:"render_set"`
+		Payload   string `db:"payload"`
+	}
+	if err := s.Select(ctx, &got, "delivery-payloads", keys); err != nil {
+		return err
+	}
+	byKey := make(map[string]int, len(got))
+	for i, g := range got {
+		byKey[g.Key] = i
+	}
+	for i := range rows {
+		if k := rows[i].PayloadKey; k != "" {
+			if j, ok := byKey[k]; ok {
+				rows[i].Payload, rows[i].RenderSet = got[j].Payload, got[j].RenderSet
+			}
+		}
+	}
+	return nil
+}
+
+// Delivery returns the row of id or key (ref) as a deliverer claims it;
+// ErrNoRows when there is none.
+func (s *Store) Delivery(ctx context.Context, ref string) (Claimed, error) {
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil {
+		id = -1
+	}
+	var r Claimed
+	if err := s.Get(ctx, &r, "delivery-get", id, ref); err != nil {
+		if errors.Is(err, ErrNoRows) {
+			return Claimed{}, ErrNoRows
+		}
+		return Claimed{}, fmt.Errorf("delivery %s: %w", ref, err)
+	}
+	rows := []Claimed{r}
+	if err := s.payloads(ctx, rows); err != nil {
+		return Claimed{}, fmt.Errorf("delivery %s: %w", ref, err)
+	}
+	return rows[0], nil
 }
 
 // UncountClaims takes back the attempt counted for rows owner claimed again

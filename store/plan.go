@@ -75,7 +75,8 @@ type NewMessage struct {
 	Wire          string // the message as it goes on the wire
 	// Payload and RenderSet, instead of Wire, are what rendering the
 	// message at send time takes: its notices in the planner's encoding,
-	// and the run's render set (Tx.AddRenderSet).
+	// and the run's render set (Tx.AddRenderSet). They are kept in
+	// delivery_payloads under the message's key.
 	Payload   string
 	RenderSet string
 	Items     []NewItem
@@ -127,7 +128,7 @@ func (tx *Tx) AddMessages(ctx context.Context, job string, slot, now time.Time, 
 // text_body and html_body (the parts of messages planned before the outbox
 // kept the wire form) are left empty.
 var deliveryColumns = []string{"id", "key", "job", "slot", "recipient", "recipient_name", "cc", "subject",
-	"text_body", "message_id", "state", "next_attempt_at", "created_at", "wire", "payload", "render_set"}
+	"text_body", "message_id", "state", "next_attempt_at", "created_at", "wire", "payload_key"}
 
 func (tx *Tx) copyMessages(ctx context.Context, job string, slot, now time.Time, batch []NewMessage) error {
 	if len(tx.ids) < len(batch) {
@@ -144,15 +145,40 @@ func (tx *Tx) copyMessages(ctx context.Context, job string, slot, now time.Time,
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
+	payloads := 0
 	for i, m := range batch {
-		if err := c.Row(ids[i], DeliveryKey(job, slot, m.Recipient), job, st, m.Recipient, m.RecipientName, m.Cc,
-			m.Subject, "", m.MessageID, "pending", nw, nw, nullable(m.Wire), nullable(m.Payload), m.RenderSet); err != nil {
+		key := DeliveryKey(job, slot, m.Recipient)
+		var payloadKey any
+		if m.Payload != "" {
+			payloadKey = key
+			payloads++
+		}
+		if err := c.Row(ids[i], key, job, st, m.Recipient, m.RecipientName, m.Cc,
+			m.Subject, "", m.MessageID, "pending", nw, nw, nullable(m.Wire), payloadKey); err != nil {
 			c.Close()
 			return fmt.Errorf("outbox: %w", err)
 		}
 	}
 	if err := c.Close(); err != nil {
 		return fmt.Errorf("outbox: %w", err)
+	}
+	if payloads > 0 {
+		c, err = tx.copyIn(ctx, "delivery_payloads", "key", "render_set", "payload")
+		if err != nil {
+			return fmt.Errorf("outbox payloads: %w", err)
+		}
+		for _, m := range batch {
+			if m.Payload == "" {
+				continue
+			}
+			if err := c.Row(DeliveryKey(job, slot, m.Recipient), m.RenderSet, m.Payload); err != nil {
+				c.Close()
+				return fmt.Errorf("outbox payloads: %w", err)
+			}
+		}
+		if err := c.Close(); err != nil {
+			return fmt.Errorf("outbox payloads: %w", err)
+		}
 	}
 	c, err = tx.copyIn(ctx, "delivery_items", "key", "delivery_id", "item_key", "step", "mark", "since")
 	if err != nil {
@@ -177,10 +203,25 @@ func (tx *Tx) copyMessages(ctx context.Context, job string, slot, now time.Time,
 // their items with as many as their number needs.
 func (tx *Tx) insertMessages(ctx context.Context, job string, slot, now time.Time, batch []NewMessage) error {
 	st, nw := T(slot), T(now)
-	args := make([]any, 0, len(batch)*13)
+	args := make([]any, 0, len(batch)*12)
+	var payloads []any
 	for _, m := range batch {
-		args = append(args, DeliveryKey(job, slot, m.Recipient), job, st, m.Recipient, m.RecipientName, m.Cc,
-			m.Subject, m.MessageID, nw, nw, nullable(m.Wire), nullable(m.Payload), m.RenderSet)
+		key := DeliveryKey(job, slot, m.Recipient)
+		var payloadKey any
+		if m.Payload != "" {
+			payloadKey = key
+			payloads = append(payloads, key, m.RenderSet, m.Payload)
+		}
+		args = append(args, key, job, st, m.Recipient, m.RecipientName, m.Cc,
+			m.Subject, m.MessageID, nw, nw, nullable(m.Wire), payloadKey)
+	}
+	const payloadsPerInsert = 300 // 3 parameters each
+	for len(payloads) > 0 {
+		n := min(len(payloads)/3, payloadsPerInsert)
+		if _, err := tx.tx.ExecContext(ctx, tx.s.queries.Bulk("insert-delivery-payloads", n), payloads[:3*n]...); err != nil {
+			return fmt.Errorf("outbox payloads: %w", err)
+		}
+		payloads = payloads[3*n:]
 	}
 	rows, err := tx.tx.QueryxContext(ctx, tx.s.queries.Bulk("insert-deliveries", len(batch)), args...)
 	if err != nil {
@@ -455,7 +496,7 @@ func isUniqueViolation(err error) bool {
 }
 
 // nullable is s, or NULL for an empty s: a row keeps either its wire form
-// or its payload.
+// or a payload.
 func nullable(s string) any {
 	if s == "" {
 		return nil

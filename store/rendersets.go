@@ -8,7 +8,7 @@ import (
 )
 
 // A message planned to be rendered when it is sent keeps its own inputs in
-// its row (deliveries.payload) and names its run's render set: what
+// its payload (delivery_payloads) and names its run's render set: what
 // rendering takes that is the same for every message of the run (the
 // templates as they were at planning, the language, the date, the
 // envelope). The spec is the planner's to write and read; here it is text

@@ -144,22 +144,22 @@ func run(n int, addr string, workers, batch int, driver, eml, cpu string, null b
 // wire (kept by the outbox, or rendered as the deliverer renders it), and
 // writes it to path (if set).
 func sample(st *store.Store, path string) (int, error) {
-	var row struct {
-		Wire      []byte     `db:"wire"`
-		Payload   string     `db:"payload"`
-		RenderSet string     `db:"render_set"`
-		MessageID string     `db:"message_id"`
-		Created   store.Time `db:"created_at"`
-	}
-	if err := st.GetSQL(context.Background(), &row, `SELECT wire, COALESCE(payload, '') AS payload, render_set, message_id, created_at
-		FROM deliveries ORDER BY id LIMIT 1`); err != nil {
+	ctx := context.Background()
+	var first int64
+	if err := st.GetSQL(ctx, &first, `SELECT min(id) FROM deliveries`); err != nil {
 		return 0, err
 	}
-	wire := row.Wire
+	r, err := st.Delivery(ctx, strconv.FormatInt(first, 10))
+	if err != nil {
+		return 0, err
+	}
+	m, err := deliver.MessageOf(r)
+	if err != nil {
+		return 0, err
+	}
+	wire := m.Wire
 	if len(wire) == 0 {
-		m := &notify.Message{MessageID: row.MessageID, Payload: row.Payload, RenderSet: row.RenderSet, Created: row.Created.Time}
-		var err error
-		if wire, err = (&plan.AtSend{Store: st}).Show(context.Background(), m); err != nil {
+		if wire, err = (&plan.AtSend{Store: st}).Show(ctx, m); err != nil {
 			return 0, err
 		}
 	}

@@ -297,3 +297,52 @@ jobs:
 		}
 	}
 }
+
+// status -message prints an outbox message as it went on the wire: for a
+// message rendered when it was sent, rendered again from its row, it is the
+// .eml the outbox folder got, byte for byte.
+func TestStatusShowsWhatWasSent(t *testing.T) {
+	dir := t.TempDir()
+	cfg := sqliteConfig(t, dir)
+	if code, _, stderr := tickler(t, "-config", cfg, "import", "../../examples/agency"); code != 0 {
+		t.Fatalf("import: %s", stderr)
+	}
+	if code, out, stderr := tickler(t, "-config", cfg, "run", "course-reminders", "-at", "2026-11-26T07:00"); code != 0 || !strings.Contains(out, "delivered: ") {
+		t.Fatalf("run: exit %d, %s %s", code, out, stderr)
+	}
+	st, err := store.Open(context.Background(), "sqlite", filepath.Join(dir, "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var atSend, kept int
+	if err := st.GetSQL(context.Background(), &atSend, "SELECT count(*) FROM deliveries JOIN delivery_payloads p ON p.key = payload_key WHERE wire IS NULL AND state = 'sent'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.GetSQL(context.Background(), &kept, "SELECT count(*) FROM deliveries WHERE wire IS NOT NULL"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if atSend == 0 {
+		t.Fatalf("no message was rendered at send (%d kept their wire form)", kept)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "outbox", "*.eml"))
+	if err != nil || len(files) != atSend+kept {
+		t.Fatalf("%d .eml files for %d + %d rows (%v)", len(files), atSend, kept, err)
+	}
+	for _, f := range files {
+		// 20261126T000000Z-00000012-course-reminders-who.eml
+		id := strings.TrimLeft(strings.Split(filepath.Base(f), "-")[1], "0")
+		sent, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, stderr := tickler(t, "-config", cfg, "status", "-message", id)
+		if code != 0 || out != string(sent) {
+			t.Errorf("status -message %s: exit %d %s\n%s\n--- the .eml sent\n%s", id, code, stderr, out, sent)
+		}
+	}
+	code, _, stderr := tickler(t, "-config", cfg, "status", "-message", "course-reminders|nobody")
+	if code == 0 || !strings.Contains(stderr, `no message "course-reminders|nobody" in the outbox`) {
+		t.Errorf("an unknown message: exit %d, %q", code, stderr)
+	}
+}

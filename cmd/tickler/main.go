@@ -36,7 +36,9 @@ Commands:
                          run one job for the slot at TIME (default: now) and deliver
   digest [-month YYYY-MM] [-unit CODE] [-format text|json|html] [-out FILE] [-sql FILE]
                          compute a monthly digest (default: the last full month) and print it
-  status                 last runs per job, pending / failed deliveries
+  status [-message ID|KEY]
+                         last runs per job, pending / failed deliveries; or one
+                         outbox message as it goes on the wire
   answers [-format text|csv] [-state STATE]  or  answers reject ID [-reason TEXT]
                          the answers people gave through their reminders' links; reject one
   help [COMMAND]         this summary, or a command's flags (also: tickler COMMAND -h)

@@ -357,18 +357,11 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, []result, erro
 			continue
 		}
 		d.inFlight.Add(1)
-		m := &notify.Message{
-			ID: r.ID, Key: r.Key, MessageID: r.MessageID, Job: r.Job,
-			To: notify.Recipient{Name: r.RecipientName, Email: r.Recipient}, Cc: notify.ParseCc(r.Cc),
-			Subject: r.Subject, Text: r.Text, HTML: r.HTML, Wire: r.Wire, Payload: r.Payload, RenderSet: r.RenderSet,
-			Created: r.Created.Time, Attempts: r.Attempts,
-		}
-		if len(r.Attachments) > 0 {
-			if err := json.Unmarshal(r.Attachments, &m.Attachments); err != nil {
-				// A row that cannot be read cannot be sent, ever.
-				bad = append(bad, d.failure(m, now, false, fmt.Errorf("unreadable attachments: %w", err)))
-				continue
-			}
+		m, err := MessageOf(r)
+		if err != nil {
+			// A row that cannot be read cannot be sent, ever.
+			bad = append(bad, d.failure(m, now, false, err))
+			continue
 		}
 		out = append(out, claimed{m, until})
 	}
@@ -379,6 +372,24 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, []result, erro
 		}
 	}
 	return out, bad, nil
+}
+
+// MessageOf is the message of an outbox row: what a Sender is given, once
+// the row's wire form is made (Render) if it was planned to be made at
+// send. An error says the row cannot be read (m is still set).
+func MessageOf(r store.Claimed) (*notify.Message, error) {
+	m := &notify.Message{
+		ID: r.ID, Key: r.Key, MessageID: r.MessageID, Job: r.Job,
+		To: notify.Recipient{Name: r.RecipientName, Email: r.Recipient}, Cc: notify.ParseCc(r.Cc),
+		Subject: r.Subject, Text: r.Text, HTML: r.HTML, Wire: r.Wire, Payload: r.Payload, RenderSet: r.RenderSet,
+		Created: r.Created.Time, Attempts: r.Attempts,
+	}
+	if len(r.Attachments) > 0 {
+		if err := json.Unmarshal(r.Attachments, &m.Attachments); err != nil {
+			return m, fmt.Errorf("unreadable attachments: %w", err)
+		}
+	}
+	return m, nil
 }
 
 // render makes the wire form of the claimed messages that are to be

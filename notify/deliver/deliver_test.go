@@ -308,7 +308,7 @@ func TestRefusedRecipientRecordedOnce(t *testing.T) {
 		s := &refuseCopies{}
 		d := deliverer(st, s, "a:1", func() time.Time { return start })
 		for pass := range 2 {
-			if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 1, Failed: 1}) {
+			if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 1, Failed: 1, Bytes: o.Bytes}) {
 				t.Fatalf("pass %d: %+v %v", pass+1, o, err)
 			}
 			// The crash: the message's "sent" is lost.
@@ -673,7 +673,7 @@ func TestOddReplyRecorded(t *testing.T) {
 		notifytest.Plan(t, st, 2, time.Now())
 		odd := oddReply{(&recorder{}).sender("a:1")}
 		d := deliverer(st, odd, "a:1", time.Now)
-		if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 2}) {
+		if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 2, Bytes: o.Bytes}) {
 			t.Fatalf("drain: %+v %v", o, err)
 		}
 		for _, row := range notifytest.Rows(t, st) {
@@ -704,10 +704,10 @@ func TestRenderedWhenClaimed(t *testing.T) {
 		clock := notifytest.NewClock(start)
 		notifytest.Plan(t, st, 4, clock.Now())
 		rows := notifytest.Rows(t, st)
-		if _, err := st.ExecSQL(ctx, "UPDATE deliveries SET payload = '1;7:torn' WHERE id = ?", rows[1].ID); err != nil {
+		if _, err := st.ExecSQL(ctx, "UPDATE delivery_payloads SET payload = '1;7:torn' WHERE key = ?", rows[1].Key); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.ExecSQL(ctx, "UPDATE deliveries SET render_set = 'gone' WHERE id = ?", rows[2].ID); err != nil {
+		if _, err := st.ExecSQL(ctx, "UPDATE delivery_payloads SET render_set = 'gone' WHERE key = ?", rows[2].Key); err != nil {
 			t.Fatal(err)
 		}
 		var mu sync.Mutex

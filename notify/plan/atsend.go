@@ -19,7 +19,7 @@ import (
 // Rendering at send time. A planned message is, most of the time, a few
 // notices about one recipient; its wire form is twenty times their size.
 // With RenderAtSend, a run keeps for such a message only what rendering it
-// takes: its notices, as the spill held them (deliveries.payload), and its
+// takes: its notices, as the spill held them (delivery_payloads), and its
 // run's render set (render_sets: the language, the date, the envelope, and
 // the template files as they were at planning). The subject is drawn at
 // planning, for the outbox's listings. The deliverer draws the rest when it
@@ -133,7 +133,7 @@ func (rs *renderSet) wire(g *group, view *message.View, messageID string, create
 	return wire, nil
 }
 
-// payload encodes a group's notices for deliveries.payload.
+// payload encodes a group's notices for delivery_payloads.
 func payload(notices []string) string {
 	n := 8
 	for _, s := range notices {

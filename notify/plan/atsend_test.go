@@ -36,7 +36,8 @@ func outboxRows(t *testing.T, st *store.Store) map[string]outboxRow {
 	t.Helper()
 	var rows []outboxRow
 	if err := st.SelectSQL(context.Background(), &rows,
-		"SELECT key, recipient, subject, message_id, wire, payload, render_set, created_at FROM deliveries ORDER BY id"); err != nil {
+		`SELECT d.key, recipient, subject, message_id, wire, p.payload, COALESCE(p.render_set, '') AS render_set, created_at
+		FROM deliveries d LEFT JOIN delivery_payloads p ON p.key = d.payload_key ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]outboxRow{}

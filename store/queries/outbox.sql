@@ -17,11 +17,11 @@ SELECT key FROM deliveries WHERE key IN (?);
 -- SQLite's outbox writes (PostgreSQL's go by COPY, notify/write.go), many
 -- rows at once: store.Bulk repeats the VALUES tuple marked rows. The message
 -- is kept as it goes on the wire, or as what rendering it at send takes
--- (payload, render_set); text_body and html_body only hold the parts of
--- messages planned before the outbox kept the wire form.
+-- (payload_key: its row in delivery_payloads); text_body and html_body only
+-- hold the parts of messages planned before the outbox kept the wire form.
 INSERT INTO deliveries (key, job, slot, recipient, recipient_name, cc, subject, text_body,
-                        message_id, state, next_attempt_at, created_at, wire, payload, render_set)
-VALUES /*rows*/ (?, ?, ?, ?, ?, ?, ?, '', ?, 'pending', ?, ?, ?, ?, ?)
+                        message_id, state, next_attempt_at, created_at, wire, payload_key)
+VALUES /*rows*/ (?, ?, ?, ?, ?, ?, ?, '', ?, 'pending', ?, ?, ?, ?)
 RETURNING id, key;
 
 -- name: insert-delivery-items
@@ -63,3 +63,18 @@ ORDER BY failed_at, id;
 -- Of these item marks (job|item|recipient), the day the latest step sent
 -- under each began (an ordered item's steps: delivery_items.since).
 SELECT mark, max(since) AS since FROM delivery_items WHERE mark IN (?) GROUP BY mark;
+
+-- name: delivery-get
+-- One delivery, by id or by key, as a deliverer claims it (tickler status
+-- -message): what was sent, or is to be.
+SELECT id, key, job, recipient, recipient_name, cc, subject, text_body, html_body, attachments,
+       wire, COALESCE(payload_key, '') AS payload_key, message_id, attempts, created_at
+FROM deliveries WHERE id = ? OR key = ?;
+
+-- name: insert-delivery-payloads
+-- SQLite's payload writes (PostgreSQL's go by COPY).
+INSERT INTO delivery_payloads (key, render_set, payload) VALUES /*rows*/ (?, ?, ?);
+
+-- name: delivery-payloads
+-- The payloads of claimed rows rendered at send, by key.
+SELECT key, render_set, payload FROM delivery_payloads WHERE key IN (?);

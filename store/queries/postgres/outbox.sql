@@ -11,7 +11,7 @@ WHERE id IN (
     LIMIT $4
     FOR UPDATE SKIP LOCKED)
 RETURNING id, key, job, recipient, recipient_name, cc, subject, text_body, html_body, attachments,
-          wire, COALESCE(payload, '') AS payload, render_set, message_id, attempts, created_at;
+          wire, COALESCE(payload_key, '') AS payload_key, message_id, attempts, created_at;
 
 -- name: record-deliveries
 -- The outcomes of a group of attempts, as a JSON array of
@@ -40,10 +40,10 @@ WHERE d.id = o.id
 -- Message-ID, failed (at = when) or to retry (next = when). A row already
 -- there (the same outcome written again) is left as it is.
 INSERT INTO deliveries (key, job, slot, recipient, recipient_name, cc, subject, text_body, html_body,
-                        attachments, wire, payload, render_set, message_id, state, attempts, next_attempt_at, reply,
+                        attachments, wire, payload_key, message_id, state, attempts, next_attempt_at, reply,
                         created_at, failed_at)
 SELECT d.key || '|rcpt:' || o.email, d.job, d.slot, o.email, o.name, '', d.subject, d.text_body, d.html_body,
-       d.attachments, d.wire, d.payload, d.render_set, d.message_id, o.state, d.attempts, COALESCE(o.next, o.at), o.reply,
+       d.attachments, d.wire, d.payload_key, d.message_id, o.state, d.attempts, COALESCE(o.next, o.at), o.reply,
        d.created_at, CASE WHEN o.state = 'failed' THEN o.at END
 FROM jsonb_to_recordset(?::jsonb) AS o (id BIGINT, email TEXT, name TEXT, state TEXT, reply TEXT, at TIMESTAMPTZ, next TIMESTAMPTZ)
 JOIN deliveries AS d ON d.id = o.id

@@ -10,7 +10,7 @@ WHERE id IN (
     ORDER BY next_attempt_at, id
     LIMIT ?4)
 RETURNING id, key, job, recipient, recipient_name, cc, subject, text_body, html_body, attachments,
-          wire, COALESCE(payload, '') AS payload, render_set, message_id, attempts, created_at;
+          wire, COALESCE(payload_key, '') AS payload_key, message_id, attempts, created_at;
 
 -- name: record-deliveries
 -- The outcomes of a group of attempts, as a JSON array of
@@ -42,10 +42,10 @@ WHERE deliveries.id = o.id
 -- there (the same outcome written again) is left as it is. (WHERE true: SQLite
 -- parses ON CONFLICT after a SELECT only once the SELECT has a WHERE.)
 INSERT INTO deliveries (key, job, slot, recipient, recipient_name, cc, subject, text_body, html_body,
-                        attachments, wire, payload, render_set, message_id, state, attempts, next_attempt_at, reply,
+                        attachments, wire, payload_key, message_id, state, attempts, next_attempt_at, reply,
                         created_at, failed_at)
 SELECT d.key || '|rcpt:' || o.email, d.job, d.slot, o.email, o.name, '', d.subject, d.text_body, d.html_body,
-       d.attachments, d.wire, d.payload, d.render_set, d.message_id, o.state, d.attempts, COALESCE(o.next, o.at), o.reply,
+       d.attachments, d.wire, d.payload_key, d.message_id, o.state, d.attempts, COALESCE(o.next, o.at), o.reply,
        d.created_at, CASE WHEN o.state = 'failed' THEN o.at END
 FROM (SELECT value ->> 'id' AS id, value ->> 'email' AS email, value ->> 'name' AS name,
              value ->> 'state' AS state, value ->> 'reply' AS reply, value ->> 'at' AS at, value ->> 'next' AS next
