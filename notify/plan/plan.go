@@ -132,9 +132,11 @@ type Stats struct {
 
 // planBatch is how many messages are rendered (in parallel) and then written
 // together: large enough that one COPY or INSERT carries many rows, small
-// enough that a batch's messages are a few megabytes (the sizes measured:
-// bench/README.md, "Batch size").
-const planBatch = 512
+// enough that a batch's messages are a few megabytes. Most messages are now
+// kept as their notices (a few hundred bytes, rendered at send), so a batch
+// is four times what it was when each held its wire form (the sizes
+// measured: bench/README.md, "Batch size").
+const planBatch = 2048
 
 // streamBatch is PlanStream's batch: a digest with charts is fifty times a
 // reminder's size.
