@@ -30,6 +30,9 @@ type Envelope struct {
 // tickler message carries (Message-ID from the row's key, Auto-Submitted,
 // Reply-To, Date in the agency's zone). Values from records only ever reach
 // headers through go-mail's encoders, after CR/LF were removed at planning.
+//
+// Messages are written by Wire, by hand; Build is the reference it is
+// tested against (TestWireMatchesGoMail), header by header and part by part.
 func Build(m *notify.Message, env Envelope) (*gomail.Msg, error) {
 	enc := gomail.EncodingQP
 	if env.EightBit && shortLines(m.Text) && shortLines(m.HTML) {

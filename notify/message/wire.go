@@ -3,24 +3,21 @@ package message
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"mime"
 	"mime/quotedprintable"
 	"net/textproto"
-	"slices"
 	"strings"
 	"sync"
 
 	"github.com/tickler-dev/tickler/notify"
 )
 
-// The outbox keeps each message in its wire form (deliveries.wire): the
-// RFC 5322 bytes, CRLF line ends, that Build and go-mail's WriteTo make at
-// planning. A sender then only writes those bytes, and the cores that render
-// a run's messages also encode them, once, instead of the delivery workers
-// building each message at every attempt.
+// A message's wire form is the RFC 5322 bytes, CRLF line ends, that
+// writeWire makes (as go-mail's Build and WriteTo would, by hand and a
+// fifth of the time). The deliverer makes it when it claims a message
+// planned to be rendered at send; the outbox keeps it (deliveries.wire)
+// for the messages rendered at planning. A sender only writes those bytes.
 //
 // Bodies are kept 8-bit (UTF-8 as it is; quoted-printable only for a line
 // longer than SMTP's 998 octets): a third smaller than quoted-printable for
@@ -31,121 +28,33 @@ import (
 
 var wireBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// Wire returns m's wire form as Build makes it, with 8-bit bodies and CRLF
-// line ends throughout.
+// Wire returns m's wire form: what Build and go-mail's WriteTo make, with
+// 8-bit bodies and CRLF line ends throughout, and boundaries drawn from the
+// message, written by hand (writeWire).
 func Wire(m *notify.Message, env Envelope) ([]byte, error) {
+	env.EightBit = true
+	buf := wireBuffers.Get().(*bytes.Buffer)
+	defer wireBuffers.Put(buf)
+	buf.Reset()
+	if err := writeWire(buf, m, env); err != nil {
+		return nil, fmt.Errorf("message: %w", err)
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// wireGoMail is Wire as go-mail writes it (its boundaries random): the
+// reference writeWire is tested against.
+func wireGoMail(m *notify.Message, env Envelope) ([]byte, error) {
 	env.EightBit = true
 	msg, err := Build(m, env)
 	if err != nil {
 		return nil, err
 	}
-	buf := wireBuffers.Get().(*bytes.Buffer)
-	defer wireBuffers.Put(buf)
-	buf.Reset()
-	if _, err := msg.WriteTo(buf); err != nil {
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("message: %w", err)
 	}
-	wire := crlf(buf.Bytes())
-	steadyBoundaries(wire)
-	return wire, nil
-}
-
-// boundaryLen is the length of go-mail's MIME boundaries: 30 random bytes
-// in hex.
-const boundaryLen = 60
-
-// steadyBoundaries replaces, in place, the random MIME boundaries go-mail
-// drew for wire with boundaries drawn from the message itself: the same
-// message gives the same bytes, so a message rendered when it is sent can
-// be rendered again to show what was sent. A boundary must not occur in
-// the parts it separates; each new one is a hash of the whole message (its
-// old boundaries left out), which no part can contain.
-func steadyBoundaries(wire []byte) {
-	// The boundaries are read from headers only: the message's, then those
-	// of each part that a known boundary opens (a body may quote anything).
-	var old [][]byte
-	headerBoundary := func(from int) {
-		end := bytes.Index(wire[from:], []byte("\r\n\r\n"))
-		if end < 0 {
-			return
-		}
-		header := wire[from : from+end+2]
-		marker := []byte("\n boundary=") // go-mail: "multipart/x;\r\n boundary=..."
-		i := bytes.Index(header, marker)
-		if i < 0 {
-			return
-		}
-		b := header[i+len(marker):]
-		if len(b) > boundaryLen && b[boundaryLen] == '\r' && isLowerHex(b[:boundaryLen]) && !containsBytes(old, b[:boundaryLen]) {
-			old = append(old, bytes.Clone(b[:boundaryLen]))
-		}
-	}
-	headerBoundary(0)
-	for k := 0; k < len(old); k++ {
-		delim := append([]byte("\r\n--"), old[k]...)
-		delim = append(delim, '\r', '\n')
-		for i := 0; ; {
-			j := bytes.Index(wire[i:], delim)
-			if j < 0 {
-				break
-			}
-			i += j + len(delim)
-			headerBoundary(i)
-		}
-	}
-	if len(old) == 0 {
-		return
-	}
-	type spot struct{ at, k int }
-	var spots []spot
-	for k, b := range old {
-		for i := 0; ; {
-			j := bytes.Index(wire[i:], b)
-			if j < 0 {
-				break
-			}
-			spots = append(spots, spot{i + j, k})
-			i += j + boundaryLen
-		}
-	}
-	slices.SortFunc(spots, func(a, b spot) int { return a.at - b.at })
-	h := sha256.New()
-	prev := 0
-	for _, s := range spots {
-		if s.at < prev {
-			continue // overlapping candidates: hashed once
-		}
-		h.Write(wire[prev:s.at])
-		prev = s.at + boundaryLen
-	}
-	h.Write(wire[prev:])
-	seed := h.Sum(nil)
-	fresh := make([][]byte, len(old))
-	for k := range old {
-		sum := sha256.Sum256(append(seed[:len(seed):len(seed)], byte(k)))
-		fresh[k] = []byte(hex.EncodeToString(sum[:])[:boundaryLen])
-	}
-	for _, s := range spots {
-		copy(wire[s.at:], fresh[s.k])
-	}
-}
-
-func isLowerHex(b []byte) bool {
-	for _, c := range b {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
-}
-
-func containsBytes(list [][]byte, b []byte) bool {
-	for _, x := range list {
-		if bytes.Equal(x, b) {
-			return true
-		}
-	}
-	return false
+	return crlf(buf.Bytes()), nil
 }
 
 // WireOf returns the bytes to send for m: its stored wire form, or, for a
