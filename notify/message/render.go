@@ -206,13 +206,17 @@ type Templates struct {
 	files     map[string][]byte // what was parsed, by name
 }
 
-// Files returns the template files of lang (its messages and partials), by
-// name: what a render set keeps so that a message rendered later is drawn
-// by the templates of its planning.
-func (t *Templates) Files(lang string) map[string][]byte {
+// Files returns the template files that draw job's messages in lang (its
+// file and the language's partials), by name: what a render set keeps so
+// that a message rendered later is drawn by the templates of its planning.
+// None for a job drawn by a Renderer of its own.
+func (t *Templates) Files(job, lang string) map[string][]byte {
 	out := map[string][]byte{}
+	if _, custom := t.custom[job]; custom {
+		return out
+	}
 	for name, b := range t.files {
-		if strings.HasPrefix(name, lang+"/") {
+		if name == lang+"/"+job+".tmpl" || strings.HasPrefix(name, lang+"/_") {
 			out[name] = b
 		}
 	}

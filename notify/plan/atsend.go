@@ -76,7 +76,11 @@ func (p *Planner) newRenderSet(job string, date civil.Date, atSend bool) (*rende
 	if !atSend {
 		return &renderSet{s: s, loc: p.Loc, templates: p.Templates}, nil
 	}
-	for name, b := range p.Templates.Files(p.Lang) {
+	files := p.Templates.Files(job, p.Lang)
+	if len(files) == 0 { // a job drawn by a Renderer of its own: rendered at planning
+		return &renderSet{s: s, loc: p.Loc, templates: p.Templates}, nil
+	}
+	for name, b := range files {
 		s.Templates[name] = string(b)
 	}
 	spec, err := json.Marshal(s) // map keys sorted: the same set, the same text
@@ -181,9 +185,9 @@ type pendingSet struct {
 	retry bool // err is the database's: not kept
 }
 
-// keptSets bounds the render sets kept: a run's set is the same for all its
-// messages, and a day has a few runs.
-const keptSets = 64
+// keptSets bounds the render sets kept, each one job's templates parsed: a
+// run's set is the same for all its messages, and a day has a few runs.
+const keptSets = 16
 
 // Render sets m.Wire to the message m's row describes. retry is true when
 // its render set could not be read (the database did not answer).
