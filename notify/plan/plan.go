@@ -131,12 +131,17 @@ type Stats struct {
 }
 
 // planBatch is how many messages are rendered (in parallel) and then written
-// together: large enough that one COPY or INSERT carries many rows, small
+// together on PostgreSQL: large enough that one COPY carries many rows, small
 // enough that a batch's messages are a few megabytes. Most messages are now
 // kept as their notices (a few hundred bytes, rendered at send), so a batch
-// is four times what it was when each held its wire form (the sizes
-// measured: bench/README.md, "Batch size").
-const planBatch = 2048
+// is four times what it was when each held its wire form. SQLite's
+// multi-row INSERTs are slower with as many rows (statements of 24,000
+// parameters): it keeps sqliteBatch (the sizes measured: bench/README.md,
+// "Batch size").
+const (
+	planBatch   = 2048
+	sqliteBatch = 512
+)
 
 // streamBatch is PlanStream's batch: a digest with charts is fifty times a
 // reminder's size.
@@ -231,6 +236,10 @@ type group struct {
 // its connection); the cores render the next batches meanwhile.
 func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, planned func(*Planned) error, stats *Stats) error {
 	keyPrefix := store.DeliveryKeyPrefix(w.job, w.slot)
+	size := planBatch
+	if p.Store.Dialect != store.Postgres {
+		size = sqliteBatch
+	}
 	rs, err := p.newRenderSet(w.job, civil.In(w.slot, p.Loc), p.RenderAtSend && !dryRun && !p.KeepContent)
 	if err != nil {
 		return err
@@ -248,7 +257,7 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, p
 		inFlight  int
 	)
 	for {
-		for !exhausted && len(ready) < planBatch {
+		for !exhausted && len(ready) < size {
 			began := time.Now()
 			rows, err := sp.sp.Read(ctx, keyPrefix, lastTo, lastSeq, readChunk)
 			stats.Read += time.Since(began)
@@ -280,8 +289,8 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, p
 		}
 		// Keep two batches with the renderer: one rendering while the
 		// other waits to be written.
-		if len(ready) > 0 && inFlight < 2 && (len(ready) >= planBatch || exhausted) {
-			n := min(planBatch, len(ready))
+		if len(ready) > 0 && inFlight < 2 && (len(ready) >= size || exhausted) {
+			n := min(size, len(ready))
 			r.in <- ready[:n:n]
 			ready = ready[n:]
 			inFlight++
