@@ -107,6 +107,7 @@ run_job() {
   local db=$1 job=$2 log=$3 out=$work/run.txt
   config postgres "$(pg_dsn "$db")" "$work/$db.yaml"
   flock "$LOCK" bash -c "
+    $work/tickler -config $work/$db.yaml migrate > /dev/null  # the tables the reset empties exist
     $(declare -f reset_outbox psql_db); PGHOST=$PGHOST reset_outbox $db
     TICKLER_SQL_LOG=$log /usr/bin/time -v -o $work/time.txt $work/tickler -config $work/$db.yaml run $job -at $RUN_AT > $out"
   local planned delivered msgs rss bytes
