@@ -38,14 +38,17 @@ type Claimed struct {
 }
 
 // ClaimDeliveries claims up to n rows due at now for owner, with a lease
-// until until; each claim counts as an attempt.
+// until until; each claim counts as an attempt. Should the payloads of the
+// rows rendered at send not be read, the rows claimed are returned with
+// the error, for the caller to give back.
 func (s *Store) ClaimDeliveries(ctx context.Context, owner string, until, now time.Time, n int) ([]Claimed, error) {
 	var rows []Claimed
 	if err := s.selectW(ctx, &rows, "claim-deliveries", owner, T(until), T(now), n); err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
 	if err := s.payloads(ctx, rows); err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
+		// The rows are claimed: the caller gives them back.
+		return rows, fmt.Errorf("claim deliveries: payloads: %w", err)
 	}
 	return rows, nil
 }

@@ -346,7 +346,16 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, []result, erro
 	until := now.Add(d.Lease)
 	rows, err := d.Store.ClaimDeliveries(ctx, d.Owner, until, now, n)
 	if err != nil {
-		return nil, nil, err
+		// Rows claimed whose payloads could not be read are given back at
+		// once, their attempt not counted.
+		var back []result
+		for _, r := range rows {
+			if _, busy := d.held.LoadOrStore(r.ID, true); !busy {
+				d.inFlight.Add(1)
+				back = append(back, result{ID: r.ID, State: "release"})
+			}
+		}
+		return nil, back, err
 	}
 	out := make([]claimed, 0, len(rows))
 	var bad []result
@@ -368,7 +377,9 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, []result, erro
 	out, bad = d.render(ctx, out, bad, now)
 	if len(again) > 0 {
 		if err := d.Store.UncountClaims(ctx, d.Owner, again); err != nil {
-			return out, bad, err
+			// Their attempt stays counted (one too many): the rows claimed
+			// are still sent, not left held and never queued.
+			d.Log.Warn("delivery: rows claimed again while in flight keep an attempt too many", "rows", len(again), "err", err)
 		}
 	}
 	return out, bad, nil
@@ -388,6 +399,11 @@ func MessageOf(r store.Claimed) (*notify.Message, error) {
 		if err := json.Unmarshal(r.Attachments, &m.Attachments); err != nil {
 			return m, fmt.Errorf("unreadable attachments: %w", err)
 		}
+	}
+	if r.PayloadKey != "" && r.Payload == "" {
+		// Rendered at send, and what it takes is gone: sending the row's
+		// empty parts would be a blank message.
+		return m, fmt.Errorf("its payload (%s) is missing from the outbox", r.PayloadKey)
 	}
 	return m, nil
 }
@@ -432,6 +448,10 @@ func (d *Deliverer) render(ctx context.Context, out []claimed, bad []result, now
 	}
 	kept := out[:0]
 	for i, m := range out {
+		if errs[i] != nil && ctx.Err() != nil {
+			bad = append(bad, result{ID: m.ID, State: "release"}) // stopping: not tried
+			continue
+		}
 		if errs[i] != nil {
 			bad = append(bad, d.failure(m.Message, now, retry[i], fmt.Errorf("cannot render: %w", errs[i])))
 			continue

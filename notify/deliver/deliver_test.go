@@ -308,7 +308,7 @@ func TestRefusedRecipientRecordedOnce(t *testing.T) {
 		s := &refuseCopies{}
 		d := deliverer(st, s, "a:1", func() time.Time { return start })
 		for pass := range 2 {
-			if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 1, Failed: 1, Bytes: o.Bytes}) {
+			if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 1, Failed: 1, Bytes: o.Bytes}) || o.Bytes == 0 {
 				t.Fatalf("pass %d: %+v %v", pass+1, o, err)
 			}
 			// The crash: the message's "sent" is lost.
@@ -673,7 +673,7 @@ func TestOddReplyRecorded(t *testing.T) {
 		notifytest.Plan(t, st, 2, time.Now())
 		odd := oddReply{(&recorder{}).sender("a:1")}
 		d := deliverer(st, odd, "a:1", time.Now)
-		if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 2, Bytes: o.Bytes}) {
+		if o, err := d.Drain(context.Background()); err != nil || o != (deliver.Outcome{Sent: 2, Bytes: o.Bytes}) || o.Bytes == 0 {
 			t.Fatalf("drain: %+v %v", o, err)
 		}
 		for _, row := range notifytest.Rows(t, st) {
@@ -702,12 +702,15 @@ func TestRenderedWhenClaimed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		clock := notifytest.NewClock(start)
-		notifytest.Plan(t, st, 4, clock.Now())
+		notifytest.Plan(t, st, 5, clock.Now())
 		rows := notifytest.Rows(t, st)
 		if _, err := st.ExecSQL(ctx, "UPDATE delivery_payloads SET payload = '1;7:torn' WHERE key = ?", rows[1].Key); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.ExecSQL(ctx, "UPDATE delivery_payloads SET render_set = 'gone' WHERE key = ?", rows[2].Key); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ExecSQL(ctx, "DELETE FROM delivery_payloads WHERE key = ?", rows[3].Key); err != nil {
 			t.Fatal(err)
 		}
 		var mu sync.Mutex
@@ -720,19 +723,20 @@ func TestRenderedWhenClaimed(t *testing.T) {
 		}}
 		bare := deliverer(st, rec.sender("a:1"), "a:1", clock.Now)
 		bare.Render = nil
-		if o, err := bare.Drain(ctx); err != nil || o.Retry != 4 || len(got) != 0 {
-			t.Fatalf("without a renderer: %+v %v, %d sent; want 4 to retry", o, err, len(got))
+		if o, err := bare.Drain(ctx); err != nil || o.Retry != 4 || o.Failed != 1 || len(got) != 0 {
+			t.Fatalf("without a renderer: %+v %v, %d sent; want 4 to retry, the one without its payload failed", o, err, len(got))
 		}
 		clock.Add(2 * time.Hour)
 		o, err := deliverer(st, rec.sender("a:1"), "a:1", clock.Now).Drain(ctx)
-		if err != nil || o.Sent != 2 || o.Failed != 2 {
+		if err != nil || o.Sent != 2 || o.Failed != 2 || o.Bytes == 0 {
 			t.Fatalf("%+v %v; want 2 sent, 2 failed", o, err)
 		}
 		after := notifytest.Rows(t, st)
 		for i, r := range after {
 			switch i {
-			case 1, 2:
-				want := map[int]string{1: "cannot render: payload", 2: `cannot render: render set "gone" is not in the outbox`}[i]
+			case 1, 2, 3:
+				want := map[int]string{1: "cannot render: payload", 2: `cannot render: render set "gone" is not in the outbox`,
+					3: "its payload (" + r.Key + ") is missing from the outbox"}[i]
 				if r.State != "failed" || !strings.HasPrefix(r.Reply, want) || got[r.ID] != nil {
 					t.Errorf("row %d: %s %q, want failed %q, not sent", i, r.State, r.Reply, want)
 				}

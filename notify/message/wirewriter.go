@@ -70,22 +70,18 @@ func writeWire(b *bytes.Buffer, m *notify.Message, env Envelope) error {
 	b.WriteString("\r\nMIME-Version: 1.0\r\nMessage-ID: <")
 	b.WriteString(trimAngles(m.MessageID))
 	b.WriteString(">\r\n")
-	writeSubject(b, notify.CleanHeader(m.Subject))
+	writeHeader(b, "Subject", mime.QEncoding.Encode("UTF-8", notify.CleanHeader(m.Subject)))
 	b.WriteString("X-Auto-Response-Suppress: All\r\nX-Tickler-Job: ")
 	b.WriteString(notify.CleanHeader(m.Job))
-	b.WriteString("\r\nFrom: ")
-	b.WriteString(formatAddress(from))
-	b.WriteString("\r\nTo: ")
-	b.WriteString(to)
+	b.WriteString("\r\n")
+	writeHeader(b, "From", formatAddress(from))
+	writeHeader(b, "To", to)
 	if len(cc) > 0 {
-		b.WriteString("\r\nCc: ")
-		b.WriteString(strings.Join(cc, ",\r\n "))
+		writeHeader(b, "Cc", strings.Join(cc, ", "))
 	}
 	if replyTo != nil {
-		b.WriteString("\r\nReply-To: ")
-		b.WriteString(formatAddress(replyTo))
+		writeHeader(b, "Reply-To", formatAddress(replyTo))
 	}
-	b.WriteString("\r\n")
 
 	cte := "8bit"
 	if !env.EightBit || !shortLines(m.Text) || !shortLines(m.HTML) {
@@ -243,18 +239,31 @@ func writeText(b *bytes.Buffer, s, cte string) error {
 	for len(s) > 0 {
 		i := strings.IndexByte(s, '\n')
 		if i < 0 {
-			b.WriteString(s)
+			writeLine(b, s)
 			return nil
 		}
-		line := s[:i]
-		if strings.HasSuffix(line, "\r") {
-			line = line[:len(line)-1]
-		}
-		b.WriteString(line)
+		writeLine(b, s[:i])
 		b.WriteString("\r\n")
 		s = s[i+1:]
 	}
 	return nil
+}
+
+// writeLine writes a line of a text part without its end: a CR before the
+// LF dropped, and a CR alone (from the records) made a line end, never a
+// bare CR on the wire.
+func writeLine(b *bytes.Buffer, line string) {
+	line = strings.TrimSuffix(line, "\r")
+	for {
+		j := strings.IndexByte(line, '\r')
+		if j < 0 {
+			b.WriteString(line)
+			return
+		}
+		b.WriteString(line[:j])
+		b.WriteString("\r\n")
+		line = line[j+1:]
+	}
 }
 
 // writeBase64 writes data in base64, 76 characters a line (RFC 2045).
@@ -271,35 +280,21 @@ func writeBase64(b *bytes.Buffer, data []byte) {
 	}
 }
 
-// writeSubject writes the Subject header, its encoded words folded one a
-// line as go-mail folds them.
-func writeSubject(b *bytes.Buffer, s string) {
-	enc := mime.QEncoding.Encode("UTF-8", s)
-	b.WriteString("Subject:")
-	if !strings.HasPrefix(enc, "=?") {
-		// Plain ASCII: folded at spaces before 76 characters a line.
-		n := len("Subject:")
-		for i, w := range strings.Split(enc, " ") {
-			if i > 0 && n+1+len(w) > 76 {
-				b.WriteString("\r\n")
-				n = 0
-			}
-			b.WriteByte(' ')
-			b.WriteString(w)
-			n += 1 + len(w)
+// writeHeader writes a header, folded at its spaces so that a line is at
+// most 76 octets where its words allow (encoded words are at most 75; a
+// name or a subject is never one word of 900).
+func writeHeader(b *bytes.Buffer, name, value string) {
+	b.WriteString(name)
+	b.WriteByte(':')
+	n := len(name) + 1
+	for _, w := range strings.Split(value, " ") {
+		if n+1+len(w) > 76 {
+			b.WriteString("\r\n")
+			n = 0
 		}
-		b.WriteString("\r\n")
-		return
-	}
-	if len(enc) <= 76-len("Subject: ") {
-		b.WriteString(" ")
-		b.WriteString(enc)
-		b.WriteString("\r\n")
-		return
-	}
-	for _, w := range strings.Split(enc, " ") {
-		b.WriteString("\r\n ")
+		b.WriteByte(' ')
 		b.WriteString(w)
+		n += 1 + len(w)
 	}
 	b.WriteString("\r\n")
 }

@@ -30,7 +30,8 @@ func TestWireMatchesGoMail(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(7, 11))
 	pick := func(s ...string) string { return s[rnd.IntN(len(s))] }
 	names := []string{"", "Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường (Phòng TCCB)", "Phạm, Hoàng", "An", "O'Brien",
-		"Ban Tổ chức Tỉnh ủy", "Trưởng phòng Tổ chức cán bộ, Sở Nội vụ tỉnh Thừa Thiên Huế (kiêm nhiệm)"}
+		"Ban Tổ chức Tỉnh ủy", "Trưởng phòng Tổ chức cán bộ, Sở Nội vụ tỉnh Thừa Thiên Huế (kiêm nhiệm)",
+		strings.Repeat("Phó Trưởng ban Thường trực Ban Tổ chức Tỉnh ủy ", 6)}
 	texts := []string{"", "Kính gửi đồng chí,\n\nĐề nghị hoàn thành.\n", "Dear colleague,\r\nplease.\r\n", "no newline at the end",
 		strings.Repeat("Bồi dưỡng kiến thức quốc phòng ", 40) + "\n", "a\n\n\nb\n", "= 100%\n.dot\n--boundary\n"}
 	htmls := []string{"", "", "<p>Kính gửi</p>\n", "<p>" + strings.Repeat("dài ", 300) + "</p>", "<table><tr><td>x</td></tr></table>"}
@@ -70,9 +71,10 @@ func TestWireMatchesGoMail(t *testing.T) {
 		if bytes.Count(ours, []byte("\n")) != bytes.Count(ours, []byte("\r\n")) {
 			t.Fatalf("message %d: a bare LF", i)
 		}
+		head := string(ours[:bytes.Index(ours, []byte("\r\n\r\n"))])
 		for _, line := range strings.Split(string(ours), "\r\n") {
-			if len(line) > 998 {
-				t.Fatalf("message %d: a line of %d octets", i, len(line))
+			if len(line) > 998 || (len(line) > 78 && strings.Contains(head, line)) {
+				t.Fatalf("message %d: a line of %d octets:\n%s", i, len(line), line)
 			}
 		}
 		a, b := describe(t, ours), describe(t, theirs)
@@ -182,3 +184,20 @@ func decodeBase64(dst, src []byte) (int, error) {
 }
 
 var base64Std = base64.StdEncoding
+
+// A CR alone in a body (a note typed on an old system) becomes a line end:
+// the wire carries no bare CR, which SMTP forbids.
+func TestWireHasNoBareCR(t *testing.T) {
+	m := &notify.Message{MessageID: "<x@example.vn>", Job: "course-reminders", Created: time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC),
+		To: notify.Recipient{Email: "a@example.vn"}, Subject: "Nhắc việc", Text: "Ghi chú:\rdòng hai\r\ndòng ba\n", HTML: "<p>a\rb</p>"}
+	wire, err := Wire(m, Envelope{From: "tochuc@example.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, crlf := bytes.Count(wire, []byte("\r")), bytes.Count(wire, []byte("\r\n")); n != crlf {
+		t.Errorf("%d CR, of which %d before an LF:\n%q", n, crlf, wire)
+	}
+	if !bytes.Contains(wire, []byte("Ghi chú:\r\ndòng hai\r\ndòng ba\r\n")) {
+		t.Errorf("the text's lines:\n%q", wire)
+	}
+}

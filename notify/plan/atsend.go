@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/notify"
@@ -79,6 +80,11 @@ func (p *Planner) newRenderSet(job string, date civil.Date, atSend bool) (*rende
 	files := p.Templates.Files(job, p.Lang)
 	if len(files) == 0 { // a job drawn by a Renderer of its own: rendered at planning
 		return &renderSet{s: s, loc: p.Loc, templates: p.Templates}, nil
+	}
+	for _, b := range files {
+		if !utf8.Valid(b) { // JSON would not keep it as it is: rendered at planning
+			return &renderSet{s: s, loc: p.Loc, templates: p.Templates}, nil
+		}
 	}
 	for name, b := range files {
 		s.Templates[name] = string(b)
