@@ -109,6 +109,26 @@ func (s *Store) Delivery(ctx context.Context, ref string) (Claimed, error) {
 	return rows[0], nil
 }
 
+// TakeBackItems forgets what the messages ids told (delivery_items): they
+// could not be rendered at send, so their items were not told, and the next
+// run plans them again.
+func (s *Store) TakeBackItems(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := writing(ctx); err != nil {
+		return err
+	}
+	q, args, err := s.queries.In("take-back-items", ids)
+	if err == nil {
+		_, err = s.w.ExecContext(ctx, q, args...)
+	}
+	if err != nil {
+		return fmt.Errorf("outbox: take back items: %w", err)
+	}
+	return nil
+}
+
 // UncountClaims takes back the attempt counted for rows owner claimed again
 // while it still works on them (their lease ran out mid-send).
 func (s *Store) UncountClaims(ctx context.Context, owner string, ids []int64) error {

@@ -360,6 +360,8 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, []result, erro
 	out := make([]claimed, 0, len(rows))
 	var bad []result
 	var again []int64
+	var unreadable []*notify.Message
+	var errs []error
 	for _, r := range rows {
 		if _, busy := d.held.LoadOrStore(r.ID, true); busy {
 			again = append(again, r.ID)
@@ -369,10 +371,21 @@ func (d *Deliverer) claim(ctx context.Context, n int) ([]claimed, []result, erro
 		m, err := MessageOf(r)
 		if err != nil {
 			// A row that cannot be read cannot be sent, ever.
-			bad = append(bad, d.failure(m, now, false, err))
+			unreadable = append(unreadable, m)
+			errs = append(errs, err)
 			continue
 		}
 		out = append(out, claimed{m, until})
+	}
+	if len(unreadable) > 0 {
+		ids := make([]int64, len(unreadable))
+		for i, m := range unreadable {
+			ids[i] = m.ID
+		}
+		retry := !d.takeBack(ctx, ids)
+		for i, m := range unreadable {
+			bad = append(bad, d.failure(m, now, retry, errs[i]))
+		}
 	}
 	out, bad = d.render(ctx, out, bad, now)
 	if len(again) > 0 {
@@ -446,6 +459,23 @@ func (d *Deliverer) render(ctx context.Context, out []claimed, bad []result, now
 		}
 		wg.Wait()
 	}
+	// A message that can never be rendered told nothing: its items are
+	// taken back, due again at the next run (after the template or the
+	// record is fixed), and it is failed. Until they are taken back, it is
+	// retried instead.
+	var never []int64
+	for i, m := range out {
+		if errs[i] != nil && !retry[i] && ctx.Err() == nil {
+			never = append(never, m.ID)
+		}
+	}
+	if !d.takeBack(ctx, never) {
+		for i := range out {
+			if errs[i] != nil {
+				retry[i] = true
+			}
+		}
+	}
 	kept := out[:0]
 	for i, m := range out {
 		if errs[i] != nil && ctx.Err() != nil {
@@ -459,6 +489,17 @@ func (d *Deliverer) render(ctx context.Context, out []claimed, bad []result, now
 		kept = append(kept, m)
 	}
 	return kept, bad
+}
+
+// takeBack forgets what the messages ids told (their delivery_items): they
+// can never be sent, so their items are due again at the next run. false:
+// the database did not take it, and the messages are to be retried instead.
+func (d *Deliverer) takeBack(ctx context.Context, ids []int64) bool {
+	if err := d.Store.TakeBackItems(ctx, ids); err != nil {
+		d.Log.Warn("delivery: the items of messages that cannot be sent were not taken back; they are retried", "rows", len(ids), "err", err)
+		return false
+	}
+	return true
 }
 
 // attempt sends one claimed message and returns its outcome.

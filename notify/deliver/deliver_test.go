@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -695,7 +696,8 @@ func (o oddReply) Send(ctx context.Context, m *notify.Message) (notify.Sent, boo
 
 // A row planned to be rendered at send is rendered by the deliverer that
 // claims it, and the Sender gets its wire form. One that cannot be rendered
-// (a payload torn, a render set missing) is failed at once with the reason,
+// (a payload torn, a render set missing) is failed at once with the reason
+// and its items taken back (due again at the next run),
 // counted in what Drain reports, never handed to the Sender; a deliverer
 // without the renderer leaves such rows to retry.
 func TestRenderedWhenClaimed(t *testing.T) {
@@ -730,6 +732,13 @@ func TestRenderedWhenClaimed(t *testing.T) {
 		o, err := deliverer(st, rec.sender("a:1"), "a:1", clock.Now).Drain(ctx)
 		if err != nil || o.Sent != 2 || o.Failed != 2 || o.Bytes == 0 {
 			t.Fatalf("%+v %v; want 2 sent, 2 failed", o, err)
+		}
+		var told []int64
+		if err := st.SelectSQL(ctx, &told, "SELECT DISTINCT delivery_id FROM delivery_items ORDER BY delivery_id"); err != nil {
+			t.Fatal(err)
+		}
+		if want := []int64{rows[0].ID, rows[4].ID}; !slices.Equal(told, want) {
+			t.Errorf("messages with items %v, want %v: the items of those that could not be rendered are due again", told, want)
 		}
 		after := notifytest.Rows(t, st)
 		for i, r := range after {

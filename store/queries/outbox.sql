@@ -78,3 +78,8 @@ INSERT INTO delivery_payloads (key, render_set, payload) VALUES /*rows*/ (?, ?, 
 -- name: delivery-payloads
 -- The payloads of claimed rows rendered at send, by key.
 SELECT key, render_set, payload FROM delivery_payloads WHERE key IN (?);
+
+-- name: take-back-items
+-- The items of messages that could not be rendered when they were to be
+-- sent: not told, so due again at the next run.
+DELETE FROM delivery_items WHERE delivery_id IN (?);
