@@ -20,6 +20,11 @@ import (
 // through the trip (a template calls date on a civil.Date, num on a float64):
 // each value carries a tag, and types beyond the common ones are registered
 // by name with RegisterFieldType.
+//
+// The encoding also outlives the run: a message rendered at send keeps its
+// notices in it (delivery_payloads, atsend.go), to be read by a later
+// process, perhaps a later version. A change to it must come with a new
+// payloadVersion, and the reading of the versions before it kept.
 
 // noticeWriter appends the encoding of notices to b.
 type noticeWriter struct{ b []byte }
