@@ -757,3 +757,38 @@ func TestRenderedWhenClaimed(t *testing.T) {
 		}
 	})
 }
+
+// A stop while the claimed rows are being rendered gives them back
+// untried: no attempt spent, no retry pushed back by the policy, no row
+// failed; the next process sends them all.
+func TestStopWhileRenderingReleasesTheRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		notifytest.Plan(t, st, 6, time.Now())
+		rec := &recorder{}
+		d := deliverer(st, rec.sender("a:1"), "a:1", time.Now)
+		rendering := make(chan struct{})
+		var once sync.Once
+		d.Render = func(ctx context.Context, m *notify.Message) (bool, error) {
+			once.Do(func() { close(rendering) })
+			<-ctx.Done() // a render set being read when the stop comes
+			return true, ctx.Err()
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		<-rendering
+		cancel()
+		<-done
+		for _, r := range notifytest.Rows(t, st) {
+			if r.State != "pending" || r.Attempts != 0 || r.LeaseOwner != "" {
+				t.Errorf("row %d: %s, attempts %d, lease %q; want pending, untried, free", r.ID, r.State, r.Attempts, r.LeaseOwner)
+			}
+		}
+		if len(rec.sends) != 0 {
+			t.Fatalf("%d sent while stopping", len(rec.sends))
+		}
+		if o, err := deliverer(st, rec.sender("b:1"), "b:1", time.Now).Drain(context.Background()); err != nil || o.Sent != 6 {
+			t.Errorf("next process: %+v %v", o, err)
+		}
+	})
+}
