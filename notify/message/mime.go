@@ -61,15 +61,7 @@ func Build(m *notify.Message, env Envelope) (*gomail.Msg, error) {
 	}
 	msg.Subject(notify.CleanHeader(m.Subject))
 	msg.SetMessageIDWithValue(trimAngles(m.MessageID))
-	loc := env.Loc
-	if loc == nil {
-		loc = time.UTC
-	}
-	created := m.Created
-	if created.IsZero() {
-		created = time.Now()
-	}
-	msg.SetDateWithValue(created.In(loc))
+	msg.SetDateWithValue(dateOf(m, env))
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetGenHeader("X-Auto-Response-Suppress", "All")
 	msg.SetGenHeader("X-Tickler-Job", m.Job)
@@ -94,6 +86,19 @@ func Build(m *notify.Message, env Envelope) (*gomail.Msg, error) {
 		}
 	}
 	return msg, nil
+}
+
+// dateOf is m's Date: when it was planned, in the agency's zone.
+func dateOf(m *notify.Message, env Envelope) time.Time {
+	loc := env.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	created := m.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	return created.In(loc)
 }
 
 // envelopeAddresses keeps mail.from and mail.reply_to parsed: the same for

@@ -42,21 +42,6 @@ func Wire(m *notify.Message, env Envelope) ([]byte, error) {
 	return bytes.Clone(buf.Bytes()), nil
 }
 
-// wireGoMail is Wire as go-mail writes it (its boundaries random): the
-// reference writeWire is tested against.
-func wireGoMail(m *notify.Message, env Envelope) ([]byte, error) {
-	env.EightBit = true
-	msg, err := Build(m, env)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if _, err := msg.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("message: %w", err)
-	}
-	return crlf(buf.Bytes()), nil
-}
-
 // WireOf returns the bytes to send for m: its stored wire form, or, for a
 // row planned before the outbox kept one, the message built now.
 func WireOf(m *notify.Message, env Envelope) ([]byte, error) {
@@ -64,27 +49,6 @@ func WireOf(m *notify.Message, env Envelope) ([]byte, error) {
 		return m.Wire, nil
 	}
 	return Wire(m, env)
-}
-
-// crlf returns b with every line ending in CRLF: go-mail writes headers with
-// CRLF but leaves an 8-bit body's bare LFs from the templates. The result is
-// a new slice.
-func crlf(b []byte) []byte {
-	lf := bytes.Count(b, []byte("\n"))
-	out := make([]byte, 0, len(b)+lf-bytes.Count(b, []byte("\r\n")))
-	for {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			return append(out, b...)
-		}
-		if i > 0 && b[i-1] == '\r' {
-			out = append(out, b[:i+1]...)
-		} else {
-			out = append(out, b[:i]...)
-			out = append(out, '\r', '\n')
-		}
-		b = b[i+1:]
-	}
 }
 
 // SevenBit returns the wire form for a relay that does not offer 8BITMIME:

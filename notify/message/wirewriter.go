@@ -54,19 +54,11 @@ func writeWire(b *bytes.Buffer, m *notify.Message, env Envelope) error {
 		}
 		cc = append(cc, a)
 	}
-	loc := env.Loc
-	if loc == nil {
-		loc = time.UTC
-	}
-	created := m.Created
-	if created.IsZero() {
-		created = time.Now()
-	}
 
 	// go-mail's order: its generic headers sorted, then the addresses.
 	b.WriteString("Auto-Submitted: auto-generated\r\n")
 	b.WriteString("Date: ")
-	b.WriteString(created.In(loc).Format(time.RFC1123Z))
+	b.WriteString(dateOf(m, env).Format(time.RFC1123Z))
 	b.WriteString("\r\nMIME-Version: 1.0\r\nMessage-ID: <")
 	b.WriteString(trimAngles(m.MessageID))
 	b.WriteString(">\r\n")
