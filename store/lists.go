@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -14,15 +17,29 @@ type ListFile struct {
 	Key         string `db:"key"`
 	Filename    string `db:"filename"`
 	ContentType string `db:"content_type"`
-	Data        []byte `db:"data"`
-	Size        int64  `db:"size"` // of Data; ListHead gives it without Data
-	Created     Time   `db:"created_at"`
+	// Encoding is how Data is kept: "gzip" (compressed, as AddList keeps a
+	// list now), or "" (as it is: lists kept before).
+	Encoding string `db:"encoding"`
+	Data     []byte `db:"data"`
+	Size     int64  `db:"size"` // of Data; ListHead gives it without Data
+	Created  Time   `db:"created_at"`
+}
+
+// Open returns a reader of the list as it was written (Data uncompressed).
+func (f ListFile) Open() (io.Reader, error) {
+	switch f.Encoding {
+	case "":
+		return bytes.NewReader(f.Data), nil
+	case "gzip":
+		return gzip.NewReader(bytes.NewReader(f.Data))
+	}
+	return nil, fmt.Errorf("list of %s: encoding %q not known", f.Key, f.Encoding)
 }
 
 // AddList keeps the whole list of the message key, in the run's
 // transaction: the list exists exactly when the message does.
-func (tx *Tx) AddList(ctx context.Context, key, filename, contentType string, data []byte, now time.Time) error {
-	if _, err := tx.Exec(ctx, "list-add", key, filename, contentType, data, T(now)); err != nil {
+func (tx *Tx) AddList(ctx context.Context, key, filename, contentType, encoding string, data []byte, now time.Time) error {
+	if _, err := tx.Exec(ctx, "list-add", key, filename, contentType, encoding, data, T(now)); err != nil {
 		return fmt.Errorf("outbox: list of %s: %w", key, conflict(err))
 	}
 	return nil

@@ -37,3 +37,34 @@ func TestListDeadline(t *testing.T) {
 		}
 	}
 }
+
+// Accept-Encoding (RFC 9110, 12.5.3): gzip named with a weight above 0, or
+// not named and "*" with one; gzip named with q=0 is refused even with "*".
+func TestTakesGzip(t *testing.T) {
+	for _, c := range []struct {
+		header []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{"gzip"}, true},
+		{[]string{"gzip, deflate, br, zstd"}, true},
+		{[]string{"deflate", "GZIP;q=0.5"}, true},
+		{[]string{"x-gzip"}, true},
+		{[]string{"identity"}, false},
+		{[]string{"gzip;q=0"}, false},
+		{[]string{"gzip; q=0.000"}, false},
+		{[]string{"*"}, true},
+		{[]string{"*;q=0"}, false},
+		{[]string{"*, gzip;q=0"}, false},
+		{[]string{"gzip;q=0, *"}, false},
+		{[]string{"br;q=1, *;q=0.1"}, true},
+	} {
+		r := httptest.NewRequest("GET", "/lists/x", nil)
+		for _, h := range c.header {
+			r.Header.Add("Accept-Encoding", h)
+		}
+		if got := takesGzip(r); got != c.want {
+			t.Errorf("Accept-Encoding %q: takes gzip %v, want %v", c.header, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -34,7 +35,7 @@ func TestListLinks(t *testing.T) {
 		key := store.DeliveryKey("reappointments", slot, "tochuc@example.vn")
 		csv := "\ufeffloại,mã cán bộ\nterm_ending,S1\n"
 		if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-			return tx.AddList(ctx, key, "danh-sach.csv", "text/csv; charset=utf-8", []byte(csv), slot)
+			return tx.AddList(ctx, key, "danh-sach.csv", "text/csv; charset=utf-8", "", []byte(csv), slot)
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -98,12 +99,70 @@ func TestListLinks(t *testing.T) {
 		long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".vn"
 		longKey := store.DeliveryKey("course-reminders", slot, long)
 		if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-			return tx.AddList(ctx, longKey, "danh-sach.csv", "text/csv; charset=utf-8", []byte(csv), slot)
+			return tx.AddList(ctx, longKey, "danh-sach.csv", "text/csv; charset=utf-8", "", []byte(csv), slot)
 		}); err != nil {
 			t.Fatal(err)
 		}
 		if resp, body := send(t, "GET", links.URL(longKey, exp), nil, nil); resp.StatusCode != 200 || body != csv {
 			t.Errorf("the link of a %d-character address: %d", len(long), resp.StatusCode)
+		}
+	})
+}
+
+// A list kept compressed goes as it is kept to a client that takes gzip,
+// and uncompressed, with its length, to one that does not; HEAD gives the
+// compressed length to the one and no length to the other.
+func TestListKeptCompressed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		s := newSite(t, st, "vi")
+		slot := now.Add(-time.Hour)
+		key := store.DeliveryKey("reappointments", slot, "tochuc@example.vn")
+		var csv strings.Builder
+		csv.WriteString("\ufeffloại,mã cán bộ\n")
+		for i := range 2000 {
+			fmt.Fprintf(&csv, "term_ending,S%07d\n", i)
+		}
+		var z bytes.Buffer
+		zw := gzip.NewWriter(&z)
+		zw.Write([]byte(csv.String()))
+		zw.Close()
+		if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+			return tx.AddList(ctx, key, "danh-sach.csv", "text/csv; charset=utf-8", "gzip", z.Bytes(), slot)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		u := answers.NewListLinks(s.url, s.signer, 24*time.Hour).URL(key, now.Add(time.Hour))
+
+		// Asked for by name, gzip is handed over as it is (Go's client then
+		// leaves it compressed).
+		resp, body := send(t, "GET", u, nil, map[string]string{"Accept-Encoding": "gzip, deflate"})
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" || body != z.String() ||
+			resp.Header.Get("Content-Length") != strconv.Itoa(z.Len()) || resp.Header.Get("Vary") != "Accept-Encoding" {
+			t.Errorf("GET taking gzip: %d, %d bytes, headers %v", resp.StatusCode, len(body), resp.Header)
+		}
+		resp, body = send(t, "HEAD", u, nil, map[string]string{"Accept-Encoding": "gzip"})
+		if resp.StatusCode != 200 || body != "" || resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Content-Length") != strconv.Itoa(z.Len()) {
+			t.Errorf("HEAD taking gzip: %d, headers %v", resp.StatusCode, resp.Header)
+		}
+		// Go's client asking on its own: it gets gzip and undoes it.
+		if resp, body := send(t, "GET", u, nil, nil); resp.StatusCode != 200 || body != csv.String() || !resp.Uncompressed {
+			t.Errorf("GET by Go's client: %d, %d bytes (uncompressed by the client: %v)", resp.StatusCode, len(body), resp.Uncompressed)
+		}
+		// A client that does not take gzip.
+		for _, ae := range []string{"identity", "gzip;q=0, *"} {
+			resp, body := send(t, "GET", u, nil, map[string]string{"Accept-Encoding": ae})
+			if resp.StatusCode != 200 || body != csv.String() || resp.Header.Get("Content-Encoding") != "" ||
+				resp.Header.Get("Content-Length") != strconv.Itoa(csv.Len()) || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+				t.Errorf("GET with Accept-Encoding %q: %d, %d bytes of %d, headers %v", ae, resp.StatusCode, len(body), csv.Len(), resp.Header)
+			}
+			resp, body = send(t, "HEAD", u, nil, map[string]string{"Accept-Encoding": ae})
+			if resp.StatusCode != 200 || body != "" || resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Content-Length") != "" {
+				t.Errorf("HEAD with Accept-Encoding %q: %d, headers %v", ae, resp.StatusCode, resp.Header)
+			}
+		}
+		if logs := s.logs.String(); !strings.Contains(logs, fmt.Sprintf("bytes=%d", csv.Len())) || !strings.Contains(logs, fmt.Sprintf("bytes=%d", z.Len())) {
+			t.Errorf("the downloads logged without the bytes sent:\n%s", logs)
 		}
 	})
 }
@@ -159,7 +218,7 @@ func TestListSlowClient(t *testing.T) {
 		fmt.Fprintf(&list, "term_ending,S%07d,Nguyễn Văn An\n", i)
 	}
 	if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		return tx.AddList(ctx, key, "danh-sach.csv", "text/csv; charset=utf-8", list.Bytes(), slot)
+		return tx.AddList(ctx, key, "danh-sach.csv", "text/csv; charset=utf-8", "", list.Bytes(), slot)
 	}); err != nil {
 		t.Fatal(err)
 	}
