@@ -3,8 +3,10 @@ package message
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
+	"io"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tickler-dev/tickler/notify"
@@ -18,26 +20,117 @@ import (
 // number.
 func listCSV(v *View) notify.Attachment {
 	var b bytes.Buffer
-	b.WriteString("\ufeff")
-	w := csv.NewWriter(&b)
-	head := []string{"kind", "staff_code", "staff_name", "unit", "ref", "ref_name", "date", "days", "step", "note"}
-	name := "list.csv"
-	if v.Lang == "vi" {
-		head = []string{"loại", "mã cán bộ", "họ và tên", "đơn vị", "mã", "nội dung", "ngày", "số ngày", "bước", "ghi chú"}
-		name = "danh-sach.csv"
-	}
-	w.Write(head)
+	w := NewListWriter(&b, v.Lang)
 	for _, it := range v.Items {
-		unit := it.Unit
-		if u, ok := it.Fields["unit_name"].(string); ok && u != "" {
-			unit = u
-		}
-		w.Write([]string{textCell(it.Kind), textCell(it.StaffCode), textCell(it.StaffName), textCell(unit),
-			textCell(it.Ref), textCell(it.RefName), it.Date.Format(v.Lang), fmt.Sprint(it.Days),
-			textCell(it.Step), textCell(it.Note)})
+		w.Add(it)
 	}
 	w.Flush()
-	return notify.Attachment{Filename: name, ContentType: "text/csv; charset=utf-8", Data: b.Bytes()}
+	name, ctype := ListFile(v.Lang)
+	return notify.Attachment{Filename: name, ContentType: ctype, Data: b.Bytes()}
+}
+
+// ListFile returns the name and the content type of a message's whole list
+// in lang (listCSV, ListWriter).
+func ListFile(lang string) (name, contentType string) {
+	if lang == "vi" {
+		return "danh-sach.csv", "text/csv; charset=utf-8"
+	}
+	return "list.csv", "text/csv; charset=utf-8"
+}
+
+// ListWriter writes a message's whole list as a CSV file, an item at a time:
+// the file listCSV makes, for a list too long to hold (the planner streams
+// it, View.Partial).
+type ListWriter struct {
+	w    *csv.Writer
+	lang string
+	row  []string
+}
+
+// NewListWriter starts a list in lang on w: the byte-order mark and the
+// head row.
+func NewListWriter(w io.Writer, lang string) *ListWriter {
+	io.WriteString(w, "\ufeff")
+	l := &ListWriter{w: csv.NewWriter(w), lang: lang, row: make([]string, 10)}
+	head := []string{"kind", "staff_code", "staff_name", "unit", "ref", "ref_name", "date", "days", "step", "note"}
+	if lang == "vi" {
+		head = []string{"loại", "mã cán bộ", "họ và tên", "đơn vị", "mã", "nội dung", "ngày", "số ngày", "bước", "ghi chú"}
+	}
+	l.w.Write(head)
+	return l
+}
+
+// Add writes one item's row.
+func (l *ListWriter) Add(it notify.Item) {
+	unit := it.Unit
+	if u, ok := it.Fields["unit_name"].(string); ok && u != "" {
+		unit = u
+	}
+	r := l.row
+	r[0], r[1], r[2], r[3] = textCell(it.Kind), textCell(it.StaffCode), textCell(it.StaffName), textCell(unit)
+	r[4], r[5], r[6], r[7] = textCell(it.Ref), textCell(it.RefName), it.Date.Format(l.lang), strconv.Itoa(it.Days)
+	r[8], r[9] = textCell(it.Step), textCell(it.Note)
+	l.w.Write(r)
+}
+
+// Flush writes what is buffered, and returns the first error writing met.
+func (l *ListWriter) Flush() error {
+	l.w.Flush()
+	return l.w.Error()
+}
+
+// Outliner makes the outlines of a long list's items (View.Partial): an
+// outline keeps the item's kind, key, step and dates, whose item it is
+// (StaffCode), its Ref, and which of its fields are set (each set to true),
+// and nothing else; its strings are copied or shared, so that it holds on to
+// nothing of what the whole item came from.
+type Outliner struct {
+	strs   map[string]string
+	fields map[string]map[string]any
+}
+
+// Outline returns the outline of it.
+func (o *Outliner) Outline(it notify.Item) notify.Item {
+	out := notify.Item{Kind: o.shared(it.Kind), Key: strings.Clone(it.Key), Step: o.shared(it.Step), Since: it.Since,
+		StaffCode: strings.Clone(it.StaffCode), Ref: strings.Clone(it.Ref), Date: it.Date, Days: it.Days}
+	var set []string
+	for k, v := range it.Fields {
+		if isSet(v) {
+			set = append(set, k)
+		}
+	}
+	if len(set) == 0 {
+		return out
+	}
+	slices.Sort(set)
+	sig := strings.Join(set, "\x00")
+	m, ok := o.fields[sig]
+	if !ok {
+		m = make(map[string]any, len(set))
+		for _, k := range set {
+			m[strings.Clone(k)] = true
+		}
+		if o.fields == nil {
+			o.fields = map[string]map[string]any{}
+		}
+		o.fields[sig] = m
+	}
+	out.Fields = m
+	return out
+}
+
+// shared returns s from the strings already seen (kinds and steps: a
+// handful), copied the first time.
+func (o *Outliner) shared(s string) string {
+	if v, ok := o.strs[s]; ok {
+		return v
+	}
+	if o.strs == nil {
+		o.strs = map[string]string{}
+	}
+	v := strings.Clone(s)
+	o.strs[v] = v
+	return v
 }
 
 // plainNumber is a cell a spreadsheet reads as a number, not as a formula.

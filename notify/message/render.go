@@ -47,6 +47,15 @@ type View struct {
 	ListUntil civil.Date
 	// IDDomain names the installation in calendar UIDs (mail.from's domain).
 	IDDomain string
+	// Partial is set for a message whose list is too long to hold whole
+	// (the planner read it once, writing its CSV as it went, and links to
+	// it): the items a list can show are whole (the first ListLimit of
+	// each kind about the recipient and about others, and every item about
+	// the recipient), the others are outlines (Outliner): enough to count
+	// them and to filter them by kind, by person and by whether a field is
+	// set, with no names, notes or field values. Render returns no list
+	// then: the planner has it.
+	Partial bool
 
 	capped bool
 	// Of's, Mine's and Others' answers: templates ask for the same lists
@@ -94,13 +103,30 @@ func remember(m map[string][]notify.Item, key string, items []notify.Item) map[s
 }
 
 func (v *View) of1(kinds []string) []notify.Item {
-	var out []notify.Item
-	for _, it := range v.Items {
-		for _, k := range kinds {
-			if it.Kind == k {
-				out = append(out, it)
-				break
-			}
+	return keep(v.Items, func(it *notify.Item) bool { return slices.Contains(kinds, it.Kind) })
+}
+
+// keep returns the items that pass, in order: items itself when all pass,
+// else a slice of their exact number. A list can be a province's (HR's
+// list of tens of thousands, View.Partial): neither a copy of the whole
+// nor the garbage of growing one.
+func keep(items []notify.Item, pass func(*notify.Item) bool) []notify.Item {
+	n := 0
+	for i := range items {
+		if pass(&items[i]) {
+			n++
+		}
+	}
+	switch n {
+	case len(items):
+		return items
+	case 0:
+		return nil
+	}
+	out := make([]notify.Item, 0, n)
+	for i := range items {
+		if pass(&items[i]) {
+			out = append(out, items[i])
 		}
 	}
 	return out
@@ -145,12 +171,7 @@ func (v *View) Mine(kinds ...string) []notify.Item {
 	if out, ok := v.mine[key]; ok {
 		return out
 	}
-	var out []notify.Item
-	for _, it := range v.Of(kinds...) {
-		if v.To.StaffCode != "" && it.StaffCode == v.To.StaffCode {
-			out = append(out, it)
-		}
-	}
+	out := keep(v.Of(kinds...), func(it *notify.Item) bool { return v.To.StaffCode != "" && it.StaffCode == v.To.StaffCode })
 	v.mine = remember(v.mine, key, out)
 	return out
 }
@@ -162,12 +183,7 @@ func (v *View) Others(kinds ...string) []notify.Item {
 	if out, ok := v.others[key]; ok {
 		return out
 	}
-	var out []notify.Item
-	for _, it := range v.Of(kinds...) {
-		if v.To.StaffCode == "" || it.StaffCode != v.To.StaffCode {
-			out = append(out, it)
-		}
-	}
+	out := keep(v.Of(kinds...), func(it *notify.Item) bool { return v.To.StaffCode == "" || it.StaffCode != v.To.StaffCode })
 	v.others = remember(v.others, key, out)
 	return out
 }
@@ -176,13 +192,13 @@ func (v *View) Others(kinds ...string) []notify.Item {
 // (notify.FieldAnswerURL) and are about the recipient themself, in order:
 // an item about someone else never shows its link.
 func (v *View) Answerable() []notify.Item {
-	var out []notify.Item
-	for _, it := range v.Items {
-		if u, _ := it.Fields[notify.FieldAnswerURL].(string); u != "" && v.To.StaffCode != "" && it.StaffCode == v.To.StaffCode {
-			out = append(out, it)
-		}
+	if v.To.StaffCode == "" {
+		return nil
 	}
-	return out
+	return keep(v.Items, func(it *notify.Item) bool {
+		u, _ := it.Fields[notify.FieldAnswerURL].(string)
+		return u != "" && it.StaffCode == v.To.StaffCode
+	})
 }
 
 // Renderer renders one recipient's message of a run.
@@ -339,7 +355,11 @@ func (t *Templates) Render(v *View) (notify.Content, error) {
 	if cal, ok := v.calendarAttachment(); ok {
 		c.Attachments = append(c.Attachments, cal)
 	}
-	if v.capped {
+	if v.capped && v.Partial {
+		if v.ListURL == "" {
+			return notify.Content{}, fmt.Errorf("render %s: a list too long to hold needs its link (ListURL)", key)
+		}
+	} else if v.capped {
 		list := listCSV(v)
 		if v.ListURL != "" {
 			c.List = &list

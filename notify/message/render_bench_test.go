@@ -52,3 +52,44 @@ func BenchmarkMessage(b *testing.B) {
 		b.ReportMetric(float64(n), "bytes")
 	})
 }
+
+// BenchmarkLongList measures HR's message of a province on a first run: the
+// 30,000 trainings more than eight weeks overdue, a link to the whole list,
+// the items past the 50 a list shows kept as outlines (View.Partial). Its
+// B/op is what the message costs beyond its items: the lists the templates
+// ask for share the items instead of copying them.
+//
+//	go test ./notify/message -run '^$' -bench LongList -benchmem
+func BenchmarkLongList(b *testing.B) {
+	tmpl, err := message.LoadTemplates("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var o message.Outliner
+	items := make([]notify.Item, 0, 30000)
+	shown := map[string]int{}
+	for i := range cap(items) {
+		it := notifytest.Notices(1)[0].Item
+		it.Kind, it.Days = "training_overdue", -80
+		if i%10 == 9 {
+			it.Kind = "data_problem"
+		}
+		it.Fields = map[string]any{"person_told": i%3 > 0, "unit_name": "Phòng Tổ chức cán bộ"}
+		if shown[it.Kind]++; shown[it.Kind] > 50 {
+			it = o.Outline(it)
+		}
+		items = append(items, it)
+	}
+	for b.Loop() {
+		v := &message.View{Lang: "vi", Job: "course-reminders", Date: civil.In(notifytest.Slot, notifytest.Loc),
+			To: notify.Recipient{Name: "Phòng Tổ chức", Email: "tochuc@example.vn", StaffCode: "HR"}, Items: items,
+			Office: "Ban Tổ chức Tỉnh ủy", ListLimit: 50, ListURL: "https://tickler.example.vn/lists/x", Partial: true}
+		c, err := tmpl.Render(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c.List != nil {
+			b.Fatal("a partial view made a list")
+		}
+	}
+}
