@@ -29,6 +29,10 @@ type runMessage struct {
 	Cc      []string  `json:"cc"`
 	Subject string    `json:"subject"`
 	Items   []runItem `json:"items"`
+	// Partial: the message's list is too long to hold (HR's of a province),
+	// and its items past those the message shows have no note here: they
+	// are whole in the list the message links to.
+	Partial bool `json:"partial,omitempty"`
 }
 
 type runItem struct {
@@ -207,7 +211,7 @@ func busySlot(job string, slot time.Time, owner string) error {
 // writeJSONMessage writes one message of `run -format json`, an element of
 // the array, indented as encoding/json indents the whole.
 func writeJSONMessage(w *bufio.Writer, p *plan.Planned, first bool) error {
-	m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}}
+	m := runMessage{Job: p.Job, To: []string{p.To.Email}, Cc: []string{}, Subject: p.Subject, Items: []runItem{}, Partial: p.Partial}
 	for _, c := range p.Cc {
 		m.Cc = append(m.Cc, c.Email)
 	}
@@ -233,7 +237,11 @@ func writeTextMessage(w *bufio.Writer, p *plan.Planned) {
 	}
 	fmt.Fprintf(w, "\nSubject: %s\n", p.Subject)
 	for _, it := range p.Items {
-		fmt.Fprintf(w, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, itemNote(it))
+		note := itemNote(it)
+		if note == "" && p.Partial {
+			note = "(in the linked list)"
+		}
+		fmt.Fprintf(w, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, note)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -118,6 +119,10 @@ type Planned struct {
 	Items   []notify.Item      `json:"items"`
 	Content notify.Content     `json:"-"`
 	Key     string             `json:"-"`
+	// Partial is set for a message whose list was too long to hold: its
+	// Items past those the message shows are outlines (message.Outliner),
+	// whole in the list kept for its link.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Stats counts what a run did.
@@ -142,6 +147,27 @@ const (
 	planBatch   = 2048
 	sqliteBatch = 512
 )
+
+// batchBytes caps a batch by the bytes of its notices, as planBatch does by
+// its recipients: a batch of reappointments (a notice of two kilobytes, with
+// its case written out) takes about 350 recipients, one of course
+// reminders the 2048. What planning holds (the batch being read, two with
+// the renderer, the one being written) is then a few megabytes whatever
+// the job, and the same for a province as for a ministry.
+const batchBytes = 1 << 20
+
+// cut returns how many of the ready groups make the next batch, and
+// whether that batch is full (planBatch recipients, or batchBytes).
+func cut(ready []*group, size int) (n int, full bool) {
+	b := 0
+	for i, g := range ready {
+		b += g.size
+		if i+1 >= size || b >= batchBytes {
+			return i + 1, true
+		}
+	}
+	return len(ready), false
+}
 
 // streamBatch is PlanStream's batch: a digest with charts is fifty times a
 // reminder's size.
@@ -226,9 +252,15 @@ type group struct {
 	data    any
 	content notify.Content
 	list    *notify.Attachment // the whole list, kept for its link (ListLink)
+	gzipped bool               // list's Data is gzip (a long list's, long.go)
+	partial bool               // items past those shown are outlines (long.go)
 	wire    string
 	payload string // rendered at send: its notices (payload)
 	err     error
+
+	size int                // the bytes of notices read (batchBytes)
+	seen map[[2]string]bool // the items' (key, step) taken, for one told once
+	long *longList          // a recipient with too many notices to hold (long.go)
 }
 
 // plan reads the spill in recipient order and plans its recipients in
@@ -250,6 +282,7 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, p
 
 	var (
 		ready     []*group // complete groups not yet handed to the renderer
+		readyLen  int      // the bytes of their notices
 		cur       *group   // the group being read
 		lastTo    string
 		lastSeq   int64 = -1
@@ -257,7 +290,7 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, p
 		inFlight  int
 	)
 	for {
-		for !exhausted && len(ready) < size {
+		for !exhausted && len(ready) < size && readyLen < batchBytes {
 			began := time.Now()
 			rows, err := sp.sp.Read(ctx, keyPrefix, lastTo, lastSeq, readChunk)
 			stats.Read += time.Since(began)
@@ -270,11 +303,16 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, p
 				}
 				if cur == nil || row.Recipient != cur.email {
 					if cur != nil {
-						ready = append(ready, cur)
+						if err := cur.ended(); err != nil {
+							return err
+						}
+						ready, readyLen = append(ready, cur), readyLen+cur.size
 					}
 					cur = &group{email: row.Recipient}
 				}
-				cur.notices = append(cur.notices, row.Notice)
+				if err := p.hold(cur, row.Notice, sp.data); err != nil {
+					return err
+				}
 			}
 			if len(rows) > 0 {
 				lastTo, lastSeq = rows[len(rows)-1].Recipient, rows[len(rows)-1].Seq
@@ -282,15 +320,20 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, p
 			if len(rows) < readChunk {
 				exhausted = true
 				if cur != nil {
-					ready = append(ready, cur)
+					if err := cur.ended(); err != nil {
+						return err
+					}
+					ready, readyLen = append(ready, cur), readyLen+cur.size
 					cur = nil
 				}
 			}
 		}
 		// Keep two batches with the renderer: one rendering while the
 		// other waits to be written.
-		if len(ready) > 0 && inFlight < 2 && (len(ready) >= size || exhausted) {
-			n := min(size, len(ready))
+		if n, full := cut(ready, size); len(ready) > 0 && inFlight < 2 && (full || exhausted) {
+			for _, g := range ready[:n] {
+				readyLen -= g.size
+			}
 			r.in <- ready[:n:n]
 			ready = ready[n:]
 			inFlight++
@@ -325,7 +368,7 @@ func (p *Planner) written(ctx context.Context, w *writer, keyPrefix string, batc
 	stats.Messages += len(batch)
 	for _, g := range batch {
 		if planned != nil {
-			pl := &Planned{Job: w.job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email}
+			pl := &Planned{Job: w.job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email, Partial: g.partial}
 			if p.KeepContent {
 				pl.Content = g.content
 			}
@@ -411,82 +454,126 @@ func (r *renderer) stop() {
 // (merging copies and repeated items), and its data (a reference into the
 // run's data; ref reports whether a notice had one).
 func (g *group) merge(rd *noticeReader, data []any) (ref bool, err error) {
-	var seen map[[2]string]bool
-	for i, s := range g.notices {
-		rd.s, rd.err = s, nil
-		n, r, err := rd.notice()
+	many := len(g.notices) > 1
+	for _, s := range g.notices {
+		it, fresh, r, err := g.take(rd, s, many, data)
 		if err != nil {
-			return false, fmt.Errorf("outbox: recipient %s: %w", g.email, err)
+			return false, err
 		}
-		if i == 0 {
-			g.to = n.To
-			if g.email == "" {
-				g.email = n.To.Email
-			}
-		}
-		if len(g.notices) > 1 {
-			// One item told once, whatever number of entries reached the
-			// same mailbox (the unit head is also on the hr list).
-			k := [2]string{n.Item.Key, n.Item.Step}
-			if seen == nil {
-				seen = make(map[[2]string]bool, len(g.notices))
-			}
-			if !seen[k] {
-				seen[k] = true
-				g.items = append(g.items, n.Item)
-			}
-		} else {
-			g.items = append(g.items, n.Item)
-		}
-		for _, c := range n.Cc {
-			if c.Email != g.email && !containsEmail(g.cc, c.Email) {
-				g.cc = append(g.cc, c)
-			}
-		}
-		if r > 0 {
-			ref = true
-			if g.data == nil && r <= len(data) {
-				g.data = data[r-1]
-			}
+		ref = ref || r
+		if fresh {
+			g.items = append(g.items, it)
 		}
 	}
 	return ref, nil
+}
+
+// take decodes one of the group's notices: the first gives the recipient;
+// its copies join the group's; its data becomes the group's (ref: it had
+// some). fresh is false for an item the group already has (at that step),
+// when many (the group has more than one notice) says to look.
+func (g *group) take(rd *noticeReader, s string, many bool, data []any) (it notify.Item, fresh, ref bool, err error) {
+	rd.s, rd.err = s, nil
+	n, r, err := rd.notice()
+	if err != nil {
+		return it, false, false, fmt.Errorf("outbox: recipient %s: %w", g.email, err)
+	}
+	if g.to.Email == "" {
+		g.to = n.To
+		if g.email == "" {
+			g.email = n.To.Email
+		}
+	}
+	fresh = true
+	if many {
+		// One item told once, whatever number of entries reached the
+		// same mailbox (the unit head is also on the hr list).
+		k := [2]string{n.Item.Key, n.Item.Step}
+		if g.seen == nil {
+			g.seen = make(map[[2]string]bool, len(g.notices))
+		}
+		if g.seen[k] {
+			fresh = false
+		} else {
+			if g.long != nil { // the notice goes; the key stays
+				k = [2]string{strings.Clone(k[0]), strings.Clone(k[1])}
+			}
+			g.seen[k] = true
+		}
+	}
+	for _, c := range n.Cc {
+		if c.Email != g.email && !containsEmail(g.cc, c.Email) {
+			g.cc = append(g.cc, c)
+		}
+	}
+	if r > 0 {
+		ref = true
+		if g.data == nil && r <= len(data) {
+			g.data = data[r-1]
+		}
+	}
+	return n.Item, fresh, ref, nil
 }
 
 // render decodes a group's notices and renders its message: whole, with
 // its wire form, or, for a message rendered when it is sent (rs.atSend),
 // only its subject, keeping its notices as its payload.
 func (p *Planner) render(g *group, rs *renderSet, now time.Time, keyPrefix string, data []any, rd *noticeReader) {
-	ref, err := g.merge(rd, data)
-	if err != nil {
-		g.err = err
-		return
+	var ref bool
+	if g.long != nil {
+		ref = g.long.ref // read and merged as the spill was read
+	} else {
+		if rs.atSend {
+			// The payload first, and the notices read from it: the
+			// items then share the payload's memory, and the notices as
+			// the spill gave them go now, not when the batch is written.
+			g.payload = payload(g.notices)
+			notices, err := unpayload(g.payload)
+			if err != nil {
+				g.err = err
+				return
+			}
+			g.notices = notices
+		}
+		var err error
+		if ref, err = g.merge(rd, data); err != nil {
+			g.err = err
+			return
+		}
 	}
 	key := keyPrefix + g.email
 	view := rs.view(g)
 	linked := p.ListLink != nil && p.ListLimit > 0 && len(g.items) > p.ListLimit
-	if rs.atSend && !ref && !linked {
+	if rs.atSend && !ref && !linked && g.long == nil {
 		subject, err := rs.templates.Subject(view)
 		if err != nil {
 			g.err = err
 			return
 		}
 		g.content = notify.Content{Subject: notify.CleanHeader(subject)}
-		g.payload = payload(g.notices)
 		g.notices = nil
 		return
 	}
-	g.notices = nil
+	g.notices, g.payload = nil, "" // rendered now
 	if linked {
 		url, until := p.ListLink(key, g.email)
 		// The last whole day the link works: the link stops at until, during
 		// (or at the start of) its day.
 		view.ListURL, view.ListUntil = url, civil.In(until, p.Loc).AddDays(-1)
+		view.Partial = g.long != nil
 	}
+	list := g.list // a long list's, made as it was read
 	wire, err := rs.wire(g, view, notify.MessageID(key, p.IDDomain), now)
 	if err != nil {
 		g.err = fmt.Errorf("outbox: %w", err)
 		return
+	}
+	if g.long != nil {
+		g.list = nil
+		if linked && g.long.outlined > 0 {
+			g.list, g.gzipped, g.partial = list, true, true
+		}
+		g.long = nil
 	}
 	g.wire = string(wire)
 	if !p.KeepContent {

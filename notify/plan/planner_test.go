@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -231,9 +232,9 @@ func TestPlanLinksLongLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Filename != "danh-sach.csv" || !strings.HasPrefix(f.ContentType, "text/csv") ||
-			strings.Count(string(f.Data), "\n") != 4 || !strings.Contains(string(f.Data), "Lê Văn Cường") {
-			t.Errorf("kept list %s (%s):\n%s", f.Filename, f.ContentType, f.Data)
+		if data := listText(t, f); f.Filename != "danh-sach.csv" || !strings.HasPrefix(f.ContentType, "text/csv") || f.Encoding != "gzip" ||
+			strings.Count(data, "\n") != 4 || !strings.Contains(data, "Lê Văn Cường") {
+			t.Errorf("kept list %s (%s, %q):\n%s", f.Filename, f.ContentType, f.Encoding, data)
 		}
 		var wire string
 		if err := st.GetSQL(ctx, &wire, "SELECT wire FROM deliveries WHERE key = ?", key); err != nil {
@@ -246,4 +247,18 @@ func TestPlanLinksLongLists(t *testing.T) {
 			t.Errorf("a short message got a list: %v", err)
 		}
 	})
+}
+
+// listText is a kept list as it was written (uncompressed).
+func listText(t *testing.T, f store.ListFile) string {
+	t.Helper()
+	r, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("list of %s: %v", f.Key, err)
+	}
+	return string(b)
 }

@@ -261,7 +261,7 @@ func TestPlanStreamLinksLongLists(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data := string(f.Data)
+		data := listText(t, f)
 		if f.Filename != "danh-sach.csv" || !strings.HasPrefix(f.ContentType, "text/csv") || strings.Count(data, "\n") != len(names)+1 {
 			t.Errorf("kept list %s (%s), want a header and %d rows:\n%s", f.Filename, f.ContentType, len(names), data)
 		}

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"time"
 
@@ -59,7 +61,14 @@ func (w *writer) write(ctx context.Context, batch []*group) error {
 	}
 	for _, g := range batch {
 		if g.list != nil {
-			err := w.tx.AddList(ctx, store.DeliveryKey(w.job, w.slot, g.email), g.list.Filename, g.list.ContentType, g.list.Data, w.now)
+			data := g.list.Data
+			if !g.gzipped {
+				var err error
+				if data, err = gzipped(data); err != nil {
+					return err
+				}
+			}
+			err := w.tx.AddList(ctx, store.DeliveryKey(w.job, w.slot, g.email), g.list.Filename, g.list.ContentType, "gzip", data, w.now)
 			if err != nil {
 				return err
 			}
@@ -67,4 +76,17 @@ func (w *writer) write(ctx context.Context, batch []*group) error {
 		}
 	}
 	return nil
+}
+
+// gzipped returns data compressed, as lists are kept (store.ListFile).
+func gzipped(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	z, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed) // a valid level: no error
+	if _, err := z.Write(data); err != nil {
+		return nil, err
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

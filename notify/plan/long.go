@@ -1,0 +1,115 @@
+package plan
+
+import (
+	"bytes"
+	"compress/gzip"
+
+	"github.com/tickler-dev/tickler/notify"
+	"github.com/tickler-dev/tickler/notify/message"
+)
+
+// longNotices is how many notices of one recipient planning holds before it
+// takes the message for a long list: HR's list of a province's terms ending
+// (fifteen thousand) or overdue trainings (thirty thousand). Held whole, such
+// a list is most of a run's memory and makes it grow with the agency: its
+// notices, its items, its CSV. A long list is read once instead: each notice
+// is decoded as the spill gives it, its item written to the list's CSV
+// (compressed as it goes) and kept whole only when the message can show it;
+// the others are kept as outlines (message.View.Partial). A var: tests
+// lower it.
+var longNotices = 4096
+
+// longList is a long list being read (group.long).
+type longList struct {
+	rd       noticeReader
+	buf      bytes.Buffer
+	gz       *gzip.Writer
+	csv      *message.ListWriter
+	outline  message.Outliner
+	whole    map[shownClass]int // items kept whole, per class
+	limit    int
+	lang     string
+	ref      bool // a notice had the run's data
+	outlined int  // items kept as outlines
+}
+
+// shownClass is a list a template can show: the items of one kind about the
+// recipient, or about others (View.Of, Mine, Others and the calendar take
+// their first items from these).
+type shownClass struct {
+	kind string
+	mine bool
+}
+
+// linksLists reports whether the planner links to the lists it cuts: only
+// then can a message be drawn from part of its items.
+func (p *Planner) linksLists() bool { return p.ListLink != nil && p.ListLimit > 0 }
+
+// hold puts one spilled notice in the group being read: held as it is, or,
+// past longNotices for a planner that links its lists, read at once
+// (long).
+func (p *Planner) hold(g *group, notice string, data []any) error {
+	if g.long != nil {
+		return g.long.add(g, notice, data)
+	}
+	g.notices = append(g.notices, notice)
+	g.size += len(notice)
+	if len(g.notices) <= longNotices || !p.linksLists() {
+		return nil
+	}
+	l := &longList{whole: map[shownClass]int{}, limit: p.ListLimit, lang: p.Lang}
+	l.gz, _ = gzip.NewWriterLevel(&l.buf, gzip.BestSpeed) // a valid level: no error
+	l.csv = message.NewListWriter(l.gz, p.Lang)
+	g.long = l
+	notices := g.notices
+	g.notices, g.size = nil, 0
+	g.seen = make(map[[2]string]bool, 2*longNotices)
+	for _, s := range notices {
+		if err := l.add(g, s, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add reads one more notice of the long list.
+func (l *longList) add(g *group, notice string, data []any) error {
+	it, fresh, ref, err := g.take(&l.rd, notice, true, data)
+	if err != nil {
+		return err
+	}
+	l.ref = l.ref || ref
+	if !fresh {
+		return nil
+	}
+	l.csv.Add(it)
+	c := shownClass{kind: it.Kind, mine: g.to.StaffCode != "" && it.StaffCode == g.to.StaffCode}
+	// Every item about the recipient is whole: Answerable lists them all.
+	if c.mine || l.whole[c] < l.limit {
+		l.whole[c]++
+		g.items = append(g.items, it)
+		return nil
+	}
+	l.outlined++
+	g.items = append(g.items, l.outline.Outline(it))
+	return nil
+}
+
+// ended is called when the spill has given the group's last notice: a long
+// list's CSV is closed and kept in g.list, compressed.
+func (g *group) ended() error {
+	l := g.long
+	if l == nil {
+		return nil
+	}
+	if err := l.csv.Flush(); err != nil {
+		return err
+	}
+	if err := l.gz.Close(); err != nil {
+		return err
+	}
+	name, ctype := message.ListFile(l.lang)
+	g.list = &notify.Attachment{Filename: name, ContentType: ctype, Data: l.buf.Bytes()}
+	g.seen = nil
+	return nil
+}
