@@ -40,8 +40,10 @@ import (
 // and every message of PlanStream.
 
 // payloadVersion is the first number of a payload: what follows is its
-// notices, each a string in the spill's encoding.
-const payloadVersion = 1
+// notices, each a string in the spill's encoding. Version 2 has
+// back-references to long strings repeated within a notice (repeatMin);
+// version 1 has none, and reads the same.
+const payloadVersion = 2
 
 // renderSpec is a render set: what rendering a run's messages takes
 // besides their notices.
@@ -160,7 +162,7 @@ func payload(notices []string) string {
 // unpayload returns the notices of a payload.
 func unpayload(s string) ([]string, error) {
 	r := noticeReader{s: s}
-	if v := r.int(); r.err != nil || v != payloadVersion {
+	if v := r.int(); r.err != nil || v < 1 || v > payloadVersion {
 		return nil, fmt.Errorf("payload: version %d not known (a newer tickler planned it?)", v)
 	}
 	var out []string

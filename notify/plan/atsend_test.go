@@ -208,7 +208,7 @@ func TestRenderAtSendKeepsThePlanningsTemplates(t *testing.T) {
 			retry       bool
 			errContains string
 		}{
-			{"payload of a newer version", "2;5:hello", r.RenderSet, false, "version 2 not known"},
+			{"payload of a newer version", "3;5:hello", r.RenderSet, false, "version 3 not known"},
 			{"torn payload", "1;99:short", r.RenderSet, false, "payload"},
 			{"set not in the outbox", *r.Payload, "0123", false, `render set "0123" is not in the outbox`},
 		} {

@@ -27,9 +27,33 @@ import (
 // payloadVersion, and the reading of the versions before it kept.
 
 // noticeWriter appends the encoding of notices to b.
-type noticeWriter struct{ b []byte }
+type noticeWriter struct {
+	b []byte
+	// seen numbers the long strings of the notice being written, in the
+	// order written (repeatMin).
+	seen map[string]int
+}
+
+// repeatMin is the length from which a string written again in the same
+// notice is a back-reference to its first writing: "^2;" for the notice's
+// third long string. An item's note is also its calendar events' (twice
+// in a reappointment); the case text, the unit's name come back the same
+// way. Payloads from version 2 on have them (payloadVersion).
+const repeatMin = 24
 
 func (w *noticeWriter) str(s string) {
+	if len(s) >= repeatMin {
+		if i, ok := w.seen[s]; ok {
+			w.b = append(w.b, '^')
+			w.b = strconv.AppendInt(w.b, int64(i), 10)
+			w.b = append(w.b, ';')
+			return
+		}
+		if w.seen == nil {
+			w.seen = map[string]int{}
+		}
+		w.seen[s] = len(w.seen)
+	}
 	w.b = strconv.AppendInt(w.b, int64(len(s)), 10)
 	w.b = append(w.b, ':')
 	w.b = append(w.b, s...)
@@ -67,6 +91,7 @@ func (w *noticeWriter) recipient(r notify.Recipient) {
 // notice writes everything of n that the planner needs, with data standing
 // for n.Data (an index into the run's table of them; 0: none).
 func (w *noticeWriter) notice(n *notify.Notice, data int) error {
+	clear(w.seen) // back-references stay within a notice
 	w.recipient(n.To)
 	w.int(int64(len(n.Cc)))
 	for _, c := range n.Cc {
@@ -247,6 +272,9 @@ func (w *noticeWriter) reflect(v reflect.Value) error {
 type noticeReader struct {
 	s   string
 	err error
+	// long holds the long strings of the notice being read, in order:
+	// what back-references name (repeatMin).
+	long []string
 }
 
 var errCorrupt = errors.New("corrupt spilled notice")
@@ -278,6 +306,15 @@ func (r *noticeReader) number(end byte) int64 {
 }
 
 func (r *noticeReader) str() string {
+	if len(r.s) > 0 && r.s[0] == '^' {
+		r.s = r.s[1:]
+		i := r.number(';')
+		if i < 0 || i >= int64(len(r.long)) {
+			r.fail()
+			return ""
+		}
+		return r.long[i]
+	}
 	n := r.number(':')
 	if n < 0 || int64(len(r.s)) < n {
 		r.fail()
@@ -285,6 +322,9 @@ func (r *noticeReader) str() string {
 	}
 	s := r.s[:n]
 	r.s = r.s[n:]
+	if len(s) >= repeatMin {
+		r.long = append(r.long, s)
+	}
 	return s
 }
 
@@ -333,6 +373,7 @@ func (r *noticeReader) recipient() notify.Recipient {
 
 // notice reads a notice; data is its index into the run's Data table.
 func (r *noticeReader) notice() (n notify.Notice, data int, err error) {
+	r.long = r.long[:0] // back-references stay within a notice
 	n.To = r.recipient()
 	if c := r.int(); c > int64(len(r.s)) {
 		r.fail()

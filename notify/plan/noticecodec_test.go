@@ -2,6 +2,7 @@ package plan
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,68 @@ func TestNoticeCorrupt(t *testing.T) {
 	r := noticeReader{s: "x" + full}
 	if _, _, err := r.notice(); err == nil {
 		t.Error("a row with a stray byte read without error")
+	}
+}
+
+// A long string repeated within a notice (a reappointment's note is also
+// its two calendar events') is written once and referred back to, and
+// reads back the same; references never reach into another notice, so a
+// notice reads alone whatever the writer wrote before it.
+func TestNoticeRepeatsWrittenOnce(t *testing.T) {
+	note := "Hết thời hạn bổ nhiệm ngày 03/03/2027; hạn bắt đầu quy trình xem xét bổ nhiệm lại: 03/12/2026"
+	n := notify.Notice{To: notify.Recipient{Name: "Phòng Tổ chức cán bộ tỉnh", Email: "tochuc@example.vn"},
+		Cc: []notify.Recipient{{Name: "Phòng Tổ chức cán bộ tỉnh", Email: "tochuc2@example.vn"}},
+		Item: notify.Item{Kind: "term_ending", Key: "appointment/1", Step: "120d", Note: note, Fields: map[string]any{
+			"case_text": note,
+			notify.FieldDeadlines: []notify.Deadline{{Key: "appointment/1/review", Title: "Xem xét bổ nhiệm lại: Nguyễn Văn An", Note: note},
+				{Key: "appointment/1/end", Title: "Hết thời hạn: Nguyễn Văn An", Note: note}},
+			"flags": []string{note, "short"},
+		}}}
+	var w noticeWriter
+	for i := range 2 {
+		w.b = w.b[:0]
+		if err := w.notice(&n, 0); err != nil {
+			t.Fatal(err)
+		}
+		if c := strings.Count(string(w.b), note); c != 1 {
+			t.Errorf("notice %d: the note written %d times, want once:\n%s", i, c, w.b)
+		}
+		r := noticeReader{s: string(w.b)}
+		got, _, err := r.notice()
+		if err != nil || r.s != "" {
+			t.Fatalf("notice %d: %v, %d bytes left", i, err, len(r.s))
+		}
+		if !reflect.DeepEqual(got, n) {
+			t.Errorf("notice %d read back\n%#v\nwant\n%#v", i, got, n)
+		}
+	}
+	// A reference to a string the notice has not had is damage.
+	for _, bad := range []string{"^0;", "^9;", "^-1;", "^x;"} {
+		r := noticeReader{s: bad + string(w.b)}
+		if _, _, err := r.notice(); err == nil {
+			t.Errorf("a notice starting %q read without error", bad)
+		}
+	}
+}
+
+// Payloads kept by the version before back-references read as they did;
+// a version not known yet is refused with a message.
+func TestPayloadVersions(t *testing.T) {
+	var w noticeWriter
+	n := notify.Notice{To: notify.Recipient{Email: "an@example.vn"}, Item: notify.Item{Kind: "training_due", Key: "training/1", Step: "30d"}}
+	if err := w.notice(&n, 0); err != nil {
+		t.Fatal(err)
+	}
+	notice := string(w.b)
+	v1 := "1;" + strconv.Itoa(len(notice)) + ":" + notice + strconv.Itoa(len(notice)) + ":" + notice
+	got, err := unpayload(v1)
+	if err != nil || len(got) != 2 || got[0] != notice || got[1] != notice {
+		t.Errorf("a version 1 payload: %q, %v", got, err)
+	}
+	if got, err := unpayload(payload([]string{notice, notice})); err != nil || len(got) != 2 || got[1] != notice {
+		t.Errorf("a payload of today: %q, %v", got, err)
+	}
+	if _, err := unpayload("3;" + strconv.Itoa(len(notice)) + ":" + notice); err == nil || !strings.Contains(err.Error(), "version 3 not known") {
+		t.Errorf("a version 3 payload: %v", err)
 	}
 }
