@@ -69,6 +69,14 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 	// kept to a client that takes gzip (every browser); another client
 	// gets it uncompressed, its size read from the gzip trailer.
 	plain := f.Encoding == "gzip" && !takesGzip(r)
+	var list io.Reader
+	if plain && !head {
+		if list, err = f.Open(); err != nil {
+			p.Log.Error("list link", "message", claims.Obligation, "err", err)
+			p.fail(w, lang, http.StatusInternalServerError, "web.failure")
+			return
+		}
+	}
 	size := f.Size
 	if plain && !head {
 		size = int64(gzipSize(f.Data))
@@ -105,12 +113,6 @@ func (p *AnswerPage) ServeList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Set("Content-Length", strconv.FormatInt(size, 10))
-	list, err := f.Open()
-	if err != nil {
-		p.Log.Error("list link", "message", claims.Obligation, "err", err)
-		p.fail(w, lang, http.StatusInternalServerError, "web.failure")
-		return
-	}
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, list); err != nil {
 		p.Log.Warn("list link: download cut short", "message", claims.Obligation, "err", err)

@@ -238,8 +238,8 @@ func writeTextMessage(w *bufio.Writer, p *plan.Planned) {
 	fmt.Fprintf(w, "\nSubject: %s\n", p.Subject)
 	for _, it := range p.Items {
 		note := itemNote(it)
-		if note == "" && p.Partial {
-			note = "(in the linked list)"
+		if note == "" && it.StaffName == "" && p.Partial {
+			note = "(an outline: the whole item is in the linked list)"
 		}
 		fmt.Fprintf(w, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, note)
 	}

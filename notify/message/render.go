@@ -50,8 +50,9 @@ type View struct {
 	// Partial is set for a message whose list is too long to hold whole
 	// (the planner read it once, writing its CSV as it went, and links to
 	// it): the items a list can show are whole (the first ListLimit of
-	// each kind about the recipient and about others, and every item about
-	// the recipient), the others are outlines (Outliner): enough to count
+	// each kind about the recipient and about others, every item about the
+	// recipient, and the message's first hundred or ListLimit), the others
+	// are outlines (Outliner): enough to count
 	// them and to filter them by kind, by person and by whether a field is
 	// set, with no names, notes or field values. Render returns no list
 	// then: the planner has it.

@@ -145,7 +145,8 @@ func (rs *renderSet) wire(g *group, view *message.View, messageID string, create
 	return wire, nil
 }
 
-// payload encodes a group's notices for delivery_payloads.
+// payload encodes a group's notices for delivery_payloads (a notice told
+// twice is, like any long string repeated, a back-reference: repeatMin).
 func payload(notices []string) string {
 	n := 8
 	for _, s := range notices {

@@ -19,6 +19,10 @@ import (
 // lower it.
 var longNotices = 4096
 
+// headWhole is how many of a long list's first items are kept whole at
+// least (with those each list can show).
+const headWhole = 100
+
 // longList is a long list being read (group.long).
 type longList struct {
 	rd       noticeReader
@@ -84,8 +88,10 @@ func (l *longList) add(g *group, notice string, data []any) error {
 	}
 	l.csv.Add(it)
 	c := shownClass{kind: it.Kind, mine: g.to.StaffCode != "" && it.StaffCode == g.to.StaffCode}
-	// Every item about the recipient is whole: Answerable lists them all.
-	if c.mine || l.whole[c] < l.limit {
+	// Every item about the recipient is whole (Answerable lists them all),
+	// and so are the message's first items whatever their kind (a template
+	// may print the first few of .Items: delivery-failures its first 30).
+	if c.mine || l.whole[c] < l.limit || len(g.items) < max(l.limit, headWhole) {
 		l.whole[c]++
 		g.items = append(g.items, it)
 		return nil

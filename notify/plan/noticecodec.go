@@ -395,6 +395,10 @@ func (r *noticeReader) item() notify.Item {
 	if n < 0 || r.err != nil {
 		return it
 	}
+	if n > int64(len(r.s)) { // every field takes a byte at least
+		r.fail()
+		return it
+	}
 	it.Fields = make(map[string]any, n)
 	for range n {
 		k := r.str()
@@ -435,7 +439,9 @@ func (r *noticeReader) value() any {
 		}
 		out := make([]string, 0, min(n, int64(len(r.s))))
 		for range n {
-			out = append(out, r.str())
+			if out = append(out, r.str()); r.err != nil {
+				return nil
+			}
 		}
 		return out
 	case 'D':
@@ -445,7 +451,9 @@ func (r *noticeReader) value() any {
 		}
 		out := make([]notify.Deadline, 0, min(n, int64(len(r.s))))
 		for range n {
-			out = append(out, notify.Deadline{Key: r.str(), Date: r.date(), Title: r.str(), Note: r.str()})
+			if out = append(out, notify.Deadline{Key: r.str(), Date: r.date(), Title: r.str(), Note: r.str()}); r.err != nil {
+				return nil
+			}
 		}
 		return out
 	case 'r':
@@ -497,7 +505,9 @@ func (r *noticeReader) reflect(v reflect.Value) {
 		}
 		v.Set(reflect.MakeSlice(v.Type(), int(n), int(n)))
 		for i := range int(n) {
-			r.reflect(v.Index(i))
+			if r.reflect(v.Index(i)); r.err != nil {
+				return
+			}
 		}
 	case reflect.Array:
 		if n := r.int(); int(n) != v.Len() {
@@ -512,11 +522,18 @@ func (r *noticeReader) reflect(v reflect.Value) {
 		if n < 0 {
 			return
 		}
+		if n > int64(len(r.s)) { // every entry takes a byte at least
+			r.fail()
+			return
+		}
 		v.Set(reflect.MakeMapWithSize(v.Type(), int(n)))
 		for range n {
 			k := reflect.ValueOf(r.str()).Convert(v.Type().Key())
 			e := reflect.New(v.Type().Elem()).Elem()
 			r.reflect(e)
+			if r.err != nil {
+				return
+			}
 			v.SetMapIndex(k, e)
 		}
 	case reflect.Struct:

@@ -186,3 +186,30 @@ func TestPayloadVersions(t *testing.T) {
 		t.Errorf("a version 3 payload: %v", err)
 	}
 }
+
+// A damaged count (of fields, of a list's strings, of a map's entries) is
+// an error at once, not a loop or an allocation of its size.
+func TestNoticeCorruptCounts(t *testing.T) {
+	head := "0:0:0:0;0;" + "0:0:0:0;0:0:0:0:0:0;0;0:" // recipient, copies, data, the item up to its note
+	for _, tail := range []string{
+		"999999999999;",       // fields
+		"1;1:xS999999999999;", // a []string
+		"1;1:xD999999999999;", // deadlines
+		"1;1:xr21:notify.plannedCourse" + "999999999999;", // a registered slice
+	} {
+		done := make(chan error, 1)
+		go func() {
+			r := noticeReader{s: head + tail}
+			_, _, err := r.notice()
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Errorf("%q read without error", tail)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%q: still reading after 10 s", tail)
+		}
+	}
+}

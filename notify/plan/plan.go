@@ -569,9 +569,11 @@ func (p *Planner) render(g *group, rs *renderSet, now time.Time, keyPrefix strin
 		return
 	}
 	if g.long != nil {
-		g.list = nil
-		if linked && g.long.outlined > 0 {
-			g.list, g.gzipped, g.partial = list, true, true
+		// The list is kept when the message says it was cut, as when the
+		// message is planned whole.
+		g.list, g.gzipped, g.partial = nil, false, g.long.outlined > 0
+		if linked && view.Capped() {
+			g.list, g.gzipped = list, true
 		}
 		g.long = nil
 	}
