@@ -60,36 +60,65 @@ func calendarFor(v *View) (notify.Attachment, bool) {
 // grows with it, so a calendar that already holds the event takes the newer
 // copy (a moved due date) as an update.
 func Calendar(job, domain string, runDate civil.Date, deadlines []notify.Deadline) []byte {
-	var b strings.Builder
-	line := func(name, value string) { writeFolded(&b, name+":"+value) }
-	line("BEGIN", "VCALENDAR")
-	line("VERSION", "2.0")
-	line("PRODID", "-//tickler//"+escapeText(job)+"//EN")
-	line("CALSCALE", "GREGORIAN")
-	line("METHOD", "PUBLISH")
+	w := icsWriter{b: make([]byte, 0, 160+320*len(deadlines))}
+	w.line("BEGIN:", "VCALENDAR")
+	w.line("VERSION:", "2.0")
+	w.line("PRODID:-//tickler//", escapeText(job), "//EN")
+	w.line("CALSCALE:", "GREGORIAN")
+	w.line("METHOD:", "PUBLISH")
 	stamp := icsDate(runDate) + "T000000Z"
 	seq := strconv.Itoa(civil.Date{Year: 2000, Month: 1, Day: 1}.DaysUntil(runDate))
 	for _, d := range deadlines {
-		line("BEGIN", "VEVENT")
-		line("UID", eventUID(job, domain, d.Key))
-		line("DTSTAMP", stamp)
-		line("SEQUENCE", seq)
-		writeFolded(&b, "DTSTART;VALUE=DATE:"+icsDate(d.Date))
-		writeFolded(&b, "DTEND;VALUE=DATE:"+icsDate(d.Date.AddDays(1)))
-		line("SUMMARY", escapeText(d.Title))
+		w.line("BEGIN:", "VEVENT")
+		w.line("UID:", eventUID(job, domain, d.Key))
+		w.line("DTSTAMP:", stamp)
+		w.line("SEQUENCE:", seq)
+		w.line("DTSTART;VALUE=DATE:", icsDate(d.Date))
+		w.line("DTEND;VALUE=DATE:", icsDate(d.Date.AddDays(1)))
+		w.line("SUMMARY:", escapeText(d.Title))
 		if d.Note != "" {
-			line("DESCRIPTION", escapeText(d.Note))
+			w.line("DESCRIPTION:", escapeText(d.Note))
 		}
-		line("TRANSP", "TRANSPARENT")
-		line("END", "VEVENT")
+		w.line("TRANSP:", "TRANSPARENT")
+		w.line("END:", "VEVENT")
 	}
-	line("END", "VCALENDAR")
-	return []byte(b.String())
+	w.line("END:", "VCALENDAR")
+	return w.b
 }
 
-// eventUID is a deadline's stable, globally unique event identifier: the job
-// and key where they are plain ASCII, else a hash of them, at the
-// installation's domain (mail.from's), so two agencies' events never collide.
+// icsWriter writes content lines, folded so that no line is longer than 75
+// octets (RFC 5545 3.1): a continuation starts with a space, and a fold
+// never splits a UTF-8 sequence.
+type icsWriter struct {
+	b []byte
+	n int // octets on the current line
+}
+
+// line writes the parts of one content line and its CRLF.
+func (w *icsWriter) line(parts ...string) {
+	for _, s := range parts {
+		w.put(s)
+	}
+	w.b = append(w.b, "\r\n"...)
+	w.n = 0
+}
+
+func (w *icsWriter) put(s string) {
+	const limit = 75
+	for w.n+len(s) > limit {
+		cut := limit - w.n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		w.b = append(w.b, s[:cut]...)
+		w.b = append(w.b, "\r\n "...)
+		w.n = 1
+		s = s[cut:]
+	}
+	w.b = append(w.b, s...)
+	w.n += len(s)
+}
+
 func eventUID(job, domain, key string) string {
 	id := job + "." + strings.ReplaceAll(key, "/", ".")
 	for _, r := range id {
@@ -106,14 +135,36 @@ func eventUID(job, domain, key string) string {
 }
 
 func icsDate(d civil.Date) string {
-	return strings.ReplaceAll(d.String(), "-", "")
+	if d.IsZero() {
+		return ""
+	}
+	var b [8]byte
+	y, m, day := d.Year, int(d.Month), d.Day
+	if y < 0 || y > 9999 {
+		return strings.ReplaceAll(d.String(), "-", "")
+	}
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[5] = byte('0'+m/10), byte('0'+m%10)
+	b[6], b[7] = byte('0'+day/10), byte('0'+day%10)
+	return string(b[:])
 }
 
 // escapeText escapes a TEXT value (RFC 5545 3.3.11): backslash, semicolon,
 // comma, and line breaks as \n.
 func escapeText(s string) string {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\\' || c == ';' || c == ',' || c < 0x20 || c == 0x7f {
+			plain = false
+			break
+		}
+	}
+	if plain && utf8.ValidString(s) {
+		return s
+	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	for _, r := range s {
 		switch r {
 		case '\\', ';', ',':
@@ -129,23 +180,4 @@ func escapeText(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// writeFolded writes one content line ending in CRLF, folded so that no line
-// is longer than 75 octets (RFC 5545 3.1): a continuation starts with a space,
-// and a fold never splits a UTF-8 sequence.
-func writeFolded(b *strings.Builder, s string) {
-	const limit = 75
-	n := 0 // octets on the current line
-	for len(s) > 0 {
-		_, size := utf8.DecodeRuneInString(s)
-		if n+size > limit {
-			b.WriteString("\r\n ")
-			n = 1
-		}
-		b.WriteString(s[:size])
-		n += size
-		s = s[size:]
-	}
-	b.WriteString("\r\n")
 }

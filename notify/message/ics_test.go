@@ -174,3 +174,39 @@ func TestRenderAttachesCalendar(t *testing.T) {
 		})
 	}
 }
+
+// TestCalendarFoldsGreedily folds summaries of every length, in one-, two-
+// and three-octet characters: no line is longer than 75 octets, none splits
+// a character, a line is folded only when the next character would not fit,
+// and unfolding gives the summary back.
+func TestCalendarFoldsGreedily(t *testing.T) {
+	for _, unit := range []string{"a", "ă", "ễ", "aễ", "ăaễ"} {
+		for n := 1; n < 120; n++ {
+			title := strings.Repeat(unit, n)
+			data := string(message.Calendar("course-reminders", "example.vn", civil.MustParse("2026-12-01"),
+				[]notify.Deadline{{Key: "k", Date: civil.MustParse("2026-12-31"), Title: title}}))
+			var summary []string // the physical lines of the SUMMARY content line
+			for _, line := range strings.Split(strings.TrimSuffix(data, "\r\n"), "\r\n") {
+				if strings.HasPrefix(line, "SUMMARY:") || (len(summary) > 0 && strings.HasPrefix(line, " ")) {
+					summary = append(summary, line)
+				} else if len(summary) > 0 {
+					break
+				}
+			}
+			for i, line := range summary {
+				if len(line) > 75 || !utf8.ValidString(line) {
+					t.Fatalf("%d × %q: line %d is %d octets or splits a character: %q", n, unit, i, len(line), line)
+				}
+				if i+1 < len(summary) {
+					_, size := utf8.DecodeRuneInString(summary[i+1][1:])
+					if len(line)+size <= 75 {
+						t.Fatalf("%d × %q: line %d folded with room for the next character: %q", n, unit, i, line)
+					}
+				}
+			}
+			if got := strings.TrimPrefix(strings.Join(unfold(strings.Join(summary, "\r\n")), ""), "SUMMARY:"); got != title {
+				t.Fatalf("%d × %q: unfolded summary %q", n, unit, got)
+			}
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	texttemplate "text/template"
 	"unicode"
@@ -338,14 +339,19 @@ func (t *Templates) Render(v *View) (notify.Content, error) {
 		return notify.Content{}, fmt.Errorf("no template for job %s in language %s", v.Job, v.Lang)
 	}
 	fast := t.fast[key]
-	var subject, text, html bytes.Buffer
-	if err := t.run(fast.subject, &subject, v, func() error { return tt.ExecuteTemplate(&subject, "subject", v) }); err != nil {
+	bufs := partBuffers.Get().(*[3]bytes.Buffer)
+	defer putPartBuffers(bufs)
+	subject, text, html := &bufs[0], &bufs[1], &bufs[2]
+	subject.Reset()
+	text.Reset()
+	html.Reset()
+	if err := t.run(fast.subject, subject, v, func() error { return tt.ExecuteTemplate(subject, "subject", v) }); err != nil {
 		return notify.Content{}, fmt.Errorf("render %s subject: %w", key, err)
 	}
-	if err := t.run(fast.text, &text, v, func() error { return tt.ExecuteTemplate(&text, "text", v) }); err != nil {
+	if err := t.run(fast.text, text, v, func() error { return tt.ExecuteTemplate(text, "text", v) }); err != nil {
 		return notify.Content{}, fmt.Errorf("render %s text: %w", key, err)
 	}
-	if err := t.run(fast.html, &html, v, func() error { return t.html[key].ExecuteTemplate(&html, "html", v) }); err != nil {
+	if err := t.run(fast.html, html, v, func() error { return t.html[key].ExecuteTemplate(html, "html", v) }); err != nil {
 		return notify.Content{}, fmt.Errorf("render %s html: %w", key, err)
 	}
 	c := notify.Content{
@@ -371,6 +377,22 @@ func (t *Templates) Render(v *View) (notify.Content, error) {
 	return c, nil
 }
 
+// partBuffers hold a rendering's subject, text and HTML as the templates
+// write them: kept from one message to the next, they are not grown again
+// for each.
+var partBuffers = sync.Pool{New: func() any { return new([3]bytes.Buffer) }}
+
+// putPartBuffers gives bufs back unless a long list grew one of them: those
+// are let go rather than held for the short messages that follow.
+func putPartBuffers(bufs *[3]bytes.Buffer) {
+	for i := range bufs {
+		if bufs[i].Cap() > 256<<10 {
+			return
+		}
+	}
+	partBuffers.Put(bufs)
+}
+
 // Subject draws only the subject of v.Job's message in v.Lang (a message
 // rendered whole at send time keeps its subject in the outbox from
 // planning). Only template files have it apart: a job with its own
@@ -392,8 +414,11 @@ func (t *Templates) Subject(v *View) (string, error) {
 // empty lines between paragraphs.
 func tidyText(s string) string {
 	var b strings.Builder
+	b.Grow(len(s) + 1)
 	blank := 0
-	for _, line := range strings.Split(s, "\n") {
+	for rest, more := s, true; more; {
+		var line string
+		line, rest, more = strings.Cut(rest, "\n")
 		line = strings.TrimRight(line, " \t")
 		if line == "" {
 			blank++
@@ -403,13 +428,14 @@ func tidyText(s string) string {
 			if blank > 0 {
 				b.WriteString("\n\n")
 			} else {
-				b.WriteString("\n")
+				b.WriteByte('\n')
 			}
 		}
 		blank = 0
 		b.WriteString(line)
 	}
-	return b.String() + "\n"
+	b.WriteByte('\n')
+	return b.String()
 }
 
 func commonFuncs(lang string) map[string]any {

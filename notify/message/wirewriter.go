@@ -202,15 +202,24 @@ func (w *mimeWriter) close() {
 // drawn from it cannot occur in them.
 func boundarySeed(m *notify.Message) [32]byte {
 	h := sha256.New()
-	h.Write([]byte(m.Text))
-	h.Write([]byte{0})
-	h.Write([]byte(m.HTML))
+	var chunk [512]byte // the strings are hashed through it, not copied whole
+	str := func(s string) {
+		for len(s) > 0 {
+			n := copy(chunk[:], s)
+			h.Write(chunk[:n])
+			s = s[n:]
+		}
+	}
+	zero := []byte{0}
+	str(m.Text)
+	h.Write(zero)
+	str(m.HTML)
 	for _, a := range m.Attachments {
-		h.Write([]byte{0})
-		h.Write([]byte(a.Filename))
-		h.Write([]byte{0})
-		h.Write([]byte(a.ContentType))
-		h.Write([]byte{0})
+		h.Write(zero)
+		str(a.Filename)
+		h.Write(zero)
+		str(a.ContentType)
+		h.Write(zero)
 		h.Write(a.Data)
 	}
 	var sum [32]byte
