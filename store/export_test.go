@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // SpillReadPlan is PostgreSQL's plan for the spill's read (Spill.Read) with
@@ -14,4 +15,21 @@ func SpillReadPlan(ctx context.Context, sp *Spill, keyPrefix, recipient string, 
 		return "", err
 	}
 	return strings.Join(lines, "\n"), nil
+}
+
+// ClaimPlan is PostgreSQL's plan for a claim of n rows due at now, as
+// EXPLAIN prints it.
+func ClaimPlan(ctx context.Context, s *Store, now time.Time, n int) (string, error) {
+	var lines []string
+	q := "EXPLAIN " + s.queries.Get("claim-deliveries")
+	if err := s.w.SelectContext(ctx, &lines, q, "worker", T(now.Add(time.Minute)), T(now), n); err != nil {
+		return "", err
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// ExecRaw runs SQL on the write pool: what a test sets the database up with.
+func ExecRaw(ctx context.Context, s *Store, sql string) error {
+	_, err := s.w.ExecContext(ctx, sql)
+	return err
 }

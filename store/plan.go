@@ -124,6 +124,24 @@ func (tx *Tx) AddMessages(ctx context.Context, job string, slot, now time.Time, 
 	return nil
 }
 
+// analyzeAfter is how many messages a run writes before the outbox's
+// statistics are renewed in its transaction (AnalyzeOutbox).
+const analyzeAfter = 1000
+
+// AnalyzeOutbox renews the outbox's statistics, with the rows this
+// transaction wrote counted, when it wrote at least analyzeAfter of them:
+// PostgreSQL plans claims by them (the query's comment says why). SQLite's
+// claim names its index, and needs none.
+func (tx *Tx) AnalyzeOutbox(ctx context.Context, written int) error {
+	if tx.s.Dialect != Postgres || written < analyzeAfter {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, "analyze-outbox"); err != nil {
+		return fmt.Errorf("outbox statistics: %w", err)
+	}
+	return nil
+}
+
 // deliveryColumns are the columns of deliveries that the COPY writes;
 // text_body and html_body (the parts of messages planned before the outbox
 // kept the wire form) are left empty.

@@ -212,7 +212,7 @@ func (p *Planner) Run(ctx context.Context, job string, slot time.Time, dryRun bo
 		if dryRun {
 			return errDryRun
 		}
-		return nil
+		return tx.AnalyzeOutbox(ctx, stats.Messages)
 	})
 	if errors.Is(err, errDryRun) {
 		err = nil
@@ -693,7 +693,7 @@ func (p *Planner) PlanStream(ctx context.Context, job string, slot time.Time, dr
 		if dryRun {
 			return errDryRun
 		}
-		return nil
+		return tx.AnalyzeOutbox(ctx, stats.Messages)
 	})
 	if errors.Is(err, errDryRun) {
 		err = nil

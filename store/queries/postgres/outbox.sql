@@ -62,3 +62,15 @@ WHERE lease_owner = ? AND id IN (SELECT value::BIGINT FROM jsonb_array_elements_
 -- is not an attempt. Parameters: the worker, a JSON array of ids.
 UPDATE deliveries SET attempts = attempts - 1
 WHERE lease_owner = ? AND id IN (SELECT value::BIGINT FROM jsonb_array_elements_text(?::jsonb));
+
+-- name: analyze-outbox
+-- Run by a planning run that wrote many rows, in its transaction: the
+-- statistics then count its rows (ANALYZE samples the rows its own
+-- transaction wrote) and take effect with them at commit. Without them
+-- the planner keeps what autovacuum last saw, which can be an outbox far
+-- smaller than the run (empty, on a new installation or after a TRUNCATE),
+-- and plans each claim as "read every due row and sort them" instead of
+-- "read the due index in order until N": a claim of 500 then sorts all of
+-- the 160,000 rows pending, and delivery takes three times as long until
+-- autovacuum comes by (bench/README.md; TestClaimPlannedInIndexOrder).
+ANALYZE deliveries;
