@@ -46,7 +46,7 @@ func TestClaimPlannedInIndexOrder(t *testing.T) {
 		}
 	}
 	// What autovacuum saw last: an empty outbox.
-	if err := store.ExecRaw(ctx, st, "ANALYZE deliveries"); err != nil {
+	if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error { return tx.AnalyzeOutbox(ctx, 1000) }); err != nil {
 		t.Fatal(err)
 	}
 	now := slot.Add(time.Hour)

@@ -27,9 +27,3 @@ func ClaimPlan(ctx context.Context, s *Store, now time.Time, n int) (string, err
 	}
 	return strings.Join(lines, "\n"), nil
 }
-
-// ExecRaw runs SQL on the write pool: what a test sets the database up with.
-func ExecRaw(ctx context.Context, s *Store, sql string) error {
-	_, err := s.w.ExecContext(ctx, sql)
-	return err
-}

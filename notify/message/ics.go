@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tickler-dev/tickler/notify"
@@ -103,6 +104,8 @@ func (w *icsWriter) line(parts ...string) {
 	w.n = 0
 }
 
+// put writes s on the current line, folding where the next character would
+// pass the limit.
 func (w *icsWriter) put(s string) {
 	const limit = 75
 	for w.n+len(s) > limit {
@@ -119,6 +122,9 @@ func (w *icsWriter) put(s string) {
 	w.n += len(s)
 }
 
+// eventUID is a deadline's stable, globally unique event identifier: the job
+// and key where they are plain ASCII, else a hash of them, at the
+// installation's domain (mail.from's), so two agencies' events never collide.
 func eventUID(job, domain, key string) string {
 	id := job + "." + strings.ReplaceAll(key, "/", ".")
 	for _, r := range id {
@@ -138,15 +144,7 @@ func icsDate(d civil.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	var b [8]byte
-	y, m, day := d.Year, int(d.Month), d.Day
-	if y < 0 || y > 9999 {
-		return strings.ReplaceAll(d.String(), "-", "")
-	}
-	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
-	b[4], b[5] = byte('0'+m/10), byte('0'+m%10)
-	b[6], b[7] = byte('0'+day/10), byte('0'+day%10)
-	return string(b[:])
+	return d.Time(time.UTC).Format("20060102")
 }
 
 // escapeText escapes a TEXT value (RFC 5545 3.3.11): backslash, semicolon,
