@@ -89,7 +89,7 @@ func parseQueries(text, file string, out map[string]string) error {
 		return nil
 	}
 	sc := bufio.NewScanner(strings.NewReader(text))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	sc.Buffer(nil, 1<<20) // grown as needed: a line of a megabyte at most
 	for sc.Scan() {
 		line := sc.Text()
 		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {

@@ -67,7 +67,7 @@ func (p *Planner) hold(g *group, notice string, data []any) error {
 	g.long = l
 	notices := g.notices
 	g.notices, g.size = nil, 0
-	g.seen = make(map[[2]string]bool, 2*longNotices)
+	g.seen = make(map[uint64]int32, 2*longNotices)
 	for _, s := range notices {
 		if err := l.add(g, s, data); err != nil {
 			return err
@@ -116,6 +116,6 @@ func (g *group) ended() error {
 	}
 	name, ctype := message.ListFile(l.lang)
 	g.list = &notify.Attachment{Filename: name, ContentType: ctype, Data: l.buf.Bytes()}
-	g.seen = nil
+	g.seen, g.seenOther = nil, nil
 	return nil
 }

@@ -258,9 +258,48 @@ type group struct {
 	payload string // rendered at send: its notices (payload)
 	err     error
 
-	size int                // the bytes of notices read (batchBytes)
-	seen map[[2]string]bool // the items' (key, step) taken, for one told once
-	long *longList          // a recipient with too many notices to hold (long.go)
+	size int // the bytes of notices read (batchBytes)
+	// seen is the items taken, for one told once: the hash of an item's
+	// (key, step) gives the index in items of the first item taken with it,
+	// which says whether it is the same; seenOther holds, exactly, the
+	// items whose hash was another item's. A province's list (HR's thirty
+	// thousand) is then 12 bytes an item here, not a copy of its keys.
+	seen      map[uint64]int32
+	seenOther map[[2]string]bool
+	long      *longList // a recipient with too many notices to hold (long.go)
+}
+
+// itemHash is the hash of group.seen. A var: a test makes every item's the
+// same.
+var itemHash = func() func(key, step string) uint64 {
+	seed := maphash.MakeSeed()
+	return func(key, step string) uint64 { return maphash.Comparable(seed, [2]string{key, step}) }
+}()
+
+// firstTaken reports whether the item of key at step is the first the group
+// takes (it is then the next appended to items, at index len(items)).
+func (g *group) firstTaken(key, step string) bool {
+	if g.seen == nil {
+		g.seen = make(map[uint64]int32, len(g.notices))
+	}
+	h := itemHash(key, step)
+	i, ok := g.seen[h]
+	if !ok {
+		g.seen[h] = int32(len(g.items))
+		return true
+	}
+	if it := &g.items[i]; it.Key == key && it.Step == step {
+		return false
+	}
+	k := [2]string{key, step}
+	if g.seenOther[k] {
+		return false
+	}
+	if g.seenOther == nil {
+		g.seenOther = map[[2]string]bool{}
+	}
+	g.seenOther[[2]string{strings.Clone(key), strings.Clone(step)}] = true
+	return true
 }
 
 // plan reads the spill in recipient order and plans its recipients in
@@ -488,18 +527,7 @@ func (g *group) take(rd *noticeReader, s string, many bool, data []any) (it noti
 	if many {
 		// One item told once, whatever number of entries reached the
 		// same mailbox (the unit head is also on the hr list).
-		k := [2]string{n.Item.Key, n.Item.Step}
-		if g.seen == nil {
-			g.seen = make(map[[2]string]bool, len(g.notices))
-		}
-		if g.seen[k] {
-			fresh = false
-		} else {
-			if g.long != nil { // the notice goes; the key stays
-				k = [2]string{strings.Clone(k[0]), strings.Clone(k[1])}
-			}
-			g.seen[k] = true
-		}
+		fresh = g.firstTaken(n.Item.Key, n.Item.Step)
 	}
 	for _, c := range n.Cc {
 		if c.Email != g.email && !containsEmail(g.cc, c.Email) {

@@ -262,3 +262,65 @@ func listText(t *testing.T, f store.ListFile) string {
 	}
 	return string(b)
 }
+
+// An item reaches a recipient once, whatever number of notices bring it,
+// and two items are two even when their hashes are the same (the group
+// finds the items it took by hash, then compares them): with the real
+// hash, with one hash for every item, and with one for the items of a key,
+// in a message held whole and in one read as a long list.
+func TestPlanTellsAnItemOnce(t *testing.T) {
+	hashes := map[string]func(key, step string) uint64{
+		"real":     nil,
+		"all same": func(string, string) uint64 { return 7 },
+		"by key":   func(key, _ string) uint64 { return uint64(len(key)) },
+	}
+	for name, h := range hashes {
+		for _, long := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/long=%v", name, long), func(t *testing.T) {
+				if h != nil {
+					defer plan.SetItemHash(h)()
+				}
+				if long {
+					defer plan.SetLongNotices(5)()
+				}
+				storetest.Each(t, func(t *testing.T, st *store.Store) {
+					p := planner(t, st)
+					p.ListLimit = 3
+					p.ListLink = func(key, email string) (string, time.Time) {
+						return "https://tickler.example.vn/lists/x", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+					}
+					hr := notify.Recipient{Name: "Phòng Tổ chức", Email: "tochuc@example.vn"}
+					var notices []notify.Notice
+					var want []string
+					for i := range 240 { // past the first hundred a long list keeps whole
+						key := fmt.Sprintf("training/%d", i%120)
+						step := []string{"30d", "7d"}[i/120]
+						n := notify.Notice{To: hr, Item: due(fmt.Sprintf("S%d", i), key, step)}
+						notices = append(notices, n, n) // each twice
+						if i%4 == 0 {
+							notices = append(notices, n) // and some three times
+						}
+						want = append(want, key+"@"+step)
+					}
+					planned, err := p.Plan(context.Background(), "course-reminders", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), notices, false)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(planned) != 1 {
+						t.Fatalf("%d messages, want 1", len(planned))
+					}
+					var got []string
+					for _, it := range planned[0].Items {
+						got = append(got, it.Key+"@"+it.Step)
+					}
+					if strings.Join(got, " ") != strings.Join(want, " ") {
+						t.Errorf("items\n got %v\nwant %v", got, want)
+					}
+					if planned[0].Partial != long { // items past those shown are outlines: read as a long list
+						t.Errorf("partial %v, want %v", planned[0].Partial, long)
+					}
+				})
+			})
+		}
+	}
+}
