@@ -214,7 +214,7 @@ func TestHTMLInChromium(t *testing.T) {
 	for _, lang := range []string{"vi", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			content, err := rd.Render(&message.View{Lang: lang, Job: "monthly-digest", To: notify.Recipient{Email: "lanhdao@example.vn"},
-				Items: []notify.Item{{Kind: "digest", Ref: ""}}, Data: &digest.Bundle{Reports: []*digest.Report{r}},
+				Items: message.ListOf([]notify.Item{{Kind: "digest", Ref: ""}}), Data: &digest.Bundle{Reports: []*digest.Report{r}},
 				Office: "Ban Tổ chức Tỉnh ủy"})
 			if err != nil {
 				t.Fatal(err)
@@ -322,7 +322,7 @@ func TestChartsByUnitSize(t *testing.T) {
 		v := &message.View{Lang: "vi", Office: "Ban Tổ chức", To: notify.Recipient{Email: "a@example.vn"},
 			Data: &digest.Bundle{Reports: reports, ChartsMinStaff: min}}
 		for _, r := range reports {
-			v.Items = append(v.Items, notify.Item{Ref: r.Scope.Key()})
+			v.Items = append(v.Items, &notify.Item{Ref: r.Scope.Key()})
 		}
 		content, err := rd.Render(v)
 		if err != nil {

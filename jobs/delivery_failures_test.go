@@ -173,7 +173,7 @@ func TestDeliveryFailuresNoticeStaysShort(t *testing.T) {
 			Note: "550 5.1.1 No such user", Fields: map[string]any{"failed_at": "01/06/2026 07:01", "attempts": i}})
 	}
 	for lang, want := range map[string]string{"vi": "30 thư đầu tiên trong tổng số 35 thư", "en": "the first 30 of 35 messages"} {
-		c, err := tmpl.Render(&message.View{Lang: lang, Job: "delivery-failures", Items: items, Office: "Ban Tổ chức"})
+		c, err := tmpl.Render(&message.View{Lang: lang, Job: "delivery-failures", Items: message.ListOf(items), Office: "Ban Tổ chức"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -73,7 +73,7 @@ func find(t *testing.T, planned []plan.Planned, email, kind, staff string) notif
 		}
 		for _, it := range p.Items {
 			if it.Kind == kind && (it.StaffCode == staff || it.Ref == staff) {
-				return it
+				return *it
 			}
 		}
 	}

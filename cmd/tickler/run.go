@@ -246,7 +246,7 @@ func writeTextMessage(w *bufio.Writer, p *plan.Planned) {
 }
 
 // itemNote is the item's note, or a short description from its fields.
-func itemNote(it notify.Item) string {
+func itemNote(it *notify.Item) string {
 	if it.Note != "" {
 		return it.Note
 	}

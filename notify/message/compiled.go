@@ -140,14 +140,16 @@ func compiledEnv(lang string) tmplexec.Env {
 	return tmplexec.Env{Funcs: funcs, Members: members, Slice: itemSlice}
 }
 
-// itemSlice ranges over a list of items: each element is a pointer into the
-// list, read as the item itself by every function and member here.
+// itemSlice ranges over a list of items: each element is a pointer to an
+// item, read as the item itself by every function and member here.
 func itemSlice(v any) (int, func(int) any, bool) {
-	items, ok := v.([]notify.Item)
-	if !ok {
-		return 0, nil, false
+	switch items := v.(type) {
+	case []notify.Item:
+		return len(items), func(i int) any { return &items[i] }, true
+	case List:
+		return len(items), func(i int) any { return items[i] }, true
 	}
-	return len(items), func(i int) any { return &items[i] }, true
+	return 0, nil, false
 }
 
 var memberNames = []string{
@@ -258,8 +260,9 @@ func viewMember(v *View, name string, args []any) (any, bool, error) {
 		return v.Others(kinds...), true, nil
 	case "Shown":
 		if len(args) == 1 {
-			if items, ok := args[0].([]notify.Item); ok {
-				return v.Shown(items), true, nil
+			if isList(args[0]) {
+				l, err := v.Shown(args[0])
+				return l, true, err
 			}
 		}
 	}
@@ -320,10 +323,10 @@ func wrapFunc(f any) tmplexec.Func {
 		return two(f, asItem, exact[string])
 	case func(notify.Item, string) string:
 		return two(f, asItem, exact[string])
-	case func([]notify.Item, string) []notify.Item:
-		return two(f, exact[[]notify.Item], exact[string])
-	case func([]notify.Item, string) string:
-		return two(f, exact[[]notify.Item], exact[string])
+	case func(any, string) (List, error):
+		return listFunc(f)
+	case func(any, string) (string, error):
+		return listFunc(f)
 	}
 	return nil
 }
@@ -348,6 +351,20 @@ func two[A, B, R any](f func(A, B) R, ca func(any) (A, bool), cb func(any) (B, b
 			y, ok2 := cb(a[1])
 			if ok1 && ok2 {
 				return f(x, y), nil
+			}
+		}
+		return nil, tmplexec.ErrFallback
+	}
+}
+
+// listFunc calls f, a function of a list of items and a string, when its
+// list is one (listOf); otherwise the call is left to text/template.
+func listFunc[R any](f func(any, string) (R, error)) tmplexec.Func {
+	return func(a []any) (any, error) {
+		if len(a) == 2 {
+			k, ok := a[1].(string)
+			if ok && isList(a[0]) {
+				return f(a[0], k)
 			}
 		}
 		return nil, tmplexec.ErrFallback

@@ -120,7 +120,7 @@ func randomView(r *rand.Rand, lang, job string) *View {
 		if r.IntN(3) == 0 {
 			f[notify.FieldDeadlines] = []notify.Deadline{{Key: it.Key + "/due", Date: date.AddDays(20), Title: pick(oddTexts)}}
 		}
-		v.Items = append(v.Items, it)
+		v.Items = append(v.Items, &it)
 	}
 	return v
 }
@@ -231,4 +231,49 @@ func TestHTMLThatCannotBeEscaped(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "en/reappointments.tmpl") || !strings.Contains(err.Error(), "html/template") {
 		t.Fatalf("got %v, want an error naming en/reappointments.tmpl and html/template's complaint", err)
 	}
+}
+
+// TestListsShareItems: a template filters, cuts and indexes .Items and the
+// lists its filters give (Lists: pointers to the items) as it would lists of
+// the items themselves, compiled with the same bytes as text/template. The
+// filters copy no item: each element of their lists is one of View.Items.
+func TestListsShareItems(t *testing.T) {
+	body := `{{define "subject"}}{{len (having .Items "flags")}}/{{len (having (.Of "training_due" "term_ending") "flags")}}{{end}}
+{{define "one"}}[{{.StaffCode}} {{.RefName}} {{field . "unit_name"}} {{fdate . "completed_on"}} {{.Days}}]{{end}}
+{{define "text"}}{{range $.Shown .Items}}{{template "one" .}}{{end}}
+{{with .Others "training_due" "term_ending"}}{{len .}}: {{range $.Shown (having . "flags")}}{{template "one" .}}{{end}} {{template "one" (index . 0)}}{{end}}
+{{joined .Items "told"}}|{{joined (.Mine "training_due") "told"}}|{{range .Answerable}}{{.Ref}}{{end}}|{{(.First "term_ending").StaffCode}}
+{{end}}
+{{define "html"}}<p>{{range $.Shown (having .Items "person_told")}}{{template "one" .}}{{end}}{{range .Of "planning_entry"}}{{.Note}}{{end}}</p>{{end}}`
+	tm, err := ParseTemplates(map[string][]byte{"en/course-reminders.tmpl": []byte(body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 300 {
+		seed1, seed2 := r.Uint64(), r.Uint64()
+		if renderBoth(t, tm, func() *View { return randomView(rand.New(rand.NewPCG(seed1, seed2)), "en", "course-reminders") }) {
+			t.Fatal("a list of items was left to text/template")
+		}
+	}
+	v := randomView(rand.New(rand.NewPCG(7, 8)), "en", "course-reminders")
+	for len(v.Items) < 6 {
+		v = randomView(rand.New(rand.NewPCG(uint64(len(v.Items)), 9)), "en", "course-reminders")
+	}
+	lists := []List{v.Of(kinds...), v.Of(v.Items[0].Kind), v.Others(kinds...), v.Mine(kinds...), v.Answerable()}
+	for _, l := range lists {
+		for _, p := range l {
+			if !within(v.Items, p) {
+				t.Fatalf("an item of a filtered list is a copy, not an item of View.Items")
+			}
+		}
+	}
+	if len(lists[0]) != len(v.Items) {
+		t.Fatalf("Of(every kind) has %d items of %d", len(lists[0]), len(v.Items))
+	}
+}
+
+// within reports whether p is an element of items.
+func within(items List, p *notify.Item) bool {
+	return slices.Contains(items, p)
 }

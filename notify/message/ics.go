@@ -32,7 +32,7 @@ func calendarFor(v *View) (notify.Attachment, bool) {
 		if perKind[it.Kind]++; v.ListLimit > 0 && perKind[it.Kind] > v.ListLimit {
 			continue
 		}
-		for _, d := range Deadlines(it) {
+		for _, d := range Deadlines(*it) {
 			if d.Date.IsZero() || d.Date.Before(v.Date) || seen[d.Key] {
 				continue
 			}

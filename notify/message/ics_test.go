@@ -144,7 +144,7 @@ func TestRenderAttachesCalendar(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := &message.View{Lang: "vi", Job: "course-reminders", Date: civil.MustParse("2026-11-26"), Items: c.items, Office: "Ban Tổ chức"}
+			v := &message.View{Lang: "vi", Job: "course-reminders", Date: civil.MustParse("2026-11-26"), Items: message.ListOf(c.items), Office: "Ban Tổ chức"}
 			content, err := tmpl.Render(v)
 			if err != nil {
 				t.Fatal(err)

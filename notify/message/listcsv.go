@@ -22,7 +22,7 @@ func listCSV(v *View) notify.Attachment {
 	var b bytes.Buffer
 	w := NewListWriter(&b, v.Lang)
 	for _, it := range v.Items {
-		w.Add(it)
+		w.Add(*it)
 	}
 	w.Flush()
 	name, ctype := ListFile(v.Lang)
@@ -80,57 +80,41 @@ func (l *ListWriter) Flush() error {
 }
 
 // Outliner makes the outlines of a long list's items (View.Partial): an
-// outline keeps the item's kind, key, step and dates, whose item it is
-// (StaffCode), its Ref, and which of its fields are set (each set to true),
-// and nothing else; its strings are copied or shared, so that it holds on to
-// nothing of what the whole item came from.
+// outline keeps the item's kind and step, and which of its fields are set
+// (each set to true), and nothing else: not whose item it is (an outline is
+// never about the recipient: those are kept whole), its names, dates or
+// notes. Outlines are shared: one item for each kind, step and set of
+// fields, made once, so that a list of thirty thousand outlines is thirty
+// thousand pointers to a handful of items.
 type Outliner struct {
-	strs   map[string]string
-	fields map[string]map[string]any
+	shared map[string]*notify.Item
 }
 
 // Outline returns the outline of it.
-func (o *Outliner) Outline(it notify.Item) notify.Item {
-	out := notify.Item{Kind: o.shared(it.Kind), Key: strings.Clone(it.Key), Step: o.shared(it.Step), Since: it.Since,
-		StaffCode: strings.Clone(it.StaffCode), Ref: strings.Clone(it.Ref), Date: it.Date, Days: it.Days}
+func (o *Outliner) Outline(it *notify.Item) *notify.Item {
 	var set []string
 	for k, v := range it.Fields {
 		if isSet(v) {
 			set = append(set, k)
 		}
 	}
-	if len(set) == 0 {
+	slices.Sort(set)
+	sig := it.Kind + "\x00" + it.Step + "\x00" + strings.Join(set, "\x00")
+	if out, ok := o.shared[sig]; ok {
 		return out
 	}
-	slices.Sort(set)
-	sig := strings.Join(set, "\x00")
-	m, ok := o.fields[sig]
-	if !ok {
-		m = make(map[string]any, len(set))
+	out := &notify.Item{Kind: strings.Clone(it.Kind), Step: strings.Clone(it.Step)}
+	if len(set) > 0 {
+		out.Fields = make(map[string]any, len(set))
 		for _, k := range set {
-			m[strings.Clone(k)] = true
+			out.Fields[strings.Clone(k)] = true
 		}
-		if o.fields == nil {
-			o.fields = map[string]map[string]any{}
-		}
-		o.fields[sig] = m
 	}
-	out.Fields = m
+	if o.shared == nil {
+		o.shared = map[string]*notify.Item{}
+	}
+	o.shared[sig] = out
 	return out
-}
-
-// shared returns s from the strings already seen (kinds and steps: a
-// handful), copied the first time.
-func (o *Outliner) shared(s string) string {
-	if v, ok := o.strs[s]; ok {
-		return v
-	}
-	if o.strs == nil {
-		o.strs = map[string]string{}
-	}
-	v := strings.Clone(s)
-	o.strs[v] = v
-	return v
 }
 
 // plainNumber is a cell a spreadsheet reads as a number, not as a formula.

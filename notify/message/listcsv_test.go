@@ -19,7 +19,7 @@ func listRows(t *testing.T, lang string, items []notify.Item) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := tmpl.Render(&message.View{Lang: lang, Job: "course-reminders", Items: items, Office: "Ban Tổ chức", ListLimit: 1})
+	c, err := tmpl.Render(&message.View{Lang: lang, Job: "course-reminders", Items: message.ListOf(items), Office: "Ban Tổ chức", ListLimit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ type View struct {
 	Job   string
 	Date  civil.Date // the run's date, in the agency's zone
 	To    notify.Recipient
-	Items []notify.Item
+	Items List
 	Data  any
 	// Office signs the message: the display name of mail.from.
 	Office string
@@ -55,19 +55,39 @@ type View struct {
 	// recipient, and the message's first hundred or ListLimit), the others
 	// are outlines (Outliner): enough to count
 	// them and to filter them by kind, by person and by whether a field is
-	// set, with no names, notes or field values. Render returns no list
-	// then: the planner has it.
+	// set, with no names, notes, dates or field values. Render returns no
+	// list then: the planner has it.
 	Partial bool
 
 	capped bool
 	// Of's, Mine's and Others' answers: templates ask for the same lists
 	// many times.
-	of, mine, others map[string][]notify.Item
+	of, mine, others map[string]List
 
 	// calendar caches the .ics attachment: the text, the HTML and the
 	// message itself all ask for it.
 	calendar *notify.Attachment
 	calDone  bool
+}
+
+// List is a list of a message's items (View.Items, and what its filters
+// give: Of, Mine, Others, Answerable, having, Shown): pointers to the
+// items, read by a template as it reads the items themselves. A list can be
+// a province's (HR's thirty thousand, View.Partial), and a template filters
+// it several times: each filtered list is then 8 bytes an item, not a copy
+// of its items, and outlines are shared (Outliner).
+type List []*notify.Item
+
+// ListOf returns a List of items.
+func ListOf(items []notify.Item) List {
+	if len(items) == 0 {
+		return nil
+	}
+	out := make(List, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
 }
 
 // calendarAttachment returns the message's .ics attachment, made once.
@@ -84,38 +104,53 @@ func (v *View) calendarAttachment() (notify.Attachment, bool) {
 	return *v.calendar, true
 }
 
+// listOf takes a list as a template passes it: a List, or items (in a
+// job's data).
+func listOf(v any) (List, bool) {
+	switch l := v.(type) {
+	case List:
+		return l, true
+	case []notify.Item:
+		return ListOf(l), true
+	}
+	return nil, false
+}
+
+// isList reports whether v is a list listOf takes.
+func isList(v any) bool {
+	switch v.(type) {
+	case List, []notify.Item:
+		return true
+	}
+	return false
+}
+
 // Of returns the items of the given kinds, in order.
-func (v *View) Of(kinds ...string) []notify.Item {
+func (v *View) Of(kinds ...string) List {
 	key := strings.Join(kinds, "\x00")
 	if out, ok := v.of[key]; ok {
 		return out
 	}
-	out := v.of1(kinds)
+	out := keep(v.Items, func(it *notify.Item) bool { return slices.Contains(kinds, it.Kind) })
 	v.of = remember(v.of, key, out)
 	return out
 }
 
 // remember keeps a list under key in m, made when nil.
-func remember(m map[string][]notify.Item, key string, items []notify.Item) map[string][]notify.Item {
+func remember(m map[string]List, key string, items List) map[string]List {
 	if m == nil {
-		m = map[string][]notify.Item{}
+		m = map[string]List{}
 	}
 	m[key] = items
 	return m
 }
 
-func (v *View) of1(kinds []string) []notify.Item {
-	return keep(v.Items, func(it *notify.Item) bool { return slices.Contains(kinds, it.Kind) })
-}
-
 // keep returns the items that pass, in order: items itself when all pass,
-// else a slice of their exact number. A list can be a province's (HR's
-// list of tens of thousands, View.Partial): neither a copy of the whole
-// nor the garbage of growing one.
-func keep(items []notify.Item, pass func(*notify.Item) bool) []notify.Item {
+// else a list of their exact number, without the garbage of growing one.
+func keep(items List, pass func(*notify.Item) bool) List {
 	n := 0
-	for i := range items {
-		if pass(&items[i]) {
+	for _, it := range items {
+		if pass(it) {
 			n++
 		}
 	}
@@ -125,10 +160,10 @@ func keep(items []notify.Item, pass func(*notify.Item) bool) []notify.Item {
 	case 0:
 		return nil
 	}
-	out := make([]notify.Item, 0, n)
-	for i := range items {
-		if pass(&items[i]) {
-			out = append(out, items[i])
+	out := make(List, 0, n)
+	for _, it := range items {
+		if pass(it) {
+			out = append(out, it)
 		}
 	}
 	return out
@@ -140,7 +175,7 @@ func (v *View) Has(kinds ...string) bool { return len(v.Of(kinds...)) > 0 }
 // First returns the first item of the given kinds, or a zero Item.
 func (v *View) First(kinds ...string) notify.Item {
 	if items := v.Of(kinds...); len(items) > 0 {
-		return items[0]
+		return *items[0]
 	}
 	return notify.Item{}
 }
@@ -148,12 +183,16 @@ func (v *View) First(kinds ...string) notify.Item {
 // Shown returns the first ListLimit items of a list, the part of it the
 // message shows; when it cuts, the message carries the whole list as a CSV
 // file and says so (Capped).
-func (v *View) Shown(items []notify.Item) []notify.Item {
-	if v.ListLimit > 0 && len(items) > v.ListLimit {
-		v.capped = true
-		return items[:v.ListLimit]
+func (v *View) Shown(items any) (List, error) {
+	l, ok := listOf(items)
+	if !ok {
+		return nil, fmt.Errorf("Shown: %T is not a list of items", items)
 	}
-	return items
+	if v.ListLimit > 0 && len(l) > v.ListLimit {
+		v.capped = true
+		return l[:v.ListLimit], nil
+	}
+	return l, nil
 }
 
 // Capped reports whether a list of the message was cut to ListLimit.
@@ -168,7 +207,7 @@ func (v *View) Calendar() bool {
 
 // Mine returns the items of the given kinds that are about the recipient
 // themself (a person told of their own refresher hours), in order.
-func (v *View) Mine(kinds ...string) []notify.Item {
+func (v *View) Mine(kinds ...string) List {
 	key := strings.Join(kinds, "\x00")
 	if out, ok := v.mine[key]; ok {
 		return out
@@ -180,7 +219,7 @@ func (v *View) Mine(kinds ...string) []notify.Item {
 
 // Others returns the items of the given kinds about other people than the
 // recipient (the list that HR or a unit head gets), in order.
-func (v *View) Others(kinds ...string) []notify.Item {
+func (v *View) Others(kinds ...string) List {
 	key := strings.Join(kinds, "\x00")
 	if out, ok := v.others[key]; ok {
 		return out
@@ -193,7 +232,7 @@ func (v *View) Others(kinds ...string) []notify.Item {
 // Answerable returns the items of the message that carry an answer link
 // (notify.FieldAnswerURL) and are about the recipient themself, in order:
 // an item about someone else never shows its link.
-func (v *View) Answerable() []notify.Item {
+func (v *View) Answerable() List {
 	if v.To.StaffCode == "" {
 		return nil
 	}
@@ -465,21 +504,23 @@ func commonFuncs(lang string) map[string]any {
 		},
 		// having keeps the items whose field k is set: true, a non-zero
 		// number, a non-empty string or list.
-		"having": func(items []notify.Item, k string) []notify.Item {
-			var out []notify.Item
-			for _, it := range items {
-				if isSet(it.Fields[k]) {
-					out = append(out, it)
-				}
+		"having": func(items any, k string) (List, error) {
+			l, ok := listOf(items)
+			if !ok {
+				return nil, fmt.Errorf("having: %T is not a list of items", items)
 			}
-			return out
+			return keep(l, func(it *notify.Item) bool { return isSet(it.Fields[k]) }), nil
 		},
 		// joined gathers the strings of the items' field k (a []string
 		// each: who else was told of an overdue training), each once, in
 		// order, joined with ", ".
-		"joined": func(items []notify.Item, k string) string {
+		"joined": func(items any, k string) (string, error) {
+			l, ok := listOf(items)
+			if !ok {
+				return "", fmt.Errorf("joined: %T is not a list of items", items)
+			}
 			var out []string
-			for _, it := range items {
+			for _, it := range l {
 				list, _ := it.Fields[k].([]string)
 				for _, s := range list {
 					if !slices.Contains(out, s) {
@@ -487,7 +528,7 @@ func commonFuncs(lang string) map[string]any {
 					}
 				}
 			}
-			return strings.Join(out, ", ")
+			return strings.Join(out, ", "), nil
 		},
 		"capital": func(s string) string {
 			r, n := utf8.DecodeRuneInString(s)

@@ -26,7 +26,7 @@ func BenchmarkMessage(b *testing.B) {
 		Key: it.Key + "/due", Date: it.Date, Title: "Hạn hoàn thành khóa học: " + it.RefName}}}
 	to := notify.Recipient{Name: "Nguyễn Văn An", Email: "an@example.vn", StaffCode: "S00001"}
 	view := func() *message.View {
-		return &message.View{Lang: "vi", Job: "course-reminders", Date: date, To: to, Items: []notify.Item{it},
+		return &message.View{Lang: "vi", Job: "course-reminders", Date: date, To: to, Items: message.List{&it},
 			Office: "Ban Tổ chức Tỉnh ủy", ListLimit: 200, IDDomain: "example.vn"}
 	}
 	b.Run("render", func(b *testing.B) {
@@ -66,7 +66,7 @@ func BenchmarkLongList(b *testing.B) {
 		b.Fatal(err)
 	}
 	var o message.Outliner
-	items := make([]notify.Item, 0, 30000)
+	items := make(message.List, 0, 30000)
 	shown := map[string]int{}
 	for i := range cap(items) {
 		it := notifytest.Notices(1)[0].Item
@@ -75,10 +75,11 @@ func BenchmarkLongList(b *testing.B) {
 			it.Kind = "data_problem"
 		}
 		it.Fields = map[string]any{"person_told": i%3 > 0, "unit_name": "Phòng Tổ chức cán bộ"}
+		p := &it
 		if shown[it.Kind]++; shown[it.Kind] > 50 {
-			it = o.Outline(it)
+			p = o.Outline(p)
 		}
-		items = append(items, it)
+		items = append(items, p)
 	}
 	for b.Loop() {
 		v := &message.View{Lang: "vi", Job: "course-reminders", Date: civil.In(notifytest.Slot, notifytest.Loc),

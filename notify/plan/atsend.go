@@ -122,7 +122,7 @@ func parseRenderSet(id, spec string) (*renderSet, error) {
 
 // view is the template view of a message of the set.
 func (rs *renderSet) view(g *group) *message.View {
-	return &message.View{Lang: rs.s.Lang, Job: rs.s.Job, Date: rs.s.Date, To: g.to, Items: g.items, Data: g.data,
+	return &message.View{Lang: rs.s.Lang, Job: rs.s.Job, Date: rs.s.Date, To: g.to, Items: g.viewItems(), Data: g.data,
 		Office: rs.s.Office, ListLimit: rs.s.ListLimit, IDDomain: rs.s.IDDomain}
 }
 

@@ -3,9 +3,12 @@ package plan
 import (
 	"bytes"
 	"compress/gzip"
+	"strings"
 
+	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/notify"
 	"github.com/tickler-dev/tickler/notify/message"
+	"github.com/tickler-dev/tickler/store"
 )
 
 // longNotices is how many notices of one recipient planning holds before it
@@ -15,8 +18,9 @@ import (
 // notices, its items, its CSV. A long list is read once instead: each notice
 // is decoded as the spill gives it, its item written to the list's CSV
 // (compressed as it goes) and kept whole only when the message can show it;
-// the others are kept as outlines (message.View.Partial). A var: tests
-// lower it.
+// the others are kept as outlines (message.View.Partial), shared, with the
+// keys the outbox records of each item in one block (itemKeys). A var:
+// tests lower it.
 var longNotices = 4096
 
 // headWhole is how many of a long list's first items are kept whole at
@@ -25,6 +29,10 @@ const headWhole = 100
 
 // longList is a long list being read (group.long).
 type longList struct {
+	// items are the items taken, in order: those kept whole, each on its
+	// own, and shared outlines; keys has the key of each.
+	items    message.List
+	keys     itemKeys
 	rd       noticeReader
 	buf      bytes.Buffer
 	gz       *gzip.Writer
@@ -87,17 +95,19 @@ func (l *longList) add(g *group, notice string, data []any) error {
 		return nil
 	}
 	l.csv.Add(it)
+	l.keys.add(it.Key, it.Step, it.Since)
 	c := shownClass{kind: it.Kind, mine: g.to.StaffCode != "" && it.StaffCode == g.to.StaffCode}
 	// Every item about the recipient is whole (Answerable lists them all),
 	// and so are the message's first items whatever their kind (a template
 	// may print the first few of .Items: delivery-failures its first 30).
-	if c.mine || l.whole[c] < l.limit || len(g.items) < max(l.limit, headWhole) {
+	if c.mine || l.whole[c] < l.limit || len(l.items) < max(l.limit, headWhole) {
 		l.whole[c]++
-		g.items = append(g.items, it)
+		whole := it
+		l.items = append(l.items, &whole)
 		return nil
 	}
 	l.outlined++
-	g.items = append(g.items, l.outline.Outline(it))
+	l.items = append(l.items, l.outline.Outline(&it))
 	return nil
 }
 
@@ -117,5 +127,71 @@ func (g *group) ended() error {
 	name, ctype := message.ListFile(l.lang)
 	g.list = &notify.Attachment{Filename: name, ContentType: ctype, Data: l.buf.Bytes()}
 	g.seen, g.seenOther = nil, nil
+	l.keys.done()
 	return nil
+}
+
+// itemKeys are what the outbox records of each item of a long list (its
+// key, step and the day its step began: store.NewItem), in one block: the
+// keys' bytes one after the other, and three numbers an item.
+type itemKeys struct {
+	bytes  []byte
+	text   string // bytes, once the list is read (done)
+	at     []keyAt
+	steps  []string
+	sinces []civil.Date
+	stepOf map[string]uint32
+	dayOf  map[civil.Date]uint32
+}
+
+// keyAt is one item of itemKeys: where its key ends in bytes, its step in
+// steps and its day in sinces.
+type keyAt struct{ end, step, since uint32 }
+
+func (k *itemKeys) add(key, step string, since civil.Date) {
+	k.bytes = append(k.bytes, key...)
+	if k.stepOf == nil {
+		k.stepOf, k.dayOf = map[string]uint32{}, map[civil.Date]uint32{}
+	}
+	s, ok := k.stepOf[step]
+	if !ok {
+		s = uint32(len(k.steps))
+		k.steps = append(k.steps, strings.Clone(step))
+		k.stepOf[k.steps[s]] = s
+	}
+	d, ok := k.dayOf[since]
+	if !ok {
+		d = uint32(len(k.sinces))
+		k.sinces = append(k.sinces, since)
+		k.dayOf[since] = d
+	}
+	k.at = append(k.at, keyAt{end: uint32(len(k.bytes)), step: s, since: d})
+}
+
+// is reports whether the i-th item is key at step.
+func (k *itemKeys) is(i int, key, step string) bool {
+	a := k.at[i]
+	start := uint32(0)
+	if i > 0 {
+		start = k.at[i-1].end
+	}
+	return k.steps[a.step] == step && string(k.bytes[start:a.end]) == key
+}
+
+// done ends the adding: the keys become one string, which the items the
+// outbox records share (newItems).
+func (k *itemKeys) done() {
+	k.text, k.bytes = string(k.bytes), nil
+	k.stepOf, k.dayOf = nil, nil
+}
+
+// newItems returns the items to record.
+func (k *itemKeys) newItems() []store.NewItem {
+	out := make([]store.NewItem, len(k.at))
+	start := uint32(0)
+	for i, a := range k.at {
+		out[i] = store.NewItem{Key: k.text[start:a.end], Step: k.steps[a.step], Since: k.sinces[a.since]}
+		start = a.end
+	}
+	return out
 }

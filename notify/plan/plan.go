@@ -116,12 +116,12 @@ type Planned struct {
 	To      notify.Recipient   `json:"-"`
 	Cc      []notify.Recipient `json:"-"`
 	Subject string             `json:"subject"`
-	Items   []notify.Item      `json:"items"`
+	Items   message.List       `json:"items"`
 	Content notify.Content     `json:"-"`
 	Key     string             `json:"-"`
 	// Partial is set for a message whose list was too long to hold: its
 	// Items past those the message shows are outlines (message.Outliner),
-	// whole in the list kept for its link.
+	// shared, whole in the list kept for its link.
 	Partial bool `json:"partial,omitempty"`
 }
 
@@ -248,7 +248,7 @@ type group struct {
 
 	to      notify.Recipient
 	cc      []notify.Recipient
-	items   []notify.Item
+	items   []notify.Item // a long list's are in long, then in longItems
 	data    any
 	content notify.Content
 	list    *notify.Attachment // the whole list, kept for its link (ListLink)
@@ -267,6 +267,32 @@ type group struct {
 	seen      map[uint64]int32
 	seenOther map[[2]string]bool
 	long      *longList // a recipient with too many notices to hold (long.go)
+	// longItems and longKeys are a long list's items and their keys, once
+	// it is drawn, for the outbox and the report (Planned).
+	longItems message.List
+	longKeys  *itemKeys
+}
+
+// count is the number of items the group took.
+func (g *group) count() int {
+	switch {
+	case g.long != nil:
+		return len(g.long.items)
+	case g.longKeys != nil:
+		return len(g.longItems)
+	}
+	return len(g.items)
+}
+
+// viewItems returns the group's items as a template's list.
+func (g *group) viewItems() message.List {
+	switch {
+	case g.long != nil:
+		return g.long.items
+	case g.longKeys != nil:
+		return g.longItems
+	}
+	return message.ListOf(g.items)
 }
 
 // itemHash is the hash of group.seen. A var: a test makes every item's the
@@ -277,7 +303,7 @@ var itemHash = func() func(key, step string) uint64 {
 }()
 
 // firstTaken reports whether the item of key at step is the first the group
-// takes (it is then the next appended to items, at index len(items)).
+// takes (it is then the next it takes, at index count()).
 func (g *group) firstTaken(key, step string) bool {
 	if g.seen == nil {
 		g.seen = make(map[uint64]int32, len(g.notices))
@@ -285,10 +311,14 @@ func (g *group) firstTaken(key, step string) bool {
 	h := itemHash(key, step)
 	i, ok := g.seen[h]
 	if !ok {
-		g.seen[h] = int32(len(g.items))
+		g.seen[h] = int32(g.count())
 		return true
 	}
-	if it := &g.items[i]; it.Key == key && it.Step == step {
+	if g.long != nil {
+		if g.long.keys.is(int(i), key, step) {
+			return false
+		}
+	} else if it := &g.items[i]; it.Key == key && it.Step == step {
 		return false
 	}
 	k := [2]string{key, step}
@@ -407,7 +437,7 @@ func (p *Planner) written(ctx context.Context, w *writer, keyPrefix string, batc
 	stats.Messages += len(batch)
 	for _, g := range batch {
 		if planned != nil {
-			pl := &Planned{Job: w.job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.items, Key: keyPrefix + g.email, Partial: g.partial}
+			pl := &Planned{Job: w.job, To: g.to, Cc: g.cc, Subject: g.content.Subject, Items: g.viewItems(), Key: keyPrefix + g.email, Partial: g.partial}
 			if p.KeepContent {
 				pl.Content = g.content
 			}
@@ -571,7 +601,7 @@ func (p *Planner) render(g *group, rs *renderSet, now time.Time, keyPrefix strin
 	}
 	key := keyPrefix + g.email
 	view := rs.view(g)
-	linked := p.ListLink != nil && p.ListLimit > 0 && len(g.items) > p.ListLimit
+	linked := p.ListLink != nil && p.ListLimit > 0 && g.count() > p.ListLimit
 	if rs.atSend && !ref && !linked && g.long == nil {
 		subject, err := rs.templates.Subject(view)
 		if err != nil {
@@ -603,6 +633,7 @@ func (p *Planner) render(g *group, rs *renderSet, now time.Time, keyPrefix strin
 		if linked && view.Capped() {
 			g.list, g.gzipped = list, true
 		}
+		g.longItems, g.longKeys = g.long.items, &g.long.keys
 		g.long = nil
 	}
 	g.wire = string(wire)

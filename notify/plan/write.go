@@ -44,9 +44,14 @@ func (w *writer) write(ctx context.Context, batch []*group) error {
 			}
 			set = w.set.id
 		}
-		items := make([]store.NewItem, len(g.items))
-		for i, it := range g.items {
-			items[i] = store.NewItem{Key: it.Key, Step: it.Step, Since: it.Since}
+		var items []store.NewItem
+		if g.longKeys != nil {
+			items = g.longKeys.newItems()
+		} else {
+			items = make([]store.NewItem, len(g.items))
+			for i, it := range g.items {
+				items[i] = store.NewItem{Key: it.Key, Step: it.Step, Since: it.Since}
+			}
 		}
 		w.msgs = append(w.msgs, store.NewMessage{
 			Recipient: g.email, RecipientName: notify.CleanHeader(g.to.Name), Cc: notify.FormatCc(g.cc),
