@@ -236,12 +236,26 @@ func writeTextMessage(w *bufio.Writer, p *plan.Planned) {
 		fmt.Fprintf(w, "  Cc: %s", c.Email)
 	}
 	fmt.Fprintf(w, "\nSubject: %s\n", p.Subject)
+	var outlines []string // kinds, in order of first outline
+	count := map[string]int{}
 	for _, it := range p.Items {
-		note := itemNote(it)
-		if note == "" && it.StaffName == "" && p.Partial {
-			note = "(an outline: the whole item is in the linked list)"
+		if p.Partial && it.Key == "" && it.StaffName == "" {
+			if count[it.Kind]++; count[it.Kind] == 1 {
+				outlines = append(outlines, it.Kind)
+			}
+			continue
 		}
-		fmt.Fprintf(w, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, note)
+		fmt.Fprintf(w, "  - %-18s %-10s %-12s %s %-10s %s\n", it.Kind, it.StaffCode, it.Ref, it.Date, it.Step, itemNote(it))
+	}
+	if len(outlines) > 0 {
+		// A long list's outlines are alike: counted, not listed.
+		parts := make([]string, len(outlines))
+		n := 0
+		for i, k := range outlines {
+			parts[i] = fmt.Sprintf("%s %d", k, count[k])
+			n += count[k]
+		}
+		fmt.Fprintf(w, "  and %d more, whole in the list the message links to: %s\n", n, strings.Join(parts, ", "))
 	}
 }
 
