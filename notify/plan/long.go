@@ -148,6 +148,7 @@ type itemKeys struct {
 // steps and its day in sinces.
 type keyAt struct{ end, step, since uint32 }
 
+// add records the next item's key, step and day.
 func (k *itemKeys) add(key, step string, since civil.Date) {
 	k.bytes = append(k.bytes, key...)
 	if k.stepOf == nil {
