@@ -149,12 +149,16 @@ const (
 )
 
 // batchBytes caps a batch by the bytes of its notices, as planBatch does by
-// its recipients: a batch of reappointments (a notice of two kilobytes, with
-// its case written out) takes about 350 recipients, one of course
-// reminders the 2048. What planning holds (the batch being read, two with
-// the renderer, the one being written) is then a few megabytes whatever
-// the job, and the same for a province as for a ministry.
-const batchBytes = 1 << 20
+// its recipients: a batch of reappointments (a notice of a kilobyte or two,
+// with its case written out) takes about 200 recipients, one of course
+// reminders about 1,300. What planning holds (the chunk being read, the
+// batch being gathered, two with the renderer, the one being written) is
+// then a few megabytes whatever the job, and the same for a province as for
+// a ministry: at a megabyte, reappointments' peak memory at a million staff
+// was 1.3 times that at 100,000 (the pipeline full only at the larger
+// scale); at half a megabyte it is within 1.25 times, and course
+// reminders' planning takes as long (bench/README.md, "Batches by bytes").
+const batchBytes = 512 << 10
 
 // cut returns how many of the ready groups make the next batch, and
 // whether that batch is full (planBatch recipients, or batchBytes).
@@ -173,8 +177,36 @@ func cut(ready []*group, size int) (n int, full bool) {
 // reminder's size.
 const streamBatch = 256
 
-// readChunk is how many spilled notices one read brings back.
-const readChunk = 2048
+// readChunk is how many spilled notices one read brings back at most, and
+// readBytes about how many bytes of them: the rows of the next read are
+// chosen from the mean size of the notices read so far (chunk), so that a
+// read of reappointments (two thousand rows of 1.2 KB decoded at once, with
+// the batch it fills) does not hold more than one of course reminders.
+const (
+	readChunk = 2048
+	readFirst = 256 // the first read, before any notice's size is known
+	readLeast = 64
+	readBytes = 512 << 10
+)
+
+// chunk sizes the reads of a spill by the notices they bring back.
+type chunk struct{ rows, bytes int }
+
+// next is how many notices the next read asks for.
+func (c *chunk) next() int {
+	if c.rows == 0 || c.bytes == 0 {
+		return readFirst
+	}
+	return min(max(readBytes*c.rows/c.bytes, readLeast), readChunk)
+}
+
+// read counts the notices a read brought back.
+func (c *chunk) read(rows []store.Spilled) {
+	for _, r := range rows {
+		c.rows++
+		c.bytes += len(r.Notice)
+	}
+}
 
 // Run plans one run of job for slot: produce emits the job's notices, which
 // are spilled as they come; then they are read back a recipient at a time,
@@ -357,15 +389,18 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, p
 		lastSeq   int64 = -1
 		exhausted bool
 		inFlight  int
+		reads     chunk // the size of each read
 	)
 	for {
 		for !exhausted && len(ready) < size && readyLen < batchBytes {
 			began := time.Now()
-			rows, err := sp.sp.Read(ctx, keyPrefix, lastTo, lastSeq, readChunk)
+			limit := reads.next()
+			rows, err := sp.sp.Read(ctx, keyPrefix, lastTo, lastSeq, limit)
 			stats.Read += time.Since(began)
 			if err != nil {
 				return err
 			}
+			reads.read(rows)
 			for _, row := range rows {
 				if row.Done {
 					continue
@@ -386,7 +421,7 @@ func (p *Planner) plan(ctx context.Context, sp *spill, w *writer, dryRun bool, p
 			if len(rows) > 0 {
 				lastTo, lastSeq = rows[len(rows)-1].Recipient, rows[len(rows)-1].Seq
 			}
-			if len(rows) < readChunk {
+			if len(rows) < limit {
 				exhausted = true
 				if cur != nil {
 					if err := cur.ended(); err != nil {
