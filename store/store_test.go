@@ -180,3 +180,57 @@ func TestWriteInsideATransactionIsRefused(t *testing.T) {
 		}
 	})
 }
+
+// A claimed row's wire form comes back byte for byte, each row its own,
+// though it is read without a second copy (store.Text).
+func TestClaimedWire(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		slot := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		wires := map[string]string{}
+		var msgs []store.NewMessage
+		for i := range 3 {
+			to := fmt.Sprintf("a%d@example.vn", i)
+			wires[to] = fmt.Sprintf("Subject: =?utf-8?q?Nh=E1=BA=AFc?= %d\r\n\r\nNhắc việc %d: %s\r\n", i, i, strings.Repeat("ạ", 5000*i))
+			msgs = append(msgs, store.NewMessage{Recipient: to, Subject: "s", MessageID: fmt.Sprintf("<%d@x>", i), Wire: wires[to],
+				Items: []store.NewItem{{Key: fmt.Sprintf("training/%d", i), Step: "7d"}}})
+		}
+		if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+			return tx.AddMessages(ctx, "course-reminders", slot, slot, msgs)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := st.ClaimDeliveries(ctx, "me", slot.Add(time.Hour), slot, 10)
+		if err != nil || len(rows) != 3 {
+			t.Fatalf("claimed %d rows (%v), want 3", len(rows), err)
+		}
+		for _, r := range rows {
+			if string(r.Wire) != wires[r.Recipient] {
+				t.Errorf("%s: wire %.60q…, want %.60q…", r.Recipient, r.Wire, wires[r.Recipient])
+			}
+		}
+	})
+}
+
+// A driver's []byte may be reused at the next row: Text copies it; a string
+// is never changed, and Text shares it.
+func TestTextScan(t *testing.T) {
+	src := []byte("From: a\r\n")
+	var got store.Text
+	if err := got.Scan(src); err != nil {
+		t.Fatal(err)
+	}
+	src[0] = 'X'
+	if string(got) != "From: a\r\n" {
+		t.Errorf("scanned from bytes: %q, changed with the driver's buffer", got)
+	}
+	if err := got.Scan("To: b\r\n"); err != nil || string(got) != "To: b\r\n" {
+		t.Errorf("scanned from a string: %q (%v)", got, err)
+	}
+	if err := got.Scan(nil); err != nil || got != nil {
+		t.Errorf("scanned NULL: %q (%v), want nil", got, err)
+	}
+	if err := got.Scan(42); err == nil {
+		t.Error("scanned an integer without an error")
+	}
+}

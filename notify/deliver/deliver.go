@@ -405,7 +405,7 @@ func MessageOf(r store.Claimed) (*notify.Message, error) {
 	m := &notify.Message{
 		ID: r.ID, Key: r.Key, MessageID: r.MessageID, Job: r.Job,
 		To: notify.Recipient{Name: r.RecipientName, Email: r.Recipient}, Cc: notify.ParseCc(r.Cc),
-		Subject: r.Subject, Text: r.Text, HTML: r.HTML, Wire: r.Wire, Payload: r.Payload, RenderSet: r.RenderSet,
+		Subject: r.Subject, Text: r.Text, HTML: r.HTML, Wire: []byte(r.Wire), Payload: r.Payload, RenderSet: r.RenderSet,
 		Created: r.Created.Time, Attempts: r.Attempts,
 	}
 	if len(r.Attachments) > 0 {

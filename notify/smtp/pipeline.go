@@ -261,7 +261,8 @@ type byteWriter interface {
 // writeContent is writeData without the flush.
 func writeContent(w byteWriter, data []byte) error {
 	b := data
-	if len(b) == 0 || bytes.Count(b, []byte("\n")) != bytes.Count(b, []byte("\r\n")) || !bytes.HasSuffix(b, []byte("\r\n")) {
+	crlf, dots := lines(b)
+	if !crlf {
 		// Bare LFs (a body from elsewhere) or no final line end: SMTP wants
 		// every line ended by CRLF.
 		buf := buffers.Get().(*bytes.Buffer)
@@ -272,13 +273,14 @@ func writeContent(w byteWriter, data []byte) error {
 			buf.WriteString("\r\n")
 		}
 		b = buf.Bytes()
+		dots = true // looked for below
 	}
 	if b[0] == '.' {
 		w.WriteByte('.')
 	}
 	// Usually no line starts with a dot and the whole message goes in one
 	// write.
-	for {
+	for dots {
 		i := bytes.Index(b, []byte("\n."))
 		if i < 0 {
 			break
@@ -290,6 +292,29 @@ func writeContent(w byteWriter, data []byte) error {
 	w.Write(b)
 	_, err := w.WriteString(".\r\n")
 	return err
+}
+
+// lines reports, in one pass over b, whether every line of b ends with
+// CRLF (b ends with one, and holds no bare LF), and whether a line after the
+// first starts with a dot. A digest at a province is 3 GB of content: the
+// two counts and the search this replaced were a tenth of delivery's CPU.
+func lines(b []byte) (crlf, dots bool) {
+	if !bytes.HasSuffix(b, []byte("\r\n")) {
+		return false, false
+	}
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return true, dots
+		}
+		i += j
+		if i == 0 || b[i-1] != '\r' {
+			return false, false
+		}
+		if i+1 < len(b) && b[i+1] == '.' {
+			dots = true
+		}
+	}
 }
 
 // dataWaitErr is a failed wait for the answer to the end of DATA.

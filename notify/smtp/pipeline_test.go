@@ -47,3 +47,34 @@ func TestWriteDataMatchesDotWriter(t *testing.T) {
 		}
 	}
 }
+
+// The same for wire forms as they come, whatever their line ends: CRLF
+// throughout, bare LFs, a mix, no final line end, dots at the first line,
+// after a CRLF, after a bare LF and at the very end.
+func TestWriteDataMatchesDotWriterRaw(t *testing.T) {
+	for _, wire := range []string{
+		"Subject: a\r\n\r\nbody\r\n",
+		"Subject: a\r\n\r\n.dot\r\nx\r\n..two\r\n",
+		".first\r\nx\r\n",
+		"Subject: a\n\nbare\n.dot after a bare LF\n",
+		"Subject: a\r\n\r\nmixed\nline\r\n.dot\r\n",
+		"no final line end",
+		"ends with a dot line\r\n.",
+		"\nstarts with a bare LF\r\n",
+		"\r\n",
+		"a\r\n.\r\n",
+		"",
+	} {
+		var want, got bytes.Buffer
+		dw := textproto.NewWriter(bufio.NewWriter(&want)).DotWriter()
+		dw.Write([]byte(wire))
+		dw.Close()
+		w := bufio.NewWriter(&got)
+		if err := writeData(w, []byte(wire)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%q:\ngot  %q\nwant %q", wire, got.String(), want.String())
+		}
+	}
+}
