@@ -44,7 +44,7 @@ type Claimed struct {
 // into a []byte. A claimed row's wire form is read once and only ever read
 // after (sent, written to a file): the slice shares the string's memory.
 // A monthly digest at a province is 3 GB of wire forms claimed; the copy
-// was a tenth of delivery's CPU (bench/README.md). It must not be written
+// was a twelfth of delivery's CPU (bench/README.md). It must not be written
 // to.
 type Text []byte
 

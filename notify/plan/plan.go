@@ -157,7 +157,7 @@ const (
 // a ministry: at a megabyte, reappointments' peak memory at a million staff
 // was 1.3 times that at 100,000 (the pipeline full only at the larger
 // scale); at half a megabyte it is within 1.25 times, and course
-// reminders' planning takes as long (bench/README.md, "Batches by bytes").
+// reminders' planning takes as long (bench/README.md, "batches by bytes").
 const batchBytes = 512 << 10
 
 // cut returns how many of the ready groups make the next batch, and

@@ -297,7 +297,8 @@ func writeContent(w byteWriter, data []byte) error {
 // lines reports, in one pass over b, whether every line of b ends with
 // CRLF (b ends with one, and holds no bare LF), and whether a line after the
 // first starts with a dot. A digest at a province is 3 GB of content: the
-// two counts and the search this replaced were a tenth of delivery's CPU.
+// two counts and the search this replaced were nearly a tenth of delivery's
+// CPU.
 func lines(b []byte) (crlf, dots bool) {
 	if !bytes.HasSuffix(b, []byte("\r\n")) {
 		return false, false
