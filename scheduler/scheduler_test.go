@@ -43,7 +43,7 @@ type schedBundle struct {
 	lags  []time.Duration        // lag of each run
 	dbUp  []bool                 // DatabaseUp calls
 	extra map[string][]time.Time // runs of other jobs
-	logs  *strings.Builder       // the scheduler's log
+	logs  *testkit.Log           // the schedulers' log (two share it)
 }
 
 func (b *schedBundle) JobRun(job, result string, lag time.Duration, _ time.Time) {
@@ -131,7 +131,7 @@ func newScheduler(t *testing.T, st *store.Store, b *schedBundle, owner, jobYAML 
 
 func schedSetup(st *store.Store, start time.Time) *schedBundle {
 	return &schedBundle{st: st, clock: &clock{t: start}, miss: map[string]int{}, runs: map[string]int{},
-		extra: map[string][]time.Time{}, logs: &strings.Builder{}}
+		extra: map[string][]time.Time{}, logs: &testkit.Log{}}
 }
 
 // look runs one look of s at the clock's time and waits for what it started.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tickler-dev/tickler/internal/smtptest"
+	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/notify/notifytest"
 	"github.com/tickler-dev/tickler/store"
 	"github.com/tickler-dev/tickler/store/storetest"
@@ -45,30 +45,12 @@ jobs:
 %s`, driver, dsn, port, extra, jobs)
 }
 
-// lockedBuffer collects a process's stderr.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func startServe(t *testing.T, dir, config string) (*exec.Cmd, *lockedBuffer) {
+func startServe(t *testing.T, dir, config string) (*exec.Cmd, *testkit.Log) {
 	t.Helper()
 	path := writeConfig(t, dir, config)
 	cmd := exec.Command(binary, "-config", path, "serve")
 	cmd.Dir = dir
-	logs := &lockedBuffer{}
+	logs := &testkit.Log{}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -79,7 +61,7 @@ func startServe(t *testing.T, dir, config string) (*exec.Cmd, *lockedBuffer) {
 
 // waitFor polls cond (the state of another process) until it holds or the
 // deadline passes.
-func waitForLogged(t *testing.T, within time.Duration, what string, cond func() bool, logs *lockedBuffer) {
+func waitForLogged(t *testing.T, within time.Duration, what string, cond func() bool, logs *testkit.Log) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !cond() {

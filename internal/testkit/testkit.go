@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tickler-dev/tickler/config"
@@ -46,4 +47,23 @@ func Import(t testing.TB, st *store.Store, files map[string]string) {
 	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
 		t.Fatalf("import fixture: %v", err)
 	}
+}
+
+// Log collects what several writers write at once (two schedulers' loggers,
+// a process's stderr): each Write is whole, and String can be read meanwhile.
+type Log struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *Log) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *Log) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
