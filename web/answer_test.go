@@ -51,7 +51,7 @@ type site struct {
 	signer *answers.Signer
 	url    string
 	ids    map[string]int64 // "A/QLNN" → training id
-	logs   *syncBuffer      // the pages' log
+	logs   *testkit.Log     // the pages' log
 }
 
 func newSite(t *testing.T, st *store.Store, lang string, proxies ...netip.Prefix) *site {
@@ -62,7 +62,7 @@ func newSite(t *testing.T, st *store.Store, lang string, proxies ...netip.Prefix
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	logs := &syncBuffer{}
+	logs := &testkit.Log{}
 	page := &web.AnswerPage{Store: st, Signer: signer, Lang: func() string { return lang }, Loc: func() *time.Location { return loc },
 		Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(logs, nil))}
 	pub := &web.Public{Answers: page, Lists: http.HandlerFunc(page.ServeList), Proxies: proxies, Burst: 1000, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}

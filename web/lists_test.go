@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -165,24 +164,6 @@ func TestListKeptCompressed(t *testing.T) {
 			t.Errorf("the downloads logged without the bytes sent:\n%s", logs)
 		}
 	})
-}
-
-// syncBuffer is a log the server's goroutines write while a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // A list larger than the listener's WriteTimeout lets through to a slow

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/notify/deliver"
 	"github.com/tickler-dev/tickler/notify/message"
 	"github.com/tickler-dev/tickler/notify/plan"
@@ -37,26 +38,9 @@ type bundle struct {
 	st    *store.Store
 	sink  *smtptest.Server
 	clock *notifytest.Clock
-	log   *syncBuffer
+	log   *testkit.Log
 	relay *smtp.Relay
 	opts  smtp.Options // the relay's, host, port and envelope filled in
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // setup plans n messages and returns a deliverer sending them to sink
@@ -78,7 +62,7 @@ func setup(t *testing.T, st *store.Store, sink *smtptest.Server, n int, o smtp.O
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { relay.Close() })
-	logs := &syncBuffer{}
+	logs := &testkit.Log{}
 	d := &deliver.Deliverer{
 		Store: st, Sender: relay, Owner: "test:1",
 		Policy:  deliver.RetryPolicy{MaxAttempts: 5, MaxAge: 72 * time.Hour, Initial: time.Minute, Max: time.Hour},
