@@ -151,9 +151,9 @@ const (
 // batchBytes caps a batch by the bytes of its notices, as planBatch does by
 // its recipients: a batch of reappointments (a notice of a kilobyte or two,
 // with its case written out) takes about 200 recipients; one of course
-// reminders, whose notices are smaller, several times as many. What planning holds (the chunk being read, the
-// batch being gathered, two with the renderer, the one being written) is
-// then a few megabytes whatever the job, and the same for a province as for
+// reminders, whose notices are smaller, several times as many. What
+// planning holds (the chunk being read, the batch being gathered, two with
+// the renderer, the one being written) is then a few megabytes whatever the job, and the same for a province as for
 // a ministry: at a megabyte, reappointments' peak memory at a million staff
 // was 1.3 times that at 100,000 (the pipeline full only at the larger
 // scale); at half a megabyte it is within 1.25 times, and course
