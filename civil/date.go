@@ -98,7 +98,16 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	if !d.fits() {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	var b [10]byte
+	digits(b[0:4], d.Year)
+	b[4] = '-'
+	digits(b[5:7], int(d.Month))
+	b[7] = '-'
+	digits(b[8:10], d.Day)
+	return string(b[:])
 }
 
 // VN formats d as DD/MM/YYYY, the way Vietnamese documents print dates.
@@ -106,7 +115,31 @@ func (d Date) VN() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
+	if !d.fits() {
+		return fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year)
+	}
+	var b [10]byte
+	digits(b[0:2], d.Day)
+	b[2] = '/'
+	digits(b[3:5], int(d.Month))
+	b[5] = '/'
+	digits(b[6:10], d.Year)
+	return string(b[:])
+}
+
+// fits reports whether d's parts fit the digits String and VN give them
+// (a date as Parse or New makes it does); one that does not is printed by
+// fmt, as it is.
+func (d Date) fits() bool {
+	return d.Year >= 0 && d.Year <= 9999 && d.Month >= 0 && d.Month <= 99 && d.Day >= 0 && d.Day <= 99
+}
+
+// digits writes n (≥ 0) in len(b) decimal digits, zero-padded.
+func digits(b []byte, n int) {
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
 }
 
 // Format formats d for a language: "vi" as DD/MM/YYYY, anything else as YYYY-MM-DD.

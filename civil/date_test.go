@@ -2,6 +2,7 @@ package civil
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -105,5 +106,29 @@ func TestStorageForms(t *testing.T) {
 	}
 	if MustParse("2026-05-04").VN() != "04/05/2026" {
 		t.Errorf("VN form")
+	}
+}
+
+// String and VN print a date's parts by hand: the same text fmt gives,
+// for every day of four centuries and for parts out of range.
+func TestPrintedAsFmtWould(t *testing.T) {
+	check := func(d Date) {
+		t.Helper()
+		if got, want := d.String(), fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day); got != want {
+			t.Fatalf("%#v.String() = %q, want %q", d, got, want)
+		}
+		if got, want := d.VN(), fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year); got != want {
+			t.Fatalf("%#v.VN() = %q, want %q", d, got, want)
+		}
+	}
+	for d := New(1900, 1, 1); d.Year < 2300; d = d.AddDays(1) {
+		check(d)
+	}
+	for _, d := range []Date{{1, 1, 1}, {9999, 12, 31}, {10000, 1, 1}, {-5, 3, 4}, {2026, 13, 40}, {2026, 100, 7},
+		{2026, 1, 100}, {2026, -1, 5}, {2026, 2, -3}, {0, 0, 1}} {
+		check(d)
+	}
+	if (Date{}).String() != "" || (Date{}).VN() != "" {
+		t.Fatal("the zero date prints as text")
 	}
 }

@@ -61,24 +61,36 @@ func calendarFor(v *View) (notify.Attachment, bool) {
 // grows with it, so a calendar that already holds the event takes the newer
 // copy (a moved due date) as an update.
 func Calendar(job, domain string, runDate civil.Date, deadlines []notify.Deadline) []byte {
-	w := icsWriter{b: make([]byte, 0, 160+320*len(deadlines))}
+	n := 160
+	for _, d := range deadlines {
+		n += 300 + len(d.Key) + (len(d.Title)+len(d.Note))*21/20
+	}
+	w := icsWriter{b: make([]byte, 0, n)}
 	w.line("BEGIN:", "VCALENDAR")
 	w.line("VERSION:", "2.0")
-	w.line("PRODID:-//tickler//", escapeText(job), "//EN")
+	w.put("PRODID:-//tickler//")
+	w.text(job)
+	w.line("//EN")
 	w.line("CALSCALE:", "GREGORIAN")
 	w.line("METHOD:", "PUBLISH")
 	stamp := icsDate(runDate) + "T000000Z"
 	seq := strconv.Itoa(civil.Date{Year: 2000, Month: 1, Day: 1}.DaysUntil(runDate))
 	for _, d := range deadlines {
 		w.line("BEGIN:", "VEVENT")
-		w.line("UID:", eventUID(job, domain, d.Key))
+		w.put("UID:")
+		w.uid(job, domain, d.Key)
+		w.line()
 		w.line("DTSTAMP:", stamp)
 		w.line("SEQUENCE:", seq)
 		w.line("DTSTART;VALUE=DATE:", icsDate(d.Date))
 		w.line("DTEND;VALUE=DATE:", icsDate(d.Date.AddDays(1)))
-		w.line("SUMMARY:", escapeText(d.Title))
+		w.put("SUMMARY:")
+		w.text(d.Title)
+		w.line()
 		if d.Note != "" {
-			w.line("DESCRIPTION:", escapeText(d.Note))
+			w.put("DESCRIPTION:")
+			w.text(d.Note)
+			w.line()
 		}
 		w.line("TRANSP:", "TRANSPARENT")
 		w.line("END:", "VEVENT")
@@ -91,8 +103,9 @@ func Calendar(job, domain string, runDate civil.Date, deadlines []notify.Deadlin
 // octets (RFC 5545 3.1): a continuation starts with a space, and a fold
 // never splits a UTF-8 sequence.
 type icsWriter struct {
-	b []byte
-	n int // octets on the current line
+	b   []byte
+	n   int    // octets on the current line
+	tmp []byte // a value being escaped (text)
 }
 
 // line writes the parts of one content line and its CRLF.
@@ -106,7 +119,40 @@ func (w *icsWriter) line(parts ...string) {
 
 // put writes s on the current line, folding where the next character would
 // pass the limit.
-func (w *icsWriter) put(s string) {
+func (w *icsWriter) put(s string) { putFolded(w, s) }
+
+// text writes s as a TEXT value (escapeText), folded.
+func (w *icsWriter) text(s string) {
+	if plainText(s) {
+		w.put(s)
+		return
+	}
+	w.tmp = appendEscaped(w.tmp[:0], s)
+	putFolded(w, w.tmp)
+}
+
+// uid writes eventUID(job, domain, key).
+func (w *icsWriter) uid(job, domain, key string) {
+	if !plainID(job, false) || !plainID(key, true) {
+		w.put(eventUID(job, domain, key))
+		return
+	}
+	w.tmp = append(append(w.tmp[:0], job...), '.')
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c == '/' {
+			w.tmp = append(w.tmp, '.')
+		} else {
+			w.tmp = append(w.tmp, c)
+		}
+	}
+	if domain == "" {
+		domain = "tickler.localhost"
+	}
+	w.tmp = append(append(w.tmp, '@'), domain...)
+	putFolded(w, w.tmp)
+}
+
+func putFolded[S string | []byte](w *icsWriter, s S) {
 	const limit = 75
 	for w.n+len(s) > limit {
 		cut := limit - w.n
@@ -127,12 +173,9 @@ func (w *icsWriter) put(s string) {
 // installation's domain (mail.from's), so two agencies' events never collide.
 func eventUID(job, domain, key string) string {
 	id := job + "." + strings.ReplaceAll(key, "/", ".")
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
-			sum := sha256.Sum256([]byte(job + "|" + key))
-			id = job + "." + hex.EncodeToString(sum[:12])
-			break
-		}
+	if !plainID(job, false) || !plainID(key, true) {
+		sum := sha256.Sum256([]byte(job + "|" + key))
+		id = job + "." + hex.EncodeToString(sum[:12])
 	}
 	if domain == "" {
 		domain = "tickler.localhost"
@@ -140,42 +183,70 @@ func eventUID(job, domain, key string) string {
 	return id + "@" + domain
 }
 
+// plainID reports whether s is made of what an event identifier keeps as
+// it is: ASCII letters and digits, '.', '-', '_', and with slash a key's
+// separator '/' (written as '.').
+func plainID(s string, slash bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || slash && c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
 func icsDate(d civil.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.Time(time.UTC).Format("20060102")
+	if d.Year < 0 || d.Year > 9999 || d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > 31 {
+		return d.Time(time.UTC).Format("20060102") // normalized, as time.Date does
+	}
+	b := [8]byte{'0' + byte(d.Year/1000), '0' + byte(d.Year/100%10), '0' + byte(d.Year/10%10), '0' + byte(d.Year%10),
+		'0' + byte(d.Month/10), '0' + byte(d.Month%10), '0' + byte(d.Day/10), '0' + byte(d.Day%10)}
+	return string(b[:])
 }
 
 // escapeText escapes a TEXT value (RFC 5545 3.3.11): backslash, semicolon,
 // comma, and line breaks as \n.
 func escapeText(s string) string {
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\\' || c == ';' || c == ',' || c < 0x20 || c == 0x7f {
-			plain = false
-			break
-		}
-	}
-	if plain && utf8.ValidString(s) {
+	if plainText(s) {
 		return s
 	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for _, r := range s {
-		switch r {
-		case '\\', ';', ',':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '\n', '\r':
-			b.WriteString(`\n`)
-		default:
-			if r < 0x20 || r == 0x7f {
-				continue // control characters are not allowed in TEXT
-			}
-			b.WriteRune(r)
+	return string(appendEscaped(nil, s))
+}
+
+// plainText reports whether s is a TEXT value as it is: valid UTF-8 with
+// nothing to escape.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\\' || c == ';' || c == ',' || c < 0x20 || c == 0x7f {
+			return false
 		}
 	}
-	return b.String()
+	return utf8.ValidString(s)
+}
+
+// appendEscaped appends escapeText(s) to b.
+func appendEscaped(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		s = strings.Map(func(r rune) rune { return r }, s) // each invalid byte as U+FFFD, as ranging over s gives
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' || c == ';' || c == ',':
+			b = append(b, '\\', c)
+		case c == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			b = append(b, `\n`...)
+			i++
+		case c == '\n' || c == '\r':
+			b = append(b, `\n`...)
+		case c < 0x20 || c == 0x7f:
+			// control characters are not allowed in TEXT
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
 }
