@@ -129,7 +129,8 @@ func TestSevenBit(t *testing.T) {
 // The same message gives the same bytes, boundaries included, so that a
 // message rendered when it is sent can be rendered again to show what was
 // sent; different messages get different boundaries, none of which occurs
-// in a part, even a part that quotes a boundary of go-mail's form.
+// in a part, even a part that quotes a boundary of go-mail's form, or the
+// very delimiters its Message-ID would first give.
 func TestWireIsSteady(t *testing.T) {
 	fake := "multipart/mixed;\n boundary=" + strings.Repeat("ab", 30) + "\n"
 	base := notify.Message{MessageID: "<x@example.vn>", Job: "course-reminders", Created: start,
@@ -137,10 +138,24 @@ func TestWireIsSteady(t *testing.T) {
 		Text: "Kính gửi đồng chí,\n" + fake, HTML: "<p>Kính gửi</p>\n" + fake,
 		Attachments: []notify.Attachment{{Filename: "lich.ics", ContentType: "text/calendar; charset=utf-8", Data: []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")}}}
 	other := base
-	other.Text = "Kính gửi đồng chí Bình,\n"
+	other.MessageID, other.Text = "<y@example.vn>", "Kính gửi đồng chí Bình,\n"
 	boundaries := regexp.MustCompile(`Content-Type: multipart/[a-z]+;\r\n boundary=([0-9a-f]{60})\r`)
+	// The same message as base, its text quoting base's delimiters, one
+	// on a line of its own, the other within a line.
+	w, err := message.Wire(&base, envelope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quoting := base
+	for i, b := range boundaries.FindAllSubmatch(w, -1) {
+		if i == 0 {
+			quoting.Text += "--" + string(b[1]) + "\n"
+		} else {
+			quoting.HTML += "<p>x--" + string(b[1]) + "--</p>\n"
+		}
+	}
 	var seen []string
-	for _, m := range []notify.Message{base, other} {
+	for _, m := range []notify.Message{base, other, quoting} {
 		first, err := message.Wire(&m, envelope)
 		if err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,9 +25,10 @@ import (
 // random boundary each), this a tenth of it. TestWireMatchesGoMail compares
 // the two on random messages, header by header and part by part.
 //
-// Boundaries are drawn from the message itself (a hash of its parts, which
-// no part can contain), so the same message gives the same bytes: a message
-// rendered when it is sent can be rendered again to show what was sent.
+// Boundaries are drawn from the message itself (a hash of its Message-ID,
+// checked against its text parts: see boundary), so the same message gives
+// the same bytes: a message rendered when it is sent can be rendered again
+// to show what was sent, and gives what planning would have kept.
 func writeWire(b *bytes.Buffer, m *notify.Message, env Envelope) error {
 	from, ok := envelopeAddress(env.From)
 	if !ok {
@@ -91,8 +93,7 @@ func writeWire(b *bytes.Buffer, m *notify.Message, env Envelope) error {
 	hasRelated := len(embeds) > 0 // with a body part always
 	hasMixed := len(attachments) > 0
 
-	seed := boundarySeed(m)
-	w := mimeWriter{b: b, seed: seed}
+	w := mimeWriter{b: b, id: m.MessageID, texts: [2]string{m.Text, m.HTML}}
 	if hasMixed {
 		w.open("mixed")
 	}
@@ -138,7 +139,7 @@ func writeWire(b *bytes.Buffer, m *notify.Message, env Envelope) error {
 }
 
 // boundaryLen is the length of a boundary: go-mail's, 30 random bytes in
-// hex; ours, a hash of the message in as many hex digits.
+// hex; ours, a hash in as many hex digits.
 const boundaryLen = 60
 
 // mimeWriter writes nested multiparts as go-mail lays them out: a part's
@@ -146,16 +147,16 @@ const boundaryLen = 60
 // except for the first part of a multipart.
 type mimeWriter struct {
 	b     *bytes.Buffer
-	seed  [32]byte
-	stack []string // the boundaries of the multiparts open, outermost first
-	fresh bool     // the innermost has no part yet
+	id    string    // the message's Message-ID, which boundaries are drawn from
+	texts [2]string // its text parts, which no delimiter may occur in
+	stack []string  // the boundaries of the multiparts open, outermost first
+	fresh bool      // the innermost has no part yet
 }
 
 // open starts a multipart of kind, as a part of the one open (if any).
 func (w *mimeWriter) open(kind string) {
 	w.delimit()
-	sum := sha256.Sum256(append(w.seed[:], kind...))
-	boundary := hex.EncodeToString(sum[:])[:boundaryLen]
+	boundary := w.boundary(kind)
 	w.b.WriteString("Content-Type: multipart/")
 	w.b.WriteString(kind)
 	w.b.WriteString(";\r\n boundary=")
@@ -198,33 +199,21 @@ func (w *mimeWriter) close() {
 	w.fresh = false
 }
 
-// boundarySeed is a hash of everything a message's parts hold: a boundary
-// drawn from it cannot occur in them.
-func boundarySeed(m *notify.Message) [32]byte {
-	h := sha256.New()
-	var chunk [512]byte // the strings are hashed through it, not copied whole
-	str := func(s string) {
-		for len(s) > 0 {
-			n := copy(chunk[:], s)
-			h.Write(chunk[:n])
-			s = s[n:]
+// boundary draws the boundary of a multipart of kind: a hash of the
+// Message-ID, the kind and a count, the first whose delimiter ("--" and
+// the boundary) the text parts do not hold. Nothing else can hold it: the
+// other parts are base64, which has no '-', and quoted-printable (a
+// relay without 8BITMIME) writes a text's '-' as it is and only adds
+// "=" and line breaks, which cannot make a delimiter of text that has none.
+// The same message has the same boundaries, however often it is rendered.
+func (w *mimeWriter) boundary(kind string) string {
+	for n := 0; ; n++ {
+		sum := sha256.Sum256([]byte(w.id + "\x00" + kind + "\x00" + strconv.Itoa(n)))
+		boundary := hex.EncodeToString(sum[:])[:boundaryLen]
+		if !strings.Contains(w.texts[0], "--"+boundary) && !strings.Contains(w.texts[1], "--"+boundary) {
+			return boundary
 		}
 	}
-	zero := []byte{0}
-	str(m.Text)
-	h.Write(zero)
-	str(m.HTML)
-	for _, a := range m.Attachments {
-		h.Write(zero)
-		str(a.Filename)
-		h.Write(zero)
-		str(a.ContentType)
-		h.Write(zero)
-		h.Write(a.Data)
-	}
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum
 }
 
 // writeText writes a text part's body with CRLF line ends, 8-bit as it is
