@@ -39,12 +39,12 @@ func Build(m *notify.Message, env Envelope) (*gomail.Msg, error) {
 		enc = gomail.NoEncoding // 8bit
 	}
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithEncoding(enc))
-	if from, ok := envelopeAddress(env.From); ok {
+	if from, _, ok := envelopeAddress(env.From); ok {
 		msg.FromMailAddress(from)
 	} else if err := msg.From(env.From); err != nil {
 		return nil, fmt.Errorf("mail.from: %w", err)
 	}
-	if replyTo, ok := envelopeAddress(env.ReplyTo); ok {
+	if replyTo, _, ok := envelopeAddress(env.ReplyTo); ok {
 		msg.ReplyToMailAddress(replyTo)
 	} else if env.ReplyTo != "" {
 		if err := msg.ReplyTo(env.ReplyTo); err != nil {
@@ -101,25 +101,34 @@ func dateOf(m *notify.Message, env Envelope) time.Time {
 	return created.In(loc)
 }
 
-// envelopeAddresses keeps mail.from and mail.reply_to parsed: the same for
-// every message of a run, and parsing them was a tenth of building one.
-var envelopeAddresses sync.Map // string -> *mail.Address
+// envelopeAddresses keeps mail.from and mail.reply_to parsed, and as their
+// headers write them: the same for every message of a run, and parsing
+// them was a tenth of building one.
+var envelopeAddresses sync.Map // string -> *envelopeAddr
 
-// envelopeAddress returns s parsed as go-mail's From and ReplyTo parse it;
-// ok=false when empty or not an address (they then say why).
-func envelopeAddress(s string) (*mail.Address, bool) {
+type envelopeAddr struct {
+	addr   *mail.Address
+	header string // formatAddress(addr)
+}
+
+// envelopeAddress returns s parsed as go-mail's From and ReplyTo parse it,
+// and as a header writes it; ok=false when empty or not an address (they
+// then say why).
+func envelopeAddress(s string) (*mail.Address, string, bool) {
 	if s == "" {
-		return nil, false
+		return nil, "", false
 	}
 	if a, ok := envelopeAddresses.Load(s); ok {
-		return a.(*mail.Address), true
+		e := a.(*envelopeAddr)
+		return e.addr, e.header, true
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil {
-		return nil, false
+		return nil, "", false
 	}
-	envelopeAddresses.Store(s, a)
-	return a, true
+	e := &envelopeAddr{addr: a, header: formatAddress(a)}
+	envelopeAddresses.Store(s, e)
+	return e.addr, e.header, true
 }
 
 func trimAngles(id string) string {

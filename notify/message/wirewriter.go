@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/tickler-dev/tickler/notify"
@@ -30,16 +31,16 @@ import (
 // the same bytes: a message rendered when it is sent can be rendered again
 // to show what was sent, and gives what planning would have kept.
 func writeWire(b *bytes.Buffer, m *notify.Message, env Envelope) error {
-	from, ok := envelopeAddress(env.From)
+	_, from, ok := envelopeAddress(env.From)
 	if !ok {
 		if _, err := mail.ParseAddress(env.From); err != nil {
 			return fmt.Errorf("mail.from: %w", err)
 		}
 		return fmt.Errorf("mail.from: %q is not an address", env.From)
 	}
-	var replyTo *mail.Address
+	var replyTo string
 	if env.ReplyTo != "" {
-		if replyTo, ok = envelopeAddress(env.ReplyTo); !ok {
+		if _, replyTo, ok = envelopeAddress(env.ReplyTo); !ok {
 			_, err := mail.ParseAddress(env.ReplyTo)
 			return fmt.Errorf("mail.reply_to: %w", err)
 		}
@@ -64,17 +65,19 @@ func writeWire(b *bytes.Buffer, m *notify.Message, env Envelope) error {
 	b.WriteString("\r\nMIME-Version: 1.0\r\nMessage-ID: <")
 	b.WriteString(trimAngles(m.MessageID))
 	b.WriteString(">\r\n")
-	writeHeader(b, "Subject", mime.QEncoding.Encode("UTF-8", notify.CleanHeader(m.Subject)))
+	writeHeader(b, "Subject", subjects.get(m.Subject, func(s string) string {
+		return mime.QEncoding.Encode("UTF-8", notify.CleanHeader(s))
+	}))
 	b.WriteString("X-Auto-Response-Suppress: All\r\nX-Tickler-Job: ")
 	b.WriteString(notify.CleanHeader(m.Job))
 	b.WriteString("\r\n")
-	writeHeader(b, "From", formatAddress(from))
+	writeHeader(b, "From", from)
 	writeHeader(b, "To", to)
 	if len(cc) > 0 {
 		writeHeader(b, "Cc", strings.Join(cc, ", "))
 	}
-	if replyTo != nil {
-		writeHeader(b, "Reply-To", formatAddress(replyTo))
+	if replyTo != "" {
+		writeHeader(b, "Reply-To", replyTo)
 	}
 
 	cte := "8bit"
@@ -297,6 +300,23 @@ func headerAddress(r notify.Recipient) (string, error) {
 	}
 	a.Name = notify.CleanHeader(r.Name)
 	return formatAddress(a), nil
+}
+
+// subjects keeps the last Subject header made: the messages of a run
+// mostly share their subject, and encoding it was a sixth of their headers.
+var subjects memo
+
+// memo keeps the last value of a function of a string: lock-free, one
+// entry, so it costs nothing when messages alternate.
+type memo struct{ last atomic.Pointer[[2]string] }
+
+func (m *memo) get(in string, f func(string) string) string {
+	if e := m.last.Load(); e != nil && e[0] == in {
+		return e[1]
+	}
+	out := f(in)
+	m.last.Store(&[2]string{in, out})
+	return out
 }
 
 // formatAddress writes an address as go-mail does: the name Q-encoded in
