@@ -123,9 +123,13 @@ func (w *icsWriter) put(s string) { putFolded(w, s) }
 
 // text writes s as a TEXT value (escapeText), folded.
 func (w *icsWriter) text(s string) {
-	if plainText(s) {
+	valid := utf8.ValidString(s)
+	if valid && special(s) == len(s) {
 		w.put(s)
 		return
+	}
+	if !valid {
+		s = validText(s)
 	}
 	w.tmp = appendEscaped(w.tmp[:0], s)
 	putFolded(w, w.tmp)
@@ -214,26 +218,53 @@ func escapeText(s string) string {
 	if plainText(s) {
 		return s
 	}
-	return string(appendEscaped(nil, s))
+	return string(appendEscaped(nil, validText(s)))
 }
 
 // plainText reports whether s is a TEXT value as it is: valid UTF-8 with
 // nothing to escape.
 func plainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\\' || c == ';' || c == ',' || c < 0x20 || c == 0x7f {
-			return false
-		}
-	}
-	return utf8.ValidString(s)
+	return special(s) == len(s) && utf8.ValidString(s)
 }
 
-// appendEscaped appends escapeText(s) to b.
-func appendEscaped(b []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		s = strings.Map(func(r rune) rune { return r }, s) // each invalid byte as U+FFFD, as ranging over s gives
+// textSpecial marks the bytes a TEXT value escapes or drops.
+var textSpecial = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
 	}
+	t[0x7f], t['\\'], t[';'], t[','] = true, true, true, true
+	return t
+}()
+
+// special returns the index of the first byte of s that TEXT escapes or
+// drops, len(s) if none.
+func special(s string) int {
 	for i := 0; i < len(s); i++ {
+		if textSpecial[s[i]] {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// validText returns s with each byte that is not UTF-8 as U+FFFD (as
+// ranging over s reads it).
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune { return r }, s)
+}
+
+// appendEscaped appends escapeText(s) to b for s valid UTF-8, the runs
+// between the bytes it escapes at once.
+func appendEscaped(b []byte, s string) []byte {
+	for {
+		i := special(s)
+		b = append(b, s[:i]...)
+		if i == len(s) {
+			return b
+		}
 		switch c := s[i]; {
 		case c == '\\' || c == ';' || c == ',':
 			b = append(b, '\\', c)
@@ -242,11 +273,9 @@ func appendEscaped(b []byte, s string) []byte {
 			i++
 		case c == '\n' || c == '\r':
 			b = append(b, `\n`...)
-		case c < 0x20 || c == 0x7f:
-			// control characters are not allowed in TEXT
 		default:
-			b = append(b, c)
+			// control characters are not allowed in TEXT
 		}
+		s = s[i+1:]
 	}
-	return b
 }
