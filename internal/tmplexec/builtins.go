@@ -65,15 +65,21 @@ func (c *compiler) function(name string, args []parse.Node) (cmdFn, error) {
 			if !ok {
 				return nil, ErrFallback
 			}
-			return e(str), nil
+			out := e(str)
+			if _, isString := final.(string); isString && out == str {
+				return final, nil // nothing escaped: the value as it came, not boxed again
+			}
+			return out, nil
 		}, nil
 	}
 	return func(s *state, dot any, final any, hasFinal bool) (any, error) {
-		vals, err := s.evalArgs(dot, argv, final, hasFinal)
+		vals, mark, err := s.evalArgs(dot, argv, final, hasFinal)
 		if err != nil {
 			return nil, err
 		}
-		return f(vals)
+		v, err := f(vals)
+		s.popArgs(mark)
+		return v, err
 	}, nil
 }
 

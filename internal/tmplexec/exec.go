@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"text/template/parse"
 )
 
@@ -29,10 +30,12 @@ import (
 var ErrFallback = errors.New("tmplexec: case left to text/template")
 
 // Func is a template function: it gets the evaluated arguments (the piped
-// value last) and returns ErrFallback for arguments it does not take.
+// value last) and returns ErrFallback for arguments it does not take. args
+// is the Program's until the call returns: a Func must not keep it.
 type Func func(args []any) (any, error)
 
-// Member reads field name of recv, or calls its method name with args. It
+// Member reads field name of recv, or calls its method name with args (the
+// Program's, as a Func's, not to be kept). It
 // returns handled=false for a receiver it does not know. It must not return
 // a nil of an interface type with methods (a nil error) as a plain nil:
 // text/template prints that "<nil>", a plain nil "<no value>".
@@ -65,10 +68,14 @@ type variable struct {
 type state struct {
 	w     *bytes.Buffer
 	vars  []variable
-	base  int // the first variable of the running template ($)
+	args  []any // the arguments of the calls being made, a stack (evalArgs)
+	base  int   // the first variable of the running template ($)
 	depth int
 	env   *Env
 }
+
+// states keeps states between executions, with their stacks.
+var states = sync.Pool{New: func() any { return &state{vars: make([]variable, 0, 16), args: make([]any, 0, 32)} }}
 
 // maxDepth bounds template calls, as text/template's maxExecDepth does.
 const maxDepth = 10000
@@ -87,9 +94,15 @@ func Compile(lookup func(name string) *parse.Tree, name string, env Env) (*Progr
 // Execute writes the template's output for dot to w. On an error, what it
 // wrote to w is to be discarded.
 func (p *Program) Execute(w *bytes.Buffer, dot any) error {
-	s := &state{w: w, vars: make([]variable, 1, 16), env: p.env}
-	s.vars[0] = variable{"$", dot}
-	return (*p.run)(s, dot)
+	s := states.Get().(*state)
+	s.w, s.env, s.base, s.depth = w, p.env, 0, 0
+	s.vars = append(s.vars[:0], variable{"$", dot})
+	err := (*p.run)(s, dot)
+	clear(s.vars[:cap(s.vars)]) // nothing of this execution kept alive
+	clear(s.args[:cap(s.args)])
+	s.vars, s.args, s.w, s.env = s.vars[:0], s.args[:0], nil, nil
+	states.Put(s)
+	return err
 }
 
 type compiler struct {
@@ -445,11 +458,13 @@ func (c *compiler) chain(recv evalFn, idents []string, args []parse.Node) (cmdFn
 		if len(argv) == 0 && !hasFinal {
 			return member(members[last], idents[last], v, nil)
 		}
-		vals, err := s.evalArgs(dot, argv, final, hasFinal)
+		vals, mark, err := s.evalArgs(dot, argv, final, hasFinal)
 		if err != nil {
 			return nil, err
 		}
-		return member(members[last], idents[last], v, vals)
+		v, err = member(members[last], idents[last], v, vals)
+		s.popArgs(mark)
+		return v, err
 	}, nil
 }
 
@@ -481,23 +496,36 @@ func (c *compiler) args(nodes []parse.Node) ([]evalFn, error) {
 	return out, nil
 }
 
-func (s *state) evalArgs(dot any, argv []evalFn, final any, hasFinal bool) ([]any, error) {
+// evalArgs evaluates the arguments of a call, the piped value last, on the
+// state's stack (no slice made per call): the caller pops them (popArgs at
+// mark) once the call returns. Arguments that make calls of their own push
+// theirs above and pop them before this returns.
+func (s *state) evalArgs(dot any, argv []evalFn, final any, hasFinal bool) (vals []any, mark int, err error) {
 	n := len(argv)
 	if hasFinal {
 		n++
 	}
-	vals := make([]any, n)
+	mark = len(s.args)
+	s.args = append(s.args, make([]any, n)...)
+	vals = s.args[mark : mark+n : mark+n] // an argument's calls may move s.args: vals stays put
 	for i, a := range argv {
 		v, err := a(s, dot)
 		if err != nil {
-			return nil, err
+			s.popArgs(mark)
+			return nil, mark, err
 		}
 		vals[i] = v
 	}
 	if hasFinal {
 		vals[n-1] = final
 	}
-	return vals, nil
+	return vals, mark, nil
+}
+
+// popArgs drops the arguments pushed from mark on.
+func (s *state) popArgs(mark int) {
+	clear(s.args[mark:])
+	s.args = s.args[:mark]
 }
 
 // arg compiles an argument of a command.
