@@ -214,13 +214,19 @@ func viewMember(v *View, name string, args []any) (any, bool, error) {
 		case "Date":
 			return v.Date, true, nil
 		case "To":
-			return v.To, true, nil
+			if v.to == nil {
+				v.to = v.To
+			}
+			return v.to, true, nil
 		case "Items":
 			return v.Items, true, nil
 		case "Data":
 			return v.Data, true, nil
 		case "Office":
-			return v.Office, true, nil
+			if v.office == nil {
+				v.office = v.Office
+			}
+			return v.office, true, nil
 		case "ListLimit":
 			return v.ListLimit, true, nil
 		case "ListURL":

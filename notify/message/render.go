@@ -68,6 +68,10 @@ type View struct {
 	// message itself all ask for it.
 	calendar *notify.Attachment
 	calDone  bool
+
+	// to and office are To and Office as the templates get them (an
+	// interface made once, not at every {{.To}} and {{.Office}}).
+	to, office any
 }
 
 // List is a list of a message's items (View.Items, and what its filters

@@ -210,11 +210,16 @@ func (w *mimeWriter) close() {
 // "=" and line breaks, which cannot make a delimiter of text that has none.
 // The same message has the same boundaries, however often it is rendered.
 func (w *mimeWriter) boundary(kind string) string {
+	var in [160]byte
 	for n := 0; ; n++ {
-		sum := sha256.Sum256([]byte(w.id + "\x00" + kind + "\x00" + strconv.Itoa(n)))
-		boundary := hex.EncodeToString(sum[:])[:boundaryLen]
-		if !strings.Contains(w.texts[0], "--"+boundary) && !strings.Contains(w.texts[1], "--"+boundary) {
-			return boundary
+		seed := strconv.AppendInt(append(append(append(append(in[:0], w.id...), 0), kind...), 0), int64(n), 10)
+		sum := sha256.Sum256(seed)
+		var d [2 + boundaryLen]byte
+		d[0], d[1] = '-', '-'
+		hex.Encode(d[2:], sum[:boundaryLen/2])
+		delim := string(d[:]) // "--" and the boundary
+		if !strings.Contains(w.texts[0], delim) && !strings.Contains(w.texts[1], delim) {
+			return delim[2:]
 		}
 	}
 }
@@ -280,7 +285,8 @@ func writeHeader(b *bytes.Buffer, name, value string) {
 	b.WriteString(name)
 	b.WriteByte(':')
 	n := len(name) + 1
-	for _, w := range strings.Split(value, " ") {
+	for { // the words strings.Split(value, " ") gives, without the slice
+		w, rest, more := strings.Cut(value, " ")
 		if n+1+len(w) > 76 {
 			b.WriteString("\r\n")
 			n = 0
@@ -288,6 +294,10 @@ func writeHeader(b *bytes.Buffer, name, value string) {
 		b.WriteByte(' ')
 		b.WriteString(w)
 		n += 1 + len(w)
+		if !more {
+			break
+		}
+		value = rest
 	}
 	b.WriteString("\r\n")
 }
