@@ -398,8 +398,8 @@ func (t *Templates) Render(v *View) (notify.Content, error) {
 		return notify.Content{}, fmt.Errorf("render %s html: %w", key, err)
 	}
 	c := notify.Content{
-		Subject: strings.Join(strings.Fields(subject.String()), " "),
-		Text:    tidyText(text.String()),
+		Subject: oneLine(subject.Bytes()),
+		Text:    tidyText(text.Bytes()),
 		HTML:    html.String(),
 	}
 	if cal, ok := v.calendarAttachment(); ok {
@@ -450,20 +450,34 @@ func (t *Templates) Subject(v *View) (string, error) {
 	if err := t.run(t.fast[key].subject, &subject, v, func() error { return tt.ExecuteTemplate(&subject, "subject", v) }); err != nil {
 		return "", fmt.Errorf("render %s subject: %w", key, err)
 	}
-	return strings.Join(strings.Fields(subject.String()), " "), nil
+	return oneLine(subject.Bytes()), nil
+}
+
+// oneLine is strings.Join(strings.Fields(s), " ") for the bytes a subject
+// template wrote: its words on one line, one space apart.
+func oneLine(s []byte) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for f := range bytes.FieldsSeq(s) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.Write(f)
+	}
+	return b.String()
 }
 
 // tidyText drops the blank lines that template actions leave, keeping single
 // empty lines between paragraphs.
-func tidyText(s string) string {
+func tidyText(s []byte) string {
 	var b strings.Builder
 	b.Grow(len(s) + 1)
 	blank := 0
 	for rest, more := s, true; more; {
-		var line string
-		line, rest, more = strings.Cut(rest, "\n")
-		line = strings.TrimRight(line, " \t")
-		if line == "" {
+		var line []byte
+		line, rest, more = bytes.Cut(rest, []byte("\n"))
+		line = bytes.TrimRight(line, " \t")
+		if len(line) == 0 {
 			blank++
 			continue
 		}
@@ -475,7 +489,7 @@ func tidyText(s string) string {
 			}
 		}
 		blank = 0
-		b.WriteString(line)
+		b.Write(line)
 	}
 	b.WriteByte('\n')
 	return b.String()

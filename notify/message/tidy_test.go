@@ -33,7 +33,7 @@ func tidyTextSplit(s string) string {
 func TestTidyText(t *testing.T) {
 	cases := []string{"", "\n", "a", "a\n", "\na", "a\n\n\nb", "a \t\n \n\tb\t\n", "  x  \n\n\n", "a\nb\n\n c \n"}
 	r := rand.New(rand.NewPCG(1, 2))
-	pieces := []string{"a", "ễ", " ", "\t", "\n", "\n\n", "line"}
+	pieces := []string{"a", "ễ", " ", "\t", "\n", "\n\n", "line", "\u00a0", "\u3000", "\r", "\v", "\xff", "\xe1\xba"}
 	for range 2000 {
 		var b strings.Builder
 		for range r.IntN(12) {
@@ -42,8 +42,12 @@ func TestTidyText(t *testing.T) {
 		cases = append(cases, b.String())
 	}
 	for _, s := range cases {
-		if got, want := tidyText(s), tidyTextSplit(s); got != want {
+		if got, want := tidyText([]byte(s)), tidyTextSplit(s); got != want {
 			t.Fatalf("tidyText(%q) = %q, want %q", s, got, want)
+		}
+		// A subject: its words on one line, as Fields and Join make it.
+		if got, want := oneLine([]byte(s)), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("oneLine(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
