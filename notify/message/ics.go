@@ -204,7 +204,7 @@ func icsDate(d civil.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	if d.Year < 0 || d.Year > 9999 || d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > 31 {
+	if d.Year < 0 || d.Year > 9999 || d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > civil.DaysIn(d.Year, d.Month) {
 		return d.Time(time.UTC).Format("20060102") // normalized, as time.Date does
 	}
 	b := [8]byte{'0' + byte(d.Year/1000), '0' + byte(d.Year/100%10), '0' + byte(d.Year/10%10), '0' + byte(d.Year%10),

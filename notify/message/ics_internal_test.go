@@ -16,8 +16,9 @@ import (
 // TestCalendarAsWrittenPartByPart checks Calendar, which escapes and
 // formats in place, against the calendar written from strings made part
 // by part (escaped, formatted by time, joined): the same bytes for random
-// titles, notes, keys and dates, with every character TEXT escapes or
-// drops, invalid UTF-8 and multi-byte characters at the folds.
+// titles, notes, keys and dates (days a month does not have among them),
+// with every character TEXT escapes or drops, invalid UTF-8 and multi-byte
+// characters at the folds.
 func TestCalendarAsWrittenPartByPart(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 12))
 	pieces := []string{"a", "Z", "7", " ", ",", ";", "\\", "\n", "\r\n", "\r", "\t", "\x7f", "\x01", "ă", "ễ", "€",
@@ -30,8 +31,11 @@ func TestCalendarAsWrittenPartByPart(t *testing.T) {
 		return b.String()
 	}
 	date := func() civil.Date {
-		if rng.IntN(20) == 0 {
+		switch rng.IntN(20) {
+		case 0:
 			return civil.Date{}
+		case 1: // a day its month does not have (30 February), as a literal can hold
+			return civil.Date{Year: 1990 + rng.IntN(60), Month: time.Month(1 + rng.IntN(12)), Day: 28 + rng.IntN(4)}
 		}
 		return civil.New(1990+rng.IntN(60), time.Month(1+rng.IntN(12)), 1+rng.IntN(31))
 	}
