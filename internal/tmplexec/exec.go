@@ -101,7 +101,9 @@ func (p *Program) Execute(w *bytes.Buffer, dot any) error {
 	clear(s.vars[:cap(s.vars)]) // nothing of this execution kept alive
 	clear(s.args[:cap(s.args)])
 	s.vars, s.args, s.w, s.env = s.vars[:0], s.args[:0], nil, nil
-	states.Put(s)
+	if cap(s.vars) <= 1024 && cap(s.args) <= 1024 { // a deep recursion's stacks are let go
+		states.Put(s)
+	}
 	return err
 }
 
