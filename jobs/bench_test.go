@@ -23,24 +23,9 @@ import (
 //
 //	TICKLER_BENCH_STAFF=100000 go test ./jobs -run '^$' -bench Notices -benchtime 3x
 func BenchmarkNotices(b *testing.B) {
-	staff := 20000
-	if s := os.Getenv("TICKLER_BENCH_STAFF"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			b.Fatalf("TICKLER_BENCH_STAFF: %v", err)
-		}
-		staff = n
-	}
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		b.Run(string(d), func(b *testing.B) {
-			st := storetest.New(b, d)
-			dir := b.TempDir()
-			if _, err := sample.Generate(dir, sample.Options{Staff: staff, At: civil.MustParse("2026-11-26"), Seed: 1}); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
-				b.Fatal(err)
-			}
+			st := benchAgency(b, d)
 			// Statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE
 			// (SQLite) would have gathered them on a live database.
 			if _, err := st.ExecSQL(context.Background(), "ANALYZE"); err != nil {
@@ -74,4 +59,27 @@ func BenchmarkNotices(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchAgency is a store of dialect d holding a generated sample agency of
+// TICKLER_BENCH_STAFF people (default 20,000) placed around 26/11/2026.
+func benchAgency(b *testing.B, d store.Dialect) *store.Store {
+	b.Helper()
+	staff := 20000
+	if s := os.Getenv("TICKLER_BENCH_STAFF"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatalf("TICKLER_BENCH_STAFF: %v", err)
+		}
+		staff = n
+	}
+	st := storetest.New(b, d)
+	dir := b.TempDir()
+	if _, err := sample.Generate(dir, sample.Options{Staff: staff, At: civil.MustParse("2026-11-26"), Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := importer.Import(context.Background(), st, []string{dir}, importer.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	return st
 }

@@ -2,21 +2,16 @@ package jobs_test
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/tickler-dev/tickler/civil"
 	"github.com/tickler-dev/tickler/internal/testkit"
 	"github.com/tickler-dev/tickler/jobs"
 	"github.com/tickler-dev/tickler/notify/deliver"
 	"github.com/tickler-dev/tickler/notify/plan"
-	"github.com/tickler-dev/tickler/sample"
 	"github.com/tickler-dev/tickler/scheduler"
 	"github.com/tickler-dev/tickler/store"
-	"github.com/tickler-dev/tickler/store/importer"
-	"github.com/tickler-dev/tickler/store/storetest"
 )
 
 // BenchmarkRenderAtSend measures what a deliverer spends on each message
@@ -30,23 +25,8 @@ import (
 //
 //	go test ./jobs -run '^$' -bench RenderAtSend -benchmem -count 5
 func BenchmarkRenderAtSend(b *testing.B) {
-	staff := 20000
-	if s := os.Getenv("TICKLER_BENCH_STAFF"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			b.Fatalf("TICKLER_BENCH_STAFF: %v", err)
-		}
-		staff = n
-	}
 	ctx := context.Background()
-	st := storetest.New(b, store.SQLite)
-	dir := b.TempDir()
-	if _, err := sample.Generate(dir, sample.Options{Staff: staff, At: civil.MustParse("2026-11-26"), Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := importer.Import(ctx, st, []string{dir}, importer.Options{}); err != nil {
-		b.Fatal(err)
-	}
+	st := benchAgency(b, store.SQLite)
 	tmpl, err := jobs.Templates("")
 	if err != nil {
 		b.Fatal(err)
