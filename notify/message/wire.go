@@ -28,18 +28,44 @@ import (
 
 var wireBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// pooledWire is the largest buffer wireBuffers keeps: a list's message of a
+// megabyte, rendered once a run, is not worth holding on to between runs.
+const pooledWire = 256 << 10
+
 // Wire returns m's wire form: what Build and go-mail's WriteTo make, with
 // 8-bit bodies and CRLF line ends throughout, and boundaries drawn from the
 // message, written by hand (writeWire).
 func Wire(m *notify.Message, env Envelope) ([]byte, error) {
+	var out []byte
+	err := withWire(m, env, func(b []byte) { out = bytes.Clone(b) })
+	return out, err
+}
+
+// WireString is Wire as a string (the outbox keeps it so): one copy of the
+// bytes, not two.
+func WireString(m *notify.Message, env Envelope) (string, error) {
+	var out string
+	err := withWire(m, env, func(b []byte) { out = string(b) })
+	return out, err
+}
+
+// withWire writes m's wire form into a pooled buffer and hands it to keep,
+// which must copy what it keeps.
+func withWire(m *notify.Message, env Envelope, keep func([]byte)) error {
 	env.EightBit = true
 	buf := wireBuffers.Get().(*bytes.Buffer)
-	defer wireBuffers.Put(buf)
 	buf.Reset()
-	if err := writeWire(buf, m, env); err != nil {
-		return nil, fmt.Errorf("message: %w", err)
+	err := writeWire(buf, m, env)
+	if err == nil {
+		keep(buf.Bytes())
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	if buf.Cap() <= pooledWire {
+		wireBuffers.Put(buf)
+	}
+	if err != nil {
+		return fmt.Errorf("message: %w", err)
+	}
+	return nil
 }
 
 // WireOf returns the bytes to send for m: its stored wire form, or, for a

@@ -58,6 +58,7 @@ func writeWire(b *bytes.Buffer, m *notify.Message, env Envelope) error {
 		cc = append(cc, a)
 	}
 
+	b.Grow(wireSize(m))
 	// go-mail's order: its generic headers sorted, then the addresses.
 	b.WriteString("Auto-Submitted: auto-generated\r\n")
 	b.WriteString("Date: ")
@@ -276,6 +277,20 @@ func writeBase64(b *bytes.Buffer, data []byte) {
 		b.WriteString("\r\n")
 		data = data[n:]
 	}
+}
+
+// wireSize is about the size of m's wire form, a little more rather than
+// less: its parts as they are with a CR for each LF (quoted-printable
+// aside, which adds a few percent), base64's four characters for three
+// bytes and a line end every 76, and two kilobytes for the headers and
+// boundaries. The buffer it is written in then grows once, not by doubling
+// to a megabyte's list.
+func wireSize(m *notify.Message) int {
+	n := 2048 + len(m.Subject) + len(m.Text) + len(m.HTML) + strings.Count(m.Text, "\n") + strings.Count(m.HTML, "\n")
+	for _, a := range m.Attachments {
+		n += 512 + (len(a.Data)+56)/57*78
+	}
+	return n
 }
 
 // writeHeader writes a header, folded at its spaces so that a line is at

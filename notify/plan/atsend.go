@@ -129,6 +129,33 @@ func (rs *renderSet) view(g *group) *message.View {
 // wire renders g's message whole: its content (kept in g.content) and its
 // wire form.
 func (rs *renderSet) wire(g *group, view *message.View, messageID string, created time.Time) ([]byte, error) {
+	m, err := rs.message(g, view, messageID, created)
+	if err != nil {
+		return nil, err
+	}
+	wire, err := message.Wire(m, rs.envelope())
+	if err != nil {
+		return nil, fmt.Errorf("message to %s: %w", g.email, err)
+	}
+	return wire, nil
+}
+
+// wireString is wire as the outbox keeps it.
+func (rs *renderSet) wireString(g *group, view *message.View, messageID string, created time.Time) (string, error) {
+	m, err := rs.message(g, view, messageID, created)
+	if err != nil {
+		return "", err
+	}
+	wire, err := message.WireString(m, rs.envelope())
+	if err != nil {
+		return "", fmt.Errorf("message to %s: %w", g.email, err)
+	}
+	return wire, nil
+}
+
+// message renders g's content (kept in g.content) into the message to
+// write.
+func (rs *renderSet) message(g *group, view *message.View, messageID string, created time.Time) (*notify.Message, error) {
 	var err error
 	g.content, err = rs.templates.Render(view)
 	if err != nil {
@@ -136,13 +163,12 @@ func (rs *renderSet) wire(g *group, view *message.View, messageID string, create
 	}
 	g.list = g.content.List
 	g.content.Subject = notify.CleanHeader(g.content.Subject)
-	m := &notify.Message{MessageID: messageID, Job: rs.s.Job, To: g.to, Cc: g.cc, Subject: g.content.Subject,
-		Text: g.content.Text, HTML: g.content.HTML, Attachments: g.content.Attachments, Created: created}
-	wire, err := message.Wire(m, message.Envelope{From: rs.s.From, ReplyTo: rs.s.ReplyTo, Loc: rs.loc})
-	if err != nil {
-		return nil, fmt.Errorf("message to %s: %w", g.email, err)
-	}
-	return wire, nil
+	return &notify.Message{MessageID: messageID, Job: rs.s.Job, To: g.to, Cc: g.cc, Subject: g.content.Subject,
+		Text: g.content.Text, HTML: g.content.HTML, Attachments: g.content.Attachments, Created: created}, nil
+}
+
+func (rs *renderSet) envelope() message.Envelope {
+	return message.Envelope{From: rs.s.From, ReplyTo: rs.s.ReplyTo, Loc: rs.loc}
 }
 
 // payload encodes a group's notices for delivery_payloads (a notice told

@@ -656,7 +656,7 @@ func (p *Planner) render(g *group, rs *renderSet, now time.Time, keyPrefix strin
 		view.Partial = g.long != nil
 	}
 	list := g.list // a long list's, made as it was read
-	wire, err := rs.wire(g, view, notify.MessageID(key, p.IDDomain), now)
+	wire, err := rs.wireString(g, view, notify.MessageID(key, p.IDDomain), now)
 	if err != nil {
 		g.err = fmt.Errorf("outbox: %w", err)
 		return
@@ -671,7 +671,7 @@ func (p *Planner) render(g *group, rs *renderSet, now time.Time, keyPrefix strin
 		g.longItems, g.longKeys = g.long.items, &g.long.keys
 		g.long = nil
 	}
-	g.wire = string(wire)
+	g.wire = wire
 	if !p.KeepContent {
 		g.content = notify.Content{Subject: g.content.Subject}
 	}
