@@ -124,6 +124,7 @@ func (g *group) ended() error {
 	if err := l.gz.Close(); err != nil {
 		return err
 	}
+	l.gz, l.csv = nil, nil // the compressor's megabyte goes now, not when the message is written
 	name, ctype := message.ListFile(l.lang)
 	g.list = &notify.Attachment{Filename: name, ContentType: ctype, Data: l.buf.Bytes()}
 	g.seen, g.seenOther = nil, nil
